@@ -1,0 +1,45 @@
+package io.flexnet.nic;
+
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.PacketPool;
+
+/**
+ * Where frames enter and leave the stack: the in-memory multi-queue NIC, a TAP device, a pcap replay.
+ * One small interface so the stack above never knows which (as Netty's {@code IoHandler}).
+ *
+ * <p>Receive is polled in batches by whoever drives the stack (an executor, a test); a driver that can
+ * signal arrivals calls the {@link RxListener} so sleeping workers wake. Transmit takes ownership of
+ * the packet: it is sent and released, or counted as dropped ({@code tx-full}) and released.
+ */
+public interface NicDriver extends AutoCloseable {
+    String name();
+
+    PacketPool pool();
+
+    int rxQueues();
+
+    int txQueues();
+
+    /**
+     * Moves up to {@code max} received frames of receive queue {@code queue} into {@code out[0..n)}
+     * and returns n. Never blocks. The caller owns the returned packets.
+     */
+    int receive(int queue, Packet[] out, int max);
+
+    /** Sends {@code p} on transmit queue {@code queue}; always takes ownership. Returns false if dropped. */
+    boolean transmit(int queue, Packet p);
+
+    /** Called by the driver, on its own thread, when receive queue {@code queue} goes from empty to not. */
+    void setRxListener(RxListener listener);
+
+    /** Frames the driver itself dropped, by reason. */
+    io.flexnet.packet.DropCounters drops();
+
+    @Override
+    void close();
+
+    @FunctionalInterface
+    interface RxListener {
+        void rxReady(int queue);
+    }
+}

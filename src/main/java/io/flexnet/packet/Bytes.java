@@ -1,0 +1,43 @@
+package io.flexnet.packet;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Network-order (big-endian) reads and writes of unsigned fields at absolute offsets in a segment.
+ * Every header view is built on these. Unaligned layouts: headers start at arbitrary offsets.
+ */
+public final class Bytes {
+    private static final ValueLayout.OfShort U16 =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt U32 =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private Bytes() {}
+
+    public static int u8(MemorySegment s, long off) { return s.get(ValueLayout.JAVA_BYTE, off) & 0xFF; }
+
+    public static int u16(MemorySegment s, long off) { return s.get(U16, off) & 0xFFFF; }
+
+    /** 32 bits as an int (an IPv4 address in host order); use {@link #u32L} for unsigned arithmetic. */
+    public static int i32(MemorySegment s, long off) { return s.get(U32, off); }
+
+    public static long u32L(MemorySegment s, long off) { return s.get(U32, off) & 0xFFFF_FFFFL; }
+
+    /** 48-bit MAC address as the low bits of a long. */
+    public static long u48(MemorySegment s, long off) {
+        return ((long) u16(s, off) << 32) | u32L(s, off + 2);
+    }
+
+    public static void u8(MemorySegment s, long off, int v) { s.set(ValueLayout.JAVA_BYTE, off, (byte) v); }
+
+    public static void u16(MemorySegment s, long off, int v) { s.set(U16, off, (short) v); }
+
+    public static void i32(MemorySegment s, long off, int v) { s.set(U32, off, v); }
+
+    public static void u48(MemorySegment s, long off, long v) {
+        u16(s, off, (int) (v >>> 32));
+        i32(s, off + 2, (int) v);
+    }
+}

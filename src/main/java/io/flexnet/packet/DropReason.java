@@ -1,0 +1,62 @@
+package io.flexnet.packet;
+
+/**
+ * Every reason the stack drops a packet. Nothing is dropped silently: whoever drops counts the packet
+ * under one of these and returns the slot to its pool. Labels are the names users see in reports.
+ */
+public enum DropReason {
+    // Ethernet
+    TRUNCATED("truncated"),
+    NOT_FOR_US("not-for-us"),
+    UNKNOWN_ETHERTYPE("unknown-ethertype"),
+    // ARP
+    BAD_ARP("bad-arp"),
+    ARP_PENDING_FULL("arp-pending-full"),
+    ARP_UNRESOLVED("arp-unresolved"),
+    // IPv4
+    BAD_IP_VERSION("bad-ip-version"),
+    BAD_IP_HEADER_LENGTH("bad-ip-header-length"),
+    BAD_IP_LENGTH("bad-ip-length"),
+    BAD_IP_CHECKSUM("bad-ip-checksum"),
+    TTL_EXPIRED("ttl-expired"),
+    IP_NOT_FOR_US("ip-not-for-us"),
+    FRAGMENT("fragment"),
+    UNKNOWN_PROTOCOL("unknown-protocol"),
+    NO_ROUTE("no-route"),
+    // ICMP
+    BAD_ICMP("bad-icmp"),
+    BAD_ICMP_CHECKSUM("bad-icmp-checksum"),
+    ICMP_UNHANDLED("icmp-unhandled"),
+    // UDP / TCP
+    BAD_UDP_LENGTH("bad-udp-length"),
+    BAD_UDP_CHECKSUM("bad-udp-checksum"),
+    BAD_TCP("bad-tcp"),
+    BAD_TCP_CHECKSUM("bad-tcp-checksum"),
+    NO_SOCKET("no-socket"),
+    // Resources and scheduling
+    TOO_LONG("too-long"),
+    POOL_EMPTY("pool-empty"),
+    QUEUE_FULL("queue-full"),
+    SOCKET_FULL("socket-full"),
+    TX_FULL("tx-full"),
+    SELECTOR_RANGE("selector-out-of-range"),
+    NO_HANDLER("no-handler"),
+    SHUTDOWN("shutdown"),
+    // Extensions and interposition
+    POLICY_DROP("policy-drop"),
+    FILTER("filter"),
+    QDISC("qdisc"),
+    EXTENSION_FAULT("extension-fault");
+
+    private static final DropReason[] VALUES = values();
+
+    private final String label;
+
+    DropReason(String label) { this.label = label; }
+
+    public String label() { return label; }
+
+    public static DropReason of(int ordinal) { return VALUES[ordinal]; }
+
+    public static int count() { return VALUES.length; }
+}

@@ -1,0 +1,111 @@
+package io.flexnet.packet;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Handle to one pooled slot holding one Ethernet frame, plus the metadata layers fill in as the frame
+ * moves through the stack. Handles are created once with the pool and reused forever: nothing here is
+ * allocated per packet.
+ *
+ * <p>The frame occupies {@code [offset, offset + length)} of the slot. Receive layers advance the
+ * header cursor ({@link #l3Offset}, {@link #l4Offset}, {@link #payloadOffset}); transmit layers
+ * {@link #prepend(int) prepend} headers into the headroom in front of the payload without copying it.
+ *
+ * <p>A handle is owned by exactly one party at a time (a driver, a coroutine, a queue, a socket); the
+ * owner either passes it on or {@link #release() releases} it. Fields are plain: ownership transfer goes
+ * through a queue or a lock, which publishes them.
+ */
+public final class Packet {
+    private final PacketPool pool;
+    private final int index;
+    private final MemorySegment slot;
+
+    /** Start of the frame within the slot. */
+    public int offset;
+    /** Bytes of frame from {@link #offset}. */
+    public int length;
+
+    /** Receive queue the frame arrived on, or -1. */
+    public int rxQueue;
+    /** Arrival time, in the runtime's nanosecond clock. */
+    public long arrivalNanos;
+    /** RSS (or other) flow hash, 0 when not computed. */
+    public int flowHash;
+
+    /** Offsets (within the slot) of the network header, transport header and payload. */
+    public int l3Offset, l4Offset, payloadOffset;
+    /** Bytes of transport payload. */
+    public int payloadLength;
+    /** 802.1Q VLAN id read from the Ethernet header, or -1. */
+    public int vlan;
+
+    /** Flow identity in host byte order, filled by receive layers and read by send layers. */
+    public int srcIp, dstIp, srcPort, dstPort, protocol;
+    /** Owning tenant (or socket) id, -1 when not yet known. */
+    public int owner;
+    /** Free for the current owner (a socket, an application) to use. */
+    public long userData;
+
+    boolean free = true;
+
+    Packet(PacketPool pool, int index, MemorySegment slot) {
+        this.pool = pool;
+        this.index = index;
+        this.slot = slot;
+    }
+
+    /** The whole slot; absolute offsets such as {@link #offset} index into it. */
+    public MemorySegment segment() { return slot; }
+
+    /** Slot number within the pool, stable for the life of the pool. */
+    public int index() { return index; }
+
+    public PacketPool pool() { return pool; }
+
+    /** Bytes available in front of the frame for headers to be prepended. */
+    public int headroom() { return offset; }
+
+    /** Bytes available after the frame. */
+    public int tailroom() { return (int) slot.byteSize() - offset - length; }
+
+    /**
+     * Grows the frame at the front by {@code bytes} and returns the new frame offset, where the caller
+     * writes its header. Fails when the headroom is too small: that is a bug in the headroom budget.
+     */
+    public int prepend(int bytes) {
+        if (bytes > offset) {
+            throw new IllegalStateException("headroom " + offset + " < " + bytes);
+        }
+        offset -= bytes;
+        length += bytes;
+        return offset;
+    }
+
+    /** Resets the frame to empty at {@code headroom} bytes into the slot, clearing all metadata. */
+    public void reset(int headroom) {
+        offset = headroom;
+        length = 0;
+        rxQueue = -1;
+        arrivalNanos = 0;
+        flowHash = 0;
+        l3Offset = l4Offset = payloadOffset = -1;
+        payloadLength = 0;
+        vlan = -1;
+        srcIp = dstIp = srcPort = dstPort = protocol = 0;
+        owner = -1;
+        userData = 0;
+    }
+
+    /** Returns the slot to its pool. The handle must not be used afterwards. */
+    public void release() { pool.release(this); }
+
+    /** Copies the frame into a new array. For tests and tools, never the per-packet path. */
+    public byte[] toBytes() {
+        return slot.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    @Override
+    public String toString() {
+        return "Packet[" + index + " off=" + offset + " len=" + length + "]";
+    }
+}

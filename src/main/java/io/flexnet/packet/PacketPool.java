@@ -1,0 +1,102 @@
+package io.flexnet.packet;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
+
+/**
+ * A fixed number of fixed-size off-heap slots, all allocated when the pool is made, each with a
+ * reusable {@link Packet} handle. Any thread may allocate and release.
+ *
+ * <p>The free list is a bounded MPMC queue (JCTools' VarHandle-based variant, which needs no
+ * {@code sun.misc.Unsafe}). Double release is detected and refused: a slot returning twice would let
+ * two owners write one frame.
+ */
+public final class PacketPool implements AutoCloseable {
+    public static final int DEFAULT_SLOT_SIZE = 2048;
+    /** Room for Ethernet (+VLAN), IPv4 with options and TCP with options to be prepended. */
+    public static final int DEFAULT_HEADROOM = 128;
+
+    private final Arena arena;
+    private final Packet[] packets;
+    private final MpmcAtomicArrayQueue<Packet> freeList;
+    private final int slotSize;
+    private final int headroom;
+    private final AtomicLong allocFailures = new AtomicLong();
+
+    public PacketPool(int slots) {
+        this(slots, DEFAULT_SLOT_SIZE, DEFAULT_HEADROOM);
+    }
+
+    public PacketPool(int slots, int slotSize, int headroom) {
+        if (slots <= 0) throw new IllegalArgumentException("slots must be > 0, got " + slots);
+        if (slotSize < 128) throw new IllegalArgumentException("slotSize must be >= 128, got " + slotSize);
+        if (headroom < 0 || headroom >= slotSize) {
+            throw new IllegalArgumentException("headroom must be in [0, slotSize), got " + headroom);
+        }
+        this.slotSize = slotSize;
+        this.headroom = headroom;
+        this.arena = Arena.ofShared();
+        // Cache-line aligned so a slot never shares a line with its neighbour's headers.
+        MemorySegment all = arena.allocate((long) slots * slotSize, 64);
+        this.packets = new Packet[slots];
+        this.freeList = new MpmcAtomicArrayQueue<>(slots);
+        for (int i = 0; i < slots; i++) {
+            Packet p = new Packet(this, i, all.asSlice((long) i * slotSize, slotSize));
+            p.reset(headroom);
+            packets[i] = p;
+            freeList.offer(p);
+        }
+    }
+
+    /** Takes a free slot, reset to an empty frame at the headroom, or null when none is free. */
+    public Packet allocate() {
+        Packet p = freeList.relaxedPoll();
+        if (p == null) {
+            p = freeList.poll();  // relaxedPoll may miss an element being published; ask once more.
+            if (p == null) {
+                allocFailures.incrementAndGet();
+                return null;
+            }
+        }
+        p.free = false;
+        p.reset(headroom);
+        return p;
+    }
+
+    /** Copies {@code frame} into a newly allocated slot; null when the pool is empty or it is too long. */
+    public Packet allocate(byte[] frame, int off, int len) {
+        if (len > slotSize - headroom) return null;
+        Packet p = allocate();
+        if (p == null) return null;
+        MemorySegment.copy(frame, off, p.segment(), ValueLayout.JAVA_BYTE, p.offset, len);
+        p.length = len;
+        return p;
+    }
+
+    void release(Packet p) {
+        if (p.pool() != this) throw new IllegalArgumentException(p + " belongs to another pool");
+        if (p.free) throw new IllegalStateException(p + " released twice");
+        p.free = true;
+        if (!freeList.offer(p)) {
+            throw new IllegalStateException("free list overflow: more releases than slots");
+        }
+    }
+
+    public Packet get(int index) { return packets[index]; }
+    public int capacity() { return packets.length; }
+    /** Free slots right now (approximate while other threads allocate or release). */
+    public int available() { return freeList.size(); }
+    public int inUse() { return capacity() - available(); }
+    public int slotSize() { return slotSize; }
+    public int headroom() { return headroom; }
+    /** Largest frame a slot holds when received at the headroom. */
+    public int maxFrame() { return slotSize - headroom; }
+    public long allocFailures() { return allocFailures.get(); }
+
+    /** Frees the off-heap memory. Only when no thread uses any packet any more. */
+    @Override
+    public void close() { arena.close(); }
+}
