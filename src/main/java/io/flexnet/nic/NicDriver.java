@@ -26,6 +26,12 @@ public interface NicDriver extends AutoCloseable {
      */
     int receive(int queue, Packet[] out, int max);
 
+    /**
+     * Whether receive queue {@code queue} holds frames now. A sleeping worker re-checks this before it
+     * sleeps, so it cannot miss frames that arrived just before.
+     */
+    boolean rxPending(int queue);
+
     /** Sends {@code p} on transmit queue {@code queue}; always takes ownership. Returns false if dropped. */
     boolean transmit(int queue, Packet p);
 

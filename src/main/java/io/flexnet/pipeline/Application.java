@@ -1,0 +1,24 @@
+package io.flexnet.pipeline;
+
+/**
+ * The application at a {@code yield()} point of a run-to-completion (Rx+Tx) pipeline, as in IX,
+ * Shenango or Shinjuku: the request's payload is at {@code co.packet().payloadOffset}, length
+ * {@code payloadLength}. The application writes its reply over it in the same slot, sets
+ * {@code payloadLength}, and returns {@link #ANSWER}: the coroutine goes on to the send layers, which
+ * address the reply to the request's sender.
+ *
+ * <pre>{@code
+ * Application echo = co -> ANSWER;                  // reply with the request's own bytes
+ * }</pre>
+ *
+ * {@link #HOLD} keeps the coroutine suspended until the application calls {@link Coroutine#answer};
+ * {@link #CONSUMED} means the application kept or released the packet and nothing is sent.
+ */
+@FunctionalInterface
+public interface Application {
+    int ANSWER = 0;
+    int HOLD = 1;
+    int CONSUMED = 2;
+
+    int onYield(Coroutine co);
+}

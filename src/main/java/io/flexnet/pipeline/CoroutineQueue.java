@@ -1,0 +1,155 @@
+package io.flexnet.pipeline;
+
+import io.flexnet.packet.Counters;
+import java.lang.invoke.VarHandle;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
+import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
+import org.jctools.queues.atomic.SpscAtomicArrayQueue;
+
+/**
+ * A bounded queue of suspended coroutines: the target of a {@code queue(selector)} suspension point and
+ * the source executors drain. It knows its depth, what it took and refused, the age of its oldest entry
+ * (readable without dequeuing) and a histogram of sojourn times.
+ *
+ * <p>The backing queue matches the declared concurrency (one or many producers, one or many consumers)
+ * so 1:N and N:1 executor mappings are both safe and none pays for more than it uses. JCTools' atomic
+ * variants: VarHandle-free of {@code sun.misc.Unsafe}, so no JDK flags are needed.
+ *
+ * <p>Waking: workers that sleep when idle register with the queues they serve. Only then does an
+ * enqueue pay a full fence and a read of each sleeper's flag (see {@link #offer}); queues served by
+ * polling workers pay nothing for the feature.
+ */
+public final class CoroutineQueue {
+    /** Who puts and who takes: decides the backing queue's algorithm. */
+    public enum Concurrency { SPSC, MPSC, SPMC, MPMC }
+
+    /** Something that sleeps while this queue is empty and must be kicked by an enqueue. */
+    public interface Sleeper {
+        /** True while asleep or about to sleep; read after the enqueue is visible. */
+        boolean sleeping();
+
+        void kick();
+    }
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static final int ENQUEUED = 0, FULL = 1;
+
+    private final String name;
+    private final int id;
+    private final int capacity;
+    private final Queue<Coroutine> queue;
+    private final Counters counters;
+    private final SojournHistogram sojourn;
+    /** Copy-on-write; empty in the common polling case, so the offer fast path skips waking. */
+    private volatile Sleeper[] sleepers = new Sleeper[0];
+
+    public CoroutineQueue(String name, int capacity, Concurrency concurrency) {
+        if (capacity < 2) throw new IllegalArgumentException("queue '" + name + "': capacity must be >= 2");
+        this.name = name;
+        this.id = IDS.getAndIncrement();
+        this.queue = switch (concurrency) {
+            case SPSC -> new SpscAtomicArrayQueue<>(capacity);
+            case MPSC -> new MpscAtomicArrayQueue<>(capacity);
+            case SPMC -> new SpmcAtomicArrayQueue<>(capacity);
+            case MPMC -> new MpmcAtomicArrayQueue<>(capacity);
+        };
+        // JCTools rounds capacity up to a power of two; report what it really holds.
+        this.capacity = Integer.highestOneBit(capacity - 1) << 1;
+        this.counters = new Counters("queue." + name, "enqueued", "full");
+        this.sojourn = new SojournHistogram("queue." + name);
+    }
+
+    /** A queue safe for any number of producers and consumers. */
+    public CoroutineQueue(String name, int capacity) { this(name, capacity, Concurrency.MPMC); }
+
+    /**
+     * Parks {@code co}. The caller set its program counter and suspension time before calling: once
+     * this returns true another thread may already be resuming it. False when full: the caller still
+     * owns the coroutine and must drop it.
+     */
+    public boolean offer(Coroutine co) {
+        if (!queue.offer(co)) {
+            counters.inc(FULL);
+            return false;
+        }
+        counters.inc(ENQUEUED);
+        Sleeper[] s = sleepers;
+        if (s.length != 0) wakeSlow(s);
+        return true;
+    }
+
+    private static void wakeSlow(Sleeper[] s) {
+        // The enqueue above is a release store; the sleeper writes its flag and then re-checks the
+        // queue. Without a full fence here both sides could read stale values and the wake-up be lost.
+        VarHandle.fullFence();
+        for (Sleeper w : s) {
+            if (w.sleeping()) w.kick();
+        }
+    }
+
+    /** Takes the oldest coroutine, recording its sojourn against {@code now}; null when empty. */
+    public Coroutine poll(long now) {
+        Coroutine co = queue.poll();
+        if (co != null) sojourn.record(now - co.suspendedNanos);
+        return co;
+    }
+
+    /** Takes up to {@code max} coroutines into {@code out[from..]}; returns how many. */
+    public int drain(Coroutine[] out, int from, int max, long now) {
+        int n = 0;
+        while (n < max) {
+            Coroutine co = queue.poll();
+            if (co == null) break;
+            sojourn.record(now - co.suspendedNanos);
+            out[from + n++] = co;
+        }
+        return n;
+    }
+
+    /**
+     * Age of the oldest entry at {@code now}, 0 when empty. Read without dequeuing: the head may be
+     * taken and even reused concurrently, so this is a signal for policies, not an exact measure.
+     */
+    public long oldestAgeNanos(long now) {
+        Coroutine head = queue.peek();
+        if (head == null) return 0;
+        long age = now - head.suspendedNanos;
+        return age < 0 ? 0 : age;
+    }
+
+    public void addSleeper(Sleeper s) {
+        synchronized (this) {
+            Sleeper[] old = sleepers;
+            for (Sleeper x : old) if (x == s) return;
+            Sleeper[] n = java.util.Arrays.copyOf(old, old.length + 1);
+            n[old.length] = s;
+            sleepers = n;
+        }
+    }
+
+    public void removeSleeper(Sleeper s) {
+        synchronized (this) {
+            sleepers = java.util.Arrays.stream(sleepers).filter(x -> x != s).toArray(Sleeper[]::new);
+        }
+    }
+
+    public String name() { return name; }
+    public int id() { return id; }
+    public int capacity() { return capacity; }
+    public int depth() { return queue.size(); }
+    public boolean isEmpty() { return queue.isEmpty(); }
+    public long enqueued() { return counters.get(ENQUEUED); }
+    public long dequeued() { return sojourn.count(); }
+    /** Offers refused because the queue was full. */
+    public long full() { return counters.get(FULL); }
+    public SojournHistogram sojourn() { return sojourn; }
+
+    @Override
+    public String toString() {
+        return "queue " + name + " depth=" + depth() + " enq=" + enqueued() + " deq=" + dequeued()
+                + " full=" + full();
+    }
+}

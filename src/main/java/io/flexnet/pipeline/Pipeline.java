@@ -1,0 +1,169 @@
+package io.flexnet.pipeline;
+
+import io.flexnet.packet.Counters;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.Packet;
+import io.flexnet.proto.Layer;
+
+/**
+ * A verified template with suspension points: the ordered steps a coroutine runs. Made only by
+ * {@link PipelineBuilder#build()}; immutable afterwards and shared by every coroutine that runs it.
+ *
+ * <p>The step loop ({@link #run}) is the coroutine's body. Steps are held in parallel arrays indexed by
+ * program counter, so resuming is an array walk with no per-packet objects. Every way out of the loop
+ * is a layer that took the packet, a suspension, or a counted drop with the slot released.
+ *
+ * <p>Extension code (selectors, applications, layers) that throws is contained here: the packet is
+ * dropped as {@code extension-fault}, the fault counted against the step, and the caller — a worker —
+ * goes on. A layer that throws must not have handed the packet on before throwing.
+ */
+public final class Pipeline {
+    static final byte LAYER = 0, QUEUE = 1, YIELD = 2;
+
+    private final String name;
+    private final Template template;
+    private final byte[] kinds;
+    private final Layer[] layers;
+    private final Selector[] selectors;
+    private final CoroutineQueue[][] queues;
+    private final Application[] apps;
+    private final String[] stepNames;
+    private final DropCounters drops;
+    private final Counters faults;
+    private volatile Throwable lastFault;
+
+    Pipeline(String name, Template template, byte[] kinds, Layer[] layers, Selector[] selectors,
+             CoroutineQueue[][] queues, Application[] apps, String[] stepNames) {
+        this.name = name;
+        this.template = template;
+        this.kinds = kinds;
+        this.layers = layers;
+        this.selectors = selectors;
+        this.queues = queues;
+        this.apps = apps;
+        this.stepNames = stepNames;
+        this.drops = new DropCounters("pipeline." + name);
+        this.faults = new Counters("pipeline." + name + ".faults", stepNames);
+    }
+
+    /** The step loop: runs {@code co} from its program counter until it suspends or finishes. */
+    int run(Coroutine co, long now) {
+        final Packet p = co.packet();
+        final byte[] kinds = this.kinds;
+        int pc = co.pc;
+        while (true) {
+            byte kind = kinds[pc];
+            if (kind == LAYER) {
+                int verdict;
+                try {
+                    verdict = layers[pc].process(p);
+                } catch (Throwable t) {
+                    return fault(co, pc, t);
+                }
+                if (verdict != Layer.NEXT) {
+                    co.pipeline = null;  // the layer owns the packet now
+                    return Coroutine.FINISHED;
+                }
+                pc++;
+                if (pc == kinds.length) return fellOffEnd(co);
+            } else if (kind == QUEUE) {
+                int index;
+                try {
+                    index = selectors[pc].select(p);
+                } catch (Throwable t) {
+                    return fault(co, pc, t);
+                }
+                CoroutineQueue[] qs = queues[pc];
+                if (index < 0 || index >= qs.length) return drop(co, DropReason.SELECTOR_RANGE);
+                // Publish the resume point before the offer: once offered, another thread may run it.
+                co.pc = pc + 1;
+                co.suspendedNanos = now;
+                if (qs[index].offer(co)) return Coroutine.SUSPENDED;
+                return drop(co, DropReason.QUEUE_FULL);
+            } else {
+                co.pc = pc + 1;
+                int answer;
+                try {
+                    answer = apps[pc].onYield(co);
+                } catch (Throwable t) {
+                    return fault(co, pc, t);
+                }
+                if (answer == Application.ANSWER) {
+                    prepareReply(p);
+                    pc++;
+                } else if (answer == Application.HOLD) {
+                    return Coroutine.SUSPENDED;
+                } else {
+                    co.pipeline = null;  // the application kept or released the packet
+                    return Coroutine.FINISHED;
+                }
+            }
+        }
+    }
+
+    int answer(Coroutine co, long now) {
+        if (co.pipeline != this || co.pc == 0 || kinds[co.pc - 1] != YIELD) {
+            throw new IllegalStateException(co + " is not held at a yield() of " + name);
+        }
+        prepareReply(co.packet());
+        return run(co, now);
+    }
+
+    /** The reply goes back where the request came from, from the payload the application left. */
+    private static void prepareReply(Packet p) {
+        int ip = p.srcIp;
+        p.srcIp = p.dstIp;
+        p.dstIp = ip;
+        int port = p.srcPort;
+        p.srcPort = p.dstPort;
+        p.dstPort = port;
+        p.offset = p.payloadOffset;
+        p.length = p.payloadLength;
+    }
+
+    private int drop(Coroutine co, DropReason reason) {
+        co.pipeline = null;
+        drops.drop(co.packet(), reason);
+        return Coroutine.FINISHED;
+    }
+
+    private int fellOffEnd(Coroutine co) {
+        // The verifier makes every pipeline end in a layer that takes the packet; a layer that says
+        // NEXT at the end broke its contract. Count it rather than leak the slot.
+        return drop(co, DropReason.NO_HANDLER);
+    }
+
+    private int fault(Coroutine co, int pc, Throwable t) {
+        faults.inc(pc);
+        lastFault = t;
+        co.pipeline = null;
+        try {
+            drops.drop(co.packet(), DropReason.EXTENSION_FAULT);
+        } catch (IllegalStateException alreadyReleased) {
+            drops.count(DropReason.EXTENSION_FAULT);  // the extension released it before throwing
+        }
+        return Coroutine.FINISHED;
+    }
+
+    public String name() { return name; }
+    public Template template() { return template; }
+    public int steps() { return kinds.length; }
+    public String stepName(int step) { return stepNames[step]; }
+    /** Drops made by the pipeline itself (selector range, queue full, extension faults). */
+    public DropCounters drops() { return drops; }
+    /** Extension faults by step name. */
+    public Counters faults() { return faults; }
+    /** The most recent extension fault, for diagnostics; null if none. */
+    public Throwable lastFault() { return lastFault; }
+
+    /** Every distinct queue this pipeline can park coroutines in, in step order. */
+    public java.util.List<CoroutineQueue> queues() {
+        java.util.LinkedHashSet<CoroutineQueue> all = new java.util.LinkedHashSet<>();
+        for (CoroutineQueue[] qs : queues) if (qs != null) all.addAll(java.util.List.of(qs));
+        return java.util.List.copyOf(all);
+    }
+
+    @Override
+    public String toString() { return name + " " + String.join(" > ", stepNames); }
+}

@@ -1,0 +1,28 @@
+package io.flexnet.runtime;
+
+/**
+ * What supplies time and threads to the stack. Everything that reads a clock, starts a thread, parks or
+ * pins goes through here, so a simulated runtime (virtual time, N simulated cores) can later drive the
+ * same executors and policies unchanged.
+ */
+public interface StackRuntime {
+    /** Monotonic nanoseconds. Costly on some machines (tens of ns): read once per batch, not per packet. */
+    long nanoTime();
+
+    /** A new, not yet started, platform thread for a stack worker. */
+    Thread newThread(String name, Runnable body);
+
+    /** Parks the calling thread for at most {@code nanos} (or until {@link #unpark}). */
+    void park(long nanos);
+
+    void unpark(Thread thread);
+
+    /** Pins the calling thread to {@code core}; false when the platform cannot (said once, elsewhere). */
+    boolean pin(int core);
+
+    /** The core the calling thread runs on now, or -1 when unknown. */
+    int currentCore();
+
+    /** Cores this runtime offers. */
+    int cores();
+}

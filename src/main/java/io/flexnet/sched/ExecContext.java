@@ -1,0 +1,65 @@
+package io.flexnet.sched;
+
+import io.flexnet.pipeline.Coroutine;
+import io.flexnet.pipeline.CoroutineQueue;
+
+/**
+ * What a worker lends its executors: the batch's time and the means to resume coroutines. One per
+ * worker, confined to its thread, with a batch array made at start (no per-call allocation).
+ */
+public final class ExecContext {
+    public static final int MAX_BATCH = 256;
+
+    private final int workerId;
+    private final Coroutine[] batch = new Coroutine[MAX_BATCH];
+    long now;
+
+    public ExecContext(int workerId) { this.workerId = workerId; }
+
+    /** The time read once at the start of this round of work. */
+    public long now() { return now; }
+
+    /** For drivers of an executor outside a worker (tests, benchmarks, a simulated runtime). */
+    public void setNow(long now) { this.now = now; }
+
+    public int workerId() { return workerId; }
+
+    /** Takes up to {@code max} coroutines from {@code q} and resumes each; returns how many. */
+    public int resume(CoroutineQueue q, int max) {
+        int n = q.drain(batch, 0, Math.min(max, MAX_BATCH), now);
+        resumeBatch(n);
+        return n;
+    }
+
+    /**
+     * Collects up to {@code max} coroutines from {@code q}, polling for up to {@code waitNanos} while
+     * fewer are there (Listing 6's busy poll, bounded so a lull cannot stall what was collected), then
+     * resumes them together. Returns how many.
+     */
+    public int resumeBatched(CoroutineQueue q, int max, long waitNanos, io.flexnet.runtime.StackRuntime rt) {
+        max = Math.min(max, MAX_BATCH);
+        int n = q.drain(batch, 0, max, now);
+        if (n < max && waitNanos > 0 && n > 0) {
+            long deadline = now + waitNanos;
+            long t = now;
+            while (n < max && t < deadline) {
+                Thread.onSpinWait();
+                t = rt.nanoTime();
+                n += q.drain(batch, n, max - n, t);
+            }
+            now = t;
+        }
+        resumeBatch(n);
+        return n;
+    }
+
+    private void resumeBatch(int n) {
+        final Coroutine[] b = batch;
+        final long t = now;
+        for (int i = 0; i < n; i++) {
+            Coroutine co = b[i];
+            b[i] = null;
+            co.resume(t);  // contains extension faults itself; never throws for a packet's sake
+        }
+    }
+}

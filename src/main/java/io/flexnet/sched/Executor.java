@@ -1,0 +1,49 @@
+package io.flexnet.sched;
+
+import io.flexnet.pipeline.CoroutineQueue;
+import java.util.List;
+
+/**
+ * Decides which suspended coroutines a worker resumes next — the paper's executors (Listings 2 and 6).
+ * A worker calls {@link #doWork} in a loop and hands the result to its idle strategy: return how many
+ * coroutines were resumed, 0 when there was nothing to do.
+ *
+ * <p>An executor chooses queues and counts; the {@link ExecContext} dequeues and resumes. Executor
+ * code therefore never holds a coroutine, and if it throws the worker counts the fault and goes on with
+ * nothing lost.
+ *
+ * <pre>{@code
+ * // Listing 2: one coroutine from each queue per call.
+ * Executor rr = new Executor() {
+ *     public int doWork(ExecContext ctx) {
+ *         int n = 0;
+ *         for (CoroutineQueue q : queues) n += ctx.resume(q, 1);
+ *         return n;
+ *     }
+ *     public List<CoroutineQueue> queues() { return queues; }
+ * };
+ * }</pre>
+ */
+public interface Executor {
+    int doWork(ExecContext ctx);
+
+    /** The queues this executor drains: a sleeping worker is woken by enqueues to them. */
+    List<CoroutineQueue> queues();
+
+    /** Whether a call to {@link #doWork} now would find work; a worker re-checks before sleeping. */
+    default boolean hasWork() {
+        for (CoroutineQueue q : queues()) if (!q.isEmpty()) return true;
+        return false;
+    }
+
+    /** Arranges for {@code s} to be kicked when work arrives (by default: enqueues to its queues). */
+    default void addSleeper(CoroutineQueue.Sleeper s) {
+        for (CoroutineQueue q : queues()) q.addSleeper(s);
+    }
+
+    default void removeSleeper(CoroutineQueue.Sleeper s) {
+        for (CoroutineQueue q : queues()) q.removeSleeper(s);
+    }
+
+    default String name() { return getClass().getSimpleName(); }
+}

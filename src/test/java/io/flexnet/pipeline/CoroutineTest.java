@@ -1,0 +1,153 @@
+package io.flexnet.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.PacketPool;
+import io.flexnet.proto.LayerKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jol.info.ClassLayout;
+
+class CoroutineTest {
+    private final PacketPool pool = new PacketPool(64);
+    private final Coroutines coroutines = new Coroutines(pool);
+    private final TestLayer.Set layers = new TestLayer.Set();
+
+    @AfterEach
+    void poolIsFullAgain() {
+        layers.releaseSink();
+        assertEquals(pool.capacity(), pool.available(), "every slot back in the pool");
+    }
+
+    private Coroutine fresh() {
+        Packet p = pool.allocate();
+        p.length = 60;
+        return coroutines.of(p);
+    }
+
+    @Test
+    void runsToTheEndWithoutSuspensionPoints() {
+        Pipeline pl = PipelineBuilder.rx("plain", layers).eth().ip().l4().socket().build();
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(1, layers.sink.size());
+    }
+
+    @Test
+    void suspendsAtQueueAndResumesAfterIt() {
+        CoroutineQueue q = new CoroutineQueue("q", 4);
+        Pipeline pl = PipelineBuilder.rx("q", layers).eth().queue(p -> 0, q).ip().l4().socket().build();
+        Coroutine co = fresh();
+        assertEquals(Coroutine.SUSPENDED, co.start(pl, 100));
+        assertEquals(2, co.pc());
+        assertEquals(1, q.depth());
+        assertEquals(40, q.oldestAgeNanos(140));
+        assertEquals(0, layers.sink.size());
+        Coroutine taken = q.poll(170);
+        assertSame(co, taken);
+        assertEquals(1, q.sojourn().count());
+        assertEquals(Coroutine.FINISHED, taken.resume(170));
+        assertEquals(1, layers.sink.size());
+        assertEquals(1, q.enqueued());
+        assertEquals(1, q.dequeued());
+    }
+
+    @Test
+    void dropsWhenTheQueueIsFullAndReturnsTheSlot() {
+        CoroutineQueue q = new CoroutineQueue("small", 2);
+        Pipeline pl = PipelineBuilder.rx("full", layers).queue(p -> 0, q).eth().ip().l4().socket().build();
+        for (int i = 0; i < 5; i++) fresh().start(pl, 0);
+        assertEquals(2, q.depth());
+        assertEquals(3, q.full());
+        assertEquals(3, pl.drops().get(DropReason.QUEUE_FULL));
+        assertEquals(pool.capacity() - 2, pool.available());
+        for (Coroutine c; (c = q.poll(0)) != null; ) c.resume(0);
+    }
+
+    @Test
+    void dropsWhenTheSelectorPicksAQueueThatDoesNotExist() {
+        CoroutineQueue q = new CoroutineQueue("q", 4);
+        Pipeline pl = PipelineBuilder.rx("range", layers).queue(p -> 7, q).eth().ip().l4().socket().build();
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(1, pl.drops().get(DropReason.SELECTOR_RANGE));
+        Pipeline neg = PipelineBuilder.rx("neg", layers).queue(p -> -1, q).eth().ip().l4().socket().build();
+        neg.toString();
+        assertEquals(Coroutine.FINISHED, fresh().start(neg, 0));
+        assertEquals(1, neg.drops().get(DropReason.SELECTOR_RANGE));
+    }
+
+    @Test
+    void containsAThrowingSelector() {
+        CoroutineQueue q = new CoroutineQueue("q", 4);
+        Pipeline pl = PipelineBuilder.rx("fault", layers)
+                .queue(p -> { throw new ArithmeticException("bad selector"); }, q).eth().ip().l4().socket().build();
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(1, pl.drops().get(DropReason.EXTENSION_FAULT));
+        assertEquals(1, pl.faults().get(0));
+        assertInstanceOf(ArithmeticException.class, pl.lastFault());
+    }
+
+    @Test
+    void containsAThrowingLayer() {
+        Pipeline pl = PipelineBuilder.rx("lf", layers).eth().ip().l4().socket().build();
+        layers.get(LayerKind.IP_RCV).throwNext = true;
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(1, pl.faults().get("ip_rcv"));
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));  // the next packet goes through
+        assertEquals(1, layers.sink.size());
+    }
+
+    @Test
+    void aLayerThatDropsEndsTheCoroutine() {
+        Pipeline pl = PipelineBuilder.rx("ld", layers).eth().ip().l4().socket().build();
+        layers.get(LayerKind.ETH_RCV).dropAll = true;
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(1, layers.get(LayerKind.ETH_RCV).drops.get(DropReason.FILTER));
+        assertTrue(layers.get(LayerKind.IP_RCV).threads.isEmpty());
+    }
+
+    @Test
+    void yieldAnswersInPlaceAndRepliesToTheSender() {
+        Application app = co -> {
+            Packet p = co.packet();
+            p.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, p.payloadOffset, (byte) 42);
+            p.payloadLength = 1;
+            return Application.ANSWER;
+        };
+        Pipeline pl = PipelineBuilder.rxTx("rtc", layers).eth().ip().l4().yieldTo(app).l4().ip().eth().build();
+        Coroutine co = fresh();
+        Packet p = co.packet();
+        p.srcIp = 1; p.dstIp = 2; p.srcPort = 10; p.dstPort = 20; p.payloadOffset = 200; p.payloadLength = 8;
+        assertEquals(Coroutine.FINISHED, co.start(pl, 0));
+        assertSame(p, layers.sink.getFirst());
+        assertEquals(2, p.srcIp);
+        assertEquals(1, p.dstIp);
+        assertEquals(20, p.srcPort);
+        assertEquals(10, p.dstPort);
+        assertEquals(200, p.offset);
+        assertEquals(1, p.length);
+    }
+
+    @Test
+    void heldYieldGoesOnWhenTheApplicationAnswers() {
+        Coroutine[] held = new Coroutine[1];
+        Pipeline pl = PipelineBuilder.rxTx("hold", layers).eth().ip().l4()
+                .yieldTo(co -> { held[0] = co; return Application.HOLD; }).l4().ip().eth().build();
+        Coroutine co = fresh();
+        assertEquals(Coroutine.SUSPENDED, co.start(pl, 0));
+        assertSame(co, held[0]);
+        assertTrue(layers.sink.isEmpty());
+        assertEquals(Coroutine.FINISHED, co.answer(5));
+        assertEquals(1, layers.sink.size());
+        assertThrows(IllegalStateException.class, () -> co.answer(6));
+    }
+
+    @Test
+    void suspendedCoroutineFitsTheMemoryBudget() {
+        long size = ClassLayout.parseClass(Coroutine.class).instanceSize();
+        System.out.println("Coroutine instance size: " + size + " bytes");
+        System.out.println(ClassLayout.parseClass(Coroutine.class).toPrintable());
+        assertTrue(size <= 64, "a suspended coroutine holds " + size + " bytes beyond its slot");
+    }
+}
