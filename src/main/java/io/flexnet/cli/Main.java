@@ -1,5 +1,23 @@
 package io.flexnet.cli;
 
-public final class Main {
-    public static void main(String[] args) { System.out.println("flexnet"); }
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code flexnet} command line. */
+@Command(name = "flexnet", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "FlexNet for the JVM: a structurally extensible host network stack.",
+        subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(System.out); }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
 }
