@@ -20,6 +20,7 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
  *
  * <p>Every frame refused on the way in or out is counted under a {@link DropReason} and its slot is
  * released; {@link #drops()} has them. Per-queue packet and byte counters count what was accepted.
+ * The {@link NicDriver.RxListener} runs on the injecting thread, right after the frame is queued.
  *
  * <pre>{@code
  * InMemoryNic nic = InMemoryNic.builder(pool).queues(4).clock(runtime::nanoTime).build();

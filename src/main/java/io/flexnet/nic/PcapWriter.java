@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * Writes classic libpcap files (version 2.4, LINKTYPE_ETHERNET), with microsecond or nanosecond
@@ -97,7 +98,7 @@ public final class PcapWriter implements AutoCloseable {
     }
 
     public synchronized void write(byte[] frame, int off, int len, long timestampNanos) {
-        java.util.Objects.checkFromIndexSize(off, len, frame.length);
+        Objects.checkFromIndexSize(off, len, frame.length);
         int incl = beginRecord(len, timestampNanos);
         if (incl <= buf.remaining()) {
             MemorySegment.copy(frame, off, bufSeg, ValueLayout.JAVA_BYTE, buf.position(), incl);

@@ -12,8 +12,9 @@ import io.flexnet.packet.Packet;
  * (counted as {@code selector-out-of-range}).
  *
  * <pre>{@code
- * // Steer UDP destination port 7000 to queue 0, everything else by RSS over the remaining queues.
- * RxSteering latencyFirst = (p, queues) -> port(p) == 7000 ? 0 : 1 + (p.flowHash & 0x7FFFFFFF) % (queues - 1);
+ * // Keep queue 0 for ARP and other non-IP frames (hash 0); spread IP flows over the other queues.
+ * RxSteering reserveZero = (p, queues) ->
+ *         p.flowHash == 0 ? 0 : 1 + Integer.remainderUnsigned(p.flowHash, queues - 1);
  * }</pre>
  */
 @FunctionalInterface
