@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +34,8 @@ class TsharkTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void needsWiresharkTools() {
+    @BeforeEach
+    void needsWiresharkTools() {
         for (String tool : new String[] {"tshark", "text2pcap", "editcap"}) {
             boolean found = onPath(tool);
             if (!found) System.out.println("TsharkTest skipped: " + tool + " is not installed (apt-get install -y tshark)");
