@@ -39,6 +39,7 @@ public enum DropReason {
     QUEUE_FULL("queue-full"),
     SOCKET_FULL("socket-full"),
     TX_FULL("tx-full"),
+    RX_FULL("rx-full"),
     SELECTOR_RANGE("selector-out-of-range"),
     NO_HANDLER("no-handler"),
     SHUTDOWN("shutdown"),
