@@ -43,6 +43,9 @@ public final class CapturingNic implements NicDriver {
     public long captureErrors() { return captureErrors.get(); }
 
     @Override
+    public boolean rxPending(int queue) { return inner.rxPending(queue); }
+
+    @Override
     public int receive(int queue, Packet[] out, int max) {
         int n = inner.receive(queue, out, max);
         for (int i = 0; i < n; i++) capture(out[i]);

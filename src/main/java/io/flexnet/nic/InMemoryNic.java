@@ -263,6 +263,9 @@ public final class InMemoryNic implements NicDriver {
     /** Frames waiting in receive queue {@code queue} (approximate while others run). */
     public int rxDepth(int queue) { return rx[queue].queue.size(); }
 
+    @Override
+    public boolean rxPending(int queue) { return !rx[queue].queue.isEmpty(); }
+
     /** Frames waiting in transmit queue {@code queue} (approximate while others run). */
     public int txDepth(int queue) { return tx[queue].size(); }
 

@@ -95,6 +95,7 @@ public final class PcapReplayNic implements NicDriver {
     @Override public int rxQueues() { return nic.rxQueues(); }
     @Override public int txQueues() { return nic.txQueues(); }
     @Override public int receive(int queue, Packet[] out, int max) { return nic.receive(queue, out, max); }
+    @Override public boolean rxPending(int queue) { return nic.rxPending(queue); }
     @Override public boolean transmit(int queue, Packet p) { return nic.transmit(queue, p); }
     @Override public void setRxListener(RxListener listener) { nic.setRxListener(listener); }
     @Override public DropCounters drops() { return nic.drops(); }
