@@ -39,6 +39,8 @@ public enum DropReason {
     QUEUE_FULL("queue-full"),
     SOCKET_FULL("socket-full"),
     TX_FULL("tx-full"),
+    /** The device refused a frame for a reason other than being full (e.g. a TAP write failing). */
+    TX_ERROR("tx-error"),
     SELECTOR_RANGE("selector-out-of-range"),
     NO_HANDLER("no-handler"),
     SHUTDOWN("shutdown"),
