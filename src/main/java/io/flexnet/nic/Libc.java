@@ -1,4 +1,4 @@
-// Downcalls into the C library (open, ioctl, read, write, poll, close) through java.lang.foreign, with errno.
+// Downcalls into the C library (open, ioctl, read, readv, write, poll, close) through java.lang.foreign, with errno.
 package io.flexnet.nic;
 
 import java.lang.foreign.Arena;
@@ -54,6 +54,12 @@ final class Libc {
             ValueLayout.JAVA_SHORT.withName("revents"));
     static final long POLLFD_FD = 0, POLLFD_EVENTS = 4, POLLFD_REVENTS = 6;
 
+    /** struct iovec from linux/uio.h: {@code void *iov_base; __kernel_size_t iov_len;}, 16 bytes on LP64. */
+    static final StructLayout IOVEC = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("iov_base"),
+            ValueLayout.JAVA_LONG.withName("iov_len"));
+    static final long IOVEC_BASE = 0, IOVEC_LEN = 8;
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -74,6 +80,10 @@ final class Libc {
     private static final MethodHandle READ = bind("read",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_LONG),
+            ERRNO);
+    private static final MethodHandle READV = bind("readv",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT),
             ERRNO);
     private static final MethodHandle WRITE = bind("write",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
@@ -120,6 +130,14 @@ final class Libc {
             return (long) READ.invokeExact(errno, fd, address, count);
         } catch (Throwable t) {
             throw fatal("read", t);
+        }
+    }
+
+    static long readv(MemorySegment errno, int fd, MemorySegment iovecs, int count) {
+        try {
+            return (long) READV.invokeExact(errno, fd, iovecs, count);
+        } catch (Throwable t) {
+            throw fatal("readv", t);
         }
     }
 

@@ -223,7 +223,7 @@ public final class TapNic implements NicDriver {
      * allowed. Idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!open) return;
         open = false;
         boolean stopped = true;

@@ -16,17 +16,17 @@ import org.jctools.queues.atomic.SpscAtomicArrayQueue;
  * poll(2) for at most {@link #POLL_MILLIS} so that {@link TapNic#close()} stops it promptly without a
  * wake-up file, then reads up to {@link #BATCH} frames (the file is non-blocking, so the batch ends at
  * EAGAIN) straight into slots at their headroom.
+ *
+ * <p>A TAP read of a frame longer than the buffer returns the first bytes and silently discards the
+ * rest, so the frame is read with readv(2) into the slot's room plus one spare byte: a read that
+ * reaches the spare byte was a frame too long for the slot.
  */
 final class TapReader implements Runnable {
     /** Longest a closing driver waits for this loop to notice; also the idle wake-up period. */
     static final int POLL_MILLIS = 50;
     /** Frames read per poll at most, so one busy queue cannot starve the check for close. */
     static final int BATCH = 64;
-    /**
-     * A frame that has no slot is read into this scratch to take it off the device. The read may be
-     * short: a TAP read gives the first bytes of the frame and discards the rest (tun_put_user in
-     * drivers/net/tun.c copies what fits and returns the frame's full length).
-     */
+    /** A frame that finds no slot is read into this scratch to take it off the device, truncated. */
     private static final int SCRATCH_BYTES = 64;
 
     private final TapNic nic;
@@ -38,6 +38,8 @@ final class TapReader implements Runnable {
     private final LongSupplier clock;
     private final MemorySegment errno = Libc.newErrnoState();
     private final MemorySegment pollfd;
+    /** Two iovecs: the slot's room (set per read), then one byte of scratch that only a too-long frame reaches. */
+    private final MemorySegment iov;
     private final long scratch;
 
     TapReader(TapNic nic, int queue, int fd, SpscAtomicArrayQueue<Packet> rx, LongSupplier clock) {
@@ -53,6 +55,9 @@ final class TapReader implements Runnable {
         pollfd.set(ValueLayout.JAVA_INT, Libc.POLLFD_FD, fd);
         pollfd.set(ValueLayout.JAVA_SHORT, Libc.POLLFD_EVENTS, Libc.POLLIN);
         this.scratch = arena.allocate(SCRATCH_BYTES).address();
+        this.iov = arena.allocate(Libc.IOVEC, 2);
+        iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC.byteSize() + Libc.IOVEC_BASE, scratch);
+        iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC.byteSize() + Libc.IOVEC_LEN, 1L);
     }
 
     @Override
@@ -86,7 +91,9 @@ final class TapReader implements Runnable {
                 continue;
             }
             int room = p.tailroom();
-            long n = Libc.read(errno, fd, p.segment().address() + p.offset, room);
+            iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC_BASE, p.segment().address() + p.offset);
+            iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC_LEN, room);
+            long n = Libc.readv(errno, fd, iov, 2);
             if (n <= 0) {
                 p.release();  // nothing was received into it: not a drop
                 if (n < 0) readFailed();

@@ -7,7 +7,8 @@ import io.flexnet.packet.Packet;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Written from the wire formats (Ethernet II; ARP, RFC 826; IPv4, RFC 791; ICMP echo, RFC 792) rather
+ * Written from the wire formats (Ethernet II; ARP, RFC 826; IPv4, RFC 791; ICMP echo, RFC 792; UDP,
+ * RFC 768) rather
  * than with the stack's own header views, so a test that uses these checks the stack and the driver
  * against the kernel, not against themselves.
  */
@@ -17,7 +18,7 @@ public final class Frames {
     public static final int ETHERTYPE_ARP = 0x0806;
     public static final int ETH_HEADER = 14;
     public static final int ARP_REQUEST = 1, ARP_REPLY = 2;
-    public static final int IP_PROTO_ICMP = 1;
+    public static final int IP_PROTO_ICMP = 1, IP_PROTO_UDP = 17;
     public static final int ICMP_ECHO_REPLY = 0, ICMP_ECHO_REQUEST = 8;
 
     private Frames() {}
@@ -73,26 +74,49 @@ public final class Frames {
     public static byte[] echoRequest(long srcMac, long dstMac, int srcIp, int dstIp, int id, int seq,
                                      byte[] payload) {
         int icmpLen = 8 + payload.length;
-        byte[] f = new byte[ETH_HEADER + 20 + icmpLen];
+        byte[] f = ipv4(srcMac, dstMac, srcIp, dstIp, IP_PROTO_ICMP, seq, icmpLen);
         MemorySegment s = MemorySegment.ofArray(f);
-        ethernet(s, dstMac, srcMac, ETHERTYPE_IPV4);
-        int ip = ETH_HEADER;
-        Bytes.u8(s, ip, 0x45);                 // version 4, header 5 words
-        Bytes.u8(s, ip + 1, 0);                // DSCP/ECN
-        Bytes.u16(s, ip + 2, 20 + icmpLen);    // total length
-        Bytes.u16(s, ip + 4, seq);             // identification
-        Bytes.u16(s, ip + 6, 0x4000);          // don't fragment
-        Bytes.u8(s, ip + 8, 64);               // TTL
-        Bytes.u8(s, ip + 9, IP_PROTO_ICMP);
-        Bytes.i32(s, ip + 12, srcIp);
-        Bytes.i32(s, ip + 16, dstIp);
-        Bytes.u16(s, ip + 10, Checksum.compute(s, ip, 20));
-        int icmp = ip + 20;
+        int icmp = ETH_HEADER + 20;
         Bytes.u8(s, icmp, ICMP_ECHO_REQUEST);
         Bytes.u16(s, icmp + 4, id);
         Bytes.u16(s, icmp + 6, seq);
         System.arraycopy(payload, 0, f, icmp + 8, payload.length);
         Bytes.u16(s, icmp + 2, Checksum.compute(s, icmp, icmpLen));
+        return f;
+    }
+
+    /** A UDP datagram in IPv4 in Ethernet, with the pseudo-header checksum (RFC 768) filled in. */
+    public static byte[] udp(long srcMac, long dstMac, int srcIp, int dstIp, int srcPort, int dstPort,
+                             byte[] payload) {
+        int udpLen = 8 + payload.length;
+        byte[] f = ipv4(srcMac, dstMac, srcIp, dstIp, IP_PROTO_UDP, 1, udpLen);
+        MemorySegment s = MemorySegment.ofArray(f);
+        int udp = ETH_HEADER + 20;
+        Bytes.u16(s, udp, srcPort);
+        Bytes.u16(s, udp + 2, dstPort);
+        Bytes.u16(s, udp + 4, udpLen);
+        System.arraycopy(payload, 0, f, udp + 8, payload.length);
+        int sum = Checksum.transport(s, udp, udpLen, srcIp, dstIp, IP_PROTO_UDP);
+        Bytes.u16(s, udp + 6, sum == 0 ? 0xFFFF : sum);  // 0 means "no checksum" in UDP: send its other form
+        return f;
+    }
+
+    /** Ethernet and a 20-byte IPv4 header (checksum filled) in front of {@code l4Len} zero bytes. */
+    private static byte[] ipv4(long srcMac, long dstMac, int srcIp, int dstIp, int protocol, int ident, int l4Len) {
+        byte[] f = new byte[ETH_HEADER + 20 + l4Len];
+        MemorySegment s = MemorySegment.ofArray(f);
+        ethernet(s, dstMac, srcMac, ETHERTYPE_IPV4);
+        int ip = ETH_HEADER;
+        Bytes.u8(s, ip, 0x45);                 // version 4, header 5 words
+        Bytes.u8(s, ip + 1, 0);                // DSCP/ECN
+        Bytes.u16(s, ip + 2, 20 + l4Len);      // total length
+        Bytes.u16(s, ip + 4, ident);           // identification
+        Bytes.u16(s, ip + 6, 0x4000);          // don't fragment
+        Bytes.u8(s, ip + 8, 64);               // TTL
+        Bytes.u8(s, ip + 9, protocol);
+        Bytes.i32(s, ip + 12, srcIp);
+        Bytes.i32(s, ip + 16, dstIp);
+        Bytes.u16(s, ip + 10, Checksum.compute(s, ip, 20));
         return f;
     }
 
@@ -144,6 +168,30 @@ public final class Frames {
     /** {@code ipChecksumOk}/{@code icmpChecksumOk}: the one's-complement sum over the header checks out. */
     public record Echo(long ethDst, long ethSrc, int srcIp, int dstIp, int type, int id, int seq, byte[] payload,
                        boolean ipChecksumOk, boolean icmpChecksumOk) {}
+
+    /** The fields of a UDP datagram in IPv4, or null when {@code p} is not one. */
+    public static Udp udp(Packet p) {
+        if (ethType(p) != ETHERTYPE_IPV4 || p.length < ETH_HEADER + 20 + 8) return null;
+        MemorySegment s = p.segment();
+        int ip = p.offset + ETH_HEADER;
+        int ihl = (Bytes.u8(s, ip) & 0xF) * 4;
+        int total = Bytes.u16(s, ip + 2);
+        if (Bytes.u8(s, ip) >>> 4 != 4 || Bytes.u8(s, ip + 9) != IP_PROTO_UDP || total > p.length - ETH_HEADER) {
+            return null;
+        }
+        int udp = ip + ihl;
+        int udpLen = Bytes.u16(s, udp + 4);
+        if (udpLen < 8 || udpLen > total - ihl) return null;
+        int srcIp = Bytes.i32(s, ip + 12), dstIp = Bytes.i32(s, ip + 16);
+        boolean sumOk = Bytes.u16(s, udp + 6) == 0  // sender chose no checksum
+                || Checksum.transport(s, udp, udpLen, srcIp, dstIp, IP_PROTO_UDP) == 0;
+        byte[] payload = s.asSlice(udp + 8, udpLen - 8).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        return new Udp(ethDst(p), ethSrc(p), srcIp, dstIp, Bytes.u16(s, udp), Bytes.u16(s, udp + 2), payload,
+                Checksum.compute(s, ip, ihl) == 0, sumOk);
+    }
+
+    public record Udp(long ethDst, long ethSrc, int srcIp, int dstIp, int srcPort, int dstPort, byte[] payload,
+                      boolean ipChecksumOk, boolean udpChecksumOk) {}
 
     /** One line naming a frame, for failure messages. */
     public static String describe(Packet p) {

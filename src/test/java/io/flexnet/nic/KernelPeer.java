@@ -124,6 +124,9 @@ public final class KernelPeer implements AutoCloseable {
     /** Starts {@code command} inside the namespace in the background. */
     public Shell.Spawned spawn(String... command) { return ns.spawn(command); }
 
+    /** Starts {@code command} inside the namespace in the background with {@code input} on its standard input. */
+    public Shell.Spawned spawnWithInput(String input, String... command) { return ns.spawnWithInput(input, command); }
+
     /** Closes the driver (which removes the interface) and deletes the namespace. */
     @Override
     public void close() {

@@ -148,8 +148,14 @@ public final class NetNs implements AutoCloseable {
     }
 
     /** Starts {@code command} inside the namespace in the background; killed by {@link #close()} at the latest. */
-    public Shell.Spawned spawn(String... command) {
-        Shell.Spawned s = Shell.spawn(inside(command));
+    public Shell.Spawned spawn(String... command) { return spawnWithInput(null, command); }
+
+    /**
+     * As {@link #spawn}, feeding {@code input} to the command's standard input, e.g. a datagram for
+     * {@code socat -t 2 - UDP:198.18.0.2:7}, whose answer then shows in {@code await(...).stdout()}.
+     */
+    public Shell.Spawned spawnWithInput(String input, String... command) {
+        Shell.Spawned s = Shell.spawn(inside(command), input);
         synchronized (background) {
             background.add(s);
         }
@@ -188,7 +194,7 @@ public final class NetNs implements AutoCloseable {
     }
 
     /** Deletes namespaces named by this helper in processes that no longer run (killed test JVMs). */
-    private static void removeLeftovers() {
+    static void removeLeftovers() {
         Shell.Result r = Shell.run(Shell.QUICK, "ip", "netns", "list");
         if (!r.ok()) return;
         for (String line : r.stdout().split("\n")) {

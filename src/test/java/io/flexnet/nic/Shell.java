@@ -46,12 +46,22 @@ public final class Shell {
     public static Result run(Duration timeout, String... command) { return run(timeout, List.of(command)); }
 
     /** Starts {@code command} in the background; {@link Spawned#close()} kills it if still running. */
-    public static Spawned spawn(List<String> command) {
+    public static Spawned spawn(List<String> command) { return spawn(command, null); }
+
+    /** As {@link #spawn(List)}, with {@code input} (or nothing, when null) as the command's standard input. */
+    public static Spawned spawn(List<String> command, String input) {
         try {
             File out = File.createTempFile("fx-cmd", ".out");
             File err = File.createTempFile("fx-cmd", ".err");
+            File in = new File("/dev/null");
+            if (input != null) {
+                in = File.createTempFile("fx-cmd", ".in");
+                in.deleteOnExit();
+                Files.writeString(in.toPath(), input);
+            }
             Process p = new ProcessBuilder(command).redirectOutput(out).redirectError(err)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(in)).start();
+            if (input != null) in.delete();  // the child holds it open
             return new Spawned(List.copyOf(command), p, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);

@@ -108,6 +108,32 @@ class TapNicKernelTest {
     }
 
     @Test
+    void kernelSocketGetsOurHandBuiltUdpReply() {
+        NetNs.assumeCommand("socat", "socat");
+        try (PacketPool pool = new PacketPool(64); KernelPeer peer = KernelPeer.open(pool)) {
+            peer.teachNeighbour();
+            // socat sends its input as one datagram, then waits up to 2 s for an answer and prints it.
+            try (Shell.Spawned socat = peer.spawnWithInput("ping from kernel\n",
+                    "socat", "-t", "2", "-", "UDP:" + KernelPeer.STACK_IP + ":7")) {
+                Packet p = peer.await(WAIT, f -> Frames.udp(f) != null);
+                assertNotNull(p, "no datagram from socat; other frames: " + peer.skipped());
+                Frames.Udp in = Frames.udp(p);
+                p.release();
+                assertEquals(KernelPeer.kernelIp(), in.srcIp());
+                assertEquals(KernelPeer.stackIp(), in.dstIp());
+                assertEquals(7, in.dstPort());
+                assertEquals("ping from kernel\n", new String(in.payload(), StandardCharsets.US_ASCII));
+                assertTrue(in.ipChecksumOk() && in.udpChecksumOk(), "kernel's checksums do not verify");
+
+                assertTrue(peer.send(Frames.udp(KernelPeer.STACK_MAC, peer.kernelMac(), KernelPeer.stackIp(),
+                        KernelPeer.kernelIp(), 7, in.srcPort(), "pong from stack\n".getBytes(StandardCharsets.US_ASCII))));
+                Shell.Result r = socat.await(WAIT);
+                assertEquals("pong from stack\n", r.stdout(), r.describe());
+            }
+        }
+    }
+
+    @Test
     void servesOneInterfaceWithTwoQueues() throws Exception {
         try (PacketPool pool = new PacketPool(64); KernelPeer peer = KernelPeer.open(pool, 2, 64)) {
             assertEquals(2, peer.nic().rxQueues());
