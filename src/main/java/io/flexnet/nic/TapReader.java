@@ -62,22 +62,29 @@ final class TapReader implements Runnable {
 
     @Override
     public void run() {
-        while (nic.isOpen()) {
-            int ready = Libc.poll(errno, pollfd, 1, POLL_MILLIS);
-            if (ready > 0) {
-                short revents = pollfd.get(ValueLayout.JAVA_SHORT, Libc.POLLFD_REVENTS);
-                if ((revents & Libc.POLLIN) != 0) {
-                    readBatch();
-                } else {
-                    // POLLERR/POLLHUP without data: the interface went away under us. Count it and
-                    // wait out a poll period instead of spinning on a file that stays in error.
-                    nic.readError(Libc.EIO);
-                    pause();
-                }
-            } else if (ready < 0 && Libc.errno(errno) != Libc.EINTR) {
-                nic.readError(Libc.errno(errno));
+        while (nic.isOpen()) pollOnce();
+    }
+
+    /**
+     * One wait and one batch. A method of its own so the JIT compiles it by invocation count: a loop
+     * left in {@code run()} would stay interpreted until on-stack replacement, and interpreted downcalls
+     * allocate their errno-capture view on every call, which compiled code optimises away.
+     */
+    private void pollOnce() {
+        int ready = Libc.poll(errno, pollfd, 1, POLL_MILLIS);
+        if (ready > 0) {
+            short revents = pollfd.get(ValueLayout.JAVA_SHORT, Libc.POLLFD_REVENTS);
+            if ((revents & Libc.POLLIN) != 0) {
+                readBatch();
+            } else {
+                // POLLERR/POLLHUP without data: the interface went away under us. Count it and
+                // wait out a poll period instead of spinning on a file that stays in error.
+                nic.readError(Libc.EIO);
                 pause();
             }
+        } else if (ready < 0 && Libc.errno(errno) != Libc.EINTR) {
+            nic.readError(Libc.errno(errno));
+            pause();
         }
     }
 

@@ -152,7 +152,7 @@ public final class NetNs implements AutoCloseable {
 
     /**
      * As {@link #spawn}, feeding {@code input} to the command's standard input, e.g. a datagram for
-     * {@code socat -t 2 - UDP:198.18.0.2:7}, whose answer then shows in {@code await(...).stdout()}.
+     * {@code socat -t 1 - UDP:198.18.0.2:7}, whose answer then shows in {@code await(...).stdout()}.
      */
     public Shell.Spawned spawnWithInput(String input, String... command) {
         Shell.Spawned s = Shell.spawn(inside(command), input);

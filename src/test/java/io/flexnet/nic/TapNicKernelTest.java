@@ -112,9 +112,9 @@ class TapNicKernelTest {
         NetNs.assumeCommand("socat", "socat");
         try (PacketPool pool = new PacketPool(64); KernelPeer peer = KernelPeer.open(pool)) {
             peer.teachNeighbour();
-            // socat sends its input as one datagram, then waits up to 2 s for an answer and prints it.
+            // socat sends its input as one datagram, then waits up to 1 s for an answer and prints it.
             try (Shell.Spawned socat = peer.spawnWithInput("ping from kernel\n",
-                    "socat", "-t", "2", "-", "UDP:" + KernelPeer.STACK_IP + ":7")) {
+                    "socat", "-t", "1", "-", "UDP:" + KernelPeer.STACK_IP + ":7")) {
                 Packet p = peer.await(WAIT, f -> Frames.udp(f) != null);
                 assertNotNull(p, "no datagram from socat; other frames: " + peer.skipped());
                 Frames.Udp in = Frames.udp(p);
@@ -158,6 +158,33 @@ class TapNicKernelTest {
                 assertTrue(p.rxQueue == 0 || p.rxQueue == 1, "rxQueue " + p.rxQueue);
                 p.release();
             }
+        }
+    }
+
+    @Test
+    void kernelSpreadsFlowsOverBothQueues() {
+        NetNs.assumeCommand("socat", "socat");
+        int flows = 16;
+        try (PacketPool pool = new PacketPool(64); KernelPeer peer = KernelPeer.open(pool, 2, 64)) {
+            peer.teachNeighbour();
+            // Sixteen datagrams, each from its own socket (so its own source port): sixteen flows, which
+            // the kernel spreads over the queues by flow hash. All on one queue has odds 2^-15.
+            peer.exec(Duration.ofSeconds(10), "sh", "-c", "for i in $(seq " + flows + "); do"
+                    + " echo x | socat -t 0 - UDP:" + KernelPeer.STACK_IP + ":9; done").orFail();
+            Await.until(WAIT, () -> peer.nic().stats().get("rx-frames") == flows, peer.nic().stats()::toString);
+            int[] perQueue = new int[2];
+            Packet[] out = new Packet[flows];
+            for (int q = 0; q < 2; q++) {
+                int n = peer.nic().receive(q, out, out.length);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(q, out[i].rxQueue, "frame stamped with another queue than the one it came from");
+                    assertNotNull(Frames.udp(out[i]), Frames.describe(out[i]));
+                    out[i].release();
+                }
+                perQueue[q] = n;
+            }
+            assertEquals(flows, perQueue[0] + perQueue[1]);
+            assertTrue(perQueue[0] > 0 && perQueue[1] > 0, "per queue: " + perQueue[0] + ", " + perQueue[1]);
         }
     }
 
