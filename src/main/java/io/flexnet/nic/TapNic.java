@@ -44,7 +44,7 @@ import org.jctools.queues.atomic.SpscAtomicArrayQueue;
 public final class TapNic implements NicDriver {
     /** Frames each receive queue holds when nobody drains it, by default. */
     public static final int DEFAULT_RX_CAPACITY = 1024;
-    /** linux/if_tun.h: {@code #define MAX_TAP_QUEUES 256}. */
+    /** The kernel's limit, {@code MAX_TAP_QUEUES} in drivers/net/tun.c (not in the UAPI headers). */
     public static final int MAX_QUEUES = 256;
     /** Longest {@link #close()} waits for a reader thread: a few poll periods. */
     private static final long JOIN_MILLIS = 10L * TapReader.POLL_MILLIS;
