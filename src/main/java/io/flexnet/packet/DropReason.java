@@ -40,6 +40,8 @@ public enum DropReason {
     SOCKET_FULL("socket-full"),
     TX_FULL("tx-full"),
     RX_FULL("rx-full"),
+    /** The device refused a frame for a reason other than being full (e.g. a TAP write failing). */
+    TX_ERROR("tx-error"),
     SELECTOR_RANGE("selector-out-of-range"),
     NO_HANDLER("no-handler"),
     SHUTDOWN("shutdown"),

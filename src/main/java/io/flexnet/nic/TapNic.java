@@ -1,0 +1,285 @@
+// A NIC driver over a Linux TAP device, so the Linux kernel is a real peer of the stack (no JNI: java.lang.foreign).
+package io.flexnet.nic;
+
+import io.flexnet.packet.Counters;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.PacketPool;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.jctools.queues.atomic.SpscAtomicArrayQueue;
+
+/**
+ * Serves a Linux TAP interface: frames the kernel sends out of the interface arrive here, frames
+ * transmitted here enter the kernel as if received on it. Each queue is one file of
+ * {@code /dev/net/tun}; with several queues the interface is multi-queue and the kernel spreads flows
+ * over them by its own hash.
+ *
+ * <p>Receive: a platform thread per queue reads frames directly into pooled slots (no copy), stamps
+ * them with the clock and offers them to a bounded single-producer single-consumer queue, which
+ * {@link #receive} drains. A frame that finds no free slot, a full queue, or is longer than a slot is
+ * counted in {@link #drops()} ({@code pool-empty}, {@code queue-full}, {@code too-long}) and discarded.
+ * Each receive queue has one consumer at a time.
+ *
+ * <p>Transmit writes the frame from its slot (no copy) on the calling thread and releases it; a write
+ * the kernel refuses counts as {@code tx-full} (EAGAIN, ENOBUFS) or {@code tx-error}.
+ *
+ * <p>Opening needs CAP_NET_ADMIN unless the interface already exists as a persistent TAP the user may
+ * open; failures are {@link TapException}s that say what to do. The interface lives as long as the
+ * driver (unless it was made persistent beforehand). It may be moved into another network namespace
+ * after opening ({@code ip link set NAME netns NS}): the files keep serving it.
+ *
+ * <pre>{@code
+ * try (PacketPool pool = new PacketPool(4096);
+ *      TapNic nic = TapNic.open("fx0", pool)) {
+ *     Packet[] batch = new Packet[32];
+ *     int n = nic.receive(0, batch, batch.length);
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class TapNic implements NicDriver {
+    /** Frames each receive queue holds when nobody drains it, by default. */
+    public static final int DEFAULT_RX_CAPACITY = 1024;
+    /** The kernel's limit, {@code MAX_TAP_QUEUES} in drivers/net/tun.c (not in the UAPI headers). */
+    public static final int MAX_QUEUES = 256;
+    /** Longest {@link #close()} waits for a reader thread: a few poll periods. */
+    private static final long JOIN_MILLIS = 10L * TapReader.POLL_MILLIS;
+
+    private static final String[] STATS = {"rx-frames", "rx-bytes", "tx-frames", "tx-bytes", "io-errors",
+            "listener-faults"};
+    private static final int RX_FRAMES = 0, RX_BYTES = 1, TX_FRAMES = 2, TX_BYTES = 3, IO_ERRORS = 4,
+            LISTENER_FAULTS = 5;
+
+    /** One errno segment per transmitting thread, so a transmit allocates nothing. */
+    private static final ThreadLocal<MemorySegment> TX_ERRNO = ThreadLocal.withInitial(Libc::newErrnoState);
+
+    private final String name;
+    private final PacketPool pool;
+    private final int[] fds;
+    private final SpscAtomicArrayQueue<Packet>[] rx;
+    private final Thread[] readers;
+    private final DropCounters drops;
+    private final Counters stats;
+    private volatile RxListener listener;
+    private volatile boolean open = true;
+    private volatile int lastErrno;
+
+    /** One queue, the JVM's nanosecond clock. */
+    public static TapNic open(String name, PacketPool pool) {
+        return open(name, 1, pool, DEFAULT_RX_CAPACITY, System::nanoTime);
+    }
+
+    /**
+     * Opens (creating if needed) TAP interface {@code name} with {@code queues} queues.
+     *
+     * @param name       at most 15 bytes; a single {@code %d} lets the kernel number it (see {@link #name()})
+     * @param queues     1 for a plain TAP, 2..256 for a multi-queue TAP
+     * @param pool       where received frames go; must outlive this driver
+     * @param rxCapacity frames each receive queue holds (rounded up to a power of two)
+     * @param clock      nanosecond clock stamped on received frames as {@link Packet#arrivalNanos}
+     * @throws TapException when the device cannot be opened, with the reason and what to do
+     */
+    public static TapNic open(String name, int queues, PacketPool pool, int rxCapacity, LongSupplier clock) {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(clock, "clock");
+        if (queues < 1 || queues > MAX_QUEUES) {
+            throw new IllegalArgumentException("queues must be in [1, " + MAX_QUEUES + "], got " + queues);
+        }
+        if (rxCapacity < 1) throw new IllegalArgumentException("rxCapacity must be > 0, got " + rxCapacity);
+        Tun.checkName(name);
+        if (!Tun.supported()) throw TapException.unsupported();
+        return new TapNic(Tun.CLONE_DEVICE, name, queues, pool, rxCapacity, clock);
+    }
+
+    /** As {@link #open(String, int, PacketPool, int, LongSupplier)} with another clone device, for tests. */
+    static TapNic open(String device, String name, PacketPool pool) {
+        Tun.checkName(name);
+        return new TapNic(device, name, 1, pool, DEFAULT_RX_CAPACITY, System::nanoTime);
+    }
+
+    @SuppressWarnings("unchecked")
+    private TapNic(String device, String requested, int queues, PacketPool pool, int rxCapacity,
+                   LongSupplier clock) {
+        this.pool = pool;
+        this.fds = new int[queues];
+        java.util.Arrays.fill(fds, -1);
+        this.name = attachAll(device, requested);
+        this.drops = new DropCounters("tap:" + name);
+        this.stats = new Counters("tap:" + name, STATS);
+        this.rx = new SpscAtomicArrayQueue[queues];
+        this.readers = new Thread[queues];
+        for (int q = 0; q < queues; q++) rx[q] = new SpscAtomicArrayQueue<>(rxCapacity);
+        for (int q = 0; q < queues; q++) {
+            readers[q] = Thread.ofPlatform().daemon().name("tap-" + name + "-rx" + q)
+                    .unstarted(new TapReader(this, q, fds[q], rx[q], clock));
+            readers[q].start();
+        }
+    }
+
+    /** Opens one file per queue and attaches each to the interface; on failure closes what it opened. */
+    private String attachAll(String device, String requested) {
+        boolean multi = fds.length > 1;
+        short flags = (short) (Tun.IFF_TAP | Tun.IFF_NO_PI | (multi ? Tun.IFF_MULTI_QUEUE : 0));
+        MemorySegment errno = Libc.newErrnoState();
+        String actual = requested;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifreq = arena.allocate(Tun.IFREQ_SIZE, 8);
+            for (int q = 0; q < fds.length; q++) {
+                // Non-blocking so a read after poll never parks the reader, and a batch ends at EAGAIN.
+                int fd = Libc.open(errno, device, Libc.O_RDWR | Libc.O_CLOEXEC | Libc.O_NONBLOCK);
+                if (fd < 0) throw TapException.forOpen(device, Libc.errno(errno));
+                fds[q] = fd;
+                // Later queues attach by the name the kernel gave the first, so "%d" names one interface.
+                Tun.fillIfreq(ifreq, actual, flags);
+                if (Libc.ioctl(errno, fd, Tun.TUNSETIFF, ifreq) < 0) {
+                    throw TapException.forAttach(actual, Libc.errno(errno), multi);
+                }
+                actual = Tun.ifreqName(ifreq);
+            }
+            return actual;
+        } catch (RuntimeException e) {
+            closeFds(errno);
+            throw e;
+        }
+    }
+
+    /** The interface's name as the kernel knows it. */
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public PacketPool pool() { return pool; }
+
+    @Override
+    public int rxQueues() { return fds.length; }
+
+    @Override
+    public int txQueues() { return fds.length; }
+
+    /** Frames receive queue {@code queue} holds before it counts {@code queue-full}. */
+    public int rxCapacity(int queue) { return rx[queue].capacity(); }
+
+    @Override
+    public boolean rxPending(int queue) { return !rx[queue].isEmpty(); }
+
+    @Override
+    public int receive(int queue, Packet[] out, int max) {
+        final SpscAtomicArrayQueue<Packet> q = rx[queue];
+        int limit = Math.min(max, out.length);
+        int n = 0;
+        while (n < limit) {
+            Packet p = q.relaxedPoll();
+            if (p == null) break;
+            out[n++] = p;
+        }
+        return n;
+    }
+
+    @Override
+    public boolean transmit(int queue, Packet p) {
+        if (queue < 0 || queue >= fds.length) {
+            drops.drop(p, DropReason.SELECTOR_RANGE);
+            return false;
+        }
+        if (!open) {
+            drops.drop(p, DropReason.SHUTDOWN);
+            return false;
+        }
+        int len = p.length;
+        MemorySegment errno = TX_ERRNO.get();
+        long n = Libc.write(errno, fds[queue], p.segment().address() + p.offset, len);
+        if (n != len) return transmitFailed(p, n, errno);
+        stats.inc(TX_FRAMES);
+        stats.add(TX_BYTES, len);
+        p.release();
+        return true;
+    }
+
+    private boolean transmitFailed(Packet p, long n, MemorySegment errno) {
+        int e = n < 0 ? Libc.errno(errno) : Libc.EIO;  // a TAP write is whole or nothing; short is an error
+        lastErrno = e;
+        drops.drop(p, e == Libc.EAGAIN || e == Libc.ENOBUFS ? DropReason.TX_FULL : DropReason.TX_ERROR);
+        return false;
+    }
+
+    @Override
+    public void setRxListener(RxListener listener) { this.listener = listener; }
+
+    @Override
+    public DropCounters drops() { return drops; }
+
+    /** rx-frames, rx-bytes (frames queued for receive), tx-frames, tx-bytes, io-errors, listener-faults. */
+    public Counters stats() { return stats; }
+
+    /** errno of the last failed read, write or poll, 0 if none; for diagnosis. */
+    public int lastErrno() { return lastErrno; }
+
+    public boolean isOpen() { return open; }
+
+    /**
+     * Stops the reader threads, closes the files (which removes a non-persistent interface) and drops
+     * frames still queued for receive as {@code shutdown}. Transmitting concurrently with close is not
+     * allowed. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (!open) return;
+        open = false;
+        boolean stopped = true;
+        for (Thread t : readers) {
+            try {
+                t.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopped &= !t.isAlive();
+        }
+        // A reader still inside read(2) would read a file number the JVM may already have reused.
+        // Never seen, since poll returns within POLL_MILLIS; leak the files rather than risk it.
+        if (stopped) closeFds(Libc.newErrnoState());
+        for (SpscAtomicArrayQueue<Packet> q : rx) {
+            for (Packet p = q.poll(); p != null; p = q.poll()) drops.drop(p, DropReason.SHUTDOWN);
+        }
+        if (!stopped) throw new IllegalStateException("TAP " + name + ": a reader thread did not stop within "
+                + JOIN_MILLIS + " ms; its files were left open");
+    }
+
+    private void closeFds(MemorySegment errno) {
+        for (int q = 0; q < fds.length; q++) {
+            if (fds[q] >= 0) Libc.close(errno, fds[q]);
+            fds[q] = -1;
+        }
+    }
+
+    // Called by the reader threads.
+
+    void received(long bytes) {
+        stats.inc(RX_FRAMES);
+        stats.add(RX_BYTES, bytes);
+    }
+
+    void readError(int errno) {
+        lastErrno = errno;
+        stats.inc(IO_ERRORS);
+    }
+
+    void signal(int queue) {
+        RxListener l = listener;
+        if (l == null) return;
+        try {
+            l.rxReady(queue);
+        } catch (RuntimeException e) {
+            // A faulty listener must not stop reception; it is counted, and the frames stay queued.
+            stats.inc(LISTENER_FAULTS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TapNic[" + name + " queues=" + fds.length + (open ? "" : " closed") + "]";
+    }
+}
