@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 
 /**
  * Runs a {@link CorePolicy} every period: samples the queues and workers into {@link Signals}, calls the
@@ -25,7 +26,7 @@ import java.util.List;
  * thread's CPU time over a run.
  */
 public final class CoreScheduler {
-    private static final VarHandle PERIODS, OVERRUNS, STEP_TOTAL, STEP_MAX, GRANTS, REVOKES, FAULTS;
+    private static final VarHandle PERIODS, OVERRUNS, STEP_TOTAL, STEP_MAX, GRANTS, REVOKES, FAULTS, GRANTED;
 
     static {
         try {
@@ -37,6 +38,7 @@ public final class CoreScheduler {
             GRANTS = l.findVarHandle(CoreScheduler.class, "grants", long.class);
             REVOKES = l.findVarHandle(CoreScheduler.class, "revokes", long.class);
             FAULTS = l.findVarHandle(CoreScheduler.class, "faults", long.class);
+            GRANTED = l.findVarHandle(CoreScheduler.class, "granted", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,6 +63,8 @@ public final class CoreScheduler {
     private final long[] lastEnqueued;
     private final long[] lastBusy;
     private final long[] lastTotal;
+    /** Cost of each period run by the thread, ns; written by it alone, read after it stopped. */
+    private final Histogram stepCost = new Histogram(1, 10_000_000_000L, 2);
 
     private boolean begun;
     private long lastNow;
@@ -78,6 +82,7 @@ public final class CoreScheduler {
     @SuppressWarnings("unused") private long grants;
     @SuppressWarnings("unused") private long revokes;
     @SuppressWarnings("unused") private long faults;
+    @SuppressWarnings("unused") private int granted;
 
     private CoreScheduler(Builder b) {
         this.runtime = b.runtime;
@@ -197,6 +202,7 @@ public final class CoreScheduler {
                     coreTaken[i] = true;
                     s.core[w] = stackCores[i];
                     s.granted++;
+                    GRANTED.setOpaque(CoreScheduler.this, s.granted);
                     // Pin first: the kick of setGranted wakes the worker, which then pins before its round.
                     if (pin) workers[w].requestCore(stackCores[i]);
                     workers[w].setGranted(true);
@@ -216,6 +222,7 @@ public final class CoreScheduler {
             for (int i = 0; i < stackCores.length; i++) if (stackCores[i] == c) coreTaken[i] = false;
             s.core[w] = -1;
             s.granted--;
+            GRANTED.setOpaque(CoreScheduler.this, s.granted);
             REVOKES.setOpaque(CoreScheduler.this, revokes + 1);
             return true;
         }
@@ -260,6 +267,7 @@ public final class CoreScheduler {
                 stepAt(t0);
                 long t1 = runtime.nanoTime();
                 long cost = t1 - t0;
+                stepCost.recordValue(Math.max(1, Math.min(cost, 10_000_000_000L)));
                 STEP_TOTAL.setOpaque(this, stepNanosTotal + cost);
                 if (cost > stepNanosMax) STEP_MAX.setOpaque(this, cost);
                 next += period;
@@ -317,6 +325,15 @@ public final class CoreScheduler {
     /** Time spent inside periods (sample, policy, apply) on the scheduler's own thread, in total. */
     public long stepNanosTotal() { return (long) STEP_TOTAL.getOpaque(this); }
 
+    /**
+     * Distribution of the time each period took on the scheduler's thread (ns), over its runs; a copy.
+     * Call after {@link #stop}: it is recorded without synchronization.
+     */
+    public Histogram stepCost() {
+        if (running) throw new IllegalStateException("stop the core scheduler before reading its step costs");
+        return stepCost.copy();
+    }
+
     /** The longest period's work. */
     public long stepNanosMax() { return (long) STEP_MAX.getOpaque(this); }
 
@@ -326,8 +343,8 @@ public final class CoreScheduler {
     /** Wall time of the last run (set when it stops). */
     public long wallNanos() { return wallNanos; }
 
-    /** Cores granted now, from the scheduler's books (exact after {@link #stop}). */
-    public int coresGranted() { return signals.granted; }
+    /** Cores granted now; readable from any thread. */
+    public int coresGranted() { return (int) GRANTED.getOpaque(this); }
 
     /** Configures a {@link CoreScheduler}; every setting has a default but the workers and queues. */
     public static final class Builder {
@@ -361,7 +378,11 @@ public final class CoreScheduler {
 
         public Builder queues(CoroutineQueue... queues) { return queues(List.of(queues)); }
 
-        /** The cores the stack may use, handed out in this order (default: all the runtime's). */
+        /**
+         * The cores the stack may use, handed out in this order. Default: 0 to {@code runtime.cores() - 1};
+         * on Linux the JVM counts only the building thread's allowed cores, so a pinned builder would
+         * get one. Name them (e.g. {@code LinuxAffinity.allowedCores()}) when it matters.
+         */
         public Builder cores(int... cores) {
             this.cores = cores.clone();
             return this;
