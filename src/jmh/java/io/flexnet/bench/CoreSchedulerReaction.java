@@ -146,7 +146,7 @@ public final class CoreSchedulerReaction {
         target.scheduler = s;
         Histogram periods = new Histogram(3), micros = new Histogram(3);
         Coroutine[] out = new Coroutine[256];
-        int within = 0, missed = 0;
+        int within = 0, missed = 0, unsettled = 0, measured = 0;
         s.start();
         try {
             for (int i = 0; i < steps + 20; i++) {
@@ -154,6 +154,10 @@ public final class CoreSchedulerReaction {
                 while (target.granted && System.nanoTime() < settle) LockSupport.parkNanos(20_000);
                 // A random phase within the period, so the step does not always land just after a check.
                 LockSupport.parkNanos(100_000 + (long) (Math.random() * 100_000));
+                if (target.granted) {  // the scheduler's thread was starved of CPU: no clean step now
+                    unsettled++;
+                    continue;
+                }
                 target.grantPeriod = -1;
                 long step = System.nanoTime();
                 long p0 = s.periods();
@@ -164,9 +168,11 @@ public final class CoreSchedulerReaction {
                 for (int k = 0; k < n; k++) out[k].resume(System.nanoTime());
                 if (i < 20) continue;  // warm-up
                 if (target.grantPeriod < 0) {
+                    measured++;
                     missed++;
                     continue;
                 }
+                measured++;
                 long samples = target.grantPeriod - p0 + 1;
                 periods.recordValue(Math.max(0, samples));
                 micros.recordValue(target.grantNanos - step);
@@ -178,7 +184,8 @@ public final class CoreSchedulerReaction {
         System.out.printf("%-27s %5d %5d %5d   %8.1f %8.1f  %4d/%d%s%n", label,
                 periods.getValueAtPercentile(50), periods.getValueAtPercentile(99), periods.getMaxValue(),
                 micros.getValueAtPercentile(50) / 1e3, micros.getValueAtPercentile(99) / 1e3,
-                within, steps, missed > 0 ? " (" + missed + " not granted in 100 ms)" : "");
+                within, measured, (missed > 0 ? " (" + missed + " not granted in 100 ms)" : "")
+                        + (unsettled > 0 ? " (" + unsettled + " skipped: previous grant not yet revoked)" : ""));
         pool.close();
     }
 
