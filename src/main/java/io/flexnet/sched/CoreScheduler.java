@@ -168,7 +168,8 @@ public final class CoreScheduler {
         s.totalArrivals = arrivalsAll;
         for (int w = 0; w < workers.length; w++) {
             CoreWorker worker = workers[w];
-            // Busy before total: the worker adds to total first, so this order can only undercount busy.
+            // Busy before total: the worker adds to total first, so a round accounted between the two
+            // reads shows in total only (busy undercounted, never over 1); the next period catches up.
             long b = worker.busyNanos();
             long t = worker.totalNanos();
             boolean asleep = worker.isSleeping();
