@@ -56,15 +56,17 @@ public final class Pipeline {
             byte kind = kinds[pc];
             if (kind == LAYER) {
                 int verdict;
+                // A layer that takes the packet may release it, and another thread may then reuse the
+                // slot and start this very coroutine again before process() even returns here: so mark
+                // it finished before the call, and take it back only when the layer hands it on.
+                co.pipeline = null;
                 try {
                     verdict = layers[pc].process(p);
                 } catch (Throwable t) {
                     return fault(co, pc, t);
                 }
-                if (verdict != Layer.NEXT) {
-                    co.pipeline = null;  // the layer owns the packet now
-                    return Coroutine.FINISHED;
-                }
+                if (verdict != Layer.NEXT) return Coroutine.FINISHED;  // the layer owns the packet now
+                co.pipeline = this;
                 pc++;
                 if (pc == kinds.length) return fellOffEnd(co);
             } else if (kind == QUEUE) {

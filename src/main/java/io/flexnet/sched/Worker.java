@@ -13,7 +13,7 @@ import java.util.List;
  * (a revoked worker sleeps until granted again), and contains faults: an executor that throws is
  * counted and the loop goes on.
  */
-public final class Worker implements CoroutineQueue.Sleeper {
+public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
     private static final VarHandle BUSY;
     private static final VarHandle TOTAL;
 
@@ -149,6 +149,7 @@ public final class Worker implements CoroutineQueue.Sleeper {
     }
 
     /** Lets the worker run (core granted) or makes it sleep (core revoked). */
+    @Override
     public void setGranted(boolean granted) {
         this.granted = granted;
         if (granted) kick();
@@ -157,6 +158,7 @@ public final class Worker implements CoroutineQueue.Sleeper {
     public boolean granted() { return granted; }
 
     /** Asks the worker to pin itself to {@code core} (-1: leave it where it is). */
+    @Override
     public void requestCore(int core) {
         requestedCore = core;
         kick();
@@ -168,11 +170,13 @@ public final class Worker implements CoroutineQueue.Sleeper {
     public StackRuntime runtime() { return runtime; }
     public List<Executor> executors() { return List.of(executors); }
     public boolean isRunning() { return running; }
-    public boolean isSleeping() { return sleeping; }
+    @Override public boolean isSleeping() { return sleeping; }
+    /** True when its idle strategy sleeps until an enqueue kicks it ({@link SleepUntilKicked}). */
+    @Override public boolean sleepsWhenIdle() { return sleeps; }
     /** Nanoseconds spent in rounds that did work, since start. */
-    public long busyNanos() { return (long) BUSY.getOpaque(this); }
+    @Override public long busyNanos() { return (long) BUSY.getOpaque(this); }
     /** Nanoseconds since start, as the worker last accounted them. */
-    public long totalNanos() { return (long) TOTAL.getOpaque(this); }
+    @Override public long totalNanos() { return (long) TOTAL.getOpaque(this); }
     public Counters faults() { return faults; }
     public Throwable lastFault() { return lastFault; }
     public Thread thread() { return thread; }
