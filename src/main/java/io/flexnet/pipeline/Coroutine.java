@@ -30,7 +30,7 @@ public final class Coroutine {
 
     public Packet packet() { return packet; }
 
-    /** The pipeline it runs, or null when not running. */
+    /** The pipeline it last started; kept after it finishes (clearing it would race with reuse). */
     public Pipeline pipeline() { return pipeline; }
 
     /** The step it resumes at. */
@@ -58,7 +58,7 @@ public final class Coroutine {
      */
     public int answer(long now) {
         Pipeline pl = pipeline;
-        if (pl == null) throw new IllegalStateException(this + " has finished: nothing to answer");
+        if (pl == null) throw new IllegalStateException(this + " was never started");
         return pl.answer(this, now);
     }
 

@@ -17,9 +17,14 @@ import io.flexnet.proto.Layer;
  * <p>Extension code (selectors, applications, layers) that throws is contained here: the packet is
  * dropped as {@code extension-fault}, the fault counted against the step, and the caller — a worker —
  * goes on. A layer that throws must not have handed the packet on before throwing.
+ *
+ * <p>Once a layer or application has taken the packet, the loop never writes the coroutine again: the
+ * slot may already be released and its coroutine restarted by another thread.
  */
 public final class Pipeline {
     static final byte LAYER = 0, QUEUE = 1, YIELD = 2;
+    /** Program counter of a held coroutine once its application has answered. */
+    static final int ANSWERED = -1;
 
     private final String name;
     private final Template template;
@@ -48,25 +53,23 @@ public final class Pipeline {
     }
 
     /** The step loop: runs {@code co} from its program counter until it suspends or finishes. */
-    int run(Coroutine co, long now) {
+    int run(Coroutine co, long now) { return run(co, co.pc, now); }
+
+    private int run(Coroutine co, int pc, long now) {
         final Packet p = co.packet();
         final byte[] kinds = this.kinds;
-        int pc = co.pc;
         while (true) {
             byte kind = kinds[pc];
             if (kind == LAYER) {
                 int verdict;
-                // A layer that takes the packet may release it, and another thread may then reuse the
-                // slot and start this very coroutine again before process() even returns here: so mark
-                // it finished before the call, and take it back only when the layer hands it on.
-                co.pipeline = null;
                 try {
                     verdict = layers[pc].process(p);
                 } catch (Throwable t) {
                     return fault(co, pc, t);
                 }
-                if (verdict != Layer.NEXT) return Coroutine.FINISHED;  // the layer owns the packet now
-                co.pipeline = this;
+                // DONE: the layer owns the packet and may already have released it; another thread
+                // may be reusing the slot and running this very coroutine again. Touch nothing.
+                if (verdict != Layer.NEXT) return Coroutine.FINISHED;
                 pc++;
                 if (pc == kinds.length) return fellOffEnd(co);
             } else if (kind == QUEUE) {
@@ -97,19 +100,20 @@ public final class Pipeline {
                 } else if (answer == Application.HOLD) {
                     return Coroutine.SUSPENDED;
                 } else {
-                    co.pipeline = null;  // the application kept or released the packet
-                    return Coroutine.FINISHED;
+                    return Coroutine.FINISHED;  // the application kept or released it: touch nothing
                 }
             }
         }
     }
 
     int answer(Coroutine co, long now) {
-        if (co.pipeline != this || co.pc == 0 || kinds[co.pc - 1] != YIELD) {
+        int pc = co.pc;
+        if (co.pipeline != this || pc <= 0 || kinds[pc - 1] != YIELD) {
             throw new IllegalStateException(co + " is not held at a yield() of " + name);
         }
+        co.pc = ANSWERED;  // a second answer() is refused instead of sending the reply twice
         prepareReply(co.packet());
-        return run(co, now);
+        return run(co, pc, now);
     }
 
     /** The reply goes back where the request came from, from the payload the application left. */
@@ -125,7 +129,6 @@ public final class Pipeline {
     }
 
     private int drop(Coroutine co, DropReason reason) {
-        co.pipeline = null;
         drops.drop(co.packet(), reason);
         return Coroutine.FINISHED;
     }
@@ -139,7 +142,6 @@ public final class Pipeline {
     private int fault(Coroutine co, int pc, Throwable t) {
         faults.inc(pc);
         lastFault = t;
-        co.pipeline = null;
         try {
             drops.drop(co.packet(), DropReason.EXTENSION_FAULT);
         } catch (IllegalStateException alreadyReleased) {

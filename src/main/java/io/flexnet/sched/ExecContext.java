@@ -13,6 +13,8 @@ public final class ExecContext {
     private final int workerId;
     private final Coroutine[] batch = new Coroutine[MAX_BATCH];
     long now;
+    private long internalFaults;
+    private Throwable lastInternalFault;
 
     public ExecContext(int workerId) { this.workerId = workerId; }
 
@@ -59,7 +61,18 @@ public final class ExecContext {
         for (int i = 0; i < n; i++) {
             Coroutine co = b[i];
             b[i] = null;
-            co.resume(t);  // contains extension faults itself; never throws for a packet's sake
+            try {
+                co.resume(t);  // contains extension faults itself
+            } catch (Throwable bug) {
+                // Only a defect in the stack itself gets here; the rest of the batch must still run.
+                internalFaults++;
+                lastInternalFault = bug;
+            }
         }
     }
+
+    /** Resumes that threw despite the step loop's containment: defects, reported, never hidden. */
+    public long internalFaults() { return internalFaults; }
+
+    public Throwable lastInternalFault() { return lastInternalFault; }
 }
