@@ -1,6 +1,5 @@
 package io.flexnet.proto;
 
-import io.flexnet.packet.Bytes;
 import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
@@ -49,23 +48,27 @@ public final class IpRcv implements CountingLayer {
         final int l3 = p.l3Offset;
         final int avail = p.offset + p.length - l3;
         if (avail < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.TRUNCATED);
-        final int vihl = Bytes.u8(s, l3);
+        // The fixed header as three words: version..fragment, TTL..source, destination.
+        final long w0 = Words.u64(s, l3);
+        final long w1 = Words.u64(s, l3 + 8);
+        final int dst = Words.i32(s, l3 + Ipv4Header.DST_OFFSET);
+        final int vihl = (int) (w0 >>> 56);
         if ((vihl >>> 4) != 4) return drop(p, DropReason.BAD_IP_VERSION);
         final int hlen = (vihl & 0xF) << 2;
         if (hlen < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_IP_HEADER_LENGTH);
-        final int total = Bytes.u16(s, l3 + Ipv4Header.TOTAL_LENGTH_OFFSET);
+        final int total = (int) (w0 >>> 32) & 0xFFFF;
         if (total < hlen || total > avail) return drop(p, DropReason.BAD_IP_LENGTH);
-        if (Checksum.fold(Checksum.sum(s, l3, hlen, 0)) != 0xFFFF) return drop(p, DropReason.BAD_IP_CHECKSUM);
-        if (Bytes.u8(s, l3 + Ipv4Header.TTL_OFFSET) == 0) return drop(p, DropReason.TTL_EXPIRED);
-        final int dst = Bytes.i32(s, l3 + Ipv4Header.DST_OFFSET);
+        long acc = Words.halves(w0) + Words.halves(w1) + (dst & 0xFFFF_FFFFL);
+        if (hlen > Ipv4Header.MIN_HEADER_LENGTH) acc = Checksum.sum(s, l3 + 20, hlen - 20, acc);  // options
+        if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_IP_CHECKSUM);
+        if ((w1 >>> 56) == 0) return drop(p, DropReason.TTL_EXPIRED);
         if (dst != ip && dst != Ip4.BROADCAST && dst != broadcast) return drop(p, DropReason.IP_NOT_FOR_US);
-        final int ff = Bytes.u16(s, l3 + Ipv4Header.FLAGS_FRAGMENT_OFFSET);
-        if ((ff & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) return drop(p, DropReason.FRAGMENT);
+        if ((w0 & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) return drop(p, DropReason.FRAGMENT);
 
         p.length = l3 + total - p.offset;  // trailing Ethernet padding is not part of the datagram
-        p.srcIp = Bytes.i32(s, l3 + Ipv4Header.SRC_OFFSET);
+        p.srcIp = (int) w1;
         p.dstIp = dst;
-        final int proto = Bytes.u8(s, l3 + Ipv4Header.PROTOCOL_OFFSET);
+        final int proto = (int) (w1 >>> 48) & 0xFF;
         p.protocol = proto;
         p.l4Offset = l3 + hlen;
         if (proto == Ipv4Header.PROTO_UDP || proto == Ipv4Header.PROTO_TCP) {

@@ -1,6 +1,5 @@
 package io.flexnet.proto;
 
-import io.flexnet.packet.Bytes;
 import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
@@ -44,15 +43,17 @@ public final class UdpRcv implements CountingLayer {
         final int l4 = p.l4Offset;
         final int avail = p.offset + p.length - l4;
         if (avail < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_UDP_LENGTH);
+        final long h = Words.u64(s, l4);  // the whole header: ports, length, checksum
         // A UDP length shorter than the IP payload is legal (RFC 768): the rest is ignored.
-        final int ulen = Bytes.u16(s, l4 + UdpHeader.LENGTH_OFFSET);
+        final int ulen = (int) (h >>> 16) & 0xFFFF;
         if (ulen < UdpHeader.HEADER_LENGTH || ulen > avail) return drop(p, DropReason.BAD_UDP_LENGTH);
-        if (Bytes.u16(s, l4 + UdpHeader.CHECKSUM_OFFSET) != 0) {
-            long acc = Checksum.sum(s, l4, ulen, Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, ulen));
+        if ((h & 0xFFFF) != 0) {
+            long acc = Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, ulen) + Words.halves(h);
+            acc = Checksum.sum(s, l4 + UdpHeader.HEADER_LENGTH, ulen - UdpHeader.HEADER_LENGTH, acc);
             if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_UDP_CHECKSUM);
         }
-        final int dport = Bytes.u16(s, l4 + UdpHeader.DST_PORT_OFFSET);
-        p.srcPort = Bytes.u16(s, l4 + UdpHeader.SRC_PORT_OFFSET);
+        final int dport = (int) (h >>> 32) & 0xFFFF;
+        p.srcPort = (int) (h >>> 48);
         p.dstPort = dport;
         p.payloadOffset = l4 + UdpHeader.HEADER_LENGTH;
         p.payloadLength = ulen - UdpHeader.HEADER_LENGTH;
