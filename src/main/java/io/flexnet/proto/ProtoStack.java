@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * takes its layers from.
  *
  * <pre>{@code
- * ProtoStack stack = new ProtoStack(cfg, pool, nic::transmit0, System::nanoTime);
+ * ProtoStack stack = new ProtoStack(cfg, pool, p -> nic.transmit(0, p), System::nanoTime);
  * stack.ports().bind(7, echoEndpoint);
  * Layer[] rx = stack.rxLayers();          // eth_rcv, ip_rcv, udp_rcv, socket_rcv
  * Layer[] tx = stack.txLayers();          // socket_send, udp_send, ip_send, eth_send
@@ -23,6 +23,10 @@ import java.util.function.LongSupplier;
  *
  * {@link #receive} and {@link #send} run the layers back to back with no suspension point: the
  * hand-fused baseline that pipelines are measured against, and a convenience for tests.
+ *
+ * <p>Layers hold no per-packet state, so several workers may run the same layer at once: counters
+ * are per-thread stripes, {@code ip_send}'s identification is atomic, the {@link PortTable} publishes
+ * with release/acquire and {@link Arp} guards its tables with a lock (lock-free lookups).
  */
 public final class ProtoStack {
     private final NetConfig config;

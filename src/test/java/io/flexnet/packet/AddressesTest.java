@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+/** MAC and IPv4 address parsing, formatting and classes. */
 class AddressesTest {
 
     @Test

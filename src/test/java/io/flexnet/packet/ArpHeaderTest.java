@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
+/** ARP view against a tshark-decoded request. */
 class ArpHeaderTest {
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
+/** ICMP view: echo and destination-unreachable layouts. */
 class IcmpHeaderTest {
 
     @Test

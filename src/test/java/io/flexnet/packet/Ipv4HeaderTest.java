@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
+/** IPv4 view on real frames, options and fragments. */
 class Ipv4HeaderTest {
 
     @Test

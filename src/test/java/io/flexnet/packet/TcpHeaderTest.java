@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** TCP view and option walk, including malformed options. */
 class TcpHeaderTest {
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
+/** UDP view and checksum on a real DNS query. */
 class UdpHeaderTest {
     private static final int SRC = Ip4.parse("109.194.160.4");
     private static final int DST = Ip4.parse("95.211.92.14");

@@ -16,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** ARP: answering, learning, parking frames until resolution, expiry. */
 class ArpTest {
     private static final long SECOND = 1_000_000_000L;
 

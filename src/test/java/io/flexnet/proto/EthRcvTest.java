@@ -9,6 +9,7 @@ import io.flexnet.packet.MacAddress;
 import io.flexnet.packet.Packet;
 import org.junit.jupiter.api.Test;
 
+/** eth_rcv: address filter, 802.1Q tag, ethertype dispatch. */
 class EthRcvTest {
 
     @Test

@@ -16,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
+/** ICMP: echo answered in place, what is ignored and why. */
 class IcmpTest {
     /** The constructed ping's addresses: 198.18.0.1 (02:..:01) pings 198.18.0.2 (02:..:02) = us. */
     private static Harness pinged() {

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
+/** ip_rcv: header validation, addressing, padding trim, fragments. */
 class IpRcvTest {
 
     /** Runs eth_rcv then ip_rcv; returns ip_rcv's result (the packet is released unless NEXT). */

@@ -9,6 +9,7 @@ import io.flexnet.packet.Ip4;
 import io.flexnet.packet.MacAddress;
 import org.junit.jupiter.api.Test;
 
+/** Interface configuration: parsing, derived addresses, refusals that name the field. */
 class NetConfigTest {
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** Assembly of the layers: order, kinds, drop reports, pool checks. */
 class ProtoStackTest {
 
     @Test

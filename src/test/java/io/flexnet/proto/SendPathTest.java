@@ -19,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
+/** The send layers: headers, routing, next-hop resolution, refusals. */
 class SendPathTest {
 
     private static Packet datagram(Harness h, int dstIp, byte[] payload) {

@@ -10,6 +10,7 @@ import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import org.junit.jupiter.api.Test;
 
+/** socket_rcv and the port table: refusals, faults, endpoints that went away. */
 class SocketRcvTest {
 
     /** Runs the frame up to and including udp_rcv; returns the packet ready for socket_rcv. */

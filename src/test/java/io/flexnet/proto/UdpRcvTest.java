@@ -19,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
+/** udp_rcv: lengths, checksums, delivery by port, port unreachable. */
 class UdpRcvTest {
 
     @Test
