@@ -1,11 +1,13 @@
 package io.flexnet.proto;
 
+import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Ip4;
 import io.flexnet.packet.Ipv4Header;
 import io.flexnet.packet.Packet;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,8 +60,15 @@ public final class IpSend implements CountingLayer {
         if (hop == 0) return drop(p, DropReason.NO_ROUTE);
         if (p.srcIp == 0) p.srcIp = ip;
         final int off = p.prepend(Ipv4Header.MIN_HEADER_LENGTH);
-        Ipv4Header.write(p.segment(), off, 0, total, identification.getAndIncrement() & 0xFFFF, 0, TTL,
-                p.protocol, p.srcIp, dst);
+        // The header as three words (see Ipv4Header for the layout): version 4, IHL 5, TOS 0, flags 0.
+        final long w0 = (0x45L << 56) | ((long) total << 32) | ((identification.getAndIncrement() & 0xFFFFL) << 16);
+        long w1 = ((long) TTL << 56) | ((long) (p.protocol & 0xFF) << 48) | (p.srcIp & 0xFFFF_FFFFL);
+        final int sum = Checksum.fold(Words.halves(w0) + Words.halves(w1) + (dst & 0xFFFF_FFFFL));
+        w1 |= (long) (~sum & 0xFFFF) << 32;
+        final MemorySegment s = p.segment();
+        Words.u64(s, off, w0);
+        Words.u64(s, off + 8, w1);
+        Words.i32(s, off + Ipv4Header.DST_OFFSET, dst);
         p.l3Offset = off;
         p.nextHop = hop;
         counters.inc(OUT);

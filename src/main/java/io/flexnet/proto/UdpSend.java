@@ -1,5 +1,6 @@
 package io.flexnet.proto;
 
+import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
@@ -31,12 +32,15 @@ public final class UdpSend implements CountingLayer {
         if (p.offset < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_SEND);
         final int len = p.length + UdpHeader.HEADER_LENGTH;
         if (len > 0xFFFF) return drop(p, DropReason.TOO_LONG);
-        final int off = p.prepend(UdpHeader.HEADER_LENGTH);
         final MemorySegment s = p.segment();
-        UdpHeader.srcPort(s, off, p.srcPort);
-        UdpHeader.dstPort(s, off, p.dstPort);
-        UdpHeader.length(s, off, len);
-        UdpHeader.fillChecksum(s, off, p.srcIp, p.dstIp);
+        // Sum the payload where it lies, then the header in a register: one store for the header.
+        long acc = Checksum.sum(s, p.offset, p.length,
+                Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, len));
+        long h = ((long) (p.srcPort & 0xFFFF) << 48) | ((long) (p.dstPort & 0xFFFF) << 32) | ((long) len << 16);
+        int c = ~Checksum.fold(acc + Words.halves(h)) & 0xFFFF;
+        h |= c == 0 ? 0xFFFF : c;  // RFC 768: a computed 0 is sent as all ones (0 means "none")
+        final int off = p.prepend(UdpHeader.HEADER_LENGTH);
+        Words.u64(s, off, h);
         p.l4Offset = off;
         p.protocol = Ipv4Header.PROTO_UDP;
         counters.inc(OUT);
