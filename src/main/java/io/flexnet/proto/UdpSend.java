@@ -11,8 +11,11 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * {@code udp_send}: prepends the UDP header in front of the payload (no copy) and computes the
- * checksum over the IPv4 pseudo-header, header and payload. Needs {@link #HEADROOM} bytes in front of
- * the payload for itself and the layers below.
+ * checksum over the IPv4 pseudo-header, header and payload. On entry the frame is the payload
+ * ({@code [offset, offset + length)}, as {@code socket_send} leaves it) and {@link Packet#srcIp},
+ * {@link Packet#dstIp} and the ports are set; a handler answering in place after {@code yield()} sets
+ * them for the reply. Needs {@link #HEADROOM} bytes in front of the payload for itself and the layers
+ * below.
  */
 public final class UdpSend implements CountingLayer {
     /** Headroom a UDP payload needs: ours and what ip_send and eth_send prepend after us. */

@@ -61,6 +61,20 @@ class IcmpTest {
     }
 
     @Test
+    void repliesOnTheRequestsVlan() {
+        try (Harness h = pinged()) {
+            h.receive(tagged(Hex.bytes(Frames.PING), 503));
+            Packet r = h.takeSent();
+            assertEquals(503, EthernetHeader.vlanId(r.segment(), r.offset));
+            assertEquals(EthernetHeader.TYPE_IPV4, EthernetHeader.etherType(r.segment(), r.offset));
+            IcmpHeader icmp = new IcmpHeader().wrap(r.segment(), r.offset + 18 + 20);
+            assertEquals(IcmpHeader.TYPE_ECHO_REPLY, icmp.type());
+            assertTrue(icmp.checksumOk(64));
+            r.release();
+        }
+    }
+
+    @Test
     void echoReplyWaitsForArpWhenTheRequesterIsUnknown() {
         try (Harness h = new Harness()) {
             h.receive(Hex.bytes(Frames.PING));
