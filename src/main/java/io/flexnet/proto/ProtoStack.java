@@ -86,6 +86,20 @@ public final class ProtoStack {
     public IpSend ipSend() { return ipSend; }
     public EthSend ethSend() { return ethSend; }
 
+    /** The layer at {@code kind}: what a pipeline builder fills its levels from ({@code stack::layer}). */
+    public Layer layer(LayerKind kind) {
+        return switch (kind) {
+            case ETH_RCV -> ethRcv;
+            case IP_RCV -> ipRcv;
+            case L4_RCV -> udpRcv;
+            case SOCKET_RCV -> socketRcv;
+            case SOCKET_SEND -> socketSend;
+            case L4_SEND -> udpSend;
+            case IP_SEND -> ipSend;
+            case ETH_SEND -> ethSend;
+        };
+    }
+
     /** eth_rcv, ip_rcv, udp_rcv, socket_rcv (a new array each call). */
     public Layer[] rxLayers() { return new Layer[] {ethRcv, ipRcv, udpRcv, socketRcv}; }
 
