@@ -1,0 +1,92 @@
+// `flexnet run [FILE]`: runs an experiment, prints its table and writes CSV, JSON and plots.
+package io.flexnet.cli;
+
+import io.flexnet.experiment.Charts;
+import io.flexnet.experiment.DefaultExperiment;
+import io.flexnet.experiment.Experiment;
+import io.flexnet.experiment.ExperimentFile;
+import io.flexnet.experiment.ExperimentFileException;
+import io.flexnet.experiment.Report;
+import io.flexnet.experiment.Results;
+import io.flexnet.experiment.Runner;
+import io.flexnet.nic.PcapWriter;
+import io.flexnet.workload.Durations;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code flexnet run}: the main job. */
+@Command(name = "run", description = {
+    "Run an experiment: every design at every load point on the in-memory NIC, with an open-loop load generator.",
+    "Prints one table and writes results.csv, results.json and PNG plots. Without FILE, runs the default experiment."})
+public final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Experiment file (YAML); see examples/.")
+    Path file;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default results/<experiment name>/).")
+    Path out;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "Also record every frame crossing the NIC, all runs, in a pcap file.")
+    Path pcap;
+
+    @Option(names = "--check", description = "Only check the experiment file and say what would run.")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        Experiment x;
+        try {
+            x = file == null ? DefaultExperiment.load() : ExperimentFile.load(file);
+        } catch (NoSuchFileException e) {
+            System.err.println("flexnet run: no such file: " + file);
+            return 2;
+        } catch (ExperimentFileException e) {
+            System.err.println("flexnet run: refused " + e.getMessage());
+            return 2;
+        }
+        String plan = x.name() + ": " + x.designs().size() + " designs x " + x.loads().size() + " loads x "
+                + x.repetitions() + " repetition(s), about " + Durations.format(x.plannedNanos() + x.runs() * 400_000_000L);
+        if (check) {
+            System.out.println("ok: " + plan);
+            return 0;
+        }
+        Path dir = out != null ? out : Path.of("results", x.name());
+        Files.createDirectories(dir);
+        System.err.println("running " + plan);
+        PcapWriter capture = pcap == null ? null : PcapWriter.create(pcap);
+        Results r;
+        try {
+            r = new Runner(System.err, capture).run(x);
+        } finally {
+            if (capture != null) capture.close();
+        }
+        System.out.println(Report.header(r));
+        System.out.print(Report.table(r));
+        write(dir.resolve("results.csv"), Report.csv(r));
+        write(dir.resolve("results.json"), Report.json(r));
+        List<Path> charts;
+        try {
+            charts = Charts.write(r, dir);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            System.err.println("flexnet run: could not draw the plots: " + e);
+            charts = List.of();
+        }
+        System.out.println();
+        System.out.println("wrote " + dir.resolve("results.csv") + ", results.json"
+                + (charts.isEmpty() ? "" : ", " + String.join(", ", charts.stream().map(p -> p.getFileName().toString()).toList())));
+        if (capture != null) System.out.println("captured " + capture.records() + " frames in " + pcap);
+        boolean broken = r.rows().stream().anyMatch(row -> row.faults() > 0 || row.leakedSlots() > 0);
+        return broken ? 1 : 0;
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,133 @@
+// The experiment's plots as PNG, drawn headless with XChart: latency against load, cores over time, p99 against cores.
+package io.flexnet.experiment;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Writes {@code latency.png} (p50 and p99 against offered load, one colour per design, log scale),
+ * {@code cores.png} (cores the stack used over time, each design's load points one after another; with
+ * a core scheduler also the cores granted, dashed) and {@code p99-vs-cores.png} (Snap's view: tail
+ * latency against mean cores used, one point per load).
+ */
+public final class Charts {
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
+        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)
+    };
+
+    private Charts() {}
+
+    /** Writes the three charts into {@code dir}; returns the files written. */
+    public static List<Path> write(Results r, Path dir) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<Path> out = new ArrayList<>();
+        out.add(save(latency(r), dir.resolve("latency.png")));
+        out.add(save(cores(r), dir.resolve("cores.png")));
+        out.add(save(p99VsCores(r), dir.resolve("p99-vs-cores.png")));
+        return out;
+    }
+
+    static XYChart latency(Results r) {
+        XYChart c = chart(r.experiment().name() + ": latency against load", "offered load (requests/s)", "latency (us, log scale)");
+        c.getStyler().setYAxisLogarithmic(true);
+        int i = 0;
+        for (DesignSpec d : r.experiment().designs()) {
+            Color colour = PALETTE[i++ % PALETTE.length];
+            List<Row> rows = r.rows(d.name()).stream().filter(x -> x.p99Us() > 0).toList();
+            if (rows.isEmpty()) continue;
+            double[] x = rows.stream().mapToDouble(Row::offeredRps).toArray();
+            XYSeries p99 = c.addSeries(d.name() + " p99", x, rows.stream().mapToDouble(Row::p99Us).toArray());
+            style(p99, colour, SeriesLines.SOLID);
+            p99.setMarker(SeriesMarkers.CIRCLE);
+            XYSeries p50 = c.addSeries(d.name() + " p50", x, rows.stream().mapToDouble(Row::p50Us).toArray());
+            style(p50, colour, SeriesLines.DASH_DASH);
+            p50.setMarker(SeriesMarkers.DIAMOND);
+        }
+        return c;
+    }
+
+    static XYChart cores(Results r) {
+        XYChart c = chart(r.experiment().name() + ": cores the stack used (load points one after another)",
+                "seconds since the design's first run", "cores");
+        int i = 0;
+        for (DesignSpec d : r.experiment().designs()) {
+            Color colour = PALETTE[i++ % PALETTE.length];
+            List<double[]> used = new ArrayList<>(), granted = new ArrayList<>();
+            double offset = 0;
+            for (RunResult run : r.runs()) {
+                if (!run.design().equals(d.name()) || run.repetition() != 0) continue;
+                double end = 0;
+                for (double[] p : run.timeline()) {
+                    used.add(new double[] {offset + p[0], p[1]});
+                    end = Math.max(end, p[0]);
+                }
+                for (double[] p : run.granted()) if (p[0] >= 0 && p[0] <= end) granted.add(new double[] {offset + p[0], p[1]});
+                offset += end;
+            }
+            if (used.isEmpty()) continue;
+            style(c.addSeries(d.name() + " used", xs(used), ys(used)), colour, SeriesLines.SOLID);
+            if (!granted.isEmpty()) style(c.addSeries(d.name() + " granted", xs(granted), ys(granted)), colour, SeriesLines.DASH_DASH);
+        }
+        return c;
+    }
+
+    static XYChart p99VsCores(Results r) {
+        XYChart c = chart(r.experiment().name() + ": p99 latency against cores used", "mean cores used", "p99 latency (us, log scale)");
+        c.getStyler().setYAxisLogarithmic(true);
+        int i = 0;
+        for (DesignSpec d : r.experiment().designs()) {
+            Color colour = PALETTE[i++ % PALETTE.length];
+            List<Row> rows = r.rows(d.name()).stream().filter(x -> x.p99Us() > 0 && !Double.isNaN(x.coresMean())).toList();
+            if (rows.isEmpty()) continue;
+            XYSeries s = c.addSeries(d.name(), rows.stream().mapToDouble(Row::coresMean).toArray(),
+                    rows.stream().mapToDouble(Row::p99Us).toArray());
+            style(s, colour, SeriesLines.SOLID);
+            s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        return c;
+    }
+
+    private static XYChart chart(String title, String x, String y) {
+        XYChart c = new XYChartBuilder().width(960).height(600).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        var s = c.getStyler();
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotGridLinesColor(new Color(0xdddddd));
+        s.setAntiAlias(true);
+        s.setMarkerSize(6);
+        return c;
+    }
+
+    private static void style(XYSeries s, Color colour, java.awt.BasicStroke line) {
+        s.setLineColor(colour);
+        s.setMarkerColor(colour);
+        s.setLineStyle(line);
+        s.setMarker(SeriesMarkers.NONE);
+    }
+
+    private static double[] xs(List<double[]> pts) { return pts.stream().mapToDouble(p -> p[0]).toArray(); }
+
+    private static double[] ys(List<double[]> pts) { return pts.stream().mapToDouble(p -> p[1]).toArray(); }
+
+    private static Path save(XYChart c, Path file) throws IOException {
+        if (c.getSeriesMap().isEmpty()) {
+            // XChart refuses to draw an empty chart; one invisible point keeps the axes and the title.
+            XYSeries s = c.addSeries("no data", new double[] {0}, new double[] {1});
+            s.setMarker(SeriesMarkers.NONE);
+        }
+        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+}

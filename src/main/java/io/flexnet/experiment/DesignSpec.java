@@ -1,0 +1,27 @@
+// One design as an experiment file names it: built-in or class, its parameters, the request classes it is offered.
+package io.flexnet.experiment;
+
+import java.util.List;
+
+/**
+ * A design entry of an experiment: its name in reports, where it comes from ({@code builtin} or
+ * {@code className}, exactly one set), its parameters, and the request classes offered to it (null:
+ * all). {@link #create} makes a fresh, configured instance for each run.
+ */
+public record DesignSpec(String name, String builtin, String className, Params params, List<String> classes, int line) {
+    public DesignSpec {
+        if ((builtin == null) == (className == null)) throw new IllegalArgumentException("design " + name + ": builtin or class, one of them");
+        if (classes != null) classes = List.copyOf(classes);
+    }
+
+    /** A new instance with its parameters applied. */
+    public Design create() {
+        Design d = builtin != null ? Designs.builtin(builtin) : Designs.ofClass(className);
+        if (d == null) throw new IllegalArgumentException("unknown built-in design '" + builtin + "'");
+        d.configure(params);
+        return d;
+    }
+
+    /** Where it comes from, for reports. */
+    public String origin() { return builtin != null ? builtin : className; }
+}

@@ -1,0 +1,32 @@
+// A checked experiment: designs, workload, load points, timing and repetitions, ready to run.
+package io.flexnet.experiment;
+
+import io.flexnet.workload.Workload;
+import java.util.List;
+
+/**
+ * What {@code flexnet run} executes: every design in {@link #designs} at every rate in {@link #loads}
+ * (requests per second, all classes together), each run warming up for {@link #warmupNanos} before
+ * {@link #durationNanos} of measurement, {@link #repetitions} times. {@code baseline} and
+ * {@code inflationClass}, when set, add the tail-latency inflation of that class against the baseline
+ * design at the same load. Made by {@link ExperimentFile}, which checks everything first.
+ */
+public record Experiment(String name, String description, Workload workload, List<Double> loads, long warmupNanos,
+                         long durationNanos, int repetitions, List<DesignSpec> designs, String baseline,
+                         String inflationClass, String source) {
+    public Experiment {
+        loads = List.copyOf(loads);
+        designs = List.copyOf(designs);
+    }
+
+    /** Runs in the experiment: designs × loads × repetitions. */
+    public int runs() { return designs.size() * loads.size() * repetitions; }
+
+    /** Wall time the runs take at least (warm-up and measurement; set-up and draining come on top). */
+    public long plannedNanos() { return runs() * (warmupNanos + durationNanos); }
+
+    public DesignSpec design(String name) {
+        for (DesignSpec d : designs) if (d.name().equals(name)) return d;
+        return null;
+    }
+}

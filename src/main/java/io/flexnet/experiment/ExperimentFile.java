@@ -1,0 +1,548 @@
+// Reads an experiment file (YAML) and checks all of it, refusing a bad one with every problem's line and reason.
+package io.flexnet.experiment;
+
+import io.flexnet.experiment.ExperimentFileException.Problem;
+import io.flexnet.workload.Durations;
+import io.flexnet.workload.KvRequest;
+import io.flexnet.workload.RequestClass;
+import io.flexnet.workload.ServiceTime;
+import io.flexnet.workload.Workload;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * The experiment file format, checked as a whole before anything runs: unknown keys, missing ones,
+ * malformed values, unknown designs and bad design parameters are all reported together, each with
+ * its line. The format (durations as {@code 10us}, {@code 500ms}, {@code 2s}):
+ *
+ * <pre>
+ * name: default                      # letters, digits, '.', '_', '-': names the output directory
+ * description: what it shows         # optional
+ * workload:
+ *   arrivals: poisson                # poisson (default) or uniform
+ *   flows: 50                        # distinct five-tuples (client ports), default 1
+ *   seed: 1                          # fixes the request sequence, default 1
+ *   keys: 100000                     # keys requests spread over, default 100000
+ *   generator: hybrid                # hybrid (park between sparse sends, default) or spin
+ *   classes:                         # at least one
+ *     - name: lc                     # required
+ *       port: 9000                   # required
+ *       share: 0.9                   # weight among classes, default 1
+ *       mix: {GET: 1}                # weights by type GET, SCAN, PUT; default all GET
+ *       payload: 64                  # UDP payload bytes, default 21 (the request alone)
+ *   service:                         # service time per request type sent
+ *     GET: uniform 10us 12us         # fixed T | uniform LO HI | exponential MEAN | bimodal P% SHORT LONG
+ *     SCAN: fixed 700us
+ * loads: [10000, 20000]              # requests per second, all classes together
+ * warmup: 500ms                      # default 500ms
+ * duration: 2s                       # measured time per run, default 2s
+ * repetitions: 1                     # default 1
+ * designs:                           # at least one
+ *   - name: rtc                      # required, unique
+ *     builtin: run-to-completion     # or  class: com.example.MyDesign
+ *     params: {cores: 1}             # the design's own parameters
+ *     classes: [lc]                  # offer only these classes (their share of each load), default all
+ * report:                            # optional
+ *   baseline: alone                  # adds p99 inflation of 'class' against this design at each load
+ *   class: lc
+ * </pre>
+ */
+public final class ExperimentFile {
+    private static final Set<String> TOP = Set.of("name", "description", "workload", "loads", "warmup", "duration",
+            "repetitions", "designs", "report");
+    private static final Set<String> WORKLOAD = Set.of("arrivals", "flows", "seed", "keys", "generator", "classes", "service");
+    private static final Set<String> CLASS = Set.of("name", "port", "share", "mix", "payload");
+    private static final Set<String> DESIGN = Set.of("name", "builtin", "class", "params", "classes");
+    private static final Set<String> REPORT = Set.of("baseline", "class");
+
+    private final String source;
+    private final List<Problem> problems = new ArrayList<>();
+
+    private ExperimentFile(String source) { this.source = source; }
+
+    public static Experiment load(Path file) throws IOException, ExperimentFileException {
+        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /** Parses and checks {@code text}; {@code source} names it in messages. */
+    public static Experiment parse(String source, String text) throws ExperimentFileException {
+        ExperimentFile f = new ExperimentFile(source);
+        Experiment e = f.read(text);
+        if (!f.problems.isEmpty()) {
+            f.problems.sort((a, b) -> a.line() != b.line() ? Integer.compare(a.line(), b.line()) : Integer.compare(a.column(), b.column()));
+            throw new ExperimentFileException(source, f.problems);
+        }
+        return e;
+    }
+
+    private Experiment read(String text) {
+        Optional<Node> root;
+        try {
+            root = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
+            problems.add(new Problem(m == null ? 0 : m.getLine() + 1, m == null ? 0 : m.getColumn() + 1,
+                    "not valid YAML: " + e.getProblem()));
+            return null;
+        } catch (YamlEngineException e) {
+            problems.add(new Problem(0, 0, "not valid YAML: " + e.getMessage()));
+            return null;
+        }
+        if (root.isEmpty()) {
+            problems.add(new Problem(1, 0, "the file is empty: an experiment needs name, workload, loads and designs"));
+            return null;
+        }
+        YamlNode top = new YamlNode(root.get());
+        if (!top.isMap()) {
+            problem(top, "an experiment file is a mapping of name, workload, loads, designs, ...; found " + top.kind());
+            return null;
+        }
+        Map<String, YamlNode> m = keys(top, TOP, "experiment");
+
+        String name = null;
+        YamlNode n = require(m, "name", top, "experiment");
+        if (n != null) {
+            name = scalar(n, "name");
+            if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
+                problem(n, "name '" + name + "' may only have letters, digits, '.', '_' and '-' (it names the output directory)");
+                name = null;
+            }
+        }
+        String description = m.containsKey("description") ? scalar(m.get("description"), "description") : "";
+
+        Workload workload = null;
+        YamlNode w = require(m, "workload", top, "experiment");
+        if (w != null) workload = workload(w);
+
+        List<Double> loads = new ArrayList<>();
+        YamlNode l = require(m, "loads", top, "experiment");
+        if (l != null) loads = loads(l);
+
+        long warmup = m.containsKey("warmup") ? duration(m.get("warmup"), "warmup", true) : 500_000_000L;
+        long duration = m.containsKey("duration") ? duration(m.get("duration"), "duration", false) : 2_000_000_000L;
+        int repetitions = m.containsKey("repetitions") ? integer(m.get("repetitions"), "repetitions", 1, 1000, 1) : 1;
+
+        List<DesignSpec> designs = new ArrayList<>();
+        YamlNode d = require(m, "designs", top, "experiment");
+        if (d != null) designs = designs(d, workload);
+
+        String baseline = null, inflationClass = null;
+        if (m.containsKey("report")) {
+            YamlNode r = m.get("report");
+            if (!r.isMap()) {
+                problem(r, "report must be a mapping (baseline, class); found " + r.kind());
+            } else {
+                Map<String, YamlNode> rm = keys(r, REPORT, "report");
+                if (rm.containsKey("baseline")) {
+                    baseline = scalar(rm.get("baseline"), "report baseline");
+                    if (baseline != null && !designs.isEmpty() && designs.stream().noneMatch(x -> x.name().equals(rm.get("baseline").text()))) {
+                        problem(rm.get("baseline"), "report baseline '" + baseline + "' is not one of the designs");
+                    }
+                }
+                if (rm.containsKey("class")) {
+                    inflationClass = scalar(rm.get("class"), "report class");
+                    if (inflationClass != null && workload != null && workload.classIndex(inflationClass) < 0) {
+                        problem(rm.get("class"), "report class '" + inflationClass + "' is not a request class of the workload");
+                    }
+                } else if (baseline != null && workload != null) {
+                    inflationClass = workload.classes().getFirst().name();
+                }
+                if (inflationClass != null && baseline == null) problem(r, "report class needs a baseline design");
+            }
+        }
+        if (!problems.isEmpty()) return null;
+        return new Experiment(name, description == null ? "" : description.trim(), workload, loads, warmup, duration,
+                repetitions, designs, baseline, inflationClass, source);
+    }
+
+    // ---- workload ----
+
+    private Workload workload(YamlNode w) {
+        if (!w.isMap()) {
+            problem(w, "workload must be a mapping (arrivals, flows, classes, service, ...); found " + w.kind());
+            return null;
+        }
+        int before = problems.size();
+        Map<String, YamlNode> m = keys(w, WORKLOAD, "workload");
+        String arrivals = "poisson";
+        if (m.containsKey("arrivals")) {
+            String a = scalar(m.get("arrivals"), "arrivals");
+            if (a != null && !a.equals("poisson") && !a.equals("uniform")) {
+                problem(m.get("arrivals"), "arrivals must be poisson or uniform, got '" + a + "'");
+            } else if (a != null) {
+                arrivals = a;
+            }
+        }
+        int flows = m.containsKey("flows") ? integer(m.get("flows"), "flows", 1, 0xFFFF - 1024, 1) : 1;
+        long seed = m.containsKey("seed") ? longValue(m.get("seed"), "seed") : 1;
+        int keys = m.containsKey("keys") ? integer(m.get("keys"), "keys", 1, Integer.MAX_VALUE, 1) : 100_000;
+        Workload.GeneratorWait wait = Workload.GeneratorWait.HYBRID;
+        if (m.containsKey("generator")) {
+            String g = scalar(m.get("generator"), "generator");
+            if ("spin".equals(g)) wait = Workload.GeneratorWait.SPIN;
+            else if (g != null && !g.equals("hybrid")) problem(m.get("generator"), "generator must be hybrid or spin, got '" + g + "'");
+        }
+        ServiceTime[] service = new ServiceTime[4];
+        YamlNode s = require(m, "service", w, "workload");
+        if (s != null) {
+            if (!s.isMap()) {
+                problem(s, "service must map request types (GET, SCAN, PUT) to service times; found " + s.kind());
+            } else {
+                for (YamlNode.Entry e : s.entries()) {
+                    int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
+                    if (type < 0) {
+                        problem(e.keyNode(), "unknown request type '" + e.key() + "' (GET, SCAN, PUT)");
+                    } else if (service[type] != null) {
+                        problem(e.keyNode(), "service time for " + KvRequest.typeName(type) + " given twice");
+                    } else {
+                        service[type] = serviceTime(e.value(), KvRequest.typeName(type));
+                    }
+                }
+            }
+        }
+        List<RequestClass> classes = new ArrayList<>();
+        YamlNode c = require(m, "classes", w, "workload");
+        if (c != null) {
+            if (!c.isList() || c.items().isEmpty()) {
+                problem(c, "classes must be a list of at least one request class");
+            } else {
+                Set<String> names = new HashSet<>();
+                for (YamlNode item : c.items()) {
+                    RequestClass rc = requestClass(item, service);
+                    if (rc != null && !names.add(rc.name())) problem(item, "request class '" + rc.name() + "' defined twice");
+                    else if (rc != null) classes.add(rc);
+                }
+            }
+        }
+        if (problems.size() > before) return null;
+        try {
+            return new Workload(arrivals, flows, classes, service, keys, seed, wait);
+        } catch (IllegalArgumentException e) {
+            problem(w, "workload: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private RequestClass requestClass(YamlNode n, ServiceTime[] service) {
+        if (!n.isMap()) {
+            problem(n, "a request class is a mapping (name, port, share, mix, payload); found " + n.kind());
+            return null;
+        }
+        int before = problems.size();
+        Map<String, YamlNode> m = keys(n, CLASS, "request class");
+        String name = null;
+        YamlNode nn = require(m, "name", n, "request class");
+        if (nn != null) {
+            name = scalar(nn, "class name");
+            if (name != null && !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+                problem(nn, "class name '" + name + "' must start with a letter and have only letters, digits and '_' (it names CSV columns)");
+            }
+        }
+        YamlNode pn = require(m, "port", n, "request class");
+        int port = pn == null ? 0 : integer(pn, "port", 1, 0xFFFF, 0);
+        double share = m.containsKey("share") ? number(m.get("share"), "share", true) : 1;
+        double[] mix = {0, 1, 0, 0};
+        if (m.containsKey("mix")) {
+            YamlNode x = m.get("mix");
+            if (!x.isMap()) {
+                problem(x, "mix must map request types to weights, e.g. {GET: 0.995, SCAN: 0.005}; found " + x.kind());
+            } else {
+                mix = new double[4];
+                double sum = 0;
+                for (YamlNode.Entry e : x.entries()) {
+                    int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
+                    if (type < 0) {
+                        problem(e.keyNode(), "unknown request type '" + e.key() + "' in mix (GET, SCAN, PUT)");
+                        continue;
+                    }
+                    double wgt = number(e.value(), "mix weight of " + e.key(), false);
+                    mix[type] = wgt;
+                    sum += wgt;
+                    if (wgt > 0 && service[type] == null) {
+                        problem(e.keyNode(), "mix sends " + KvRequest.typeName(type) + " requests but service: gives no time for them");
+                    }
+                }
+                if (!(sum > 0) && problems.size() == before) problem(x, "mix needs at least one positive weight");
+            }
+        } else if (service[KvRequest.GET] == null) {
+            problem(n, "class " + name + " sends GET requests (the default mix) but service: gives no time for GET");
+        }
+        int payload = m.containsKey("payload") ? integer(m.get("payload"), "payload", KvRequest.LENGTH, 1472, KvRequest.LENGTH)
+                : KvRequest.LENGTH;
+        if (problems.size() > before) return null;
+        return new RequestClass(name, port, share, mix, payload);
+    }
+
+    private ServiceTime serviceTime(YamlNode n, String type) {
+        String t = scalar(n, "service time of " + type);
+        if (t == null) return null;
+        String[] w = t.trim().split("\\s+");
+        String usage = "service time of " + type + " must be 'fixed T', 'uniform LO HI', 'exponential MEAN' or "
+                + "'bimodal P% SHORT LONG'; got '" + t + "'";
+        try {
+            return switch (w[0].toLowerCase(Locale.ROOT)) {
+                case "fixed" -> {
+                    if (w.length != 2) throw new IllegalArgumentException(usage);
+                    yield new ServiceTime.Fixed(Durations.parse(w[1]));
+                }
+                case "uniform" -> {
+                    if (w.length != 3) throw new IllegalArgumentException(usage);
+                    long lo = Durations.parse(w[1]), hi = Durations.parse(w[2]);
+                    if (hi < lo) throw new IllegalArgumentException("service time of " + type + ": uniform needs LO <= HI");
+                    yield new ServiceTime.Uniform(lo, hi);
+                }
+                case "exponential" -> {
+                    if (w.length != 2) throw new IllegalArgumentException(usage);
+                    long mean = Durations.parse(w[1]);
+                    if (mean <= 0) throw new IllegalArgumentException("service time of " + type + ": exponential needs a mean > 0");
+                    yield new ServiceTime.Exponential(mean);
+                }
+                case "bimodal" -> {
+                    if (w.length != 4) throw new IllegalArgumentException(usage);
+                    yield new ServiceTime.Bimodal(probability(w[1], type), Durations.parse(w[2]), Durations.parse(w[3]));
+                }
+                default -> throw new IllegalArgumentException(usage);
+            };
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage();
+            problem(n, msg.startsWith("service time") ? msg : "service time of " + type + ": " + msg);
+            return null;
+        }
+    }
+
+    private static double probability(String text, String type) {
+        boolean pct = text.endsWith("%");
+        double v;
+        try {
+            v = Double.parseDouble(pct ? text.substring(0, text.length() - 1) : text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("service time of " + type + ": bimodal share '" + text + "' is not a number");
+        }
+        if (pct) v /= 100;
+        if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("service time of " + type + ": bimodal share must be in [0%, 100%]");
+        return v;
+    }
+
+    private List<Double> loads(YamlNode l) {
+        List<Double> out = new ArrayList<>();
+        List<YamlNode> items = l.isList() ? l.items() : List.of(l);
+        if (l.isList() && items.isEmpty()) problem(l, "loads needs at least one rate (requests per second)");
+        for (YamlNode item : items) {
+            String t = item.text();
+            if (t == null) {
+                problem(item, "a load is a rate in requests per second; found " + item.kind());
+                continue;
+            }
+            double v;
+            try {
+                v = Double.parseDouble(t.trim());
+            } catch (NumberFormatException e) {
+                problem(item, "load '" + t + "' is not a number of requests per second");
+                continue;
+            }
+            if (!(v > 0) || Double.isInfinite(v)) {
+                problem(item, "load " + t + " must be a positive rate in requests per second");
+                continue;
+            }
+            if (v > 10_000_000) {
+                problem(item, "load " + t + " is more than one generator thread can offer (10M requests/s)");
+                continue;
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    // ---- designs ----
+
+    private List<DesignSpec> designs(YamlNode d, Workload workload) {
+        List<DesignSpec> out = new ArrayList<>();
+        if (!d.isList() || d.items().isEmpty()) {
+            problem(d, "designs must be a list of at least one design");
+            return out;
+        }
+        Set<String> names = new HashSet<>();
+        for (YamlNode item : d.items()) {
+            if (!item.isMap()) {
+                problem(item, "a design is a mapping (name, builtin or class, params, classes); found " + item.kind());
+                continue;
+            }
+            int before = problems.size();
+            Map<String, YamlNode> m = keys(item, DESIGN, "design");
+            YamlNode nn = require(m, "name", item, "design");
+            String name = nn == null ? null : scalar(nn, "design name");
+            if (name != null && !name.matches("[A-Za-z0-9._+-]+")) {
+                problem(nn, "design name '" + name + "' may only have letters, digits and . _ + -");
+            }
+            if (name != null && !names.add(name)) problem(nn, "design name '" + name + "' used twice");
+            String builtin = m.containsKey("builtin") ? scalar(m.get("builtin"), "builtin") : null;
+            String cls = m.containsKey("class") ? scalar(m.get("class"), "class") : null;
+            if (builtin == null && cls == null && !m.containsKey("builtin") && !m.containsKey("class")) {
+                problem(item, "design " + name + " needs 'builtin: NAME' (one of " + String.join(", ", Designs.builtins())
+                        + ") or 'class: a.java.ClassName'");
+            } else if (builtin != null && cls != null) {
+                problem(m.get("class"), "design " + name + " has both builtin and class: choose one");
+            }
+            Design instance = null;
+            if (builtin != null && cls == null) {
+                instance = Designs.builtin(builtin);
+                if (instance == null) {
+                    problem(m.get("builtin"), "unknown design '" + builtin + "' (built in: " + String.join(", ", Designs.builtins())
+                            + "; or name a class with 'class:')");
+                }
+            } else if (cls != null && builtin == null) {
+                try {
+                    instance = Designs.ofClass(cls);
+                } catch (IllegalArgumentException e) {
+                    problem(m.get("class"), "design " + name + ": " + e.getMessage());
+                }
+            }
+            Params params = Params.none(name);
+            if (m.containsKey("params")) {
+                YamlNode p = m.get("params");
+                if (p.isMap()) params = Params.of(name, p, problems);
+                else if (!p.isNull()) problem(p, "params of design " + name + " must be a mapping of name: value; found " + p.kind());
+            }
+            List<String> classes = null;
+            if (m.containsKey("classes")) {
+                YamlNode c = m.get("classes");
+                classes = new ArrayList<>();
+                List<YamlNode> items = c.isList() ? c.items() : List.of(c);
+                for (YamlNode ci : items) {
+                    String cn = scalar(ci, "class name");
+                    if (cn == null) continue;
+                    if (workload != null && workload.classIndex(cn) < 0) {
+                        problem(ci, "design " + name + " is offered class '" + cn + "', which the workload does not define");
+                    }
+                    classes.add(cn);
+                }
+                if (classes.isEmpty()) problem(c, "design " + name + ": classes must name at least one request class");
+            }
+            if (instance != null && problems.size() == before) {
+                try {
+                    instance.configure(params);
+                    for (String unknown : params.unread()) {
+                        problems.add(new Problem(params.line(unknown), 0, "design " + name + ": unknown parameter '"
+                                + unknown + "' for " + (builtin != null ? builtin : cls)));
+                    }
+                } catch (ParamException e) {
+                    problems.add(new Problem(e.line() > 0 ? e.line() : item.line(), 0, e.getMessage()));
+                } catch (RuntimeException e) {
+                    problem(item, "design " + name + " refused its parameters: " + e.getMessage());
+                }
+            }
+            if (problems.size() == before) out.add(new DesignSpec(name, cls == null ? builtin : null, cls, params, classes, item.line()));
+        }
+        return out;
+    }
+
+    // ---- helpers ----
+
+    /** The mapping's entries by key, reporting unknown and repeated keys. */
+    private Map<String, YamlNode> keys(YamlNode map, Set<String> known, String what) {
+        Map<String, YamlNode> out = new LinkedHashMap<>();
+        for (YamlNode.Entry e : map.entries()) {
+            if (e.key() == null) {
+                problem(e.keyNode(), what + ": keys are plain words; found " + e.keyNode().kind());
+            } else if (!known.contains(e.key())) {
+                problem(e.keyNode(), "unknown key '" + e.key() + "' in " + what + " (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            } else if (out.containsKey(e.key())) {
+                problem(e.keyNode(), what + ": key '" + e.key() + "' given twice");
+            } else {
+                out.put(e.key(), e.value());
+            }
+        }
+        return out;
+    }
+
+    private YamlNode require(Map<String, YamlNode> m, String key, YamlNode parent, String what) {
+        YamlNode n = m.get(key);
+        if (n == null) problem(parent, what + " needs '" + key + "'");
+        return n;
+    }
+
+    private String scalar(YamlNode n, String what) {
+        String t = n.text();
+        if (t == null) problem(n, what + " must be a single value; found " + n.kind());
+        return t;
+    }
+
+    private int integer(YamlNode n, String what, int min, int max, int fallback) {
+        String t = scalar(n, what);
+        if (t == null) return fallback;
+        try {
+            int v = Integer.parseInt(t.trim());
+            if (v < min || v > max) {
+                problem(n, what + " must be in [" + min + ", " + max + "], got " + v);
+                return fallback;
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            problem(n, what + " must be a whole number, got '" + t + "'");
+            return fallback;
+        }
+    }
+
+    private long longValue(YamlNode n, String what) {
+        String t = scalar(n, what);
+        if (t == null) return 0;
+        try {
+            return Long.parseLong(t.trim());
+        } catch (NumberFormatException e) {
+            problem(n, what + " must be a whole number, got '" + t + "'");
+            return 0;
+        }
+    }
+
+    private double number(YamlNode n, String what, boolean positive) {
+        String t = scalar(n, what);
+        if (t == null) return 1;
+        try {
+            double v = Double.parseDouble(t.trim());
+            if (Double.isNaN(v) || Double.isInfinite(v) || v < 0 || (positive && v == 0)) {
+                problem(n, what + " must be a " + (positive ? "positive" : "non-negative") + " number, got " + t);
+                return 1;
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            problem(n, what + " must be a number, got '" + t + "'");
+            return 1;
+        }
+    }
+
+    private long duration(YamlNode n, String what, boolean zeroAllowed) {
+        String t = scalar(n, what);
+        if (t == null) return 1;
+        try {
+            long v = Durations.parse(t);
+            if (v == 0 && !zeroAllowed) {
+                problem(n, what + " must be longer than 0");
+                return 1;
+            }
+            return v;
+        } catch (IllegalArgumentException e) {
+            problem(n, what + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private void problem(YamlNode n, String message) {
+        problems.add(new Problem(n.line(), n.column(), message));
+    }
+}

@@ -1,0 +1,367 @@
+// Runs every design of an experiment at every load point: builds the stack, offers the load, measures, tears down.
+package io.flexnet.experiment;
+
+import io.flexnet.engine.Engine;
+import io.flexnet.nic.InMemoryNic;
+import io.flexnet.nic.PcapWriter;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.PacketPool;
+import io.flexnet.sched.CoreScheduler;
+import io.flexnet.sched.CoreTimeline;
+import io.flexnet.sched.Worker;
+import io.flexnet.workload.Addresses;
+import io.flexnet.workload.LatencyMeter;
+import io.flexnet.workload.LoadGenerator;
+import io.flexnet.workload.RequestClass;
+import io.flexnet.workload.Workload;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Executes an {@link Experiment}. Each run gets a new packet pool, NIC, engine and design instance, so
+ * runs cannot leak state into each other; the generator sends on the calling thread while a sampler
+ * thread measures the stack's CPU, snapshots drops when the measured window opens, and prints a
+ * progress line. After the last request the runner waits for replies to stop (at most
+ * {@link #DRAIN_MILLIS}), then shuts the stack down in order and checks every slot came back.
+ */
+public final class Runner {
+    static final int POOL_SLOTS = 16384;
+    static final int METER_CAPACITY = 1 << 20;
+    static final long DRAIN_MILLIS = 2000;
+    /** Between the generator's start call and its first request: set-up is not lateness. */
+    private static final long LEAD_NANOS = 5_000_000;
+    private static final long SAMPLE_NANOS = 20_000_000;
+
+    private final PrintStream progress;
+    private final PcapWriter capture;
+    private final Addresses addresses = Addresses.DEFAULT;
+
+    /** {@code progress}: where the progress line goes (null: nowhere); {@code capture}: pcap of every run, or null. */
+    public Runner(PrintStream progress, PcapWriter capture) {
+        this.progress = progress;
+        this.capture = capture;
+    }
+
+    public Results run(Experiment x) throws Exception {
+        Machine machine = Machine.current();
+        long t0 = System.nanoTime();
+        List<RunResult> runs = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        int total = x.runs(), done = 0;
+        for (DesignSpec d : x.designs()) {
+            for (double load : x.loads()) {
+                List<RunResult> reps = new ArrayList<>();
+                for (int r = 0; r < x.repetitions(); r++) {
+                    Progress p = new Progress(d.name(), load, r, done, total, x, t0);
+                    RunResult rr = runOnce(x, d, load, r, p);
+                    reps.add(rr);
+                    runs.add(rr);
+                    done++;
+                }
+                rows.add(merge(reps));
+            }
+        }
+        if (progress != null) progress.print("\r" + " ".repeat(100) + "\r");
+        if (x.baseline() != null) rows = inflate(rows, x);
+        return new Results(x, machine, rows, runs, System.nanoTime() - t0);
+    }
+
+    /** One design at one rate, once. */
+    RunResult runOnce(Experiment x, DesignSpec spec, double load, int repetition, Progress prog) throws Exception {
+        Workload all = x.workload();
+        Workload w = spec.classes() == null ? all : all.only(spec.classes());
+        double offered = load * shares(w) / shares(all);
+        PacketPool pool = new PacketPool(POOL_SLOTS);
+        try {
+            LatencyMeter meter = new LatencyMeter(w.classes().size(), METER_CAPACITY, System::nanoTime);
+            DesignContext ctx = new DesignContext(w, pool, meter, capture, addresses);
+            Design design = spec.create();
+            design.assemble(ctx);
+            Engine engine = ctx.engine();
+            InMemoryNic nic = ctx.inMemoryNic();
+            LoadGenerator gen = new LoadGenerator(nic, w, offered, meter, addresses);
+            CoreScheduler sched = ctx.schedulerOrNull();
+
+            engine.start();
+            if (sched != null) sched.start();
+            for (Thread t : ctx.appThreads()) t.start();
+
+            long start = System.nanoTime() + LEAD_NANOS;
+            long from = start + x.warmupNanos(), to = from + x.durationNanos();
+            Sampler sampler = new Sampler(engine, gen, start, from, to, prog);
+            Thread st = Thread.ofPlatform().name("experiment-sampler").daemon(true).start(sampler);
+            gen.run(start, x.warmupNanos(), x.durationNanos());
+            drain(engine, gen, meter);
+            sampler.stop();
+            st.join(1000);
+
+            if (sched != null) sched.stop(1000);
+            engine.shutdown(500);
+            for (AutoCloseable c : ctx.closeables()) c.close();
+            for (Thread t : ctx.appThreads()) t.interrupt();
+            for (Thread t : ctx.appThreads()) t.join(1000);
+            nic.close();  // the in-memory NIC, not a capturing wrapper: the capture file lives across runs
+
+            Map<String, Long> drops = diff(engine.dropsByReason(), sampler.dropsAtWindow);
+            long genDrops = gen.drops().get(DropReason.POOL_EMPTY);
+            if (genDrops > 0) drops.merge(DropReason.POOL_EMPTY.label(), genDrops, Long::sum);
+
+            List<String> names = w.classes().stream().map(RequestClass::name).toList();
+            Histogram[] lat = new Histogram[names.size()];
+            long[] sent = new long[names.size()];
+            long answered = 0;
+            for (int c = 0; c < lat.length; c++) {
+                lat[c] = meter.take(c);
+                sent[c] = gen.sentInWindow(c);
+                answered += lat[c].getTotalCount();
+            }
+            long faults = 0;
+            for (Worker wk : engine.workers()) faults += wk.faults().total();
+            long leaked = pool.capacity() - pool.available();
+            double granted = Double.NaN;
+            double[][] grantedLine = new double[0][];
+            if (sched != null) {
+                CoreTimeline.Snapshot s = sched.timeline().snapshot();
+                granted = meanGranted(s, from, to);
+                grantedLine = grantedTimeline(s, start);
+            }
+            double genCores = gen.cpuNanos() < 0 ? Double.NaN : (double) gen.cpuNanos() / gen.wallNanos();
+            long sentAll = 0;
+            for (long s : sent) sentAll += s;
+            return new RunResult(spec.name(), offered, repetition, names, lat, sent, x.durationNanos(), drops,
+                    Math.max(0, sentAll - answered), sampler.coresMean(), granted, gen.lateness(), genCores, faults, leaked,
+                    sampler.timeline(), grantedLine);
+        } finally {
+            // Off-heap slots go back to the OS once nothing can touch them: workers have stopped above.
+            pool.close();
+        }
+    }
+
+    private static double shares(Workload w) {
+        double s = 0;
+        for (RequestClass c : w.classes()) s += c.share();
+        return s;
+    }
+
+    /** Waits until every request sent has been answered or dropped, replies stop coming, or the drain time is up. */
+    private static void drain(Engine engine, LoadGenerator gen, LatencyMeter meter) throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+        long last = -1;
+        int still = 0;
+        while (System.nanoTime() < deadline) {
+            long answered = meter.responses() + meter.stale();
+            if (answered + engine.totalDrops() + gen.drops().total() >= gen.sent()) return;
+            still = answered == last ? still + 1 : 0;
+            if (still >= 50) return;  // 250 ms without a reply: what is left is not coming
+            last = answered;
+            Thread.sleep(5);
+        }
+    }
+
+    private static Map<String, Long> diff(Map<String, Long> now, Map<String, Long> before) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : now.entrySet()) {
+            long d = e.getValue() - (before == null ? 0 : before.getOrDefault(e.getKey(), 0L));
+            if (d != 0) out.put(e.getKey(), d);
+        }
+        return out;
+    }
+
+    /** Time-weighted mean of cores granted over [from, to). */
+    static double meanGranted(CoreTimeline.Snapshot s, long from, long to) {
+        if (s.size() == 0 || to <= from) return Double.NaN;
+        double area = 0;
+        int level = 0;
+        long at = from;
+        for (int i = 0; i < s.size(); i++) {
+            long t = s.times()[i];
+            if (t <= from) {
+                level = s.granted()[i];
+                continue;
+            }
+            if (t >= to) break;
+            area += (double) level * (t - at);
+            at = t;
+            level = s.granted()[i];
+        }
+        area += (double) level * (to - at);
+        return area / (to - from);
+    }
+
+    private static double[][] grantedTimeline(CoreTimeline.Snapshot s, long start) {
+        double[][] out = new double[s.size()][];
+        for (int i = 0; i < s.size(); i++) out[i] = new double[] {(s.times()[i] - start) / 1e9, s.granted()[i]};
+        return out;
+    }
+
+    /** Merges repetitions of one design at one load. */
+    static Row merge(List<RunResult> reps) {
+        RunResult first = reps.getFirst();
+        List<String> names = first.classes();
+        Histogram all = new Histogram(1, LatencyMeter.MAX_LATENCY_NANOS, 3);
+        Histogram late = new Histogram(1, LatencyMeter.MAX_LATENCY_NANOS, 2);
+        Histogram[] byClass = new Histogram[names.size()];
+        long[] sent = new long[names.size()];
+        for (int c = 0; c < byClass.length; c++) byClass[c] = new Histogram(1, LatencyMeter.MAX_LATENCY_NANOS, 3);
+        Map<String, Long> drops = new LinkedHashMap<>();
+        long window = 0, unanswered = 0, faults = 0, leaked = 0;
+        double cores = 0, granted = 0, genCores = 0;
+        double p99Min = Double.MAX_VALUE, p99Max = 0;
+        for (RunResult r : reps) {
+            for (int c = 0; c < byClass.length; c++) {
+                byClass[c].add(r.latency()[c]);
+                sent[c] += r.sent()[c];
+            }
+            Histogram a = r.allLatency();
+            all.add(a);
+            late.add(r.lateness());
+            double p99 = us(a, 99);
+            p99Min = Math.min(p99Min, p99);
+            p99Max = Math.max(p99Max, p99);
+            r.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
+            window += r.windowNanos();
+            unanswered += r.unanswered();
+            faults += r.faults();
+            leaked += r.leakedSlots();
+            cores += r.coresMean();
+            granted += r.coresGranted();
+            genCores += r.generatorCores();
+        }
+        int n = reps.size();
+        double secs = window / 1e9;
+        List<Row.ClassRow> classes = new ArrayList<>();
+        for (int c = 0; c < byClass.length; c++) {
+            classes.add(new Row.ClassRow(names.get(c), sent[c], byClass[c].getTotalCount() / secs,
+                    us(byClass[c], 50), us(byClass[c], 99), us(byClass[c], 99.9)));
+        }
+        return new Row(first.design(), first.offeredRps(), all.getTotalCount() / secs, us(all, 50), us(all, 99), us(all, 99.9),
+                total(drops), drops, cores / n, p99Min, p99Max, unanswered, granted / n, us(late, 99), genCores / n,
+                faults, leaked, n, classes, Double.NaN);
+    }
+
+    private static long total(Map<String, Long> m) {
+        long n = 0;
+        for (long v : m.values()) n += v;
+        return n;
+    }
+
+    /** A percentile in microseconds; NaN for an empty histogram. */
+    static double us(Histogram h, double percentile) {
+        if (h.getTotalCount() == 0) return Double.NaN;
+        return h.getValueAtPercentile(percentile) / 1e3;
+    }
+
+    /** Adds the report class's p99 inflation against the baseline design at the same load. */
+    static List<Row> inflate(List<Row> rows, Experiment x) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows) {
+            Row base = null;
+            for (Row b : rows) {
+                if (b.design().equals(x.baseline()) && loadIndex(x, b, rows) == loadIndex(x, r, rows)) base = b;
+            }
+            Row.ClassRow mine = r.classRow(x.inflationClass());
+            Row.ClassRow theirs = base == null ? null : base.classRow(x.inflationClass());
+            double f = mine == null || theirs == null ? Double.NaN : mine.p99Us() / theirs.p99Us();
+            out.add(r.withInflation(f));
+        }
+        return out;
+    }
+
+    /** Position of a row among its design's rows: its load point (offered rates differ when classes are restricted). */
+    private static int loadIndex(Experiment x, Row r, List<Row> rows) {
+        int i = 0;
+        for (Row o : rows) {
+            if (o == r) return i;
+            if (o.design().equals(r.design())) i++;
+        }
+        return -1;
+    }
+
+    /** What the progress line says about the run in progress. */
+    record Progress(String design, double load, int repetition, int done, int total, Experiment x, long t0) {
+        String line(long now, long from, long to) {
+            long per = x.warmupNanos() + x.durationNanos();
+            long leftThis = Math.max(0, to - now);
+            double leftAll = (leftThis + (double) (total - done - 1) * (per + 400_000_000L)) / 1e9;
+            String phase = now < from ? "warm-up" : now < to ? "measuring" : "draining";
+            String reps = x.repetitions() > 1 ? String.format(Locale.ROOT, " rep %d/%d", repetition + 1, x.repetitions()) : "";
+            return String.format(Locale.ROOT, "\r[%d/%d] %s at %,.0f req/s%s: %s, %.1fs left (all: ~%.0fs)   ",
+                    done + 1, total, design, load, reps, phase, leftThis / 1e9, leftAll);
+        }
+    }
+
+    /** The sampler thread: cores in use every 20 ms, drops when the window opens, and the progress line. */
+    private final class Sampler implements Runnable {
+        private final Engine engine;
+        private final long start, from, to;
+        private final Progress prog;
+        private final CpuSampler cpu = new CpuSampler();
+        private final List<double[]> points = new ArrayList<>();
+        private volatile boolean running = true;
+        volatile Map<String, Long> dropsAtWindow;
+        private double windowCpu = -1, windowCpuEnd = -1;
+        private long windowStartAt, windowEndAt;
+
+        Sampler(Engine engine, LoadGenerator gen, long start, long from, long to, Progress prog) {
+            this.engine = engine;
+            this.start = start;
+            this.from = from;
+            this.to = to;
+            this.prog = prog;
+        }
+
+        void stop() { running = false; }
+
+        @Override
+        public void run() {
+            long lastT = System.nanoTime();
+            long lastCpu = cpu.stackCpuNanos();
+            long lastPrint = 0;
+            while (running) {
+                long now = System.nanoTime();
+                long next = lastT + SAMPLE_NANOS;
+                if (dropsAtWindow == null && now >= from) {
+                    dropsAtWindow = engine.dropsByReason();
+                    windowCpu = cpu.stackCpuNanos();
+                    windowStartAt = System.nanoTime();
+                }
+                if (windowCpuEnd < 0 && now >= to) {
+                    windowCpuEnd = cpu.stackCpuNanos();
+                    windowEndAt = System.nanoTime();
+                }
+                if (now >= next) {
+                    long c = cpu.stackCpuNanos();
+                    long t = System.nanoTime();
+                    if (t > start) points.add(new double[] {(t - start) / 1e9, (double) (c - lastCpu) / (t - lastT)});
+                    lastT = t;
+                    lastCpu = c;
+                }
+                if (progress != null && now - lastPrint > 250_000_000L) {
+                    progress.print(prog.line(now, from, to));
+                    progress.flush();
+                    lastPrint = now;
+                }
+                long wake = Math.min(next, dropsAtWindow == null ? from : windowCpuEnd < 0 ? to : next);
+                long sleep = Math.max(200_000, Math.min(wake - System.nanoTime(), 10_000_000));
+                java.util.concurrent.locks.LockSupport.parkNanos(sleep);
+            }
+            if (dropsAtWindow == null) dropsAtWindow = engine.dropsByReason();
+            if (windowCpuEnd < 0) {
+                windowCpuEnd = cpu.stackCpuNanos();
+                windowEndAt = System.nanoTime();
+            }
+        }
+
+        double coresMean() {
+            if (windowCpu < 0 || windowEndAt <= windowStartAt) return Double.NaN;
+            return (windowCpuEnd - windowCpu) / (windowEndAt - windowStartAt);
+        }
+
+        double[][] timeline() { return points.toArray(new double[0][]); }
+    }
+}

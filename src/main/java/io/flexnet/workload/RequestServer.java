@@ -1,0 +1,42 @@
+// The server side of the request protocol: spends each request's service time, then answers it in place.
+package io.flexnet.workload;
+
+import io.flexnet.packet.Counters;
+import io.flexnet.packet.Packet;
+import io.flexnet.pipeline.Application;
+import io.flexnet.pipeline.Coroutine;
+
+/**
+ * Answers {@link KvRequest}s: it busy-works for the service time the request asks for ({@link Spin}, real
+ * CPU on the serving thread, so what queues behind waits) and replies with the request itself, so the
+ * generator finds the request id where it wrote it. As an {@link Application} it serves at a
+ * {@code yield()} point of a run-to-completion pipeline; {@link #serve} is the same work for socket
+ * servers on application threads.
+ *
+ * <p>A datagram too short to be a request is answered anyway, without work: the send path must still
+ * see every datagram it was given, and the generator counts what it cannot match.
+ */
+public final class RequestServer implements Application {
+    private static final int SERVED = 0, SHORT = 1;
+    private final Counters counters = new Counters("server", "served", "short");
+
+    @Override
+    public int onYield(Coroutine co) {
+        serve(co.packet());
+        return ANSWER;
+    }
+
+    /** Does the request's work on the calling thread; the packet (payload fields set) becomes the reply. */
+    public void serve(Packet p) {
+        if (p.payloadLength < KvRequest.LENGTH) {
+            counters.inc(SHORT);
+            return;
+        }
+        Spin.nanos(KvRequest.serviceNanos(p.segment(), p.payloadOffset));
+        counters.inc(SERVED);
+    }
+
+    public long served() { return counters.get(SERVED); }
+
+    public long tooShort() { return counters.get(SHORT); }
+}
