@@ -1,0 +1,23 @@
+package io.flexnet.nic;
+
+import io.flexnet.packet.Packet;
+
+/**
+ * Chooses the receive queue of an arriving frame: the NIC rx-queue hook of the design. The NIC has
+ * already stored the RSS hash in {@link Packet#flowHash} and the frame bytes are readable, so a policy
+ * may steer by hash, by header fields or by its own state. {@link Rss} is the default.
+ *
+ * <p>Called on the injecting thread for every frame, possibly from several threads at once: keep it
+ * short, allocation-free and thread-safe. A result outside {@code [0, queues)} drops the frame
+ * (counted as {@code selector-out-of-range}).
+ *
+ * <pre>{@code
+ * // Steer UDP destination port 7000 to queue 0, everything else by RSS over the remaining queues.
+ * RxSteering latencyFirst = (p, queues) -> port(p) == 7000 ? 0 : 1 + (p.flowHash & 0x7FFFFFFF) % (queues - 1);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface RxSteering {
+    /** Receive queue for {@code p}, in {@code [0, queues)}. */
+    int queueFor(Packet p, int queues);
+}
