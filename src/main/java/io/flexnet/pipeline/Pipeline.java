@@ -48,10 +48,11 @@ public final class Pipeline {
     }
 
     /** The step loop: runs {@code co} from its program counter until it suspends or finishes. */
-    int run(Coroutine co, long now) {
+    int run(Coroutine co, long now) { return runFrom(co, co.pc, now); }
+
+    private int runFrom(Coroutine co, int pc, long now) {
         final Packet p = co.packet();
         final byte[] kinds = this.kinds;
-        int pc = co.pc;
         while (true) {
             byte kind = kinds[pc];
             if (kind == LAYER) {
@@ -62,7 +63,9 @@ public final class Pipeline {
                     return fault(co, pc, t);
                 }
                 if (verdict != Layer.NEXT) {
-                    co.pipeline = null;  // the layer owns the packet now
+                    // The layer owns the packet now and may already have released it: another thread
+                    // can have reallocated the slot and restarted this very coroutine, so it must not
+                    // be written here (clearing its pipeline raced with that restart).
                     return Coroutine.FINISHED;
                 }
                 pc++;
@@ -75,7 +78,9 @@ public final class Pipeline {
                     return fault(co, pc, t);
                 }
                 CoroutineQueue[] qs = queues[pc];
-                if (index < 0 || index >= qs.length) return drop(co, DropReason.SELECTOR_RANGE);
+                if (index < 0 || index >= qs.length) {
+                    return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE);
+                }
                 // Publish the resume point before the offer: once offered, another thread may run it.
                 co.pc = pc + 1;
                 co.suspendedNanos = now;
@@ -90,13 +95,13 @@ public final class Pipeline {
                     return fault(co, pc, t);
                 }
                 if (answer == Application.ANSWER) {
+                    co.pc = 0;  // answered: no longer held, so a stray answer() is refused
                     prepareReply(p);
                     pc++;
                 } else if (answer == Application.HOLD) {
                     return Coroutine.SUSPENDED;
                 } else {
-                    co.pipeline = null;  // the application kept or released the packet
-                    return Coroutine.FINISHED;
+                    return Coroutine.FINISHED;  // the application kept or released it: hands off, as above
                 }
             }
         }
@@ -106,8 +111,12 @@ public final class Pipeline {
         if (co.pipeline != this || co.pc == 0 || kinds[co.pc - 1] != YIELD) {
             throw new IllegalStateException(co + " is not held at a yield() of " + name);
         }
+        // Take it out of the held state while we still own it: once the send layers hand the packet
+        // off, the coroutine must not be written (see the layer branch of runFrom).
+        int pc = co.pc;
+        co.pc = 0;
         prepareReply(co.packet());
-        return run(co, now);
+        return runFrom(co, pc, now);
     }
 
     /** The reply goes back where the request came from, from the payload the application left. */
