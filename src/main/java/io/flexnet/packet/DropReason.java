@@ -35,6 +35,8 @@ public enum DropReason {
     NO_SOCKET("no-socket"),
     // Resources and scheduling
     TOO_LONG("too-long"),
+    /** A packet handed to the send path that cannot be sent as filled (no port, no headroom, ...). */
+    BAD_SEND("bad-send"),
     POOL_EMPTY("pool-empty"),
     QUEUE_FULL("queue-full"),
     SOCKET_FULL("socket-full"),

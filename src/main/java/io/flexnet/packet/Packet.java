@@ -41,6 +41,8 @@ public final class Packet {
 
     /** Flow identity in host byte order, filled by receive layers and read by send layers. */
     public int srcIp, dstIp, srcPort, dstPort, protocol;
+    /** IPv4 next hop chosen by {@code ip_send} (the destination when on-link, else the gateway). */
+    public int nextHop;
     /** Owning tenant (or socket) id, -1 when not yet known. */
     public int owner;
     /** Free for the current owner (a socket, an application) to use. */
@@ -92,6 +94,7 @@ public final class Packet {
         payloadLength = 0;
         vlan = -1;
         srcIp = dstIp = srcPort = dstPort = protocol = 0;
+        nextHop = 0;
         owner = -1;
         userData = 0;
     }

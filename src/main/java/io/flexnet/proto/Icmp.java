@@ -1,0 +1,134 @@
+package io.flexnet.proto;
+
+import io.flexnet.packet.Checksum;
+import io.flexnet.packet.Counters;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.IcmpHeader;
+import io.flexnet.packet.Ip4;
+import io.flexnet.packet.Ipv4Header;
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.PacketPool;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * ICMP for one interface (RFC 792, with RFC 1122's host rules). Not a pipeline layer: {@code ip_rcv}
+ * hands it ICMP datagrams, {@code udp_rcv} asks it for port-unreachable errors. Whatever it sends
+ * goes down through {@code ip_send} and {@code eth_send}.
+ *
+ * <ul>
+ * <li>Echo request to our address → echo reply built in place in the same slot: type changed, checksum
+ *     updated incrementally (RFC 1624), data untouched; the old IP header (options included) is
+ *     replaced by a fresh one from {@code ip_send}.</li>
+ * <li>Echo requests to a broadcast address are not answered (Linux's default, against smurf
+ *     amplification), nor are requests from a non-unicast source.</li>
+ * <li>Other ICMP messages are counted as {@code icmp-unhandled}: there is no socket to report errors
+ *     to yet.</li>
+ * <li>Errors are never sent about datagrams to broadcast/multicast or from non-unicast sources.</li>
+ * </ul>
+ */
+public final class Icmp {
+    static final int ECHO_ANSWERED = 0, UNREACHABLE_SENT = 1;
+    /** Bytes of the offending datagram quoted after its IP header (RFC 792). */
+    private static final int QUOTE = 8;
+
+    private final int ip;
+    private final PacketPool pool;
+    private final IpSend ipSend;
+    private final EthSend ethSend;
+    private final Counters counters = new Counters("icmp", "echo-answered", "unreachable-sent");
+    private final DropCounters drops = new DropCounters("icmp");
+
+    public Icmp(NetConfig cfg, PacketPool pool, IpSend ipSend, EthSend ethSend) {
+        this.ip = cfg.ip();
+        this.pool = pool;
+        this.ipSend = ipSend;
+        this.ethSend = ethSend;
+    }
+
+    /**
+     * Takes an ICMP datagram from {@code ip_rcv} ({@link Packet#l4Offset}, addresses set, length
+     * trimmed to the datagram). Always takes ownership.
+     */
+    public void receive(Packet p) {
+        final MemorySegment s = p.segment();
+        final int l4 = p.l4Offset;
+        final int len = p.offset + p.length - l4;
+        if (len < IcmpHeader.HEADER_LENGTH) {
+            drops.drop(p, DropReason.BAD_ICMP);
+            return;
+        }
+        if (Checksum.fold(Checksum.sum(s, l4, len, 0)) != 0xFFFF) {
+            drops.drop(p, DropReason.BAD_ICMP_CHECKSUM);
+            return;
+        }
+        int typeCode = IcmpHeader.typeCode(s, l4);
+        if (typeCode != IcmpHeader.TYPE_ECHO_REQUEST << 8 || p.dstIp != ip || !Ip4.isUnicast(p.srcIp)) {
+            drops.drop(p, DropReason.ICMP_UNHANDLED);
+            return;
+        }
+        IcmpHeader.type(s, l4, IcmpHeader.TYPE_ECHO_REPLY);
+        IcmpHeader.checksum(s, l4, Checksum.update16(IcmpHeader.checksum(s, l4), typeCode, IcmpHeader.TYPE_ECHO_REPLY << 8));
+        int requester = p.srcIp;
+        p.offset = l4;
+        p.length = len;
+        p.srcIp = ip;
+        p.dstIp = requester;
+        p.protocol = Ipv4Header.PROTO_ICMP;
+        counters.inc(ECHO_ANSWERED);
+        send(p);
+    }
+
+    /**
+     * Sends a port-unreachable error about {@code original} (a UDP datagram that found no socket,
+     * still owned by the caller and left untouched): a new slot holding the original IP header and
+     * first 8 bytes of its payload.
+     */
+    public void portUnreachable(Packet original) {
+        unreachable(original, IcmpHeader.CODE_PORT_UNREACHABLE);
+    }
+
+    /** Sends a destination-unreachable error with {@code code} about {@code original}; see {@link #portUnreachable}. */
+    public void unreachable(Packet original, int code) {
+        if (original.dstIp != ip || !Ip4.isUnicast(original.srcIp)) return;  // RFC 1122 3.2.2
+        Packet q = pool.allocate();
+        if (q == null) {
+            drops.count(DropReason.POOL_EMPTY);
+            return;
+        }
+        final MemorySegment os = original.segment();
+        final int l3 = original.l3Offset;
+        int quote = Math.min(original.l4Offset - l3 + QUOTE, original.offset + original.length - l3);
+        // Lay the error out so that, with IP and Ethernet prepended, the frame starts at the headroom.
+        q.offset += IpSend.HEADROOM;
+        if (q.offset + IcmpHeader.HEADER_LENGTH + quote > q.segment().byteSize()) {
+            q.release();
+            drops.count(DropReason.TOO_LONG);
+            return;
+        }
+        final MemorySegment s = q.segment();
+        final int off = q.offset;
+        IcmpHeader.type(s, off, IcmpHeader.TYPE_DEST_UNREACHABLE);
+        IcmpHeader.code(s, off, code);
+        IcmpHeader.unused(s, off, 0);
+        MemorySegment.copy(os, l3, s, off + IcmpHeader.ORIGINAL_OFFSET, quote);
+        int len = IcmpHeader.HEADER_LENGTH + quote;
+        IcmpHeader.fillChecksum(s, off, len);
+        q.length = len;
+        q.srcIp = ip;
+        q.dstIp = original.srcIp;
+        q.protocol = Ipv4Header.PROTO_ICMP;
+        q.vlan = original.vlan;
+        counters.inc(UNREACHABLE_SENT);
+        send(q);
+    }
+
+    private void send(Packet p) {
+        if (ipSend.process(p) == Layer.NEXT) ethSend.process(p);
+    }
+
+    /** echo-answered, unreachable-sent. */
+    public Counters counters() { return counters; }
+
+    public DropCounters drops() { return drops; }
+}

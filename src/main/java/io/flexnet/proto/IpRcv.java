@@ -1,0 +1,90 @@
+package io.flexnet.proto;
+
+import io.flexnet.packet.Checksum;
+import io.flexnet.packet.Counters;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.Ip4;
+import io.flexnet.packet.Ipv4Header;
+import io.flexnet.packet.Packet;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@code ip_rcv}: validates the IPv4 header (version, IHL ≥ 5, total length within the frame, header
+ * checksum, TTL ≠ 0), accepts datagrams for our address or broadcast, trims Ethernet padding, and
+ * fills {@link Packet#srcIp}, {@link Packet#dstIp}, {@link Packet#protocol}, {@link Packet#l4Offset}.
+ * UDP and TCP go on; ICMP is handed to the {@link Icmp} module (DONE).
+ *
+ * <p><b>Fragments are dropped</b> (counted as {@code fragment}), as dataplane stacks such as Caladan
+ * and many DPDK applications do. Reassembly needs memory held per partial datagram for seconds,
+ * which a flood of first fragments can exhaust (and overlapping-fragment tricks have a long history
+ * of attacks); without it, memory stays bounded by the slot pool and every packet's work is bounded.
+ * The workloads this stack serves send datagrams sized to the MTU, so nothing legitimate is lost;
+ * a peer that must fragment learns the path MTU the usual way.
+ */
+public final class IpRcv implements CountingLayer {
+    private static final int OUT = 0, ICMP = 1;
+
+    private final int ip;
+    private final int broadcast;
+    private final Icmp icmp;
+    private final Counters counters = new Counters("ip_rcv", "out", "icmp");
+    private final DropCounters drops = new DropCounters("ip_rcv");
+
+    public IpRcv(NetConfig cfg, Icmp icmp) {
+        this.ip = cfg.ip();
+        this.broadcast = cfg.broadcast();
+        this.icmp = icmp;
+    }
+
+    @Override public String name() { return "ip_rcv"; }
+    @Override public LayerKind kind() { return LayerKind.IP_RCV; }
+    @Override public Counters counters() { return counters; }
+    @Override public DropCounters drops() { return drops; }
+
+    @Override
+    public int process(Packet p) {
+        final MemorySegment s = p.segment();
+        final int l3 = p.l3Offset;
+        final int avail = p.offset + p.length - l3;
+        if (avail < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.TRUNCATED);
+        // The fixed header as three words: version..fragment, TTL..source, destination.
+        final long w0 = Words.u64(s, l3);
+        final long w1 = Words.u64(s, l3 + 8);
+        final int dst = Words.i32(s, l3 + Ipv4Header.DST_OFFSET);
+        final int vihl = (int) (w0 >>> 56);
+        if ((vihl >>> 4) != 4) return drop(p, DropReason.BAD_IP_VERSION);
+        final int hlen = (vihl & 0xF) << 2;
+        if (hlen < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_IP_HEADER_LENGTH);
+        final int total = (int) (w0 >>> 32) & 0xFFFF;
+        if (total < hlen || total > avail) return drop(p, DropReason.BAD_IP_LENGTH);
+        long acc = Words.halves(w0) + Words.halves(w1) + (dst & 0xFFFF_FFFFL);
+        if (hlen > Ipv4Header.MIN_HEADER_LENGTH) acc = Checksum.sum(s, l3 + 20, hlen - 20, acc);  // options
+        if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_IP_CHECKSUM);
+        if ((w1 >>> 56) == 0) return drop(p, DropReason.TTL_EXPIRED);
+        if (dst != ip && dst != Ip4.BROADCAST && dst != broadcast) return drop(p, DropReason.IP_NOT_FOR_US);
+        if ((w0 & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) return drop(p, DropReason.FRAGMENT);
+
+        p.length = l3 + total - p.offset;  // trailing Ethernet padding is not part of the datagram
+        p.srcIp = (int) w1;
+        p.dstIp = dst;
+        final int proto = (int) (w1 >>> 48) & 0xFF;
+        p.protocol = proto;
+        p.l4Offset = l3 + hlen;
+        if (proto == Ipv4Header.PROTO_UDP || proto == Ipv4Header.PROTO_TCP) {
+            counters.inc(OUT);
+            return NEXT;
+        }
+        if (proto == Ipv4Header.PROTO_ICMP) {
+            counters.inc(ICMP);
+            icmp.receive(p);
+            return DONE;
+        }
+        return drop(p, DropReason.UNKNOWN_PROTOCOL);
+    }
+
+    private int drop(Packet p, DropReason reason) {
+        drops.drop(p, reason);
+        return DONE;
+    }
+}

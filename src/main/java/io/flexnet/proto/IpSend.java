@@ -1,0 +1,89 @@
+package io.flexnet.proto;
+
+import io.flexnet.packet.Checksum;
+import io.flexnet.packet.Counters;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.Ip4;
+import io.flexnet.packet.Ipv4Header;
+import io.flexnet.packet.Packet;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code ip_send}: prepends an IPv4 header (no options, TTL 64, DF clear, a fresh identification)
+ * with its checksum, and chooses the next hop: the destination itself when on-link or broadcast or
+ * multicast, else the gateway; with no gateway, {@code no-route}. The next hop goes in
+ * {@link Packet#nextHop} for {@code eth_send}. There is no loopback: datagrams to our own address are
+ * {@code no-route} too.
+ */
+public final class IpSend implements CountingLayer {
+    /** Headroom an IPv4 datagram needs: ours and the Ethernet header after us. */
+    public static final int HEADROOM = EthSend.HEADROOM + Ipv4Header.MIN_HEADER_LENGTH;
+    public static final int TTL = 64;
+    private static final int OUT = 0;
+
+    private final int ip;
+    private final int mask;
+    private final int broadcast;
+    private final int gateway;
+    private final int mtu;
+    /**
+     * One counter for all destinations. Receivers only use the identification to reassemble fragments
+     * (RFC 6864), which need it unique per source, destination and protocol for a while: a single
+     * wrapping counter is that. getAndIncrement: several workers may send at once.
+     */
+    private final AtomicInteger identification = new AtomicInteger();
+    private final Counters counters = new Counters("ip_send", "out");
+    private final DropCounters drops = new DropCounters("ip_send");
+
+    public IpSend(NetConfig cfg) {
+        this.ip = cfg.ip();
+        this.mask = cfg.mask();
+        this.broadcast = cfg.broadcast();
+        this.gateway = cfg.gateway();
+        this.mtu = cfg.mtu();
+    }
+
+    @Override public String name() { return "ip_send"; }
+    @Override public LayerKind kind() { return LayerKind.IP_SEND; }
+    @Override public Counters counters() { return counters; }
+    @Override public DropCounters drops() { return drops; }
+
+    @Override
+    public int process(Packet p) {
+        if (p.offset < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_SEND);
+        final int total = p.length + Ipv4Header.MIN_HEADER_LENGTH;
+        if (total > mtu) return drop(p, DropReason.TOO_LONG);
+        final int dst = p.dstIp;
+        final int hop = nextHop(dst);
+        if (hop == 0) return drop(p, DropReason.NO_ROUTE);
+        if (p.srcIp == 0) p.srcIp = ip;
+        final int off = p.prepend(Ipv4Header.MIN_HEADER_LENGTH);
+        // The header as three words (see Ipv4Header for the layout): version 4, IHL 5, TOS 0, flags 0.
+        final long w0 = (0x45L << 56) | ((long) total << 32) | ((identification.getAndIncrement() & 0xFFFFL) << 16);
+        long w1 = ((long) TTL << 56) | ((long) (p.protocol & 0xFF) << 48) | (p.srcIp & 0xFFFF_FFFFL);
+        final int sum = Checksum.fold(Words.halves(w0) + Words.halves(w1) + (dst & 0xFFFF_FFFFL));
+        w1 |= (long) (~sum & 0xFFFF) << 32;
+        final MemorySegment s = p.segment();
+        Words.u64(s, off, w0);
+        Words.u64(s, off + 8, w1);
+        Words.i32(s, off + Ipv4Header.DST_OFFSET, dst);
+        p.l3Offset = off;
+        p.nextHop = hop;
+        counters.inc(OUT);
+        return NEXT;
+    }
+
+    /** The next hop toward {@code dst}, or 0 when there is none. */
+    int nextHop(int dst) {
+        if (dst == 0 || dst == ip) return 0;
+        if (((dst ^ ip) & mask) == 0 || dst == Ip4.BROADCAST || dst == broadcast || Ip4.isMulticast(dst)) return dst;
+        return gateway;  // 0 when there is no gateway: no route
+    }
+
+    private int drop(Packet p, DropReason reason) {
+        drops.drop(p, reason);
+        return DONE;
+    }
+}

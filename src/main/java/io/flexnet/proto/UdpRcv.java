@@ -1,0 +1,77 @@
+package io.flexnet.proto;
+
+import io.flexnet.packet.Checksum;
+import io.flexnet.packet.Counters;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.Ipv4Header;
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.UdpHeader;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@code udp_rcv}: checks the UDP length against the IP payload and, when present, the checksum;
+ * fills ports and payload; finds the endpoint bound to the destination port and stores its id in
+ * {@link Packet#owner}. A closed port gets an ICMP port-unreachable back and the datagram is dropped
+ * as {@code no-socket}.
+ *
+ * <p>This is the stack's only L4 receive layer for now: <b>there is no TCP layer yet</b>, so TCP
+ * segments that {@code ip_rcv} passed on are dropped here as {@code unknown-protocol}.
+ */
+public final class UdpRcv implements CountingLayer {
+    private static final int OUT = 0;
+
+    private final PortTable ports;
+    private final Icmp icmp;
+    private final Counters counters = new Counters("udp_rcv", "out");
+    private final DropCounters drops = new DropCounters("udp_rcv");
+
+    public UdpRcv(PortTable ports, Icmp icmp) {
+        this.ports = ports;
+        this.icmp = icmp;
+    }
+
+    @Override public String name() { return "udp_rcv"; }
+    @Override public LayerKind kind() { return LayerKind.L4_RCV; }
+    @Override public Counters counters() { return counters; }
+    @Override public DropCounters drops() { return drops; }
+
+    @Override
+    public int process(Packet p) {
+        if (p.protocol != Ipv4Header.PROTO_UDP) return drop(p, DropReason.UNKNOWN_PROTOCOL);
+        final MemorySegment s = p.segment();
+        final int l4 = p.l4Offset;
+        final int avail = p.offset + p.length - l4;
+        if (avail < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_UDP_LENGTH);
+        final long h = Words.u64(s, l4);  // the whole header: ports, length, checksum
+        // A UDP length shorter than the IP payload is legal (RFC 768): the rest is ignored.
+        final int ulen = (int) (h >>> 16) & 0xFFFF;
+        if (ulen < UdpHeader.HEADER_LENGTH || ulen > avail) return drop(p, DropReason.BAD_UDP_LENGTH);
+        if ((h & 0xFFFF) != 0) {
+            long acc = Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, ulen) + Words.halves(h);
+            acc = Checksum.sum(s, l4 + UdpHeader.HEADER_LENGTH, ulen - UdpHeader.HEADER_LENGTH, acc);
+            if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_UDP_CHECKSUM);
+        }
+        final int dport = (int) (h >>> 32) & 0xFFFF;
+        p.srcPort = (int) (h >>> 48);
+        p.dstPort = dport;
+        p.payloadOffset = l4 + UdpHeader.HEADER_LENGTH;
+        p.payloadLength = ulen - UdpHeader.HEADER_LENGTH;
+        p.length = l4 + ulen - p.offset;
+        final Endpoint e = ports.get(dport);
+        if (e == null) return closedPort(p);
+        p.owner = e.id();
+        counters.inc(OUT);
+        return NEXT;
+    }
+
+    private int closedPort(Packet p) {
+        icmp.portUnreachable(p);
+        return drop(p, DropReason.NO_SOCKET);
+    }
+
+    private int drop(Packet p, DropReason reason) {
+        drops.drop(p, reason);
+        return DONE;
+    }
+}

@@ -1,0 +1,57 @@
+package io.flexnet.proto;
+
+import io.flexnet.packet.Checksum;
+import io.flexnet.packet.Counters;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.Ipv4Header;
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.UdpHeader;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@code udp_send}: prepends the UDP header in front of the payload (no copy) and computes the
+ * checksum over the IPv4 pseudo-header, header and payload. On entry the frame is the payload
+ * ({@code [offset, offset + length)}, as {@code socket_send} leaves it) and {@link Packet#srcIp},
+ * {@link Packet#dstIp} and the ports are set; a handler answering in place after {@code yield()} sets
+ * them for the reply. Needs {@link #HEADROOM} bytes in front of the payload for itself and the layers
+ * below.
+ */
+public final class UdpSend implements CountingLayer {
+    /** Headroom a UDP payload needs: ours and what ip_send and eth_send prepend after us. */
+    public static final int HEADROOM = IpSend.HEADROOM + UdpHeader.HEADER_LENGTH;
+    private static final int OUT = 0;
+
+    private final Counters counters = new Counters("udp_send", "out");
+    private final DropCounters drops = new DropCounters("udp_send");
+
+    @Override public String name() { return "udp_send"; }
+    @Override public LayerKind kind() { return LayerKind.L4_SEND; }
+    @Override public Counters counters() { return counters; }
+    @Override public DropCounters drops() { return drops; }
+
+    @Override
+    public int process(Packet p) {
+        if (p.offset < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_SEND);
+        final int len = p.length + UdpHeader.HEADER_LENGTH;
+        if (len > 0xFFFF) return drop(p, DropReason.TOO_LONG);
+        final MemorySegment s = p.segment();
+        // Sum the payload where it lies, then the header in a register: one store for the header.
+        long acc = Checksum.sum(s, p.offset, p.length,
+                Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, len));
+        long h = ((long) (p.srcPort & 0xFFFF) << 48) | ((long) (p.dstPort & 0xFFFF) << 32) | ((long) len << 16);
+        int c = ~Checksum.fold(acc + Words.halves(h)) & 0xFFFF;
+        h |= c == 0 ? 0xFFFF : c;  // RFC 768: a computed 0 is sent as all ones (0 means "none")
+        final int off = p.prepend(UdpHeader.HEADER_LENGTH);
+        Words.u64(s, off, h);
+        p.l4Offset = off;
+        p.protocol = Ipv4Header.PROTO_UDP;
+        counters.inc(OUT);
+        return NEXT;
+    }
+
+    private int drop(Packet p, DropReason reason) {
+        drops.drop(p, reason);
+        return DONE;
+    }
+}

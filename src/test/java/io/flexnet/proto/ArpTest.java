@@ -1,0 +1,221 @@
+package io.flexnet.proto;
+
+import static io.flexnet.proto.TestFrames.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flexnet.packet.ArpHeader;
+import io.flexnet.packet.DropReason;
+import io.flexnet.packet.EthernetHeader;
+import io.flexnet.packet.Ip4;
+import io.flexnet.packet.Ipv4Header;
+import io.flexnet.packet.MacAddress;
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.UdpHeader;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** ARP: answering, learning, parking frames until resolution, expiry. */
+class ArpTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void answersArpRequestForOwnAddress() {
+        try (Harness h = new Harness()) {
+            Packet req = h.packet(arpRequest(OUR_IP));
+            int slot = req.index();
+            h.stack.receive(req);
+            Packet reply = h.takeSent();
+            assertEquals(slot, reply.index(), "answered in the request's own slot");
+            MemorySegment s = reply.segment();
+            int off = reply.offset;
+            assertEquals(PEER_MAC, EthernetHeader.dst(s, off));
+            assertEquals(OUR_MAC, EthernetHeader.src(s, off));
+            assertEquals(EthernetHeader.TYPE_ARP, EthernetHeader.type(s, off));
+            ArpHeader arp = new ArpHeader().wrap(s, off + 14);
+            assertTrue(arp.isEthernetIpv4());
+            assertEquals(ArpHeader.OP_REPLY, arp.oper());
+            assertEquals(OUR_MAC, arp.sha());
+            assertEquals(OUR_IP, arp.spa());
+            assertEquals(PEER_MAC, arp.tha());
+            assertEquals(PEER_IP, arp.tpa());
+            assertEquals(60, reply.length, "padded to the Ethernet minimum");
+            reply.release();
+            assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP), "learned the requester");
+        }
+    }
+
+    @Test
+    void answersOnTheRequestsVlan() {
+        try (Harness h = new Harness()) {
+            h.receive(tagged(arpRequest(OUR_IP), 42));
+            Packet reply = h.takeSent();
+            assertEquals(42, EthernetHeader.vlanId(reply.segment(), reply.offset));
+            assertEquals(ArpHeader.OP_REPLY, ArpHeader.oper(reply.segment(), reply.offset + 18));
+            reply.release();
+        }
+    }
+
+    @Test
+    void learnsFromReplyAddressedToUs() {
+        try (Harness h = new Harness()) {
+            h.receive(arpReply(GATEWAY_MAC, GATEWAY_IP));
+            assertEquals(GATEWAY_MAC, h.stack.arp().resolve(GATEWAY_IP));
+            assertEquals(1, h.stack.arp().counters().get("learned"));
+            assertTrue(h.sent.isEmpty());
+        }
+    }
+
+    @Test
+    void doesNotLearnFromRequestsForOthersButRefreshesKnownSenders() {
+        try (Harness h = new Harness()) {
+            h.receive(arpRequest(Ip4.parse("198.18.0.77")));
+            assertEquals(-1, h.stack.arp().resolve(PEER_IP));
+            assertEquals(1, h.stack.arp().drops().get(DropReason.NOT_FOR_US));
+
+            h.stack.arp().learn(PEER_IP, MacAddress.parse("02:00:00:00:00:55"));
+            h.receive(arpRequest(Ip4.parse("198.18.0.77")));  // RFC 826 merge: the sender moved
+            assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP));
+        }
+    }
+
+    @Test
+    void dropsMalformedArp() {
+        try (Harness h = new Harness()) {
+            byte[] f = arpRequest(OUR_IP);
+            ArpHeader.hlen(MemorySegment.ofArray(f), 14, 8);
+            h.receive(f);
+            h.receive(java.util.Arrays.copyOf(arpRequest(OUR_IP), 14 + 27));  // one byte short
+            byte[] multicastSender = arpRequest(OUR_IP);
+            ArpHeader.sha(MemorySegment.ofArray(multicastSender), 14, MacAddress.parse("01:00:5e:00:00:01"));
+            h.receive(multicastSender);
+            byte[] claimsOurAddress = arpRequest(PEER_IP);
+            ArpHeader.spa(MemorySegment.ofArray(claimsOurAddress), 14, OUR_IP);
+            h.receive(claimsOurAddress);
+            byte[] badOp = arpRequest(OUR_IP);
+            ArpHeader.oper(MemorySegment.ofArray(badOp), 14, 9);
+            h.receive(badOp);
+            assertEquals(5, h.stack.arp().drops().get(DropReason.BAD_ARP));
+            assertTrue(h.sent.isEmpty());
+            assertEquals(0, h.stack.arp().cacheSize());
+        }
+    }
+
+    @Test
+    void parksFrameUntilArpReplyThenSends() {
+        try (Harness h = new Harness()) {
+            Packet p = udpToPeer(h);
+            h.stack.send(p);
+            assertEquals(1, h.stack.arp().pending());
+            assertEquals(1, h.stack.ethSend().counters().get("parked"));
+            Packet request = h.takeSent();
+            MemorySegment s = request.segment();
+            assertEquals(MacAddress.BROADCAST, EthernetHeader.dst(s, request.offset));
+            assertEquals(ArpHeader.OP_REQUEST, ArpHeader.oper(s, request.offset + 14));
+            assertEquals(OUR_MAC, ArpHeader.sha(s, request.offset + 14));
+            assertEquals(OUR_IP, ArpHeader.spa(s, request.offset + 14));
+            assertEquals(PEER_IP, ArpHeader.tpa(s, request.offset + 14));
+            request.release();
+
+            h.receive(arpReply(PEER_MAC, PEER_IP));
+            assertEquals(0, h.stack.arp().pending());
+            Packet out = h.takeSent();
+            MemorySegment o = out.segment();
+            assertEquals(PEER_MAC, EthernetHeader.dst(o, out.offset));
+            assertEquals(OUR_MAC, EthernetHeader.src(o, out.offset));
+            assertEquals(EthernetHeader.TYPE_IPV4, EthernetHeader.type(o, out.offset));
+            assertEquals(PEER_IP, Ipv4Header.dst(o, out.offset + 14));
+            assertEquals(9000, UdpHeader.dstPort(o, out.offset + 34));
+            assertEquals(1, h.stack.arp().counters().get("flushed"));
+            out.release();
+        }
+    }
+
+    @Test
+    void sendsOneRequestPerRetryInterval() {
+        try (Harness h = new Harness()) {
+            h.stack.send(udpToPeer(h));
+            h.stack.send(udpToPeer(h));
+            h.advance(SECOND / 2);
+            h.stack.send(udpToPeer(h));
+            assertEquals(1, h.sent.size(), "one request for three frames within a second");
+            h.advance(SECOND / 2);
+            h.stack.send(udpToPeer(h));
+            assertEquals(2, h.sent.size(), "asked again after the retry interval");
+            assertEquals(4, h.stack.arp().pending());
+            assertEquals(2, h.stack.arp().counters().get("requests-sent"));
+        }
+    }
+
+    @Test
+    void countsPendingOverflow() {
+        try (Harness h = new Harness(config(), 64, 2)) {
+            for (int i = 0; i < 5; i++) h.stack.send(udpToPeer(h));
+            assertEquals(2, h.stack.arp().pending());
+            assertEquals(3, h.stack.arp().drops().get(DropReason.ARP_PENDING_FULL));
+        }
+    }
+
+    @Test
+    void expiresUnresolvedFrames() {
+        try (Harness h = new Harness()) {
+            h.stack.send(udpToPeer(h));
+            h.advance(2 * SECOND);
+            h.stack.send(udpToPeer(h));
+            h.advance(SECOND);  // the first has waited 3 s, the second 1 s
+            h.stack.expire();
+            assertEquals(1, h.stack.arp().pending());
+            assertEquals(1, h.stack.arp().drops().get(DropReason.ARP_UNRESOLVED));
+            h.advance(2 * SECOND);
+            h.receive(arpRequest(Ip4.parse("198.18.0.77")));  // any ARP activity expires too
+            assertEquals(0, h.stack.arp().pending());
+            assertEquals(2, h.stack.arp().drops().get(DropReason.ARP_UNRESOLVED));
+        }
+    }
+
+    @Test
+    void expiresCacheEntries() {
+        try (Harness h = new Harness()) {
+            h.receive(arpReply(PEER_MAC, PEER_IP));
+            h.advance(Arp.DEFAULT_TTL_NANOS - 1);
+            h.stack.expire();
+            assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP));
+            h.advance(1);
+            h.stack.expire();
+            assertEquals(-1, h.stack.arp().resolve(PEER_IP));
+            assertEquals(0, h.stack.arp().cacheSize());
+        }
+    }
+
+    @Test
+    void keepsManyNeighboursAndEvictsTheOldestWhenAWindowIsFull() {
+        ArpCache c = new ArpCache(16);
+        assertEquals(16, c.capacity());
+        for (int i = 1; i <= 16; i++) c.put(Ip4.parse("198.18.0.0") + i, i, 100 + i);
+        int present = 0;
+        for (int i = 1; i <= 16; i++) if (c.get(Ip4.parse("198.18.0.0") + i) == i) present++;
+        assertTrue(present >= 8, "most of a full table stays: " + present);
+        assertEquals(present, c.size());
+        c.expire(200);
+        assertEquals(0, c.size());
+    }
+
+    private static Packet udpToPeer(Harness h) {
+        Packet p = SocketSend.allocate(h.pool, new byte[] {1, 2, 3}, 0, 3);
+        p.dstIp = PEER_IP;
+        p.dstPort = 9000;
+        p.srcPort = 4000;
+        return p;
+    }
+
+    @Test
+    void resolvesWhatItLearned() {
+        try (Harness h = new Harness()) {
+            List<Integer> ips = List.of(PEER_IP, GATEWAY_IP, Ip4.parse("198.18.0.3"));
+            for (int ip : ips) h.stack.arp().learn(ip, 0x0200_0000_0000L | (ip & 0xFF));
+            for (int ip : ips) assertEquals(0x0200_0000_0000L | (ip & 0xFF), h.stack.arp().resolve(ip));
+            assertEquals(-1, h.stack.arp().resolve(Ip4.parse("198.18.0.4")));
+        }
+    }
+}

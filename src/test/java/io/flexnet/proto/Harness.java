@@ -1,0 +1,70 @@
+package io.flexnet.proto;
+
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.PacketPool;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stack on an in-memory pool with a capturing egress and a clock the test moves: frames in,
+ * frames out, nothing else. Closing checks that every slot came back.
+ */
+final class Harness implements AutoCloseable {
+    final PacketPool pool;
+    final ProtoStack stack;
+    final ArrayDeque<Packet> sent = new ArrayDeque<>();
+    long now = 1_000_000_000L;
+
+    Harness() { this(TestFrames.config(), 64); }
+
+    Harness(NetConfig cfg, int slots) {
+        pool = new PacketPool(slots);
+        stack = new ProtoStack(cfg, pool, sent::add, () -> now);
+    }
+
+    Harness(NetConfig cfg, int slots, int pendingCapacity) {
+        pool = new PacketPool(slots);
+        Arp arp = new Arp(cfg, pool, sent::add, () -> now, 64, Arp.DEFAULT_TTL_NANOS, pendingCapacity,
+                Arp.DEFAULT_PENDING_TIMEOUT_NANOS, Arp.DEFAULT_RETRY_NANOS);
+        stack = new ProtoStack(cfg, pool, sent::add, () -> now, arp);
+    }
+
+    Packet packet(byte[] frame) {
+        Packet p = pool.allocate(frame, 0, frame.length);
+        if (p == null) throw new IllegalStateException("pool empty");
+        return p;
+    }
+
+    void receive(byte[] frame) { stack.receive(packet(frame)); }
+
+
+    Packet takeSent() {
+        Packet p = sent.poll();
+        if (p == null) throw new AssertionError("nothing was sent");
+        return p;
+    }
+
+    /** Sent frames as byte arrays (their slots released). */
+    List<byte[]> drainSent() {
+        List<byte[]> out = new ArrayList<>();
+        for (Packet p; (p = sent.poll()) != null; ) {
+            out.add(p.toBytes());
+            p.release();
+        }
+        return out;
+    }
+
+    void advance(long nanos) { now += nanos; }
+
+    @Override
+    public void close() {
+        drainSent();
+        now += 3_600_000_000_000L;
+        stack.expire();
+        int available = pool.available();
+        int capacity = pool.capacity();
+        pool.close();
+        if (available != capacity) throw new AssertionError("slots leaked: " + (capacity - available));
+    }
+}
