@@ -7,22 +7,22 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /** Builds Ethernet/IPv4/UDP (or TCP) frames byte by byte, with real checksums, for policy tests. */
-final class TestFrames {
-    static final long DST_MAC = 0x0200_0000_0001L, SRC_MAC = 0x0200_0000_0002L;
-    static final int SERVER = ip(198, 18, 0, 1), CLIENT = ip(198, 18, 0, 2);
+public final class TestFrames {
+    public static final long DST_MAC = 0x0200_0000_0001L, SRC_MAC = 0x0200_0000_0002L;
+    public static final int SERVER = ip(198, 18, 0, 1), CLIENT = ip(198, 18, 0, 2);
 
     private TestFrames() {}
 
-    static int ip(int a, int b, int c, int d) { return a << 24 | b << 16 | c << 8 | d; }
+    public static int ip(int a, int b, int c, int d) { return a << 24 | b << 16 | c << 8 | d; }
 
     /** A request header of the given type and user, plus {@code extra} bytes of data. */
-    static byte[] request(long id, int type, int key, int user, int extra) {
+    public static byte[] request(long id, int type, int key, int user, int extra) {
         byte[] b = new byte[RequestHeader.LENGTH + extra];
         RequestHeader.write(b, 0, id, type, key, user);
         return b;
     }
 
-    static byte[] udp(int srcIp, int srcPort, int dstIp, int dstPort, byte[] payload) {
+    public static byte[] udp(int srcIp, int srcPort, int dstIp, int dstPort, byte[] payload) {
         ByteBuffer u = ByteBuffer.allocate(8 + payload.length);
         u.putShort((short) srcPort).putShort((short) dstPort).putShort((short) (8 + payload.length)).putShort((short) 0);
         u.put(payload);
@@ -34,9 +34,9 @@ final class TestFrames {
         return ipv4(srcIp, dstIp, 17, l4, 0x4000);
     }
 
-    static byte[] udp(int srcPort, int dstPort, byte[] payload) { return udp(CLIENT, srcPort, SERVER, dstPort, payload); }
+    public static byte[] udp(int srcPort, int dstPort, byte[] payload) { return udp(CLIENT, srcPort, SERVER, dstPort, payload); }
 
-    static byte[] tcp(int srcPort, int dstPort, byte[] payload) {
+    public static byte[] tcp(int srcPort, int dstPort, byte[] payload) {
         ByteBuffer t = ByteBuffer.allocate(20 + payload.length);
         t.putShort((short) srcPort).putShort((short) dstPort).putInt(1).putInt(0);
         t.put((byte) 0x50).put((byte) 0x18).putShort((short) 65535).putShort((short) 0).putShort((short) 0);
@@ -48,7 +48,7 @@ final class TestFrames {
         return ipv4(CLIENT, SERVER, 6, l4, 0x4000);
     }
 
-    static byte[] ipv4(int srcIp, int dstIp, int proto, byte[] l4, int flagsAndOffset) {
+    public static byte[] ipv4(int srcIp, int dstIp, int proto, byte[] l4, int flagsAndOffset) {
         ByteBuffer b = ByteBuffer.allocate(14 + 20 + l4.length);
         b.putShort((short) (DST_MAC >>> 32)).putInt((int) DST_MAC);
         b.putShort((short) (SRC_MAC >>> 32)).putInt((int) SRC_MAC);
@@ -65,14 +65,14 @@ final class TestFrames {
     }
 
     /** The same frame with an 802.1Q tag after the MAC addresses. */
-    static byte[] vlan(byte[] frame, int vid) {
+    public static byte[] vlan(byte[] frame, int vid) {
         ByteBuffer b = ByteBuffer.allocate(frame.length + 4);
         b.put(frame, 0, 12).putShort((short) 0x8100).putShort((short) vid).put(frame, 12, frame.length - 12);
         return b.array();
     }
 
     /** Copies a frame into a slot of {@code pool}; fails the test if the pool is empty. */
-    static Packet packet(PacketPool pool, byte[] frame) {
+    public static Packet packet(PacketPool pool, byte[] frame) {
         Packet p = pool.allocate(frame, 0, frame.length);
         if (p == null) throw new AssertionError("pool empty");
         return p;
@@ -82,7 +82,7 @@ final class TestFrames {
      * Fills the fields the receive layers would (ports, addresses, payload window) from the frame, as
      * a stand-in for running eth/ip/udp: for hooks that run after the transport layer.
      */
-    static Packet parsed(PacketPool pool, byte[] frame) {
+    public static Packet parsed(PacketPool pool, byte[] frame) {
         Packet p = packet(pool, frame);
         ByteBuffer b = ByteBuffer.wrap(frame);
         int l3 = b.getShort(12) == (short) 0x8100 ? 18 : 14;
