@@ -80,7 +80,9 @@ public final class Pipeline {
                     return fault(co, pc, t);
                 }
                 CoroutineQueue[] qs = queues[pc];
-                if (index < 0 || index >= qs.length) return drop(co, DropReason.SELECTOR_RANGE);
+                if (index < 0 || index >= qs.length) {
+                    return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE);
+                }
                 // Publish the resume point before the offer: once offered, another thread may run it.
                 co.pc = pc + 1;
                 co.suspendedNanos = now;
@@ -95,6 +97,7 @@ public final class Pipeline {
                     return fault(co, pc, t);
                 }
                 if (answer == Application.ANSWER) {
+                    co.pc = 0;  // answered: no longer held, so a stray answer() is refused
                     prepareReply(p);
                     pc++;
                 } else if (answer == Application.HOLD) {
