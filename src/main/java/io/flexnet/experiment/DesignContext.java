@@ -7,6 +7,8 @@ import io.flexnet.nic.InMemoryNic;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.nic.PcapWriter;
 import io.flexnet.nic.RxSteering;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.Endpoint;
@@ -19,7 +21,9 @@ import io.flexnet.workload.RequestClass;
 import io.flexnet.workload.RequestServer;
 import io.flexnet.workload.Workload;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One run's set-up, handed to {@link Design#assemble}. The NIC is the in-memory one, wired to the load
@@ -40,6 +44,7 @@ public final class DesignContext {
     private final RequestServer server = new RequestServer();
     private final List<Thread> appThreads = new ArrayList<>();
     private final List<AutoCloseable> onStop = new ArrayList<>();
+    private final List<DropCounters> extraDrops = new ArrayList<>();
     private InMemoryNic nic;
     private NicDriver driver;
     private Engine engine;
@@ -128,6 +133,9 @@ public final class DesignContext {
     /** Closed at the end of the run, after the engine stopped and before application threads are joined. */
     public void onStop(AutoCloseable c) { onStop.add(c); }
 
+    /** Drops counted outside the engine (sockets, port groups): reported with the engine's. */
+    public void countDrops(DropCounters d) { extraDrops.add(d); }
+
     // ---- for the runner ----
 
     InMemoryNic inMemoryNic() { return nic; }
@@ -136,4 +144,16 @@ public final class DesignContext {
     CoreScheduler schedulerOrNull() { return scheduler; }
     List<Thread> appThreads() { return appThreads; }
     List<AutoCloseable> closeables() { return onStop; }
+
+    /** Drops by reason label over the engine and every counter a design added; non-zero only. */
+    Map<String, Long> dropsByReason() {
+        Map<String, Long> out = new LinkedHashMap<>(engine.dropsByReason());
+        for (DropCounters d : extraDrops) {
+            for (DropReason r : DropReason.values()) {
+                long n = d.get(r);
+                if (n != 0) out.merge(r.label(), n, Long::sum);
+            }
+        }
+        return out;
+    }
 }

@@ -13,6 +13,7 @@ public final class Designs {
         BUILTIN.put("run-to-completion", RunToCompletion::new);
         BUILTIN.put("port-queues", PortQueues::new);
         BUILTIN.put("snap", SnapCores::new);
+        BUILTIN.put("socket-group", SocketGroup::new);
     }
 
     private Designs() {}

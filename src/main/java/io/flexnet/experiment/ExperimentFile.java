@@ -73,6 +73,8 @@ public final class ExperimentFile {
 
     private final String source;
     private final List<Problem> problems = new ArrayList<>();
+    /** Every design name given, refused designs included, so references to them raise no second problem. */
+    private final Set<String> designNames = new HashSet<>();
 
     private ExperimentFile(String source) { this.source = source; }
 
@@ -151,7 +153,7 @@ public final class ExperimentFile {
                 Map<String, YamlNode> rm = keys(r, REPORT, "report");
                 if (rm.containsKey("baseline")) {
                     baseline = scalar(rm.get("baseline"), "report baseline");
-                    if (baseline != null && !designs.isEmpty() && designs.stream().noneMatch(x -> x.name().equals(rm.get("baseline").text()))) {
+                    if (baseline != null && !designNames.contains(baseline)) {
                         problem(rm.get("baseline"), "report baseline '" + baseline + "' is not one of the designs");
                     }
                 }
@@ -391,6 +393,7 @@ public final class ExperimentFile {
                 problem(nn, "design name '" + name + "' may only have letters, digits and . _ + -");
             }
             if (name != null && !names.add(name)) problem(nn, "design name '" + name + "' used twice");
+            if (name != null) designNames.add(name);
             String builtin = m.containsKey("builtin") ? scalar(m.get("builtin"), "builtin") : null;
             String cls = m.containsKey("class") ? scalar(m.get("class"), "class") : null;
             if (builtin == null && cls == null && !m.containsKey("builtin") && !m.containsKey("class")) {

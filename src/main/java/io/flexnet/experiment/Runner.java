@@ -32,7 +32,7 @@ import org.HdrHistogram.Histogram;
 public final class Runner {
     static final int POOL_SLOTS = 16384;
     static final int METER_CAPACITY = 1 << 20;
-    static final long DRAIN_MILLIS = 2000;
+    static final long DRAIN_MILLIS = 3000;
     /** Between the generator's start call and its first request: set-up is not lateness. */
     private static final long LEAD_NANOS = 5_000_000;
     private static final long SAMPLE_NANOS = 20_000_000;
@@ -93,10 +93,10 @@ public final class Runner {
 
             long start = System.nanoTime() + LEAD_NANOS;
             long from = start + x.warmupNanos(), to = from + x.durationNanos();
-            Sampler sampler = new Sampler(engine, gen, start, from, to, prog);
+            Sampler sampler = new Sampler(ctx, start, from, to, prog);
             Thread st = Thread.ofPlatform().name("experiment-sampler").daemon(true).start(sampler);
             gen.run(start, x.warmupNanos(), x.durationNanos());
-            drain(engine, gen, meter);
+            drain(ctx, gen, meter);
             sampler.stop();
             st.join(1000);
 
@@ -107,7 +107,7 @@ public final class Runner {
             for (Thread t : ctx.appThreads()) t.join(1000);
             nic.close();  // the in-memory NIC, not a capturing wrapper: the capture file lives across runs
 
-            Map<String, Long> drops = diff(engine.dropsByReason(), sampler.dropsAtWindow);
+            Map<String, Long> drops = diff(ctx.dropsByReason(), sampler.dropsAtWindow);
             long genDrops = gen.drops().get(DropReason.POOL_EMPTY);
             if (genDrops > 0) drops.merge(DropReason.POOL_EMPTY.label(), genDrops, Long::sum);
 
@@ -149,15 +149,17 @@ public final class Runner {
     }
 
     /** Waits until every request sent has been answered or dropped, replies stop coming, or the drain time is up. */
-    private static void drain(Engine engine, LoadGenerator gen, LatencyMeter meter) throws InterruptedException {
+    private static void drain(DesignContext ctx, LoadGenerator gen, LatencyMeter meter) throws InterruptedException {
         long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
         long last = -1;
         int still = 0;
         while (System.nanoTime() < deadline) {
             long answered = meter.responses() + meter.stale();
-            if (answered + engine.totalDrops() + gen.drops().total() >= gen.sent()) return;
+            long dropped = 0;
+            for (long v : ctx.dropsByReason().values()) dropped += v;
+            if (answered + dropped + gen.drops().total() >= gen.sent()) return;
             still = answered == last ? still + 1 : 0;
-            if (still >= 50) return;  // 250 ms without a reply: what is left is not coming
+            if (still >= 100) return;  // 500 ms without a reply: what is left is not coming
             last = answered;
             Thread.sleep(5);
         }
@@ -240,8 +242,20 @@ public final class Runner {
                     us(byClass[c], 50), us(byClass[c], 99), us(byClass[c], 99.9)));
         }
         return new Row(first.design(), first.offeredRps(), all.getTotalCount() / secs, us(all, 50), us(all, 99), us(all, 99.9),
-                total(drops), drops, cores / n, p99Min, p99Max, unanswered, granted / n, us(late, 99), genCores / n,
+                total(drops), inReasonOrder(drops), cores / n, p99Min, p99Max, unanswered, granted / n, us(late, 99), genCores / n,
                 faults, leaked, n, classes, Double.NaN);
+    }
+
+    /** Drops in the order of {@link DropReason}, so reports list them the same way every time. */
+    static Map<String, Long> inReasonOrder(Map<String, Long> drops) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            Long n = drops.get(r.label());
+            if (n != null && n != 0) out.put(r.label(), n);
+        }
+        drops.entrySet().stream().filter(e -> !out.containsKey(e.getKey()) && e.getValue() != 0)
+                .sorted(Map.Entry.comparingByKey()).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     private static long total(Map<String, Long> m) {
@@ -297,7 +311,7 @@ public final class Runner {
 
     /** The sampler thread: cores in use every 20 ms, drops when the window opens, and the progress line. */
     private final class Sampler implements Runnable {
-        private final Engine engine;
+        private final DesignContext ctx;
         private final long start, from, to;
         private final Progress prog;
         private final CpuSampler cpu = new CpuSampler();
@@ -307,8 +321,8 @@ public final class Runner {
         private double windowCpu = -1, windowCpuEnd = -1;
         private long windowStartAt, windowEndAt;
 
-        Sampler(Engine engine, LoadGenerator gen, long start, long from, long to, Progress prog) {
-            this.engine = engine;
+        Sampler(DesignContext ctx, long start, long from, long to, Progress prog) {
+            this.ctx = ctx;
             this.start = start;
             this.from = from;
             this.to = to;
@@ -326,7 +340,7 @@ public final class Runner {
                 long now = System.nanoTime();
                 long next = lastT + SAMPLE_NANOS;
                 if (dropsAtWindow == null && now >= from) {
-                    dropsAtWindow = engine.dropsByReason();
+                    dropsAtWindow = ctx.dropsByReason();
                     windowCpu = cpu.stackCpuNanos();
                     windowStartAt = System.nanoTime();
                 }
@@ -350,7 +364,7 @@ public final class Runner {
                 long sleep = Math.max(200_000, Math.min(wake - System.nanoTime(), 10_000_000));
                 java.util.concurrent.locks.LockSupport.parkNanos(sleep);
             }
-            if (dropsAtWindow == null) dropsAtWindow = engine.dropsByReason();
+            if (dropsAtWindow == null) dropsAtWindow = ctx.dropsByReason();
             if (windowCpuEnd < 0) {
                 windowCpuEnd = cpu.stackCpuNanos();
                 windowEndAt = System.nanoTime();

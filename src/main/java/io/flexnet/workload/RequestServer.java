@@ -5,6 +5,7 @@ import io.flexnet.packet.Counters;
 import io.flexnet.packet.Packet;
 import io.flexnet.pipeline.Application;
 import io.flexnet.pipeline.Coroutine;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Answers {@link KvRequest}s: it busy-works for the service time the request asks for ({@link Spin}, real
@@ -34,6 +35,21 @@ public final class RequestServer implements Application {
         }
         Spin.nanos(KvRequest.serviceNanos(p.segment(), p.payloadOffset));
         counters.inc(SERVED);
+    }
+
+    /**
+     * The same for a request copied out of a socket into {@code buf} ({@code len} bytes at {@code off};
+     * a segment made once per thread over the receive buffer): the reply is those bytes sent back.
+     * Returns the request's type, or -1 for a datagram too short to be a request.
+     */
+    public int serve(MemorySegment buf, long off, int len) {
+        if (len < KvRequest.LENGTH) {
+            counters.inc(SHORT);
+            return -1;
+        }
+        Spin.nanos(KvRequest.serviceNanos(buf, off));
+        counters.inc(SERVED);
+        return KvRequest.type(buf, off);
     }
 
     public long served() { return counters.get(SERVED); }

@@ -1,0 +1,130 @@
+// Built-in design: Syrup's setting, socket servers on application threads sharing a port, a matching policy picking the socket.
+package io.flexnet.experiment;
+
+import io.flexnet.engine.Engine;
+import io.flexnet.packet.DropCounters;
+import io.flexnet.packet.DropReason;
+import io.flexnet.pipeline.Pipeline;
+import io.flexnet.policy.FiveTupleHash;
+import io.flexnet.policy.HookKind;
+import io.flexnet.policy.MatchingPolicy;
+import io.flexnet.policy.PolicyHook;
+import io.flexnet.policy.PolicyMap;
+import io.flexnet.policy.ScanAvoid;
+import io.flexnet.policy.Sita;
+import io.flexnet.policy.Tenant;
+import io.flexnet.policy.Tenants;
+import io.flexnet.sched.SleepUntilKicked;
+import io.flexnet.socket.Peer;
+import io.flexnet.socket.RecvMode;
+import io.flexnet.socket.Sockets;
+import io.flexnet.socket.UdpSocket;
+import io.flexnet.workload.KvRequest;
+import io.flexnet.workload.RequestServer;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@code socket-group}: the setting of Syrup's experiments. For each request port, {@code threads}
+ * application threads each own a UDP socket bound to the port with SO_REUSEPORT, receive with a
+ * blocking (or busy-polling) call, serve the request and send the reply through the send layers on
+ * their own thread. The stack's receive side runs to completion up to {@code socket_rcv} on a NIC
+ * poller (Linux's softirq), where the port group picks a socket per datagram with the tenant's
+ * matching policy:
+ * <ul>
+ *   <li>{@code vanilla}: the five-tuple hash, as Linux does ({@link FiveTupleHash});
+ *   <li>{@code round-robin} ({@link io.flexnet.policy.RoundRobin});
+ *   <li>{@code sita}: SCANs to socket 0, GETs round robin over the others ({@link Sita});
+ *   <li>{@code scan-avoid}: the next socket whose thread is not serving a SCAN, which the threads
+ *       mark in the policy's map ({@link ScanAvoid}).
+ * </ul>
+ *
+ * <p>Parameters: {@code policy} (default vanilla), {@code threads} per port (default 2), {@code recv}
+ * ({@code blocking} default, or {@code busy-poll}), {@code socket_queue} (datagrams a socket holds,
+ * default 256).
+ */
+public final class SocketGroup implements Design {
+    private String policy;
+    private int threads;
+    private String recv;
+    private int socketQueue;
+
+    @Override
+    public void configure(Params p) {
+        policy = p.choice("policy", "vanilla", "vanilla", "round-robin", "sita", "scan-avoid");
+        threads = p.integer("threads", 2, 1, 256);
+        recv = p.choice("recv", "blocking", "blocking", "busy-poll");
+        socketQueue = p.integer("socket_queue", 256, 2, 1 << 16);
+        if (policy.equals("sita") && threads < 2) {
+            throw new ParamException(p.line("threads"), "design " + p.owner() + ": sita reserves a socket for SCANs and needs threads >= 2");
+        }
+    }
+
+    @Override
+    public void assemble(DesignContext ctx) {
+        Engine e = ctx.engine();
+        Tenants tenants = new Tenants();
+        Tenant app = tenants.register("app", ctx.ports());
+        PolicyHook hook = tenants.hook("sockets", HookKind.SOCKET);
+        MatchingPolicy chosen = switch (policy) {
+            case "round-robin" -> new io.flexnet.policy.RoundRobin();
+            case "sita" -> new Sita();
+            case "scan-avoid" -> new ScanAvoid(threads);
+            default -> new FiveTupleHash();
+        };
+        app.deploy(hook, chosen);
+        PolicyMap busy = policy.equals("scan-avoid") ? app.map(ScanAvoid.MAP) : null;
+        Sockets sockets = new Sockets(e.stack()).socketHook(hook);
+        ctx.onStop(tenants);
+        DropCounters unsent = new DropCounters("socket-servers");
+        ctx.countDrops(unsent);
+        for (int port : ctx.ports()) {
+            for (int i = 0; i < threads; i++) {
+                UdpSocket s = sockets.open(socketQueue).reusePort(true)
+                        .mode(recv.equals("busy-poll") ? RecvMode.BUSY_POLL : RecvMode.BLOCKING);
+                s.bind(port);
+                ctx.onStop(s);  // closing wakes its thread with CLOSED
+                ctx.countDrops(s.drops());
+                ctx.appThread(port + "-" + i, new Server(s, ctx.server(), busy, unsent));
+            }
+        }
+        for (int port : ctx.ports()) ctx.countDrops(sockets.group(port).drops());
+        Pipeline rx = e.rx("sockets").eth().ip().l4().socket().build();
+        e.poll(0, rx, 32, "softirq", new SleepUntilKicked());
+    }
+
+    /** One application thread: receive, serve, reply, until the socket closes. */
+    private record Server(UdpSocket socket, RequestServer server, PolicyMap busy, DropCounters unsent) implements Runnable {
+        @Override
+        public void run() {
+            byte[] buf = new byte[2048];
+            MemorySegment seg = MemorySegment.ofArray(buf);
+            Peer from = new Peer();
+            int me = socket.groupIndex();
+            while (true) {
+                int n = socket.receive(buf, 0, buf.length, from);
+                if (n == UdpSocket.CLOSED) return;
+                if (n < 0) continue;
+                boolean scan = busy != null && n >= KvRequest.LENGTH && KvRequest.type(seg, 0) == KvRequest.SCAN;
+                if (scan) ScanAvoid.begin(busy, me);
+                try {
+                    server.serve(seg, 0, n);
+                } finally {
+                    if (scan) ScanAvoid.end(busy, me);
+                }
+                try {
+                    socket.sendTo(buf, 0, n, from.ip, from.port);  // no slot: counted pool-empty by the socket
+                } catch (IllegalStateException closed) {
+                    unsent.count(DropReason.SHUTDOWN);  // served as the run ended: the reply is not sent
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String summary() {
+        return "socket servers: " + threads + " application thread" + (threads == 1 ? "" : "s")
+                + " per port, each with a SO_REUSEPORT socket (" + recv + " receive); socket chosen by "
+                + policy + "; receive path run to completion up to socket_rcv on a NIC poller";
+    }
+}

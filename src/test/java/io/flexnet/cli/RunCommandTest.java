@@ -1,0 +1,90 @@
+// The command line: a bad experiment file is refused with its line; a good one writes the table, CSV, JSON and PNGs.
+package io.flexnet.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+    @TempDir Path dir;
+
+    /** Runs the command line, returning exit code, stdout and stderr. */
+    static String[] run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out, oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.commandLine().execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void refusesABadFileWithLineAndReasonBeforeRunning() throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, """
+                name: bad
+                workload:
+                  classes: [{name: a, port: 9000}]
+                  service: {GET: fixed 10us}
+                loads: [1000]
+                designs:
+                  - {name: x, builtin: no-such-design}
+                """);
+        String[] r = run("run", f.toString(), "--out", dir.resolve("out").toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains(f + ":7: unknown design 'no-such-design'"), r[2]);
+        assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing written");
+    }
+
+    @Test
+    void checkSaysWhatWouldRun() {
+        String[] r = run("run", "--check");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("ok: default: 2 designs"), r[1]);
+    }
+
+    @Test
+    void writesTableCsvJsonAndPlotsAndACapture() throws Exception {
+        Path f = dir.resolve("tiny.yaml");
+        Files.writeString(f, """
+                name: tiny
+                workload:
+                  classes: [{name: a, port: 9000}]
+                  service: {GET: fixed 5us}
+                loads: [500, 1000]
+                warmup: 50ms
+                duration: 200ms
+                designs:
+                  - {name: rtc, builtin: run-to-completion}
+                """);
+        Path out = dir.resolve("out"), pcap = dir.resolve("tiny.pcap");
+        String[] r = run("run", f.toString(), "--out", out.toString(), "--pcap", pcap.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("offered/s"), r[1]);
+        assertTrue(r[1].contains("shares these cores"), "header states the generator shares the machine");
+        assertTrue(r[2].contains("[1/2] rtc"), "progress line on stderr");
+        String csv = Files.readString(out.resolve("results.csv"));
+        assertTrue(csv.startsWith("design,offered_rps,achieved_rps,p50_us,p99_us,p999_us,dropped,cores_mean"), csv);
+        assertEquals(3, csv.split("\n").length);
+        assertTrue(Files.readString(out.resolve("results.json")).contains("\"experiment\": \"tiny\""));
+        for (String png : new String[] {"latency.png", "cores.png", "p99-vs-cores.png"}) {
+            byte[] b = Files.readAllBytes(out.resolve(png));
+            assertTrue(b.length > 1000 && b[0] == (byte) 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png + " is a PNG");
+        }
+        byte[] cap = Files.readAllBytes(pcap);
+        assertTrue(cap.length > 24 + 100 * (16 + 42), "requests and replies captured: " + cap.length + " bytes");
+        assertTrue(r[1].contains("captured "), r[1]);
+    }
+}
