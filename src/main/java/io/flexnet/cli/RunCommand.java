@@ -52,7 +52,7 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         String plan = x.name() + ": " + x.designs().size() + " designs x " + x.loads().size() + " loads x "
-                + x.repetitions() + " repetition(s), about " + Durations.format(x.plannedNanos() + x.runs() * 400_000_000L);
+                + x.repetitions() + " repetition(s), about " + Durations.format(x.plannedNanos());
         if (check) {
             System.out.println("ok: " + plan);
             return 0;

@@ -107,6 +107,8 @@ public final class Charts {
         s.setPlotGridLinesColor(new Color(0xdddddd));
         s.setAntiAlias(true);
         s.setMarkerSize(6);
+        s.setYAxisDecimalPattern("#,##0.##");
+        s.setXAxisDecimalPattern("#,##0.##");
         return c;
     }
 

@@ -19,11 +19,18 @@ public record Experiment(String name, String description, Workload workload, Lis
         designs = List.copyOf(designs);
     }
 
+    /** Each design first runs once this long, unmeasured, at the first load: the JIT's warm-up. */
+    public static final long PRIME_NANOS = 400_000_000L;
+    /** What a run costs beyond its warm-up and measurement (set-up, collection, draining), roughly. */
+    public static final long SETUP_NANOS = 400_000_000L;
+
     /** Runs in the experiment: designs × loads × repetitions. */
     public int runs() { return designs.size() * loads.size() * repetitions; }
 
-    /** Wall time the runs take at least (warm-up and measurement; set-up and draining come on top). */
-    public long plannedNanos() { return runs() * (warmupNanos + durationNanos); }
+    /** Wall time the experiment should take: priming, then every run, with a typical set-up cost each. */
+    public long plannedNanos() {
+        return designs.size() * (warmupNanos + PRIME_NANOS + SETUP_NANOS) + runs() * (warmupNanos + durationNanos + SETUP_NANOS);
+    }
 
     public DesignSpec design(String name) {
         for (DesignSpec d : designs) if (d.name().equals(name)) return d;

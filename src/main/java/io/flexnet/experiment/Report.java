@@ -30,7 +30,8 @@ public final class Report {
         if (!x.description().isEmpty()) sb.append(": ").append(x.description().replaceAll("\\s+", " "));
         sb.append('\n').append(r.machine().header());
         sb.append("workload: ").append(describe(x.workload())).append('\n');
-        sb.append(String.format(Locale.ROOT, "%d design%s x %d load point%s, %s warm-up + %s measured each, %d repetition%s; took %.0f s%n",
+        sb.append(String.format(Locale.ROOT, "%d design%s x %d load point%s, %s warm-up + %s measured each, %d repetition%s"
+                        + " (each design primed once first, unmeasured); took %.0f s%n",
                 x.designs().size(), x.designs().size() == 1 ? "" : "s", x.loads().size(), x.loads().size() == 1 ? "" : "s",
                 Durations.format(x.warmupNanos()), Durations.format(x.durationNanos()), x.repetitions(),
                 x.repetitions() == 1 ? "" : "s", r.wallNanos() / 1e9));

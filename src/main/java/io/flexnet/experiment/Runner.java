@@ -31,11 +31,12 @@ import org.HdrHistogram.Histogram;
  */
 public final class Runner {
     static final int POOL_SLOTS = 16384;
-    static final int METER_CAPACITY = 1 << 20;
+    /** Requests the latency meter remembers at least, and at most: see {@link #meterCapacity}. */
+    static final int METER_MIN = 1 << 16, METER_MAX = 1 << 22;
     static final long DRAIN_MILLIS = 3000;
     /** Between the generator's start call and its first request: set-up is not lateness. */
     private static final long LEAD_NANOS = 5_000_000;
-    private static final long SAMPLE_NANOS = 20_000_000;
+    private static final long SAMPLE_NANOS = 50_000_000;
 
     private final PrintStream progress;
     private final PcapWriter capture;
@@ -53,12 +54,18 @@ public final class Runner {
         List<RunResult> runs = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
         int total = x.runs(), done = 0;
+        // The first run of a design would otherwise measure the JIT compiling its code paths.
+        int primes = x.designs().size();
+        for (DesignSpec d : x.designs()) {
+            runOnce(x, d, x.loads().getFirst(), 0, Experiment.PRIME_NANOS,
+                    new Progress(d.name() + " (priming, unmeasured)", x.loads().getFirst(), 0, 0, total, --primes, x));
+        }
         for (DesignSpec d : x.designs()) {
             for (double load : x.loads()) {
                 List<RunResult> reps = new ArrayList<>();
                 for (int r = 0; r < x.repetitions(); r++) {
-                    Progress p = new Progress(d.name(), load, r, done, total, x, t0);
-                    RunResult rr = runOnce(x, d, load, r, p);
+                    Progress p = new Progress(d.name(), load, r, done, total, 0, x);
+                    RunResult rr = runOnce(x, d, load, r, x.durationNanos(), p);
                     reps.add(rr);
                     runs.add(rr);
                     done++;
@@ -71,14 +78,15 @@ public final class Runner {
         return new Results(x, machine, rows, runs, System.nanoTime() - t0);
     }
 
-    /** One design at one rate, once. */
-    RunResult runOnce(Experiment x, DesignSpec spec, double load, int repetition, Progress prog) throws Exception {
+    /** One design at one rate, once, measuring for {@code durationNanos} after the warm-up. */
+    RunResult runOnce(Experiment x, DesignSpec spec, double load, int repetition, long durationNanos, Progress prog)
+            throws Exception {
         Workload all = x.workload();
         Workload w = spec.classes() == null ? all : all.only(spec.classes());
         double offered = load * shares(w) / shares(all);
         PacketPool pool = new PacketPool(POOL_SLOTS);
         try {
-            LatencyMeter meter = new LatencyMeter(w.classes().size(), METER_CAPACITY, System::nanoTime);
+            LatencyMeter meter = new LatencyMeter(w.classes().size(), meterCapacity(offered), System::nanoTime);
             DesignContext ctx = new DesignContext(w, pool, meter, capture, addresses);
             Design design = spec.create();
             design.assemble(ctx);
@@ -87,15 +95,18 @@ public final class Runner {
             LoadGenerator gen = new LoadGenerator(nic, w, offered, meter, addresses);
             CoreScheduler sched = ctx.schedulerOrNull();
 
+            // Set-up made garbage (pool handles, counters, the meter's arrays); collect it now so no
+            // collector pause lands inside the measured window: the request path allocates nothing.
+            System.gc();
             engine.start();
             if (sched != null) sched.start();
             for (Thread t : ctx.appThreads()) t.start();
 
             long start = System.nanoTime() + LEAD_NANOS;
-            long from = start + x.warmupNanos(), to = from + x.durationNanos();
+            long from = start + x.warmupNanos(), to = from + durationNanos;
             Sampler sampler = new Sampler(ctx, start, from, to, prog);
             Thread st = Thread.ofPlatform().name("experiment-sampler").daemon(true).start(sampler);
-            gen.run(start, x.warmupNanos(), x.durationNanos());
+            gen.run(start, x.warmupNanos(), durationNanos);
             drain(ctx, gen, meter);
             sampler.stop();
             st.join(1000);
@@ -133,13 +144,19 @@ public final class Runner {
             double genCores = gen.cpuNanos() < 0 ? Double.NaN : (double) gen.cpuNanos() / gen.wallNanos();
             long sentAll = 0;
             for (long s : sent) sentAll += s;
-            return new RunResult(spec.name(), offered, repetition, names, lat, sent, x.durationNanos(), drops,
+            return new RunResult(spec.name(), offered, repetition, names, lat, sent, durationNanos, drops,
                     Math.max(0, sentAll - answered), sampler.coresMean(), granted, gen.lateness(), genCores, faults, leaked,
                     sampler.timeline(), grantedLine);
         } finally {
             // Off-heap slots go back to the OS once nothing can touch them: workers have stopped above.
             pool.close();
         }
+    }
+
+    /** Room for every request of 4 seconds at {@code rate}: a reply later than that is counted stale. */
+    static int meterCapacity(double rate) {
+        long want = (long) Math.ceil(rate * 4);
+        return (int) Math.max(METER_MIN, Math.min(METER_MAX, Long.highestOneBit(Math.max(1, want - 1)) << 1));
     }
 
     private static double shares(Workload w) {
@@ -296,12 +313,14 @@ public final class Runner {
         return -1;
     }
 
-    /** What the progress line says about the run in progress. */
-    record Progress(String design, double load, int repetition, int done, int total, Experiment x, long t0) {
+    /** What the progress line says about the run in progress (priming runs count as the first run). */
+    record Progress(String design, double load, int repetition, int done, int total, int primesLeft, Experiment x) {
         String line(long now, long from, long to) {
-            long per = x.warmupNanos() + x.durationNanos();
+            long per = x.warmupNanos() + x.durationNanos() + Experiment.SETUP_NANOS;
+            long prime = x.warmupNanos() + Experiment.PRIME_NANOS + Experiment.SETUP_NANOS;
             long leftThis = Math.max(0, to - now);
-            double leftAll = (leftThis + (double) (total - done - 1) * (per + 400_000_000L)) / 1e9;
+            int runsLeft = primesLeft > 0 || design.endsWith("unmeasured)") ? total : total - done - 1;
+            double leftAll = (leftThis + (double) runsLeft * per + (double) primesLeft * prime) / 1e9;
             String phase = now < from ? "warm-up" : now < to ? "measuring" : "draining";
             String reps = x.repetitions() > 1 ? String.format(Locale.ROOT, " rep %d/%d", repetition + 1, x.repetitions()) : "";
             return String.format(Locale.ROOT, "\r[%d/%d] %s at %,.0f req/s%s: %s, %.1fs left (all: ~%.0fs)   ",
@@ -309,7 +328,7 @@ public final class Runner {
         }
     }
 
-    /** The sampler thread: cores in use every 20 ms, drops when the window opens, and the progress line. */
+    /** The sampler thread: cores in use every 50 ms, drops when the window opens, and the progress line. */
     private final class Sampler implements Runnable {
         private final DesignContext ctx;
         private final long start, from, to;
