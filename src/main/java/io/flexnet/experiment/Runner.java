@@ -41,11 +41,18 @@ public final class Runner {
     private final PrintStream progress;
     private final PcapWriter capture;
     private final Addresses addresses = Addresses.DEFAULT;
+    private boolean prime = true;
 
     /** {@code progress}: where the progress line goes (null: nowhere); {@code capture}: pcap of every run, or null. */
     public Runner(PrintStream progress, PcapWriter capture) {
         this.progress = progress;
         this.capture = capture;
+    }
+
+    /** Whether each design runs once unmeasured before the experiment (default true; tests of wiring skip it). */
+    public Runner prime(boolean prime) {
+        this.prime = prime;
+        return this;
     }
 
     public Results run(Experiment x) throws Exception {
@@ -55,8 +62,8 @@ public final class Runner {
         List<Row> rows = new ArrayList<>();
         int total = x.runs(), done = 0;
         // The first run of a design would otherwise measure the JIT compiling its code paths.
-        int primes = x.designs().size();
-        for (DesignSpec d : x.designs()) {
+        int primes = prime ? x.designs().size() : 0;
+        for (DesignSpec d : prime ? x.designs() : List.<DesignSpec>of()) {
             runOnce(x, d, x.loads().getFirst(), 0, Experiment.PRIME_NANOS,
                     new Progress(d.name() + " (priming, unmeasured)", x.loads().getFirst(), 0, 0, total, --primes, x));
         }

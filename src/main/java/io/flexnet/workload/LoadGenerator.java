@@ -37,6 +37,8 @@ public final class LoadGenerator {
     /** ...and wake this early, then spin: a park overshoots by tens of µs even with a 1 ns timer slack. */
     private static final long PARK_MARGIN_NANOS = 70_000;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    /** The generator's nice value where permitted: it preempts stack workers as a NIC interrupt would. */
+    private static final int NICE = -10;
 
     private final InMemoryNic nic;
     private final PacketPool pool;
@@ -56,6 +58,7 @@ public final class LoadGenerator {
     private volatile long position;
     private volatile long windowEnd;
     private long sent;
+    private boolean niced;
     private long cpuNanos = -1;
     private long wallNanos;
 
@@ -108,7 +111,8 @@ public final class LoadGenerator {
      * returns when the last measured request is sent (replies may still be on their way).
      */
     public void run(long startNanos, long warmupNanos, long durationNanos) {
-        boolean slack = TimerSlack.set(1);
+        boolean slack = ThreadTuning.timerSlack(1);
+        niced = ThreadTuning.nice(NICE);
         boolean hybrid = workload.generatorWait() == Workload.GeneratorWait.HYBRID && slack;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long cpu0 = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
@@ -207,6 +211,9 @@ public final class LoadGenerator {
     public long cpuNanos() { return cpuNanos; }
 
     public long wallNanos() { return wallNanos; }
+
+    /** Whether the generator's thread ran at raised priority (see {@link ThreadTuning#nice}). */
+    public boolean raisedPriority() { return niced; }
 
     public Workload workload() { return workload; }
 }
