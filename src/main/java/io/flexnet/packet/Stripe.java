@@ -2,6 +2,7 @@ package io.flexnet.packet;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 
 /**
  * Gives each thread its own counter stripe so counting on the per-packet path is a plain increment,
@@ -15,7 +16,12 @@ public final class Stripe {
     private static final int MASK = STRIPES - 1;
 
     private static final long[] OWNER = new long[STRIPES];
-    private static final Thread[] THREADS = new Thread[STRIPES];
+    /**
+     * Weak: a dead thread's stripe is taken over anyway, and a strong reference would keep the thread,
+     * its task and everything that reaches (a whole stack with its pool) alive until that happens.
+     */
+    @SuppressWarnings("unchecked")
+    private static final WeakReference<Thread>[] THREADS = (WeakReference<Thread>[]) new WeakReference<?>[STRIPES];
     private static final VarHandle OWNER_VH = MethodHandles.arrayElementVarHandle(long[].class);
 
     private Stripe() {}
@@ -31,9 +37,10 @@ public final class Stripe {
     private static synchronized int claimSlow(long tid, int s) {
         long owner = (long) OWNER_VH.getVolatile(OWNER, s);
         if (owner == tid) return s;
-        Thread holder = THREADS[s];
+        WeakReference<Thread> ref = THREADS[s];
+        Thread holder = ref == null ? null : ref.get();
         if (owner == 0 || holder == null || !holder.isAlive()) {
-            THREADS[s] = Thread.currentThread();
+            THREADS[s] = new WeakReference<>(Thread.currentThread());
             OWNER_VH.setVolatile(OWNER, s, tid);
             return s;
         }
