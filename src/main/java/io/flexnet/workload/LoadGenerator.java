@@ -33,9 +33,13 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator {
     /** Park only when the next send is further away than this... */
-    private static final long PARK_ABOVE_NANOS = 100_000;
-    /** ...and wake this early, then spin: a park overshoots by tens of µs even with a 1 ns timer slack. */
-    private static final long PARK_MARGIN_NANOS = 70_000;
+    private static final long PARK_ABOVE_NANOS = 60_000;
+    /**
+     * ...and wake this early, then spin: with a 1 ns timer slack a park overshoots by ~20 µs at the
+     * median (more on a loaded machine; the lateness histogram shows it). Spinning longer would keep
+     * sends exact but take a core the stack under test needs on a small machine.
+     */
+    private static final long PARK_MARGIN_NANOS = 40_000;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     /** The generator's nice value where permitted: it preempts stack workers as a NIC interrupt would. */
     private static final int NICE = -10;
