@@ -31,6 +31,9 @@ public final class PortQueues implements Design {
     @Override
     public void configure(Params p) {
         isolate = p.integers("isolate", 1, 0xFFFF);
+        if (isolate.length > 100) {
+            throw new ParamException(p.line("isolate"), "design " + p.owner() + ": at most 100 isolated ports");
+        }
         if (Arrays.stream(isolate).distinct().count() != isolate.length) {
             throw new ParamException(p.line("isolate"), "design " + p.owner() + ": parameter 'isolate' lists a port twice");
         }

@@ -36,7 +36,6 @@ public final class Runner {
     static final long DRAIN_MILLIS = 3000;
     /** Between the generator's start call and its first request: set-up is not lateness. */
     private static final long LEAD_NANOS = 5_000_000;
-    private static final long SAMPLE_NANOS = 50_000_000;
 
     private final PrintStream progress;
     private final PcapWriter capture;
@@ -111,7 +110,7 @@ public final class Runner {
 
             long start = System.nanoTime() + LEAD_NANOS;
             long from = start + x.warmupNanos(), to = from + durationNanos;
-            Sampler sampler = new Sampler(ctx, start, from, to, prog);
+            RunSampler sampler = new RunSampler(ctx, start, from, to, prog, progress);
             Thread st = Thread.ofPlatform().name("experiment-sampler").daemon(true).start(sampler);
             gen.run(start, x.warmupNanos(), durationNanos);
             drain(ctx, gen, meter);
@@ -333,75 +332,5 @@ public final class Runner {
             return String.format(Locale.ROOT, "\r[%d/%d] %s at %,.0f req/s%s: %s, %.1fs left (all: ~%.0fs)   ",
                     done + 1, total, design, load, reps, phase, leftThis / 1e9, leftAll);
         }
-    }
-
-    /** The sampler thread: cores in use every 50 ms, drops when the window opens, and the progress line. */
-    private final class Sampler implements Runnable {
-        private final DesignContext ctx;
-        private final long start, from, to;
-        private final Progress prog;
-        private final CpuSampler cpu = new CpuSampler();
-        private final List<double[]> points = new ArrayList<>();
-        private volatile boolean running = true;
-        volatile Map<String, Long> dropsAtWindow;
-        private double windowCpu = -1, windowCpuEnd = -1;
-        private long windowStartAt, windowEndAt;
-
-        Sampler(DesignContext ctx, long start, long from, long to, Progress prog) {
-            this.ctx = ctx;
-            this.start = start;
-            this.from = from;
-            this.to = to;
-            this.prog = prog;
-        }
-
-        void stop() { running = false; }
-
-        @Override
-        public void run() {
-            long lastT = System.nanoTime();
-            long lastCpu = cpu.stackCpuNanos();
-            long lastPrint = 0;
-            while (running) {
-                long now = System.nanoTime();
-                long next = lastT + SAMPLE_NANOS;
-                if (dropsAtWindow == null && now >= from) {
-                    dropsAtWindow = ctx.dropsByReason();
-                    windowCpu = cpu.stackCpuNanos();
-                    windowStartAt = System.nanoTime();
-                }
-                if (windowCpuEnd < 0 && now >= to) {
-                    windowCpuEnd = cpu.stackCpuNanos();
-                    windowEndAt = System.nanoTime();
-                }
-                if (now >= next) {
-                    long c = cpu.stackCpuNanos();
-                    long t = System.nanoTime();
-                    if (t > start) points.add(new double[] {(t - start) / 1e9, (double) (c - lastCpu) / (t - lastT)});
-                    lastT = t;
-                    lastCpu = c;
-                }
-                if (progress != null && now - lastPrint > 250_000_000L) {
-                    progress.print(prog.line(now, from, to));
-                    progress.flush();
-                    lastPrint = now;
-                }
-                long wake = Math.min(next, dropsAtWindow == null ? from : windowCpuEnd < 0 ? to : next);
-                long sleep = Math.max(200_000, Math.min(wake - System.nanoTime(), 10_000_000));
-                java.util.concurrent.locks.LockSupport.parkNanos(sleep);
-            }
-            if (dropsAtWindow == null) dropsAtWindow = ctx.dropsByReason();
-            if (windowCpuEnd < 0) {
-                windowCpuEnd = cpu.stackCpuNanos();
-                windowEndAt = System.nanoTime();
-            }
-        }
-
-        double coresMean() {
-            if (windowCpu < 0 || windowEndAt <= windowStartAt) return Double.NaN;
-            return (windowCpuEnd - windowCpu) / (windowEndAt - windowStartAt);
-        }
-
-        double[][] timeline() { return points.toArray(new double[0][]); }
     }
 }

@@ -12,7 +12,6 @@ import io.flexnet.sched.IdleStrategy;
 import io.flexnet.sched.RoundRobin;
 import io.flexnet.sched.SleepUntilKicked;
 import io.flexnet.sched.Spreading;
-import io.flexnet.sched.Worker;
 
 /**
  * {@code snap}: Snap's engine modes. {@code cores} workers ("engines") all poll the one NIC receive
@@ -74,7 +73,7 @@ public final class SnapCores implements Design {
         int[] stackCores = new int[ctx.machineCores()];
         for (int i = 0; i < stackCores.length; i++) stackCores[i] = i;
         ctx.scheduler(CoreScheduler.builder(ctx.runtime(), policy)
-                .workers(e.workers().stream().map(w -> (Worker) w).toList())
+                .workers(e.workers())
                 .queues(q)
                 .cores(stackCores)
                 .periodNanos(period)
