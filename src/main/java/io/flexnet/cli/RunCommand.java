@@ -12,6 +12,8 @@ import io.flexnet.experiment.Runner;
 import io.flexnet.nic.PcapWriter;
 import io.flexnet.workload.Durations;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,8 +41,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Only check the experiment file and say what would run.")
     boolean check;
 
+    @Option(names = "--classpath", paramLabel = "PATH", split = ":",
+            description = "Directories and jars (separated by ':') holding designs the file names with 'class:'.")
+    List<Path> classpath = List.of();
+
     @Override
     public Integer call() throws Exception {
+        if (!classpath.isEmpty()) {
+            // Designs named by class are loaded through the context class loader (see Designs.ofClass).
+            URL[] urls = new URL[classpath.size()];
+            for (int i = 0; i < urls.length; i++) urls[i] = classpath.get(i).toUri().toURL();
+            Thread.currentThread().setContextClassLoader(new URLClassLoader(urls, RunCommand.class.getClassLoader()));
+        }
         Experiment x;
         try {
             x = file == null ? DefaultExperiment.load() : ExperimentFile.load(file);

@@ -20,12 +20,14 @@ class RunCommandTest {
         PrintStream oldOut = System.out, oldErr = System.err;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        ClassLoader oldLoader = Thread.currentThread().getContextClassLoader();
         int code;
         try {
             code = Main.commandLine().execute(args);
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
+            Thread.currentThread().setContextClassLoader(oldLoader);
         }
         return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
@@ -46,6 +48,38 @@ class RunCommandTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains(f + ":7: unknown design 'no-such-design'"), r[2]);
         assertFalse(Files.exists(dir.resolve("out")), "nothing ran, nothing written");
+    }
+
+    @Test
+    void loadsDesignsFromTheGivenClasspath() throws Exception {
+        // A design compiled here, outside the project's class path: only --classpath can find it.
+        Path src = dir.resolve("src/demo/Mine.java"), classes = dir.resolve("classes");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, """
+                package demo;
+                public final class Mine implements io.flexnet.experiment.Design {
+                    public void assemble(io.flexnet.experiment.DesignContext ctx) {}
+                }
+                """);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        org.junit.jupiter.api.Assumptions.assumeTrue(javac != null, "no compiler in this JDK");
+        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"), src.toString());
+        assertEquals(0, rc);
+        Path f = dir.resolve("mine.yaml");
+        Files.writeString(f, """
+                name: mine
+                workload:
+                  classes: [{name: a, port: 9000}]
+                  service: {GET: fixed 10us}
+                loads: [1000]
+                designs:
+                  - {name: mine, class: demo.Mine}
+                """);
+        String[] without = run("run", "--check", f.toString());
+        assertEquals("2", without[0]);
+        assertTrue(without[2].contains("class demo.Mine is not on the classpath"), without[2]);
+        String[] with = run("run", "--check", "--classpath", classes.toString(), f.toString());
+        assertEquals("0", with[0], with[2]);
     }
 
     @Test
