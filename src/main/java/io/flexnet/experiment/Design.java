@@ -5,8 +5,9 @@ package io.flexnet.experiment;
  * A stack design under test. An experiment file names one either as a built-in ({@code builtin:
  * run-to-completion}) or as a class ({@code class: com.example.MyDesign}) with a public no-argument
  * constructor, found on the class path ({@code flexnet run --classpath DIR_OR_JAR}). For every run
- * (each load point and repetition) the runner makes a new instance, calls {@link #configure} with the file's {@code params:}, then {@link #assemble} on a fresh
- * stack; the runner starts the engine, offers the workload, and shuts everything down.
+ * (each load point and repetition) the runner makes a new instance, calls {@link #configure} with the
+ * file's {@code params:}, then {@link #assemble} on a fresh stack; the runner starts the engine, offers
+ * the workload, and shuts everything down.
  *
  * <p>{@link #configure} is also called once when the file is checked, before anything runs: throw
  * {@link ParamException} (the {@link Params} getters do) to refuse a bad parameter with its line.
