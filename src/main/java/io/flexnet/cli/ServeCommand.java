@@ -130,16 +130,11 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (!(duration >= 0)) throw new CommandLine.ParameterException(cl, "--duration must be >= 0, got " + duration);
         try {
-            String m = mac != null ? mac : defaultMac(Ip4.address(Ip4.parseCidr(ip)));
+            String m = mac != null ? mac : MacAddress.format(EchoServer.defaultMac(Ip4.address(Ip4.parseCidr(ip))));
             return NetConfig.parse(m, ip, null, NetConfig.DEFAULT_MTU);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, "--" + e.getMessage());
         }
-    }
-
-    /** 02:00 (locally administered, unicast) followed by the address: unique per address, stable across runs. */
-    static String defaultMac(int ip) {
-        return MacAddress.format(0x02_00_00_00_00_00L | (ip & 0xFFFF_FFFFL));
     }
 
     /** Room for every receive ring to be full, and as much again for frames in flight and ARP's queue. */

@@ -71,6 +71,14 @@ public final class EchoServer {
         }
     }
 
+    /**
+     * 02:00 (locally administered, unicast) followed by the four bytes of {@code ip}: unique per address
+     * and the same on every run, so a peer's neighbour entry stays right across restarts.
+     */
+    public static long defaultMac(int ip) {
+        return 0x02_00_00_00_00_00L | (ip & 0xFFFF_FFFFL);
+    }
+
     public synchronized void start() {
         if (started) throw new IllegalStateException("server already started");
         started = true;

@@ -2,6 +2,7 @@
 package io.flexnet.serve;
 
 import io.flexnet.nic.TapNic;
+import io.flexnet.packet.Ip4;
 import io.flexnet.packet.MacAddress;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.NetConfig;
@@ -43,24 +44,22 @@ public final class ServeBench {
      */
     public static int run(Settings s, PrintWriter out) throws IOException, InterruptedException {
         String tag = Long.toString(ProcessHandle.current().pid());
-        int stackIp = io.flexnet.packet.Ip4.parse(STACK_IP);
-        NetConfig cfg = new NetConfig(0x02_00_00_00_00_00L | (stackIp & 0xFFFF_FFFFL), stackIp, PREFIX, 0,
-                NetConfig.DEFAULT_MTU);
+        int stackIp = Ip4.parse(STACK_IP);
+        NetConfig cfg = new NetConfig(EchoServer.defaultMac(stackIp), stackIp, PREFIX, 0, NetConfig.DEFAULT_MTU);
         int status;
-        EchoServer server;
-        try (PacketPool pool = new PacketPool(2 * TapNic.DEFAULT_RX_CAPACITY)) {
-            TapNic nic = TapNic.open("fxb" + tag, pool);
-            try {
-                server = new EchoServer(nic, cfg, PORT, s.busyPoll(), RealRuntime.INSTANCE);
-                BenchNamespace ns = BenchNamespace.create("fxbench-" + tag);
+        // Closing order: the stack, the device, the namespace (with what runs in it), the pool.
+        try (PacketPool pool = new PacketPool(2 * TapNic.DEFAULT_RX_CAPACITY);
+             TapNic nic = TapNic.open("fxb" + tag, pool)) {
+            EchoServer server = new EchoServer(nic, cfg, PORT, s.busyPoll(), RealRuntime.INSTANCE);
+            try (BenchNamespace ns = BenchNamespace.create("fxbench-" + tag)) {
                 Thread hook = new Thread(ns::close, "serve-bench-cleanup");
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
                     ns.adopt(nic.name(), KERNEL_IP + "/" + PREFIX);
                     server.start();
                     out.printf("stack %s at %s on %s (%s); kernel echo %s:%d in namespace %s%n", STACK_IP,
-                            MacAddress.format(cfg.mac()), nic.name(), s.busyPoll() ? "busy polling" : "sleeping until kicked",
-                            KERNEL_IP, PORT, ns.name());
+                            MacAddress.format(cfg.mac()), nic.name(),
+                            s.busyPoll() ? "busy polling" : "sleeping until kicked", KERNEL_IP, PORT, ns.name());
                     out.flush();
                     Process echo = ns.spawn(java(KernelEcho.class, KERNEL_IP, Integer.toString(PORT),
                             Long.toString(CLIENT_SECONDS + 60)));
@@ -75,15 +74,11 @@ public final class ServeBench {
                     if (!client.waitFor(CLIENT_SECONDS, TimeUnit.SECONDS)) client.destroyForcibly();
                     status = client.isAlive() ? 1 : client.exitValue();
                     out.print(table);
-                    out.flush();
                 } finally {
                     server.stop();
-                    nic.close();
-                    ns.close();
+                    nic.close();  // idempotent; closed here so the report below counts what it held
                     removeHook(hook);
                 }
-            } finally {
-                nic.close();
             }
             out.print(server.report());
             out.flush();
