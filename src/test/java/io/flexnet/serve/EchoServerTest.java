@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flexnet.nic.Await;
 import io.flexnet.nic.InMemoryNic;
@@ -14,6 +15,7 @@ import io.flexnet.packet.Checksum;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.runtime.RealRuntime;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +109,37 @@ class EchoServerTest {
             assertEquals(Map.of("no-socket", 1L), rig.server.engine().dropsByReason());
             assertEquals(0, rig.server.echo().counters().get("datagrams"));
         }
+    }
+
+    @Test
+    void echoPipelineAllocatesNothingPerDatagram() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
+                && mx.isThreadAllocatedMemorySupported(), "needs per-thread allocation counters");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (PacketPool pool = new PacketPool(16)) {
+            InMemoryNic nic = new InMemoryNic(pool, 1);
+            // Not started: the test's thread runs each frame's coroutine itself, as a poller would.
+            EchoServer server = new EchoServer(nic, new NetConfig(STACK_MAC, STACK_IP, 24, 0, 1500), 7, false,
+                    RealRuntime.INSTANCE);
+            server.stack().arp().learn(PEER_IP, PEER_MAC);
+            byte[] frame = TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, 40001, 7, new byte[64]);
+            for (int i = 0; i < 200_000; i++) echoOnce(server, nic, pool, frame);  // let the JIT compile the path
+            long tid = Thread.currentThread().threadId();
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 100_000; i++) echoOnce(server, nic, pool, frame);
+            long allocated = mx.getThreadAllocatedBytes(tid) - before;
+            assertEquals(300_000, server.echo().counters().get("datagrams"));
+            assertEquals(300_000, nic.txPackets(0));
+            // A few bytes of slack for the measurement itself; one object per datagram would be >= 1.6 MB.
+            assertEquals(0, allocated / 100_000, allocated + " bytes for 100,000 datagrams");
+            assertEquals(0, pool.inUse());
+            nic.close();
+        }
+    }
+
+    private static void echoOnce(EchoServer server, InMemoryNic nic, PacketPool pool, byte[] frame) {
+        server.engine().start(server.pipeline(), pool.allocate(frame, 0, frame.length));
+        nic.drainTx(0, (q, p) -> {}, 1);
     }
 
     @Test
