@@ -2,6 +2,7 @@
 package io.flexnet.serve;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ip netns add} on creation, {@code ip netns del} on {@link #close()}, and processes started
  * inside with {@code ip netns exec}, killed on close. Needs root and the {@code ip} command (iproute2).
- * Commands' output is small here (one status line, one table), so it is read from pipes.
+ * Output is read from a pipe where it is one status line, else from a file, so a stuck command can be
+ * waited for with a limit.
  */
 final class BenchNamespace implements AutoCloseable {
     private static final long QUICK_SECONDS = 10;
@@ -40,10 +42,16 @@ final class BenchNamespace implements AutoCloseable {
     }
 
     /** Starts {@code command} inside, standard error merged into standard output; killed by {@link #close()}. */
-    synchronized Process spawn(List<String> command) throws IOException {
+    Process spawn(List<String> command) throws IOException { return spawn(command, null); }
+
+    /** As {@link #spawn(List)}, the output going to {@code output} instead of a pipe when not null. */
+    synchronized Process spawn(List<String> command, File output) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
         cmd.addAll(command);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (output != null) pb.redirectOutput(output);
+        Process p = pb.start();
         spawned.add(p);
         return p;
     }

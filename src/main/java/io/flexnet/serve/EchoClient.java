@@ -23,11 +23,14 @@ import org.HdrHistogram.Histogram;
  * from other processes on the machine lands on all of them rather than on one. Each request carries a
  * sequence number and the rest of its bytes follow from it; an answer is counted only if it is the
  * request's own bytes (a late answer to an earlier request is skipped, a wrong one counted as corrupt).
- * A request unanswered for a second is counted lost and the next is sent. With two servers the first is
- * also compared to the second.
+ * A request unanswered for a second is counted lost and the next is sent; after {@value #GIVE_UP} in a
+ * row the client stops with status 1, naming the server. With two servers the first is also compared to
+ * the second.
  */
 public final class EchoClient {
     private static final int TIMEOUT_MILLIS = 1000;
+    /** Unanswered requests in a row after which a server is taken for dead rather than waited for. */
+    private static final int GIVE_UP = 5;
     /** Up to 10 s, three significant digits. */
     private static final long HIGHEST_NANOS = 10_000_000_000L;
 
@@ -69,7 +72,12 @@ public final class EchoClient {
                     + " NAME=ADDR:PORT...");
             System.exit(2);
         }
-        run(targets, requests, warmup, rounds, size);
+        try {
+            run(targets, requests, warmup, rounds, size);
+        } catch (IOException e) {
+            System.err.println("EchoClient: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            System.exit(1);
+        }
         print(System.out, targets, size);
     }
 
@@ -113,6 +121,7 @@ public final class EchoClient {
         DatagramPacket send = new DatagramPacket(out, out.length);
         DatagramPacket recv = new DatagramPacket(in, in.length);
         ByteBuffer ob = ByteBuffer.wrap(out), ib = ByteBuffer.wrap(in);
+        int silent = 0;
         for (int k = 0; k < n; k++, seq++) {
             fill(ob, seq);
             long sent = System.nanoTime();
@@ -123,8 +132,13 @@ public final class EchoClient {
                     s.receive(recv);
                 } catch (SocketTimeoutException e) {
                     if (t != null) t.lost++;
+                    if (++silent == GIVE_UP) {
+                        throw new IOException(GIVE_UP + " requests in a row to " + s.getRemoteSocketAddress()
+                                + " got no answer");
+                    }
                     break;
                 }
+                silent = 0;
                 long now = System.nanoTime();
                 if (recv.getLength() >= 8 && ib.getLong(0) < seq) continue;  // late answer to a lost one
                 if (recv.getLength() != out.length || !java.util.Arrays.equals(in, 0, out.length, out, 0, out.length)) {

@@ -10,7 +10,7 @@ import io.flexnet.runtime.RealRuntime;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,16 +64,19 @@ public final class ServeBench {
                     Process echo = ns.spawn(java(KernelEcho.class, KERNEL_IP, Integer.toString(PORT),
                             Long.toString(CLIENT_SECONDS + 60)));
                     BenchNamespace.awaitLine(echo, "ready");
-                    Process client = ns.spawn(java(EchoClient.class, "--requests", Integer.toString(s.requests()),
-                            "--warmup", Integer.toString(s.warmup()), "--rounds", Integer.toString(s.rounds()),
-                            "--size", Integer.toString(s.size()),
-                            "flexnet=" + STACK_IP + ":" + PORT, "kernel=" + KERNEL_IP + ":" + PORT));
-                    client.getOutputStream().close();
-                    // The table is a few lines: reading it all before waiting cannot fill the pipe.
-                    String table = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    if (!client.waitFor(CLIENT_SECONDS, TimeUnit.SECONDS)) client.destroyForcibly();
-                    status = client.isAlive() ? 1 : client.exitValue();
-                    out.print(table);
+                    File table = File.createTempFile("flexnet-serve-bench", ".txt");
+                    try {
+                        Process client = ns.spawn(java(EchoClient.class, "--requests", Integer.toString(s.requests()),
+                                "--warmup", Integer.toString(s.warmup()), "--rounds", Integer.toString(s.rounds()),
+                                "--size", Integer.toString(s.size()),
+                                "flexnet=" + STACK_IP + ":" + PORT, "kernel=" + KERNEL_IP + ":" + PORT), table);
+                        boolean ended = client.waitFor(CLIENT_SECONDS, TimeUnit.SECONDS);
+                        status = ended ? client.exitValue() : 1;
+                        out.print(Files.readString(table.toPath()));
+                        if (!ended) out.println("the client did not finish within " + CLIENT_SECONDS + " s");
+                    } finally {
+                        table.delete();
+                    }
                 } finally {
                     server.stop();
                     nic.close();  // idempotent; closed here so the report below counts what it held
