@@ -99,6 +99,7 @@ public final class Pipeline {
                     return fault(co, pc, t);
                 }
                 if (answer == Application.ANSWER) {
+                    co.pc = ANSWERED;  // no longer held, while still ours: a stray answer() is refused
                     prepareReply(p);
                     pc++;
                 } else if (answer == Application.HOLD) {
@@ -126,7 +127,9 @@ public final class Pipeline {
      */
     int park(Coroutine co, int step, int index, long now) {
         CoroutineQueue[] qs = queues[step];
-        if (index < 0 || index >= qs.length) return drop(co, DropReason.SELECTOR_RANGE);
+        if (index < 0 || index >= qs.length) {
+            return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE);
+        }
         // Publish the resume point before the offer: once offered, another thread may run it.
         co.pc = step + 1;
         co.suspendedNanos = now;

@@ -152,6 +152,8 @@ final class PipelineCompiler {
                     cb.iload(TMP).loadConstant(Application.HOLD).if_icmpeq(suspended);
                     cb.goto_(finished);                             // CONSUMED: the application has it
                     cb.labelBinding(answered);
+                    cb.aload(CO).loadConstant(Pipeline.ANSWERED)
+                            .invokestatic(CD_PIPELINE, "setPc", MethodTypeDesc.of(CD_void, CD_COROUTINE, CD_int));
                     cb.aload(P).invokestatic(CD_PIPELINE, "prepareReply", MethodTypeDesc.of(CD_void, CD_PACKET));
                 }
             }

@@ -4,8 +4,9 @@ import io.flexnet.packet.Packet;
 
 /**
  * Chooses the queue a coroutine parks in at a {@code queue(selector)} suspension point — the paper's
- * {@code pick_queue_idx}. Returns an index into that point's queues; an index out of range drops the
- * packet as {@code selector-out-of-range}. Runs on the per-packet path: no allocation, no blocking.
+ * {@code pick_queue_idx}. Returns an index into that point's queues; {@link #DROP} drops the packet
+ * as {@code policy-drop}, any other index out of range as {@code selector-out-of-range}. Runs on the
+ * per-packet path: no allocation, no blocking.
  *
  * <pre>{@code
  * // Listing 1: the high-priority application's port gets queue 0, everything else queue 1.
@@ -17,5 +18,8 @@ import io.flexnet.packet.Packet;
  */
 @FunctionalInterface
 public interface Selector {
+    /** Drop the packet on purpose, counted as {@code policy-drop} (not as out of range). */
+    int DROP = -2;
+
     int select(Packet p);
 }

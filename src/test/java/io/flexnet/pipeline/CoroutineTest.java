@@ -93,6 +93,24 @@ class CoroutineTest {
     }
 
     @Test
+    void aSelectorThatSaysDropIsCountedAsAPolicyDrop() {
+        CoroutineQueue q = new CoroutineQueue("q", 4);
+        Pipeline pl = rx("pdrop", layers).queue(p -> Selector.DROP, q).eth().ip().l4().socket().build();
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(1, pl.drops().get(DropReason.POLICY_DROP));
+        assertEquals(0, pl.drops().get(DropReason.SELECTOR_RANGE));
+    }
+
+    @Test
+    void aStrayAnswerAfterAnAnsweredYieldIsRefused() {
+        Pipeline pl = rxTx("stray", layers).eth().ip().l4().yieldTo(co -> Application.ANSWER).l4().ip().eth().build();
+        Coroutine co = fresh();
+        assertEquals(Coroutine.FINISHED, co.start(pl, 0));
+        assertThrows(IllegalStateException.class, () -> co.answer(1));
+        assertEquals(1, layers.sink.size(), "the reply was sent once");
+    }
+
+    @Test
     void containsAThrowingSelector() {
         CoroutineQueue q = new CoroutineQueue("q", 4);
         Pipeline pl = rx("fault", layers)

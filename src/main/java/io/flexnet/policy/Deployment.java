@@ -1,0 +1,102 @@
+package io.flexnet.policy;
+
+import io.flexnet.packet.Counters;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One tenant's policy at one hook: the policy, the executors it owns there, its maps, and what it
+ * decided. Runs the policy for an input and turns its answer into the hook's answer, containing
+ * faults so that they reach no other tenant.
+ */
+public final class Deployment {
+    /** Why a deployment left its hook. */
+    public enum State { ACTIVE, REPLACED, REMOVED, FAULTED }
+
+    private static final int CHOSEN = 0, PASSED = 1, DROPPED = 2, FAULTS = 3;
+
+    private final Tenant tenant;
+    private final PolicyHook hook;
+    private final MatchingPolicy policy;
+    /** Policy index to hook choice; null means the identity over all of the hook's choices. */
+    private final int[] executors;
+    private final PolicyMap[] maps;
+    private final Counters counters;
+    /** Exact fault count for the threshold (faults are rare: an atomic is cheap enough). */
+    private final AtomicLong faults = new AtomicLong();
+    private volatile Throwable lastFault;
+    private volatile State state = State.ACTIVE;
+
+    Deployment(Tenant tenant, PolicyHook hook, MatchingPolicy policy, int[] executors, PolicyMap[] maps) {
+        this.tenant = tenant;
+        this.hook = hook;
+        this.policy = policy;
+        this.executors = executors;
+        this.maps = maps;
+        this.counters = new Counters("policy." + tenant.name() + "." + hook.name() + "." + policy.name(),
+                "chosen", "pass", "drop", "fault");
+    }
+
+    /** Runs the policy for a bound input; returns a hook choice in {@code [0, hookChoices)}, PASS or DROP. */
+    int run(PolicyInput in, int hookChoices) {
+        final int[] ex = executors;
+        final int n = ex == null ? hookChoices : ex.length;
+        in.choices = n;
+        in.maps = maps;
+        in.tenant = tenant.id();
+        int r;
+        try {
+            r = policy.schedule(in);
+        } catch (Throwable t) {
+            return faultSlow(t);
+        }
+        if (r >= 0 && r < n) {
+            int c = ex == null ? r : ex[r];
+            if (c < hookChoices) {
+                counters.inc(CHOSEN);
+                return c;
+            }
+            return faultSlow(null);  // an executor the hook no longer has
+        }
+        if (r == MatchingPolicy.PASS) {
+            counters.inc(PASSED);
+            return r;
+        }
+        if (r == MatchingPolicy.DROP) {
+            counters.inc(DROPPED);
+            return r;
+        }
+        return faultSlow(null);  // an index the policy does not own
+    }
+
+    private int faultSlow(Throwable t) {
+        counters.inc(FAULTS);
+        if (t != null) lastFault = t;
+        tenant.countFault();
+        if (faults.incrementAndGet() >= tenant.registry().faultThreshold()) {
+            hook.removeFaulty(this);
+        }
+        return MatchingPolicy.PASS;
+    }
+
+    void state(State s) { state = s; }
+
+    public Tenant tenant() { return tenant; }
+    public PolicyHook hook() { return hook; }
+    public MatchingPolicy policy() { return policy; }
+    public State state() { return state; }
+    /** Executors the policy owns at the hook (copy), or null for all of the hook's choices. */
+    public int[] executors() { return executors == null ? null : executors.clone(); }
+    public long chosen() { return counters.get(CHOSEN); }
+    public long passed() { return counters.get(PASSED); }
+    public long dropped() { return counters.get(DROPPED); }
+    /** Calls that threw or returned an index the policy does not own; each fell back to PASS. */
+    public long faults() { return faults.get(); }
+    /** Every call this deployment answered: chosen + pass + drop + fault. */
+    public long calls() { return counters.total(); }
+    public Throwable lastFault() { return lastFault; }
+
+    @Override
+    public String toString() {
+        return policy.name() + "@" + hook.name() + " for " + tenant.name() + " " + state + " " + counters;
+    }
+}

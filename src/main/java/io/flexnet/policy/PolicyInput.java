@@ -1,0 +1,212 @@
+package io.flexnet.policy;
+
+import io.flexnet.packet.Bytes;
+import io.flexnet.packet.Packet;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What a {@link MatchingPolicy} sees of one input: the flow tuple, read-only bounds-checked access to
+ * the frame and its transport payload, the number of choices at the hook, and the tenant's maps.
+ *
+ * <p>Reads outside the frame never happen: {@code payloadU8/U16/U32} and {@code frameU8/U16/U32}
+ * return -1 when any requested byte lies outside the payload (resp. frame), as an eBPF policy checks
+ * against {@code pkt_end}. A policy need not check lengths first; it checks for -1.
+ *
+ * <p>There is one input per packet slot, bound by the hook just before the call (see
+ * {@link InputTable}); a policy must not keep it beyond {@code schedule}. The tuple is in host order
+ * (an address {@code 198.18.0.1} is {@code 0xC6120001}); at hooks that run before the transport layer
+ * it comes from parsing the frame here, later from the fields the receive layers filled.
+ */
+public final class PolicyInput {
+    private static final PolicyMap[] NO_MAPS = new PolicyMap[0];
+
+    private final MemorySegment slot;
+    private int frameStart, frameLength;
+    private int payloadStart, payloadLength;
+    private int srcIp, dstIp, srcPort, dstPort, protocol;
+    private int flowHash, rxQueue;
+    private long arrivalNanos;
+    int choices;
+    int tenant;
+    PolicyMap[] maps = NO_MAPS;
+
+    PolicyInput(MemorySegment slot) { this.slot = slot; }
+
+    // ---- binding, by the hook ----
+
+    /**
+     * Takes the tuple from the frame (receive hooks before the transport layer): Ethernet with up to
+     * two VLAN tags, IPv4 not fragmented, UDP or TCP. Returns false when there is no such tuple.
+     */
+    boolean bindFromFrame(Packet p) {
+        common(p);
+        final MemorySegment s = slot;
+        final int off = p.offset, end = off + p.length;
+        payloadStart = off;
+        payloadLength = 0;
+        srcIp = dstIp = srcPort = dstPort = protocol = 0;
+        if (p.length < 14 || end > s.byteSize()) return false;
+        int typeAt = off + 12;
+        int type = Bytes.u16(s, typeAt);
+        for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8); tags++) {
+            typeAt += 4;
+            if (typeAt + 2 > end) return false;
+            type = Bytes.u16(s, typeAt);
+        }
+        if (type != 0x0800) return false;
+        int l3 = typeAt + 2;
+        if (l3 + 20 > end) return false;
+        int vihl = Bytes.u8(s, l3);
+        int ihl = (vihl & 0x0F) * 4;
+        int total = Bytes.u16(s, l3 + 2);
+        if (vihl >>> 4 != 4 || ihl < 20 || total < ihl) return false;
+        int ipEnd = Math.min(end, l3 + total);
+        // Any fragment (more-fragments or an offset): later fragments carry no ports, and keeping all
+        // fragments of a datagram on one default path is what RSS does too.
+        if ((Bytes.u16(s, l3 + 6) & 0x3FFF) != 0) return false;
+        int proto = Bytes.u8(s, l3 + 9);
+        int l4 = l3 + ihl;
+        int payload;
+        if (proto == 17) {
+            if (l4 + 8 > ipEnd) return false;
+            int udpLength = Bytes.u16(s, l4 + 4);
+            if (udpLength < 8) return false;
+            ipEnd = Math.min(ipEnd, l4 + udpLength);
+            payload = l4 + 8;
+        } else if (proto == 6) {
+            if (l4 + 20 > ipEnd) return false;
+            int dataOffset = (Bytes.u8(s, l4 + 12) >>> 4) * 4;
+            if (dataOffset < 20 || l4 + dataOffset > ipEnd) return false;
+            payload = l4 + dataOffset;
+        } else {
+            return false;
+        }
+        srcIp = Bytes.i32(s, l3 + 12);
+        dstIp = Bytes.i32(s, l3 + 16);
+        srcPort = Bytes.u16(s, l4);
+        dstPort = Bytes.u16(s, l4 + 2);
+        protocol = proto;
+        payloadStart = payload;
+        payloadLength = ipEnd - payload;
+        return true;
+    }
+
+    /** Takes the tuple the receive (or send) layers already stored in the packet's fields. */
+    void bindFromFields(Packet p) {
+        common(p);
+        srcIp = p.srcIp;
+        dstIp = p.dstIp;
+        srcPort = p.srcPort;
+        dstPort = p.dstPort;
+        protocol = p.protocol;
+        // Clip the payload to the frame: the fields are the layers' word, the bounds are ours.
+        int start = p.payloadOffset, end = frameStart + frameLength;
+        if (start < frameStart || start > end) {
+            payloadStart = frameStart;
+            payloadLength = 0;
+        } else {
+            payloadStart = start;
+            payloadLength = Math.max(0, Math.min(p.payloadLength, end - start));
+        }
+    }
+
+    private void common(Packet p) {
+        int off = p.offset, len = p.length;
+        long size = slot.byteSize();
+        if (off < 0 || len < 0 || off > size || len > size - off) {
+            off = 0;
+            len = 0;  // a corrupt frame window: expose nothing rather than read out of it
+        }
+        frameStart = off;
+        frameLength = len;
+        flowHash = p.flowHash;
+        rxQueue = p.rxQueue;
+        arrivalNanos = p.arrivalNanos;
+    }
+
+    // ---- what the policy reads ----
+
+    /** Number of executors the policy chooses among at this hook; results must be below it. */
+    public int choices() { return choices; }
+
+    /** The deploying tenant's id. */
+    public int tenant() { return tenant; }
+
+    public int srcIp() { return srcIp; }
+    public int dstIp() { return dstIp; }
+    public int srcPort() { return srcPort; }
+    public int dstPort() { return dstPort; }
+    /** IP protocol number: 17 UDP, 6 TCP. */
+    public int protocol() { return protocol; }
+    public int rxQueue() { return rxQueue; }
+    public long arrivalNanos() { return arrivalNanos; }
+
+    /**
+     * A hash of the flow: the NIC's RSS hash when it set one, otherwise a hash of the five-tuple
+     * computed here. Equal for every packet of a flow at every hook.
+     */
+    public int flowHash() {
+        int h = flowHash;
+        return h != 0 ? h : tupleHash(srcIp, dstIp, srcPort, dstPort, protocol);
+    }
+
+    /** Murmur3's 32-bit finaliser over the five-tuple: cheap and well mixed in every bit. */
+    public static int tupleHash(int srcIp, int dstIp, int srcPort, int dstPort, int protocol) {
+        int h = srcIp * 0x9E3779B1 ^ dstIp;
+        h = h * 0x9E3779B1 ^ (srcPort << 16 | dstPort);
+        h = h * 0x9E3779B1 ^ protocol;
+        return fmix32(h);
+    }
+
+    static int fmix32(int h) {
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    public int payloadLength() { return payloadLength; }
+
+    /** Absolute offset of the payload in the slot; for tests of the bounds. */
+    int payloadStart() { return payloadStart; }
+
+    /** Payload byte at {@code off}, or -1 when outside the payload. */
+    public int payloadU8(int off) {
+        return off >= 0 && off < payloadLength ? Bytes.u8(slot, payloadStart + off) : -1;
+    }
+
+    /** Big-endian u16 at {@code off} of the payload, or -1 when any byte is outside it. */
+    public int payloadU16(int off) {
+        return off >= 0 && off <= payloadLength - 2 ? Bytes.u16(slot, payloadStart + off) : -1;
+    }
+
+    /** Big-endian u32 at {@code off} of the payload, or -1 when any byte is outside it. */
+    public long payloadU32(int off) {
+        return off >= 0 && off <= payloadLength - 4 ? Bytes.u32L(slot, payloadStart + off) : -1;
+    }
+
+    public int frameLength() { return frameLength; }
+
+    /** Frame byte at {@code off} from the Ethernet header, or -1 when outside the frame. */
+    public int frameU8(int off) {
+        return off >= 0 && off < frameLength ? Bytes.u8(slot, frameStart + off) : -1;
+    }
+
+    public int frameU16(int off) {
+        return off >= 0 && off <= frameLength - 2 ? Bytes.u16(slot, frameStart + off) : -1;
+    }
+
+    public long frameU32(int off) {
+        return off >= 0 && off <= frameLength - 4 ? Bytes.u32L(slot, frameStart + off) : -1;
+    }
+
+    /**
+     * The policy's {@code i}-th declared map (see {@link MatchingPolicy#maps()}). An undeclared index
+     * throws, which the hook counts as the policy's fault.
+     */
+    public PolicyMap map(int i) { return maps[i]; }
+
+    public int maps() { return maps.length; }
+}

@@ -1,0 +1,142 @@
+package io.flexnet.policy;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.flexnet.nic.Rss;
+import io.flexnet.packet.Packet;
+import io.flexnet.packet.PacketPool;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A tenant's policy only ever sees its own tenant's inputs, at every hook. */
+class IsolationTest {
+    /** Records every port it is asked about, and always chooses its tenant's id modulo the choices. */
+    static final class Recorder implements MatchingPolicy {
+        final Tenant owner;
+        final List<Integer> ports = new ArrayList<>();
+        final List<Integer> tenantsSeen = new ArrayList<>();
+
+        Recorder(Tenant owner) { this.owner = owner; }
+
+        @Override
+        public int schedule(PolicyInput in) {
+            ports.add(in.dstPort());
+            tenantsSeen.add(in.tenant());
+            return owner.id() % in.choices();
+        }
+    }
+
+    @Test
+    void manyTenantsWithRandomPortLayoutsSeeOnlyTheirOwnPorts() {
+        for (long seed = 1; seed <= 12; seed++) runLayout(new Random(seed));
+    }
+
+    private void runLayout(Random rnd) {
+        try (PacketPool pool = new PacketPool(8); Tenants tenants = new Tenants()) {
+            int base = 1000 + rnd.nextInt(60_000), span = 64;
+            int[] owner = new int[span];
+            java.util.Arrays.fill(owner, -1);
+            List<Tenant> all = new ArrayList<>();
+            int count = 2 + rnd.nextInt(30);
+            for (int t = 0; t < count; t++) {
+                List<Integer> mine = new ArrayList<>();
+                int want = 1 + rnd.nextInt(4);
+                for (int k = 0; k < want; k++) {
+                    int off = rnd.nextInt(span);
+                    if (owner[off] < 0) {
+                        owner[off] = t;
+                        mine.add(base + off);
+                    }
+                }
+                all.add(tenants.register("t" + t, mine.stream().mapToInt(Integer::intValue).toArray()));
+            }
+            PolicyHook nic = tenants.hook("nic", HookKind.NIC_RX_QUEUE);
+            PolicyHook rxq = tenants.hook("rxq", HookKind.RX_QUEUE);
+            PolicyHook sock = tenants.hook("sock", HookKind.SOCKET);
+            RxQueueHook nicSteer = new RxQueueHook(nic, new Rss(8));
+            QueueHook rxSel = new QueueHook(rxq, 8, p -> 7);
+            List<Recorder> recorders = new ArrayList<>();
+            for (Tenant t : all) {
+                Recorder r = new Recorder(t);
+                recorders.add(r);
+                // Some tenants deploy nowhere, some at one hook: absence must not leak inputs either.
+                if (rnd.nextInt(5) > 0) t.deploy(nic, r);
+                if (rnd.nextInt(5) > 0) t.deploy(rxq, r);
+                if (rnd.nextInt(5) > 0) t.deploy(sock, r);
+            }
+            int frames = 3000, unownedExpected = 0;
+            for (int i = 0; i < frames; i++) {
+                int off = rnd.nextInt(span);
+                int port = base + off;
+                byte[] payload = new byte[rnd.nextInt(40)];
+                byte[] f = rnd.nextBoolean() ? TestFrames.udp(1024 + rnd.nextInt(50_000), port, payload)
+                        : TestFrames.tcp(1024 + rnd.nextInt(50_000), port, payload);
+                if (rnd.nextInt(10) == 0) f = TestFrames.vlan(f, rnd.nextInt(4096));
+                if (owner[off] < 0) unownedExpected++;
+                Packet raw = TestFrames.packet(pool, f);
+                int q = nicSteer.queueFor(raw, 8);
+                int s = rxSel.select(raw);
+                raw.release();
+                Packet parsed = TestFrames.parsed(pool, f);
+                int c = sock.choose(parsed, 8);
+                parsed.release();
+                if (owner[off] < 0) {
+                    assertEquals(7, s, "unowned frames get the fallback selector");
+                    assertEquals(MatchingPolicy.PASS, c);
+                }
+                assertTrue(q >= 0 && q < 8);
+            }
+            // Frames nobody could own: no transport header at all.
+            Packet icmp = TestFrames.packet(pool, TestFrames.ipv4(1, 2, 1, new byte[8], 0));
+            assertEquals(7, rxSel.select(icmp));
+            icmp.release();
+
+            for (int t = 0; t < all.size(); t++) {
+                Tenant tenant = all.get(t);
+                Set<Integer> own = new HashSet<>();
+                for (int p : tenant.ports()) own.add(p);
+                for (int port : recorders.get(t).ports) {
+                    assertTrue(own.contains(port), tenant + " saw port " + port + ", owns " + own);
+                }
+                for (int id : recorders.get(t).tenantsSeen) assertEquals(tenant.id(), id);
+            }
+            assertEquals(unownedExpected, nic.unowned());
+            assertEquals(unownedExpected, sock.unowned());
+            assertEquals(unownedExpected + 1, rxq.unowned());
+            assertEquals(0, pool.inUse());
+        }
+    }
+
+    @Test
+    void aTenantSeesEveryInputForItsPortsAtEveryHookItDeployedAt() {
+        try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants()) {
+            Tenant a = tenants.register("a", 7000, 7001);
+            Tenant b = tenants.register("b", 8000);
+            PolicyHook nic = tenants.hook("nic", HookKind.NIC_RX_QUEUE);
+            Recorder ra = new Recorder(a), rb = new Recorder(b);
+            a.deploy(nic, ra);
+            b.deploy(nic, rb);
+            RxQueueHook steer = new RxQueueHook(nic, (p, n) -> 3);
+            int[] ports = {7000, 8000, 7001, 9999, 8000};
+            int[] expect = {a.id() % 4, b.id() % 4, a.id() % 4, 3, b.id() % 4};
+            for (int i = 0; i < ports.length; i++) {
+                Packet p = TestFrames.packet(pool, TestFrames.udp(5, ports[i], new byte[1]));
+                assertEquals(expect[i], steer.queueFor(p, 4), "port " + ports[i]);
+                p.release();
+            }
+            assertEquals(List.of(7000, 7001), ra.ports);
+            assertEquals(List.of(8000, 8000), rb.ports);
+            a.release(7001);
+            b.claim(7001);
+            Packet p = TestFrames.packet(pool, TestFrames.udp(5, 7001, new byte[1]));
+            steer.queueFor(p, 4);
+            p.release();
+            assertEquals(List.of(8000, 8000, 7001), rb.ports, "a port moves with its owner");
+            assertThrows(IllegalArgumentException.class, () -> tenants.register("c", 8000));
+        }
+    }
+}
