@@ -23,13 +23,14 @@ import io.flexnet.workload.UdpFrames;
  * <li>{@code 0}: the pipeline's step loop with no suspension point;</li>
  * <li>{@code 1}, {@code 2}, {@code 4}: that many {@code queue()} points (before eth_rcv, then before
  *     ip_rcv, udp_rcv and socket_rcv), each with its own single-producer single-consumer queue, all
- *     resumed on this thread as a worker would.</li>
+ *     resumed on this thread as a worker would;</li>
+ * <li>a shape with an {@code i} suffix ({@code 1i}): the same pipeline interpreted, not compiled.</li>
  * </ul>
  * One slot is reused in place (the layers only read the frame), so what is measured is the stack, not
  * a copy. Used by the JMH benchmark and by {@code flexnet bench pipeline}.
  */
 public final class PipelineRig {
-    public static final String[] SHAPES = {"fused", "0", "1", "2", "4"};
+    public static final String[] SHAPES = {"fused", "0", "1", "2", "4", "0i", "1i", "4i"};
     static final long OUR_MAC = MacAddress.parse("02:00:c6:12:00:02");
     static final long PEER_MAC = MacAddress.parse("02:00:c6:12:00:01");
     static final int OUR_IP = Ip4.parse("198.18.0.2");
@@ -55,13 +56,15 @@ public final class PipelineRig {
             public boolean offer(Packet p) { delivered++; return true; }  // keeps the slot for the next op
         });
         fused = shape.equals("fused");
-        int points = fused ? 0 : Integer.parseInt(shape);
+        boolean interpreted = shape.endsWith("i");
+        int points = fused ? 0 : Integer.parseInt(interpreted ? shape.substring(0, shape.length() - 1) : shape);
         if (points != 0 && points != 1 && points != 2 && points != 4) {
-            throw new IllegalArgumentException("shape must be one of fused, 0, 1, 2, 4; got " + shape);
+            throw new IllegalArgumentException("shape must be fused, or 0, 1, 2, 4 with an optional i; got " + shape);
         }
         queues = new CoroutineQueue[points];
         for (int i = 0; i < points; i++) queues[i] = new CoroutineQueue("q" + i, 64, CoroutineQueue.Concurrency.SPSC);
         PipelineBuilder b = PipelineBuilder.rx("bench-" + shape, stack::layer);
+        if (interpreted) b.interpreted();
         if (points >= 1) b.queue(p -> 0, queues[0]);
         b.eth();
         if (points >= 2) b.queue(p -> 0, queues[1]);

@@ -48,10 +48,10 @@ public final class BenchCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         double fused = rows.getFirst().nsPerPacket();
         sb.append("Receive path eth_rcv > ip_rcv > udp_rcv > socket_rcv, one core, 64-byte payload\n");
-        sb.append(String.format(Locale.ROOT, "%-22s %12s %10s %16s%n", "shape", "ns/packet", "vs fused", "heap B/packet"));
+        sb.append(String.format(Locale.ROOT, "%-36s %12s %10s %16s%n", "shape", "ns/packet", "vs fused", "heap B/packet"));
         for (PipelineBenchmark.Row r : rows) {
-            String name = r.shape().equals("fused") ? "hand-fused" : r.shape() + " suspension point" + (r.shape().equals("1") ? "" : "s");
-            sb.append(String.format(Locale.ROOT, "%-22s %12.1f %9.2fx %16.2f%n", name, r.nsPerPacket(),
+            String name = shapeName(r.shape());
+            sb.append(String.format(Locale.ROOT, "%-36s %12.1f %9.2fx %16.2f%n", name, r.nsPerPacket(),
                     r.nsPerPacket() / fused, r.bytesPerPacket()));
         }
         double perExtra = (ns(rows, "4") - ns(rows, "1")) / 3;
@@ -62,6 +62,13 @@ public final class BenchCommand implements Callable<Integer> {
                 h.producerCore(), h.workerCore(), h.pinned() ? ", pinned" : ", unpinned", h.count(),
                 h.p50(), h.p99(), h.p999(), h.clockNanos()));
         return sb.toString();
+    }
+
+    static String shapeName(String shape) {
+        if (shape.equals("fused")) return "hand-fused";
+        boolean interpreted = shape.endsWith("i");
+        String k = interpreted ? shape.substring(0, shape.length() - 1) : shape;
+        return k + " suspension point" + (k.equals("1") ? "" : "s") + (interpreted ? ", interpreted" : "");
     }
 
     private static double ns(List<PipelineBenchmark.Row> rows, String shape) {

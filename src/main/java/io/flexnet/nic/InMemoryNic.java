@@ -160,7 +160,7 @@ public final class InMemoryNic implements NicDriver {
             return false;
         }
         if (q < 0 || q >= rings.length) {
-            drops.drop(p, DropReason.SELECTOR_RANGE);
+            drops.drop(p, q == RxSteering.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE);
             return false;
         }
         p.rxQueue = q;

@@ -19,6 +19,9 @@ import io.flexnet.packet.Packet;
  */
 @FunctionalInterface
 public interface RxSteering {
-    /** Receive queue for {@code p}, in {@code [0, queues)}. */
+    /** Returned to drop the frame on purpose (a policy's decision), counted as {@code policy-drop}. */
+    int DROP = -2;
+
+    /** Receive queue for {@code p}, in {@code [0, queues)}, or {@link #DROP}. */
     int queueFor(Packet p, int queues);
 }

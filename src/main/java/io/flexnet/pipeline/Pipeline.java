@@ -37,9 +37,11 @@ public final class Pipeline {
     private final DropCounters drops;
     private final Counters faults;
     private volatile Throwable lastFault;
+    private final StepProgram program;
+    private final boolean compiled;
 
     Pipeline(String name, Template template, byte[] kinds, Layer[] layers, Selector[] selectors,
-             CoroutineQueue[][] queues, Application[] apps, String[] stepNames) {
+             CoroutineQueue[][] queues, Application[] apps, String[] stepNames, boolean compile) {
         this.name = name;
         this.template = template;
         this.kinds = kinds;
@@ -50,12 +52,20 @@ public final class Pipeline {
         this.stepNames = stepNames;
         this.drops = new DropCounters("pipeline." + name);
         this.faults = new Counters("pipeline." + name + ".faults", stepNames);
+        Object[] extensions = new Object[kinds.length];
+        for (int i = 0; i < kinds.length; i++) {
+            extensions[i] = kinds[i] == LAYER ? layers[i] : kinds[i] == QUEUE ? selectors[i] : apps[i];
+        }
+        // Last: the compiled class captures this pipeline, so every field above must be set.
+        this.program = compile ? PipelineCompiler.compile(this, kinds.clone(), extensions) : this::interpret;
+        this.compiled = compile;
     }
 
-    /** The step loop: runs {@code co} from its program counter until it suspends or finishes. */
-    int run(Coroutine co, long now) { return run(co, co.pc, now); }
+    /** Runs {@code co} from its program counter until it suspends or finishes. */
+    int run(Coroutine co, long now) { return program.run(co, co.pc, now); }
 
-    private int run(Coroutine co, int pc, long now) {
+    /** The step loop, interpreted: what the compiled form unrolls (see {@link PipelineCompiler}). */
+    private int interpret(Coroutine co, int pc, long now) {
         final Packet p = co.packet();
         final byte[] kinds = this.kinds;
         while (true) {
@@ -79,15 +89,7 @@ public final class Pipeline {
                 } catch (Throwable t) {
                     return fault(co, pc, t);
                 }
-                CoroutineQueue[] qs = queues[pc];
-                if (index < 0 || index >= qs.length) {
-                    return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE);
-                }
-                // Publish the resume point before the offer: once offered, another thread may run it.
-                co.pc = pc + 1;
-                co.suspendedNanos = now;
-                if (qs[index].offer(co)) return Coroutine.SUSPENDED;
-                return drop(co, DropReason.QUEUE_FULL);
+                return park(co, pc, index, now);
             } else {
                 co.pc = pc + 1;
                 int answer;
@@ -97,7 +99,7 @@ public final class Pipeline {
                     return fault(co, pc, t);
                 }
                 if (answer == Application.ANSWER) {
-                    co.pc = 0;  // answered: no longer held, so a stray answer() is refused
+                    co.pc = ANSWERED;  // no longer held, while still ours: a stray answer() is refused
                     prepareReply(p);
                     pc++;
                 } else if (answer == Application.HOLD) {
@@ -116,11 +118,33 @@ public final class Pipeline {
         }
         co.pc = ANSWERED;  // a second answer() is refused instead of sending the reply twice
         prepareReply(co.packet());
-        return run(co, pc, now);
+        return program.run(co, pc, now);
+    }
+
+    /**
+     * Suspension at a {@code queue()} step: parks {@code co} in the selected queue, or drops it when
+     * the index is out of range or the queue is full.
+     */
+    int park(Coroutine co, int step, int index, long now) {
+        CoroutineQueue[] qs = queues[step];
+        if (index < 0 || index >= qs.length) {
+            return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE);
+        }
+        // Publish the resume point before the offer: once offered, another thread may run it.
+        co.pc = step + 1;
+        co.suspendedNanos = now;
+        if (qs[index].offer(co)) return Coroutine.SUSPENDED;
+        return drop(co, DropReason.QUEUE_FULL);
+    }
+
+    static void setPc(Coroutine co, int pc) { co.pc = pc; }
+
+    int badResumePoint(Coroutine co, int pc) {
+        throw new IllegalStateException(co + ": pipeline " + name + " has no step " + pc);
     }
 
     /** The reply goes back where the request came from, from the payload the application left. */
-    private static void prepareReply(Packet p) {
+    static void prepareReply(Packet p) {
         int ip = p.srcIp;
         p.srcIp = p.dstIp;
         p.dstIp = ip;
@@ -136,13 +160,13 @@ public final class Pipeline {
         return Coroutine.FINISHED;
     }
 
-    private int fellOffEnd(Coroutine co) {
+    int fellOffEnd(Coroutine co) {
         // The verifier makes every pipeline end in a layer that takes the packet; a layer that says
         // NEXT at the end broke its contract. Count it rather than leak the slot.
         return drop(co, DropReason.NO_HANDLER);
     }
 
-    private int fault(Coroutine co, int pc, Throwable t) {
+    int fault(Coroutine co, int pc, Throwable t) {
         faults.inc(pc);
         lastFault = t;
         try {
@@ -154,6 +178,8 @@ public final class Pipeline {
     }
 
     public String name() { return name; }
+    /** True when the steps run as a generated class, false when interpreted. */
+    public boolean compiled() { return compiled; }
     public Template template() { return template; }
     public int steps() { return kinds.length; }
     public String stepName(int step) { return stepNames[step]; }

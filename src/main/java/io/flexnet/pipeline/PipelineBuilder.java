@@ -47,6 +47,7 @@ public final class PipelineBuilder {
     private final Template template;
     private final Function<LayerKind, Layer> layers;
     private final List<Req> reqs = new ArrayList<>();
+    private boolean compile = !Boolean.getBoolean("flexnet.pipeline.interpret");
 
     private PipelineBuilder(String name, Template template, Function<LayerKind, Layer> layers) {
         this.name = Objects.requireNonNull(name, "name");
@@ -91,6 +92,16 @@ public final class PipelineBuilder {
     /** {@code co_yield()}: hand the request to {@code app}; it answers in place. */
     public PipelineBuilder yieldTo(Application app) {
         reqs.add(new Req(null, null, null, null, Objects.requireNonNull(app, "app")));
+        return this;
+    }
+
+    /**
+     * Runs the steps through the interpreter instead of a generated class: slower (a megamorphic call
+     * per layer), for comparison and diagnosis. {@code -Dflexnet.pipeline.interpret=true} makes it the
+     * default.
+     */
+    public PipelineBuilder interpreted() {
+        compile = false;
         return this;
     }
 
@@ -207,7 +218,7 @@ public final class PipelineBuilder {
             throw new PipelineException(name, -1, "yield", "an RX_TX pipeline needs one yield() between "
                     + "l4_rcv and l4_send, where the application answers");
         }
-        return new Pipeline(name, template, kinds, ls, sels, qs, apps, names);
+        return new Pipeline(name, template, kinds, ls, sels, qs, apps, names, compile);
     }
 
     private static String name(CoroutineQueue q) { return q == null ? "null" : q.name(); }

@@ -138,6 +138,10 @@ class InMemoryNicTest {
             assertFalse(nic.inject(Frames.raw(60, 0x88B5, 0)));
             assertEquals(1, nic.drops().get(DropReason.SELECTOR_RANGE));
         }
+        try (InMemoryNic nic = nic(4).steering((p, q) -> RxSteering.DROP).build()) {
+            assertFalse(nic.inject(Frames.raw(60, 0x88B5, 0)));
+            assertEquals(1, nic.drops().get(DropReason.POLICY_DROP), "a policy's deliberate drop");
+        }
         try (InMemoryNic nic = nic(4).steering((p, q) -> { throw new IllegalStateException("bug"); }).build()) {
             assertFalse(nic.inject(Frames.raw(60, 0x88B5, 0)));
             assertEquals(1, nic.drops().get(DropReason.EXTENSION_FAULT));

@@ -10,7 +10,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jol.info.ClassLayout;
 
+/** The step loop's semantics, on compiled pipelines; {@link CoroutineInterpretedTest} reruns them interpreted. */
 class CoroutineTest {
+    /** Whether pipelines in this run are interpreted rather than compiled. */
+    boolean interpreted() { return false; }
+
+    PipelineBuilder rx(String name, TestLayer.Set l) {
+        PipelineBuilder b = PipelineBuilder.rx(name, l);
+        return interpreted() ? b.interpreted() : b;
+    }
+
+    PipelineBuilder rxTx(String name, TestLayer.Set l) {
+        PipelineBuilder b = PipelineBuilder.rxTx(name, l);
+        return interpreted() ? b.interpreted() : b;
+    }
+
     private final PacketPool pool = new PacketPool(64);
     private final Coroutines coroutines = new Coroutines(pool);
     private final TestLayer.Set layers = new TestLayer.Set();
@@ -29,7 +43,8 @@ class CoroutineTest {
 
     @Test
     void runsToTheEndWithoutSuspensionPoints() {
-        Pipeline pl = PipelineBuilder.rx("plain", layers).eth().ip().l4().socket().build();
+        Pipeline pl = rx("plain", layers).eth().ip().l4().socket().build();
+        assertEquals(!interpreted(), pl.compiled());
         assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
         assertEquals(1, layers.sink.size());
     }
@@ -37,7 +52,7 @@ class CoroutineTest {
     @Test
     void suspendsAtQueueAndResumesAfterIt() {
         CoroutineQueue q = new CoroutineQueue("q", 4);
-        Pipeline pl = PipelineBuilder.rx("q", layers).eth().queue(p -> 0, q).ip().l4().socket().build();
+        Pipeline pl = rx("q", layers).eth().queue(p -> 0, q).ip().l4().socket().build();
         Coroutine co = fresh();
         assertEquals(Coroutine.SUSPENDED, co.start(pl, 100));
         assertEquals(2, co.pc());
@@ -56,7 +71,7 @@ class CoroutineTest {
     @Test
     void dropsWhenTheQueueIsFullAndReturnsTheSlot() {
         CoroutineQueue q = new CoroutineQueue("small", 2);
-        Pipeline pl = PipelineBuilder.rx("full", layers).queue(p -> 0, q).eth().ip().l4().socket().build();
+        Pipeline pl = rx("full", layers).queue(p -> 0, q).eth().ip().l4().socket().build();
         for (int i = 0; i < 5; i++) fresh().start(pl, 0);
         assertEquals(2, q.depth());
         assertEquals(3, q.full());
@@ -68,19 +83,37 @@ class CoroutineTest {
     @Test
     void dropsWhenTheSelectorPicksAQueueThatDoesNotExist() {
         CoroutineQueue q = new CoroutineQueue("q", 4);
-        Pipeline pl = PipelineBuilder.rx("range", layers).queue(p -> 7, q).eth().ip().l4().socket().build();
+        Pipeline pl = rx("range", layers).queue(p -> 7, q).eth().ip().l4().socket().build();
         assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
         assertEquals(1, pl.drops().get(DropReason.SELECTOR_RANGE));
-        Pipeline neg = PipelineBuilder.rx("neg", layers).queue(p -> -1, q).eth().ip().l4().socket().build();
+        Pipeline neg = rx("neg", layers).queue(p -> -1, q).eth().ip().l4().socket().build();
         neg.toString();
         assertEquals(Coroutine.FINISHED, fresh().start(neg, 0));
         assertEquals(1, neg.drops().get(DropReason.SELECTOR_RANGE));
     }
 
     @Test
+    void aSelectorThatSaysDropIsCountedAsAPolicyDrop() {
+        CoroutineQueue q = new CoroutineQueue("q", 4);
+        Pipeline pl = rx("pdrop", layers).queue(p -> Selector.DROP, q).eth().ip().l4().socket().build();
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(1, pl.drops().get(DropReason.POLICY_DROP));
+        assertEquals(0, pl.drops().get(DropReason.SELECTOR_RANGE));
+    }
+
+    @Test
+    void aStrayAnswerAfterAnAnsweredYieldIsRefused() {
+        Pipeline pl = rxTx("stray", layers).eth().ip().l4().yieldTo(co -> Application.ANSWER).l4().ip().eth().build();
+        Coroutine co = fresh();
+        assertEquals(Coroutine.FINISHED, co.start(pl, 0));
+        assertThrows(IllegalStateException.class, () -> co.answer(1));
+        assertEquals(1, layers.sink.size(), "the reply was sent once");
+    }
+
+    @Test
     void containsAThrowingSelector() {
         CoroutineQueue q = new CoroutineQueue("q", 4);
-        Pipeline pl = PipelineBuilder.rx("fault", layers)
+        Pipeline pl = rx("fault", layers)
                 .queue(p -> { throw new ArithmeticException("bad selector"); }, q).eth().ip().l4().socket().build();
         assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
         assertEquals(1, pl.drops().get(DropReason.EXTENSION_FAULT));
@@ -90,7 +123,7 @@ class CoroutineTest {
 
     @Test
     void containsAThrowingLayer() {
-        Pipeline pl = PipelineBuilder.rx("lf", layers).eth().ip().l4().socket().build();
+        Pipeline pl = rx("lf", layers).eth().ip().l4().socket().build();
         layers.get(LayerKind.IP_RCV).throwNext = true;
         assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
         assertEquals(1, pl.faults().get("ip_rcv"));
@@ -100,7 +133,7 @@ class CoroutineTest {
 
     @Test
     void aLayerThatDropsEndsTheCoroutine() {
-        Pipeline pl = PipelineBuilder.rx("ld", layers).eth().ip().l4().socket().build();
+        Pipeline pl = rx("ld", layers).eth().ip().l4().socket().build();
         layers.get(LayerKind.ETH_RCV).dropAll = true;
         assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
         assertEquals(1, layers.get(LayerKind.ETH_RCV).drops.get(DropReason.FILTER));
@@ -115,7 +148,7 @@ class CoroutineTest {
             p.payloadLength = 1;
             return Application.ANSWER;
         };
-        Pipeline pl = PipelineBuilder.rxTx("rtc", layers).eth().ip().l4().yieldTo(app).l4().ip().eth().build();
+        Pipeline pl = rxTx("rtc", layers).eth().ip().l4().yieldTo(app).l4().ip().eth().build();
         Coroutine co = fresh();
         Packet p = co.packet();
         p.srcIp = 1; p.dstIp = 2; p.srcPort = 10; p.dstPort = 20; p.payloadOffset = 200; p.payloadLength = 8;
@@ -132,7 +165,7 @@ class CoroutineTest {
     @Test
     void heldYieldGoesOnWhenTheApplicationAnswers() {
         Coroutine[] held = new Coroutine[1];
-        Pipeline pl = PipelineBuilder.rxTx("hold", layers).eth().ip().l4()
+        Pipeline pl = rxTx("hold", layers).eth().ip().l4()
                 .yieldTo(co -> { held[0] = co; return Application.HOLD; }).l4().ip().eth().build();
         Coroutine co = fresh();
         assertEquals(Coroutine.SUSPENDED, co.start(pl, 0));

@@ -1,0 +1,174 @@
+// `flexnet serve`: the stack on a TAP device, answering pings and echoing UDP, for real kernel peers.
+package io.flexnet.cli;
+
+import io.flexnet.nic.CapturingNic;
+import io.flexnet.nic.NicDriver;
+import io.flexnet.nic.PcapWriter;
+import io.flexnet.nic.TapException;
+import io.flexnet.nic.TapNic;
+import io.flexnet.packet.Ip4;
+import io.flexnet.packet.MacAddress;
+import io.flexnet.packet.PacketPool;
+import io.flexnet.proto.NetConfig;
+import io.flexnet.runtime.RealRuntime;
+import io.flexnet.serve.EchoServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Opens (creating) a TAP interface, serves it with an {@link EchoServer} until the duration ends or the
+ * process is interrupted, then prints every counter. The kernel's side of the interface is configured
+ * by the user, as for any TAP: give it an address in the same subnet and bring it up.
+ */
+@Command(name = "serve", sortOptions = false,
+        description = {"Run the stack on a TAP device: it answers ARP and ping, echoes UDP on the echo port,",
+                "and sends ICMP port unreachable for other ports. Counters are printed on exit (Ctrl-C or",
+                "--duration). Needs root (CAP_NET_ADMIN) and /dev/net/tun.",
+                "",
+                "Example (as root): flexnet serve --tap fx0 --ip 198.18.0.2/24 &",
+                "                   ip addr add 198.18.0.1/24 dev fx0 && ip link set fx0 up && ping 198.18.0.2"})
+public final class ServeCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--tap", required = true, paramLabel = "NAME",
+            description = "TAP interface to open, created if missing (at most 15 bytes).")
+    String tap;
+
+    @Option(names = "--ip", required = true, paramLabel = "ADDR/LEN", description = "The stack's address, e.g. 198.18.0.2/24.")
+    String ip;
+
+    @Option(names = "--mac", paramLabel = "MAC",
+            description = "The stack's Ethernet address (default: 02:00 followed by the four bytes of --ip).")
+    String mac;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "Record every frame received and sent in this pcap file.")
+    Path pcap;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after this long; 0 (the default) serves until interrupted.")
+    double duration;
+
+    @Option(names = "--echo-port", paramLabel = "PORT", defaultValue = "7", description = "UDP port echoed (default: ${DEFAULT-VALUE}).")
+    int echoPort;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "Queues of the TAP, each polled by its own worker (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--busy-poll", description = "Spin on the receive queues instead of sleeping until a frame arrives.")
+    boolean busyPoll;
+
+    private final CountDownLatch interrupted = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        NetConfig cfg = config();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PacketPool pool = new PacketPool(poolSlots(workers));
+        TapNic device;
+        try {
+            device = TapNic.open(tap, workers, pool, TapNic.DEFAULT_RX_CAPACITY, System::nanoTime);
+        } catch (TapException e) {
+            pool.close();
+            err.println("flexnet serve: cannot open TAP device " + tap + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        NicDriver nic = device;
+        if (pcap != null) {
+            try {
+                nic = new CapturingNic(device, PcapWriter.create(pcap));
+            } catch (IOException e) {
+                device.close();
+                pool.close();
+                err.println("flexnet serve: cannot write capture " + pcap + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+        EchoServer server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE);
+        Finish finish = new Finish(server, nic, pool, out);
+        Thread hook = new Thread(finish::run, "flexnet-serve-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        server.start();
+        out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d, %d %s%s%n", device.name(),
+                Ip4.format(cfg.ip()), cfg.prefixLength(), MacAddress.format(cfg.mac()), echoPort, workers,
+                workers == 1 ? "worker" : "workers", busyPoll ? " busy polling" : "");
+        out.printf("kernel side: ip addr add ADDR/%d dev %s && ip link set %s up (or move it: ip link set %s netns NS)%n",
+                cfg.prefixLength(), device.name(), device.name(), device.name());
+        out.println(duration > 0 ? "stopping after " + duration + " s" : "stop with Ctrl-C");
+        out.flush();
+        if (duration > 0) interrupted.await((long) (duration * 1e9), TimeUnit.NANOSECONDS);
+        else interrupted.await();
+        finish.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or has run; it found the work done.
+        }
+        return 0;
+    }
+
+    /** Ends a running {@link #call()} as the duration would (for tests and embedders). */
+    void interrupt() { interrupted.countDown(); }
+
+    private NetConfig config() {
+        CommandLine cl = spec.commandLine();
+        if (workers < 1 || workers > TapNic.MAX_QUEUES) {
+            throw new CommandLine.ParameterException(cl, "--workers must be in [1, " + TapNic.MAX_QUEUES + "], got " + workers);
+        }
+        if (echoPort < 1 || echoPort > 0xFFFF) {
+            throw new CommandLine.ParameterException(cl, "--echo-port must be in [1, 65535], got " + echoPort);
+        }
+        if (!(duration >= 0)) throw new CommandLine.ParameterException(cl, "--duration must be >= 0, got " + duration);
+        try {
+            String m = mac != null ? mac : MacAddress.format(EchoServer.defaultMac(Ip4.address(Ip4.parseCidr(ip))));
+            return NetConfig.parse(m, ip, null, NetConfig.DEFAULT_MTU);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--" + e.getMessage());
+        }
+    }
+
+    /** Room for every receive ring to be full, and as much again for frames in flight and ARP's queue. */
+    static int poolSlots(int queues) { return (queues + 1) * TapNic.DEFAULT_RX_CAPACITY; }
+
+    /** Stops, closes and reports once, whichever comes first: the duration or a shutdown hook. */
+    private static final class Finish implements Runnable {
+        private final EchoServer server;
+        private final NicDriver nic;
+        private final PacketPool pool;
+        private final PrintWriter out;
+        private boolean done;
+
+        Finish(EchoServer server, NicDriver nic, PacketPool pool, PrintWriter out) {
+            this.server = server;
+            this.nic = nic;
+            this.pool = pool;
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (done) return;
+            done = true;
+            try {
+                server.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // Closing the device counts what it still held as shutdown drops, so the report balances.
+            nic.close();
+            out.print(server.report());
+            out.flush();
+            pool.close();
+        }
+    }
+}

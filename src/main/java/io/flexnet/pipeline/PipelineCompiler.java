@@ -1,0 +1,177 @@
+package io.flexnet.pipeline;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import io.flexnet.packet.Packet;
+import io.flexnet.proto.Layer;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a pipeline into a class of its own whose {@code run} is the step loop unrolled: a
+ * {@code tableswitch} on the resume point, then each step in order, falling through from layer to
+ * layer. Every layer, selector and application is loaded with {@code ldc} of a class-data constant,
+ * so each call site has one known receiver and the JIT inlines the whole path — where the interpreted
+ * loop makes one megamorphic call per layer. Generated with the JDK's class-file API as a hidden
+ * class; roughly:
+ *
+ * <pre>{@code
+ * int run(Coroutine co, int pc, long now) {
+ *     Packet p = co.packet();
+ *     switch (pc) {
+ *         case 0: pc = 0; int i = SELECTOR_0.select(p); return PIPELINE.park(co, 0, i, now);
+ *         case 1: pc = 1; if (LAYER_1.process(p) != NEXT) return FINISHED;
+ *         case 2: pc = 2; if (LAYER_2.process(p) != NEXT) return FINISHED;
+ *         ...
+ *         case n-1: pc = n-1; if (LAYER_n1.process(p) != NEXT) return FINISHED;
+ *                   return PIPELINE.fellOffEnd(co);
+ *     }
+ *     // each extension call above is covered by: catch (Throwable t) { return PIPELINE.fault(co, pc, t); }
+ * }
+ * }</pre>
+ *
+ * Semantics are the interpreter's ({@link Pipeline}); the tests run both.
+ */
+final class PipelineCompiler {
+    private static final ClassDesc CD_PIPELINE = desc(Pipeline.class);
+    private static final ClassDesc CD_COROUTINE = desc(Coroutine.class);
+    private static final ClassDesc CD_PACKET = desc(Packet.class);
+    private static final ClassDesc CD_LAYER = desc(Layer.class);
+    private static final ClassDesc CD_SELECTOR = desc(Selector.class);
+    private static final ClassDesc CD_APPLICATION = desc(Application.class);
+    private static final ClassDesc CD_PROGRAM = desc(StepProgram.class);
+    private static final ClassDesc CD_THROWABLE = desc(Throwable.class);
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_long);
+
+    // Locals of run(): 0 this, 1 co, 2 pc, 3-4 now, 5 p, 6 scratch int, 7 throwable.
+    private static final int CO = 1, PC = 2, NOW = 3, P = 5, TMP = 6, THROWN = 7;
+
+    private PipelineCompiler() {}
+
+    private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
+
+    static StepProgram compile(Pipeline pl, byte[] kinds, Object[] extensions) {
+        List<Object> data = new ArrayList<>();
+        data.add(pl);
+        int[] slot = new int[kinds.length];
+        for (int i = 0; i < kinds.length; i++) {
+            slot[i] = data.size();
+            data.add(extensions[i]);
+        }
+        ClassDesc self = ClassDesc.of(Pipeline.class.getPackageName() + ".CompiledPipeline");
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                ClassHierarchyResolver.ofClassLoading(Pipeline.class.getClassLoader())));
+        byte[] bytes = cf.build(self, clb -> {
+            clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
+            clb.withInterfaceSymbols(CD_PROGRAM);
+            clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
+                    cb -> cb.aload(0).invokespecial(CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
+            clb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                    cb -> body(cb, kinds, slot));
+        });
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup()
+                    .defineHiddenClassWithClassData(bytes, List.copyOf(data), true);
+            return (StepProgram) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class))
+                    .invoke();
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not compile pipeline " + pl.name(), t);
+        }
+    }
+
+    private static DynamicConstantDesc<?> classData(ClassDesc type, int index) {
+        return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
+    }
+
+    private static void body(CodeBuilder cb, byte[] kinds, int[] slot) {
+        int n = kinds.length;
+        Label[] step = new Label[n];
+        List<SwitchCase> cases = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            step[i] = cb.newLabel();
+            cases.add(SwitchCase.of(i, step[i]));
+        }
+        Label bad = cb.newLabel(), finished = cb.newLabel(), suspended = cb.newLabel(), handler = cb.newLabel();
+
+        cb.aload(CO).invokevirtual(CD_COROUTINE, "packet", MethodTypeDesc.of(CD_PACKET)).astore(P);
+        cb.iload(PC).tableswitch(0, n - 1, bad, cases);
+
+        for (int i = 0; i < n; i++) {
+            cb.labelBinding(step[i]);
+            cb.loadConstant(i).istore(PC);
+            Label start = cb.newLabel(), end = cb.newLabel();
+            switch (kinds[i]) {
+                case Pipeline.LAYER -> {
+                    cb.labelBinding(start);
+                    cb.ldc(classData(CD_LAYER, slot[i])).checkcast(CD_LAYER).aload(P)
+                            .invokeinterface(CD_LAYER, "process", MethodTypeDesc.of(CD_int, CD_PACKET));
+                    cb.labelBinding(end);
+                    cb.ifne(finished);  // DONE: the layer took the packet; touch nothing more
+                    if (i == n - 1) {
+                        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO)
+                                .invokevirtual(CD_PIPELINE, "fellOffEnd", MethodTypeDesc.of(CD_int, CD_COROUTINE))
+                                .ireturn();
+                    }
+                }
+                case Pipeline.QUEUE -> {
+                    cb.labelBinding(start);
+                    cb.ldc(classData(CD_SELECTOR, slot[i])).checkcast(CD_SELECTOR).aload(P)
+                            .invokeinterface(CD_SELECTOR, "select", MethodTypeDesc.of(CD_int, CD_PACKET))
+                            .istore(TMP);
+                    cb.labelBinding(end);
+                    cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).loadConstant(i)
+                            .iload(TMP).lload(NOW)
+                            .invokevirtual(CD_PIPELINE, "park",
+                                    MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_int, CD_long))
+                            .ireturn();
+                }
+                default -> {  // YIELD
+                    cb.aload(CO).loadConstant(i + 1)
+                            .invokestatic(CD_PIPELINE, "setPc", MethodTypeDesc.of(CD_void, CD_COROUTINE, CD_int));
+                    cb.labelBinding(start);
+                    cb.ldc(classData(CD_APPLICATION, slot[i])).checkcast(CD_APPLICATION).aload(CO)
+                            .invokeinterface(CD_APPLICATION, "onYield", MethodTypeDesc.of(CD_int, CD_COROUTINE))
+                            .istore(TMP);
+                    cb.labelBinding(end);
+                    Label answered = cb.newLabel();
+                    cb.iload(TMP).ifeq(answered);                  // ANSWER == 0
+                    cb.iload(TMP).loadConstant(Application.HOLD).if_icmpeq(suspended);
+                    cb.goto_(finished);                             // CONSUMED: the application has it
+                    cb.labelBinding(answered);
+                    cb.aload(CO).loadConstant(Pipeline.ANSWERED)
+                            .invokestatic(CD_PIPELINE, "setPc", MethodTypeDesc.of(CD_void, CD_COROUTINE, CD_int));
+                    cb.aload(P).invokestatic(CD_PIPELINE, "prepareReply", MethodTypeDesc.of(CD_void, CD_PACKET));
+                }
+            }
+            cb.exceptionCatch(start, end, handler, CD_THROWABLE);
+        }
+
+        cb.labelBinding(finished);
+        cb.loadConstant(Coroutine.FINISHED).ireturn();
+        cb.labelBinding(suspended);
+        cb.loadConstant(Coroutine.SUSPENDED).ireturn();
+        cb.labelBinding(bad);
+        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC)
+                .invokevirtual(CD_PIPELINE, "badResumePoint", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int))
+                .ireturn();
+        cb.labelBinding(handler);
+        cb.astore(THROWN);
+        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC).aload(THROWN)
+                .invokevirtual(CD_PIPELINE, "fault", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_THROWABLE))
+                .ireturn();
+    }
+}

@@ -1,0 +1,83 @@
+// Test fixture: the echo server on a TAP whose other side is the kernel in a throw-away namespace.
+package io.flexnet.serve;
+
+import io.flexnet.nic.CapturingNic;
+import io.flexnet.nic.KernelPeer;
+import io.flexnet.nic.NicDriver;
+import io.flexnet.nic.PcapWriter;
+import io.flexnet.packet.PacketPool;
+import io.flexnet.proto.NetConfig;
+import io.flexnet.runtime.RealRuntime;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A {@link KernelPeer} (kernel at {@value KernelPeer#KERNEL_IP}/24 inside a new namespace) served by an
+ * {@link EchoServer} as {@value KernelPeer#STACK_IP}, optionally recording the stack's own pcap. The
+ * kernel is not taught the stack's MAC: it must ask by ARP. {@link #close()} removes everything, also
+ * when a test fails.
+ */
+final class ServedPeer implements AutoCloseable {
+    static final int ECHO_PORT = 7;
+
+    final PacketPool pool;
+    final KernelPeer peer;
+    final CapturingNic capture;
+    final EchoServer server;
+    private boolean stopped;
+
+    private ServedPeer(PacketPool pool, KernelPeer peer, CapturingNic capture, EchoServer server) {
+        this.pool = pool;
+        this.peer = peer;
+        this.capture = capture;
+        this.server = server;
+    }
+
+    /** Call {@code NetNs.assumeAvailable()} first. {@code pcap} may be null. */
+    static ServedPeer open(Path pcap) throws IOException {
+        PacketPool pool = new PacketPool(512);
+        KernelPeer peer = null;
+        try {
+            peer = KernelPeer.open(pool);
+            CapturingNic capture = pcap == null ? null : new CapturingNic(peer.nic(), PcapWriter.create(pcap));
+            NicDriver nic = capture == null ? peer.nic() : capture;
+            EchoServer server = new EchoServer(nic, new NetConfig(KernelPeer.STACK_MAC, KernelPeer.stackIp(),
+                    KernelPeer.PREFIX, 0, NetConfig.DEFAULT_MTU), ECHO_PORT, false, RealRuntime.INSTANCE);
+            server.start();
+            return new ServedPeer(pool, peer, capture, server);
+        } catch (IOException | RuntimeException | Error e) {
+            if (peer != null) peer.close();
+            pool.close();
+            throw e;
+        }
+    }
+
+    String ifname() { return peer.ifname(); }
+
+    /**
+     * Stops the stack and closes the device (flushing the capture); returns the slots still in use,
+     * which must be 0: every frame was sent, or dropped and counted.
+     */
+    int stop() throws InterruptedException {
+        if (!stopped) {
+            stopped = true;
+            server.stop();
+            if (capture != null) capture.close();
+            else peer.nic().close();
+        }
+        return pool.inUse();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            stop();
+        } finally {
+            try {
+                peer.close();
+            } finally {
+                pool.close();
+            }
+        }
+    }
+}
