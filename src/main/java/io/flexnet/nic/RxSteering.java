@@ -8,8 +8,8 @@ import io.flexnet.packet.Packet;
  * may steer by hash, by header fields or by its own state. {@link Rss} is the default.
  *
  * <p>Called on the injecting thread for every frame, possibly from several threads at once: keep it
- * short, allocation-free and thread-safe. A result outside {@code [0, queues)} drops the frame
- * (counted as {@code selector-out-of-range}).
+ * short, allocation-free and thread-safe. {@link #DROP} drops the frame as {@code policy-drop}; any
+ * other result outside {@code [0, queues)} drops it as {@code selector-out-of-range}.
  *
  * <pre>{@code
  * // Steer UDP destination port 7000 to queue 0, everything else by RSS over the remaining queues.
@@ -18,6 +18,9 @@ import io.flexnet.packet.Packet;
  */
 @FunctionalInterface
 public interface RxSteering {
-    /** Receive queue for {@code p}, in {@code [0, queues)}. */
+    /** Drop the frame on purpose (a matching policy's DROP), to be counted as {@code policy-drop}. */
+    int DROP = -2;
+
+    /** Receive queue for {@code p}, in {@code [0, queues)}, or {@link #DROP}. */
     int queueFor(Packet p, int queues);
 }

@@ -6,7 +6,8 @@ import io.flexnet.packet.Packet;
 /**
  * A policy hook at the NIC's choice of receive queue (Syrup's XDP-offload hook), in place of RSS.
  * Tenants' policies choose for their ports; {@code PASS} and frames nobody owns go to the fallback
- * steering (RSS by default). {@code DROP} answers -1, which the NIC drops as out of range.
+ * steering (RSS by default). {@code DROP} answers {@link RxSteering#DROP}, which the NIC drops
+ * (and counts as {@code policy-drop}).
  */
 public final class RxQueueHook implements RxSteering {
     private final PolicyHook hook;
@@ -22,7 +23,7 @@ public final class RxQueueHook implements RxSteering {
     public int queueFor(Packet p, int queues) {
         int r = hook.choose(p, queues);
         if (r >= 0) return r;
-        return r == MatchingPolicy.PASS ? fallback.queueFor(p, queues) : -1;
+        return r == MatchingPolicy.PASS ? fallback.queueFor(p, queues) : RxSteering.DROP;
     }
 
     public PolicyHook hook() { return hook; }

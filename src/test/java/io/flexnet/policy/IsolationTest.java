@@ -139,4 +139,21 @@ class IsolationTest {
             assertThrows(IllegalArgumentException.class, () -> tenants.register("c", 8000));
         }
     }
+
+    @Test
+    void mapsArePerTenantUnlessOneIsSharedOnPurpose() {
+        try (Tenants tenants = new Tenants()) {
+            Tenant a = tenants.register("a", 7000);
+            Tenant b = tenants.register("b", 8000);
+            PolicyHook h = tenants.hook("h", HookKind.SOCKET);
+            a.deploy(h, new ScanAvoid(4));
+            b.deploy(h, new ScanAvoid(4));
+            a.map(ScanAvoid.MAP).put(1, 5);
+            assertEquals(0, b.map(ScanAvoid.MAP).get(1), "same name, separate maps");
+            assertThrows(IllegalArgumentException.class, () -> b.map("tokens"));
+            Tenant c = tenants.register("c", 9000);
+            c.adoptMap(a.map(ScanAvoid.MAP));
+            assertEquals(5, c.map(ScanAvoid.MAP).get(1), "shared on purpose");
+        }
+    }
 }
