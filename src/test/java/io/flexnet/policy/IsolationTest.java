@@ -156,4 +156,29 @@ class IsolationTest {
             assertEquals(5, c.map(ScanAvoid.MAP).get(1), "shared on purpose");
         }
     }
+
+    @Test
+    void atATransmitQueueTheSourcePortDecidesTheTenant() {
+        try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants()) {
+            Tenant sender = tenants.register("sender", 5000);
+            Tenant receiver = tenants.register("receiver", 6000);
+            PolicyHook tx = tenants.hook("tx", HookKind.TX_QUEUE);
+            Recorder rs = new Recorder(sender), rr = new Recorder(receiver);
+            sender.deploy(tx, rs);
+            receiver.deploy(tx, rr);
+            QueueHook sel = new QueueHook(tx, 4, p -> 3);
+            // As socket_send leaves a datagram: payload in place, addresses and ports in the fields.
+            Packet p = pool.allocate();
+            p.payloadOffset = p.offset;
+            p.payloadLength = p.length = 8;
+            p.srcPort = 5000;
+            p.dstPort = 6000;
+            assertEquals(sender.id() % 4, sel.select(p));
+            p.srcPort = 7000;
+            assertEquals(3, sel.select(p), "nobody sends from 7000: the fallback");
+            p.release();
+            assertEquals(List.of(6000), rs.ports, "the sender's policy saw its datagram");
+            assertTrue(rr.ports.isEmpty(), "the receiving port's owner saw nothing of it");
+        }
+    }
 }
