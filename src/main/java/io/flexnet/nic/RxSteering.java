@@ -8,8 +8,8 @@ import io.flexnet.packet.Packet;
  * may steer by hash, by header fields or by its own state. {@link Rss} is the default.
  *
  * <p>Called on the injecting thread for every frame, possibly from several threads at once: keep it
- * short, allocation-free and thread-safe. A result outside {@code [0, queues)} drops the frame
- * (counted as {@code selector-out-of-range}).
+ * short, allocation-free and thread-safe. {@link #DROP} drops the frame as {@code policy-drop}; any
+ * other result outside {@code [0, queues)} drops it as {@code selector-out-of-range}.
  *
  * <pre>{@code
  * // Keep queue 0 for ARP and other non-IP frames (hash 0); spread IP flows over the other queues.

@@ -20,6 +20,7 @@ public final class Deployment {
     /** Policy index to hook choice; null means the identity over all of the hook's choices. */
     private final int[] executors;
     private final PolicyMap[] maps;
+    private final int tenantId;
     private final Counters counters;
     /** Exact fault count for the threshold (faults are rare: an atomic is cheap enough). */
     private final AtomicLong faults = new AtomicLong();
@@ -31,7 +32,8 @@ public final class Deployment {
         this.hook = hook;
         this.policy = policy;
         this.executors = executors;
-        this.maps = maps;
+        this.maps = maps.length == 0 ? PolicyInput.NO_MAPS : maps;
+        this.tenantId = tenant.id();
         this.counters = new Counters("policy." + tenant.name() + "." + hook.name() + "." + policy.name(),
                 "chosen", "pass", "drop", "fault");
     }
@@ -41,8 +43,10 @@ public final class Deployment {
         final int[] ex = executors;
         final int n = ex == null ? hookChoices : ex.length;
         in.choices = n;
-        in.maps = maps;
-        in.tenant = tenant.id();
+        // Stored only when it changes: a reference store into an old object costs a G1 card-marking
+        // fence, and most inputs see the same maps (most policies have none) call after call.
+        if (in.maps != maps) in.maps = maps;
+        in.tenant = tenantId;
         int r;
         try {
             r = policy.schedule(in);

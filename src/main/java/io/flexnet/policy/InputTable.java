@@ -26,7 +26,7 @@ final class InputTable {
     private synchronized PolicyInput[] addSlow(PacketPool pool) {
         for (Entry e : entries) if (e.pool == pool) return e.inputs;
         PolicyInput[] inputs = new PolicyInput[pool.capacity()];
-        for (int i = 0; i < inputs.length; i++) inputs[i] = new PolicyInput(pool.get(i).segment());
+        for (int i = 0; i < inputs.length; i++) inputs[i] = new PolicyInput(pool.get(i));
         Entry[] old = entries;
         Entry[] n = java.util.Arrays.copyOf(old, old.length + 1);
         n[old.length] = new Entry(pool, inputs);

@@ -15,22 +15,41 @@ import java.lang.foreign.MemorySegment;
  * <p>There is one input per packet slot, bound by the hook just before the call (see
  * {@link InputTable}); a policy must not keep it beyond {@code schedule}. The tuple is in host order
  * (an address {@code 198.18.0.1} is {@code 0xC6120001}); at hooks that run before the transport layer
- * it comes from parsing the frame here, later from the fields the receive layers filled.
+ * it comes from parsing the frame here, later from the fields the receive layers filled (read in
+ * place, so binding there copies nothing).
  */
 public final class PolicyInput {
-    private static final PolicyMap[] NO_MAPS = new PolicyMap[0];
+    static final PolicyMap[] NO_MAPS = new PolicyMap[0];
 
     private final MemorySegment slot;
-    private int frameStart, frameLength;
-    private int payloadStart, payloadLength;
+    /**
+     * The slot's own handle, fixed for life: binding never stores a reference, because under G1 a
+     * reference store into an old object costs a card-marking fence (measured: ~10 ns per call).
+     */
+    private final Packet packet;
+    /** True: the tuple and payload window below were parsed from the frame; false: read the packet's fields. */
+    private boolean fromFrame;
     private int srcIp, dstIp, srcPort, dstPort, protocol;
-    private int flowHash, rxQueue;
-    private long arrivalNanos;
+    private int payloadStart, payloadLength;
     int choices;
     int tenant;
     PolicyMap[] maps = NO_MAPS;
 
-    PolicyInput(MemorySegment slot) { this.slot = slot; }
+    PolicyInput(Packet packet) {
+        this.packet = packet;
+        this.slot = packet.segment();
+    }
+
+    /**
+     * An input for {@code p}'s parsed fields with {@code choices} executors and no maps, outside any
+     * hook: for testing a policy by itself and for benchmarks. Allocates; not for the packet path.
+     */
+    public static PolicyInput of(Packet p, int choices) {
+        PolicyInput in = new PolicyInput(p);
+        in.bindFromFields(p);
+        in.choices = choices;
+        return in;
+    }
 
     // ---- binding, by the hook ----
 
@@ -39,13 +58,14 @@ public final class PolicyInput {
      * two VLAN tags, IPv4 not fragmented, UDP or TCP. Returns false when there is no such tuple.
      */
     boolean bindFromFrame(Packet p) {
-        common(p);
+        fromFrame = true;
         final MemorySegment s = slot;
-        final int off = p.offset, end = off + p.length;
+        final long window = frame(p);
+        final int off = (int) (window >>> 32), end = off + (int) window;
         payloadStart = off;
         payloadLength = 0;
         srcIp = dstIp = srcPort = dstPort = protocol = 0;
-        if (p.length < 14 || end > s.byteSize()) return false;
+        if (end - off < 14) return false;
         int typeAt = off + 12;
         int type = Bytes.u16(s, typeAt);
         for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8); tags++) {
@@ -91,37 +111,31 @@ public final class PolicyInput {
         return true;
     }
 
-    /** Takes the tuple the receive (or send) layers already stored in the packet's fields. */
+    /**
+     * Reads the tuple the receive (or send) layers stored in the packet's fields. Nothing is copied:
+     * the getters read the packet, so binding costs one store.
+     */
     void bindFromFields(Packet p) {
-        common(p);
-        srcIp = p.srcIp;
-        dstIp = p.dstIp;
-        srcPort = p.srcPort;
-        dstPort = p.dstPort;
-        protocol = p.protocol;
-        // Clip the payload to the frame: the fields are the layers' word, the bounds are ours.
-        int start = p.payloadOffset, end = frameStart + frameLength;
-        if (start < frameStart || start > end) {
-            payloadStart = frameStart;
-            payloadLength = 0;
-        } else {
-            payloadStart = start;
-            payloadLength = Math.max(0, Math.min(p.payloadLength, end - start));
-        }
+        fromFrame = false;
     }
 
-    private void common(Packet p) {
+    /** The frame window {@code (start << 32 | length)}, empty if the packet's window lies outside its slot. */
+    private long frame(Packet p) {
         int off = p.offset, len = p.length;
         long size = slot.byteSize();
-        if (off < 0 || len < 0 || off > size || len > size - off) {
-            off = 0;
-            len = 0;  // a corrupt frame window: expose nothing rather than read out of it
-        }
-        frameStart = off;
-        frameLength = len;
-        flowHash = p.flowHash;
-        rxQueue = p.rxQueue;
-        arrivalNanos = p.arrivalNanos;
+        if (off < 0 || len < 0 || off > size || len > size - off) return 0;
+        return (long) off << 32 | len;
+    }
+
+    /** The payload window {@code (start << 32 | length)}, clipped to the frame: the fields are the layers' word, the bounds ours. */
+    private long payload() {
+        if (fromFrame) return (long) payloadStart << 32 | payloadLength;
+        final Packet p = packet;
+        long w = frame(p);
+        int fs = (int) (w >>> 32), end = fs + (int) w;
+        int start = p.payloadOffset;
+        if (start < fs || start > end) return (long) fs << 32;
+        return (long) start << 32 | Math.max(0, Math.min(p.payloadLength, end - start));
     }
 
     // ---- what the policy reads ----
@@ -132,22 +146,22 @@ public final class PolicyInput {
     /** The deploying tenant's id. */
     public int tenant() { return tenant; }
 
-    public int srcIp() { return srcIp; }
-    public int dstIp() { return dstIp; }
-    public int srcPort() { return srcPort; }
-    public int dstPort() { return dstPort; }
+    public int srcIp() { return fromFrame ? srcIp : packet.srcIp; }
+    public int dstIp() { return fromFrame ? dstIp : packet.dstIp; }
+    public int srcPort() { return fromFrame ? srcPort : packet.srcPort; }
+    public int dstPort() { return fromFrame ? dstPort : packet.dstPort; }
     /** IP protocol number: 17 UDP, 6 TCP. */
-    public int protocol() { return protocol; }
-    public int rxQueue() { return rxQueue; }
-    public long arrivalNanos() { return arrivalNanos; }
+    public int protocol() { return fromFrame ? protocol : packet.protocol; }
+    public int rxQueue() { return packet.rxQueue; }
+    public long arrivalNanos() { return packet.arrivalNanos; }
 
     /**
      * A hash of the flow: the NIC's RSS hash when it set one, otherwise a hash of the five-tuple
      * computed here. Equal for every packet of a flow at every hook.
      */
     public int flowHash() {
-        int h = flowHash;
-        return h != 0 ? h : tupleHash(srcIp, dstIp, srcPort, dstPort, protocol);
+        int h = packet.flowHash;
+        return h != 0 ? h : tupleHash(srcIp(), dstIp(), srcPort(), dstPort(), protocol());
     }
 
     /** Murmur3's 32-bit finaliser over the five-tuple: cheap and well mixed in every bit. */
@@ -167,39 +181,45 @@ public final class PolicyInput {
         return h;
     }
 
-    public int payloadLength() { return payloadLength; }
+    public int payloadLength() { return (int) payload(); }
 
     /** Absolute offset of the payload in the slot; for tests of the bounds. */
-    int payloadStart() { return payloadStart; }
+    int payloadStart() { return (int) (payload() >>> 32); }
 
     /** Payload byte at {@code off}, or -1 when outside the payload. */
     public int payloadU8(int off) {
-        return off >= 0 && off < payloadLength ? Bytes.u8(slot, payloadStart + off) : -1;
+        long w = payload();
+        return off >= 0 && off < (int) w ? Bytes.u8(slot, (w >>> 32) + off) : -1;
     }
 
     /** Big-endian u16 at {@code off} of the payload, or -1 when any byte is outside it. */
     public int payloadU16(int off) {
-        return off >= 0 && off <= payloadLength - 2 ? Bytes.u16(slot, payloadStart + off) : -1;
+        long w = payload();
+        return off >= 0 && off <= (int) w - 2 ? Bytes.u16(slot, (w >>> 32) + off) : -1;
     }
 
     /** Big-endian u32 at {@code off} of the payload, or -1 when any byte is outside it. */
     public long payloadU32(int off) {
-        return off >= 0 && off <= payloadLength - 4 ? Bytes.u32L(slot, payloadStart + off) : -1;
+        long w = payload();
+        return off >= 0 && off <= (int) w - 4 ? Bytes.u32L(slot, (w >>> 32) + off) : -1;
     }
 
-    public int frameLength() { return frameLength; }
+    public int frameLength() { return (int) frame(packet); }
 
     /** Frame byte at {@code off} from the Ethernet header, or -1 when outside the frame. */
     public int frameU8(int off) {
-        return off >= 0 && off < frameLength ? Bytes.u8(slot, frameStart + off) : -1;
+        long w = frame(packet);
+        return off >= 0 && off < (int) w ? Bytes.u8(slot, (w >>> 32) + off) : -1;
     }
 
     public int frameU16(int off) {
-        return off >= 0 && off <= frameLength - 2 ? Bytes.u16(slot, frameStart + off) : -1;
+        long w = frame(packet);
+        return off >= 0 && off <= (int) w - 2 ? Bytes.u16(slot, (w >>> 32) + off) : -1;
     }
 
     public long frameU32(int off) {
-        return off >= 0 && off <= frameLength - 4 ? Bytes.u32L(slot, frameStart + off) : -1;
+        long w = frame(packet);
+        return off >= 0 && off <= (int) w - 4 ? Bytes.u32L(slot, (w >>> 32) + off) : -1;
     }
 
     /**

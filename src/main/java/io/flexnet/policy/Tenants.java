@@ -29,7 +29,7 @@ public final class Tenants implements AutoCloseable {
 
     private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Tenant[].class);
 
-    private final Tenant[] owners = new Tenant[65536];
+    final Tenant[] owners = new Tenant[65536];
     private final Tenant[] byId;
     private final List<PolicyHook> hooks = new CopyOnWriteArrayList<>();
     private final List<PolicyRemovalListener> listeners = new CopyOnWriteArrayList<>();
@@ -94,7 +94,9 @@ public final class Tenants implements AutoCloseable {
     }
 
     /** The tenant owning {@code port}, or null. Acquire read: sees a registration completely or not at all. */
-    public Tenant ownerOf(int port) {
+    public Tenant ownerOf(int port) { return owner(owners, port); }
+
+    static Tenant owner(Tenant[] owners, int port) {
         return (Tenant) OWNER.getAcquire(owners, port & 0xFFFF);
     }
 

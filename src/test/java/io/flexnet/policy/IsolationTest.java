@@ -139,4 +139,46 @@ class IsolationTest {
             assertThrows(IllegalArgumentException.class, () -> tenants.register("c", 8000));
         }
     }
+
+    @Test
+    void mapsArePerTenantUnlessOneIsSharedOnPurpose() {
+        try (Tenants tenants = new Tenants()) {
+            Tenant a = tenants.register("a", 7000);
+            Tenant b = tenants.register("b", 8000);
+            PolicyHook h = tenants.hook("h", HookKind.SOCKET);
+            a.deploy(h, new ScanAvoid(4));
+            b.deploy(h, new ScanAvoid(4));
+            a.map(ScanAvoid.MAP).put(1, 5);
+            assertEquals(0, b.map(ScanAvoid.MAP).get(1), "same name, separate maps");
+            assertThrows(IllegalArgumentException.class, () -> b.map("tokens"));
+            Tenant c = tenants.register("c", 9000);
+            c.adoptMap(a.map(ScanAvoid.MAP));
+            assertEquals(5, c.map(ScanAvoid.MAP).get(1), "shared on purpose");
+        }
+    }
+
+    @Test
+    void atATransmitQueueTheSourcePortDecidesTheTenant() {
+        try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants()) {
+            Tenant sender = tenants.register("sender", 5000);
+            Tenant receiver = tenants.register("receiver", 6000);
+            PolicyHook tx = tenants.hook("tx", HookKind.TX_QUEUE);
+            Recorder rs = new Recorder(sender), rr = new Recorder(receiver);
+            sender.deploy(tx, rs);
+            receiver.deploy(tx, rr);
+            QueueHook sel = new QueueHook(tx, 4, p -> 3);
+            // As socket_send leaves a datagram: payload in place, addresses and ports in the fields.
+            Packet p = pool.allocate();
+            p.payloadOffset = p.offset;
+            p.payloadLength = p.length = 8;
+            p.srcPort = 5000;
+            p.dstPort = 6000;
+            assertEquals(sender.id() % 4, sel.select(p));
+            p.srcPort = 7000;
+            assertEquals(3, sel.select(p), "nobody sends from 7000: the fallback");
+            p.release();
+            assertEquals(List.of(6000), rs.ports, "the sender's policy saw its datagram");
+            assertTrue(rr.ports.isEmpty(), "the receiving port's owner saw nothing of it");
+        }
+    }
 }

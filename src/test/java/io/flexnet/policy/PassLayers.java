@@ -8,8 +8,7 @@ import java.util.function.Function;
 
 /**
  * Stand-in layers for pipelines in policy tests: every layer passes the packet on, and socket_rcv
- * counts it per queue it came through (read from {@link Packet#userData}, set by the test's selector
- * tap) and releases the slot. Counting instead of collecting keeps long traffic runs cheap.
+ * counts it and releases the slot. Counting instead of collecting keeps long traffic runs cheap.
  */
 final class PassLayers implements Function<LayerKind, Layer> {
     final AtomicLong delivered = new AtomicLong();
