@@ -2,8 +2,8 @@ package io.flexnet.pipeline;
 
 import io.flexnet.packet.Counters;
 import java.lang.invoke.VarHandle;
-import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.atomic.AtomicReferenceArrayQueue;
 import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
@@ -35,12 +35,13 @@ public final class CoroutineQueue {
     }
 
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final int ENQUEUED = 0, FULL = 1;
+    private static final int FULL = 0;
 
     private final String name;
     private final int id;
     private final int capacity;
-    private final Queue<Coroutine> queue;
+    /** Its producer and consumer indices are the enqueued and dequeued counts: nothing else counts them. */
+    private final AtomicReferenceArrayQueue<Coroutine> queue;
     private final Counters counters;
     private final SojournHistogram sojourn;
     /** Copy-on-write; empty in the common polling case, so the offer fast path skips waking. */
@@ -58,7 +59,7 @@ public final class CoroutineQueue {
         };
         // JCTools rounds capacity up to a power of two; report what it really holds.
         this.capacity = Integer.highestOneBit(capacity - 1) << 1;
-        this.counters = new Counters("queue." + name, "enqueued", "full");
+        this.counters = new Counters("queue." + name, "full");
         this.sojourn = new SojournHistogram("queue." + name);
     }
 
@@ -75,7 +76,6 @@ public final class CoroutineQueue {
             counters.inc(FULL);
             return false;
         }
-        counters.inc(ENQUEUED);
         Sleeper[] s = sleepers;
         if (s.length != 0) wakeSlow(s);
         return true;
@@ -141,8 +141,10 @@ public final class CoroutineQueue {
     public int capacity() { return capacity; }
     public int depth() { return queue.size(); }
     public boolean isEmpty() { return queue.isEmpty(); }
-    public long enqueued() { return counters.get(ENQUEUED); }
-    public long dequeued() { return sojourn.count(); }
+    /** Coroutines ever parked here: the backing queue's producer index. */
+    public long enqueued() { return queue.currentProducerIndex(); }
+    /** Coroutines ever taken: the backing queue's consumer index. */
+    public long dequeued() { return queue.currentConsumerIndex(); }
     /** Offers refused because the queue was full. */
     public long full() { return counters.get(FULL); }
     public SojournHistogram sojourn() { return sojourn; }
