@@ -28,6 +28,7 @@ public final class ExecContext {
 
     /** Takes up to {@code max} coroutines from {@code q} and resumes each; returns how many. */
     public int resume(CoroutineQueue q, int max) {
+        if (max == 1) return resumeOne(q);
         int n = q.drain(batch, 0, Math.min(max, MAX_BATCH), now);
         resumeBatch(n);
         return n;
@@ -53,6 +54,19 @@ public final class ExecContext {
         }
         resumeBatch(n);
         return n;
+    }
+
+    /** One at a time, the common round-robin case: straight from the queue, no batch array stores. */
+    private int resumeOne(CoroutineQueue q) {
+        Coroutine co = q.poll(now);
+        if (co == null) return 0;
+        try {
+            co.resume(now);  // contains extension faults itself
+        } catch (Throwable bug) {
+            internalFaults++;
+            lastInternalFault = bug;
+        }
+        return 1;
     }
 
     private void resumeBatch(int n) {
