@@ -1,6 +1,7 @@
 package io.flexnet.policy;
 
 import io.flexnet.packet.Bytes;
+import io.flexnet.packet.FrameTuple;
 import io.flexnet.packet.Packet;
 import java.lang.foreign.MemorySegment;
 
@@ -61,53 +62,20 @@ public final class PolicyInput {
         fromFrame = true;
         final MemorySegment s = slot;
         final long window = frame(p);
-        final int off = (int) (window >>> 32), end = off + (int) window;
+        final int off = (int) (window >>> 32);
         payloadStart = off;
         payloadLength = 0;
         srcIp = dstIp = srcPort = dstPort = protocol = 0;
-        if (end - off < 14) return false;
-        int typeAt = off + 12;
-        int type = Bytes.u16(s, typeAt);
-        for (int tags = 0; tags < 2 && (type == 0x8100 || type == 0x88A8); tags++) {
-            typeAt += 4;
-            if (typeAt + 2 > end) return false;
-            type = Bytes.u16(s, typeAt);
-        }
-        if (type != 0x0800) return false;
-        int l3 = typeAt + 2;
-        if (l3 + 20 > end) return false;
-        int vihl = Bytes.u8(s, l3);
-        int ihl = (vihl & 0x0F) * 4;
-        int total = Bytes.u16(s, l3 + 2);
-        if (vihl >>> 4 != 4 || ihl < 20 || total < ihl) return false;
-        int ipEnd = Math.min(end, l3 + total);
-        // Any fragment (more-fragments or an offset): later fragments carry no ports, and keeping all
-        // fragments of a datagram on one default path is what RSS does too.
-        if ((Bytes.u16(s, l3 + 6) & 0x3FFF) != 0) return false;
-        int proto = Bytes.u8(s, l3 + 9);
-        int l4 = l3 + ihl;
-        int payload;
-        if (proto == 17) {
-            if (l4 + 8 > ipEnd) return false;
-            int udpLength = Bytes.u16(s, l4 + 4);
-            if (udpLength < 8) return false;
-            ipEnd = Math.min(ipEnd, l4 + udpLength);
-            payload = l4 + 8;
-        } else if (proto == 6) {
-            if (l4 + 20 > ipEnd) return false;
-            int dataOffset = (Bytes.u8(s, l4 + 12) >>> 4) * 4;
-            if (dataOffset < 20 || l4 + dataOffset > ipEnd) return false;
-            payload = l4 + dataOffset;
-        } else {
-            return false;
-        }
+        final long t = FrameTuple.locate(s, off, (int) window);
+        if (t == FrameTuple.NONE) return false;
+        final int l3 = FrameTuple.l3(t), l4 = FrameTuple.l4(t);
         srcIp = Bytes.i32(s, l3 + 12);
         dstIp = Bytes.i32(s, l3 + 16);
         srcPort = Bytes.u16(s, l4);
         dstPort = Bytes.u16(s, l4 + 2);
-        protocol = proto;
-        payloadStart = payload;
-        payloadLength = ipEnd - payload;
+        protocol = Bytes.u8(s, l3 + 9);
+        payloadStart = FrameTuple.payload(t);
+        payloadLength = FrameTuple.end(t) - payloadStart;
         return true;
     }
 

@@ -1,0 +1,80 @@
+package io.flexnet.packet;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Finds the IPv4 transport header and payload of a raw frame before any layer has parsed it — what
+ * steering, selectors and policies that run ahead of {@code eth_rcv} need. Bounds-checked against the
+ * frame: a frame that is not unfragmented IPv4 carrying UDP or TCP, or that lies about its lengths,
+ * gives {@link #NONE}, never an exception. Allocation-free: the offsets come back packed in a long.
+ *
+ * <pre>{@code
+ * long t = FrameTuple.locate(p.segment(), p.offset, p.length);
+ * if (t != FrameTuple.NONE) dstPort = Bytes.u16(p.segment(), FrameTuple.l4(t) + 2);
+ * }</pre>
+ *
+ * Up to two VLAN tags (802.1Q, 802.1ad) are skipped. Fragments give NONE: later fragments carry no
+ * ports, and keeping all fragments of a datagram on one default path is what RSS does too.
+ */
+public final class FrameTuple {
+    public static final long NONE = -1;
+    /** Offsets are packed in 16 bits each: frames must end within the first 64 KiB of their segment. */
+    private static final int LIMIT = 0xFFFF;
+
+    private FrameTuple() {}
+
+    /**
+     * The frame at {@code [off, off + len)} of {@code s}: packed offsets of the IPv4 header, the
+     * transport header, and the transport payload's start and end, or {@link #NONE}.
+     */
+    public static long locate(MemorySegment s, int off, int len) {
+        if (off < 0 || len < 14 || (long) off + len > Math.min(s.byteSize(), LIMIT)) return NONE;
+        final int end = off + len;
+        int typeAt = off + 12;
+        int type = Bytes.u16(s, typeAt);
+        for (int tags = 0; tags < 2 && (type == EthernetHeader.TYPE_VLAN || type == 0x88A8); tags++) {
+            typeAt += 4;
+            if (typeAt + 2 > end) return NONE;
+            type = Bytes.u16(s, typeAt);
+        }
+        if (type != EthernetHeader.TYPE_IPV4) return NONE;
+        final int l3 = typeAt + 2;
+        if (l3 + 20 > end) return NONE;
+        final int vihl = Bytes.u8(s, l3);
+        final int ihl = (vihl & 0x0F) << 2;
+        final int total = Bytes.u16(s, l3 + 2);
+        if (vihl >>> 4 != 4 || ihl < 20 || total < ihl) return NONE;
+        if ((Bytes.u16(s, l3 + 6) & 0x3FFF) != 0) return NONE;  // more-fragments or an offset
+        int ipEnd = Math.min(end, l3 + total);
+        final int proto = Bytes.u8(s, l3 + 9);
+        final int l4 = l3 + ihl;
+        final int payload;
+        if (proto == Ipv4Header.PROTO_UDP) {
+            if (l4 + 8 > ipEnd) return NONE;
+            int udpLength = Bytes.u16(s, l4 + 4);
+            if (udpLength < 8) return NONE;
+            ipEnd = Math.min(ipEnd, l4 + udpLength);
+            payload = l4 + 8;
+        } else if (proto == Ipv4Header.PROTO_TCP) {
+            if (l4 + 20 > ipEnd) return NONE;
+            int dataOffset = (Bytes.u8(s, l4 + 12) >>> 4) << 2;
+            if (dataOffset < 20 || l4 + dataOffset > ipEnd) return NONE;
+            payload = l4 + dataOffset;
+        } else {
+            return NONE;
+        }
+        return (long) l3 | (long) l4 << 16 | (long) payload << 32 | (long) ipEnd << 48;
+    }
+
+    /** Offset of the IPv4 header. */
+    public static int l3(long t) { return (int) (t & LIMIT); }
+
+    /** Offset of the UDP or TCP header. */
+    public static int l4(long t) { return (int) (t >>> 16 & LIMIT); }
+
+    /** Offset of the transport payload. */
+    public static int payload(long t) { return (int) (t >>> 32 & LIMIT); }
+
+    /** End of the transport payload (exclusive): the datagram's end, not trailing Ethernet padding. */
+    public static int end(long t) { return (int) (t >>> 48 & LIMIT); }
+}
