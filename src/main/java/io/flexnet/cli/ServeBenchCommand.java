@@ -11,8 +11,10 @@ import picocli.CommandLine.Option;
 
 /** Runs {@link ServeBench}: a few seconds of closed-loop round trips, then a table and the stack's counters. */
 @Command(name = "serve-bench", sortOptions = false,
-        description = {"Measure UDP echo round trips over a TAP device: the stack (198.18.0.2) against the kernel's",
-                "own UDP stack serving a Java echo (198.18.0.1), both asked by one closed-loop client (one request",
+        description = {"Measure UDP echo round trips over a TAP device: the stack against the kernel's.",
+                "",
+                "The stack (198.18.0.2) against the kernel's own UDP stack serving a Java echo (198.18.0.1),",
+                "both asked by one closed-loop client (one request",
                 "outstanding) inside a throw-away network namespace. Needs root, /dev/net/tun and iproute2.",
                 "Numbers on a shared machine are noisy: compare the two rows of one run."})
 public final class ServeBenchCommand implements Callable<Integer> {

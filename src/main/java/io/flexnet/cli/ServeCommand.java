@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
  * by the user, as for any TAP: give it an address in the same subnet and bring it up.
  */
 @Command(name = "serve", sortOptions = false,
-        description = {"Run the stack on a TAP device: it answers ARP and ping, echoes UDP on the echo port,",
-                "and sends ICMP port unreachable for other ports. Counters are printed on exit (Ctrl-C or",
+        description = {"Run the stack on a TAP device, answering real hosts (ping, UDP echo).",
+                "",
+                "It answers ARP and ping, echoes UDP on the echo port, and sends ICMP port unreachable",
+                "for other ports. Counters are printed on exit (Ctrl-C or",
                 "--duration). Needs root (CAP_NET_ADMIN) and /dev/net/tun.",
                 "",
                 "Example (as root): flexnet serve --tap fx0 --ip 198.18.0.2/24 &",
