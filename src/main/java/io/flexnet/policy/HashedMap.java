@@ -60,39 +60,10 @@ final class HashedMap extends MapMemory {
         return -1;
     }
 
-    private long must(int key) {
-        long at = findOrInsert(key);
-        if (at < 0) throw new IllegalStateException(this + " is full: cannot insert " + Integer.toUnsignedString(key));
-        return at;
-    }
+    @Override long valueAt(int key) { return find(key); }
+    @Override long valueSlot(int key) { return findOrInsert(key); }
+    @Override String noSlot(int key) { return "full: cannot insert " + Integer.toUnsignedString(key); }
 
     @Override public MapSpec.Layout layout() { return MapSpec.Layout.HASHED; }
     @Override public int size() { return (int) (long) LONG.getAcquire(seg, OFF_COUNT); }
-    @Override public boolean contains(int key) { return find(key) >= 0; }
-
-    @Override
-    public long get(int key) {
-        long at = find(key);
-        return at < 0 ? 0 : (long) LONG.getAcquire(seg, at);
-    }
-
-    @Override
-    public boolean put(int key, long value) {
-        long at = findOrInsert(key);
-        if (at < 0) return false;
-        LONG.setRelease(seg, at, value);
-        return true;
-    }
-
-    @Override
-    public long add(int key, long delta) { return (long) LONG.getAndAdd(seg, must(key), delta) + delta; }
-
-    @Override
-    public long getAndSet(int key, long value) { return (long) LONG.getAndSet(seg, must(key), value); }
-
-    @Override
-    public boolean compareAndSet(int key, long expect, long update) {
-        long at = expect == 0 ? findOrInsert(key) : find(key);
-        return at >= 0 && LONG.compareAndSet(seg, at, expect, update);
-    }
 }

@@ -86,6 +86,55 @@ abstract class MapMemory implements PolicyMap {
                 ? new DirectMap(seg, arena, pinned) : new HashedMap(seg, arena, pinned);
     }
 
+    // ---- how a layout finds a key's value: all it has to say ----
+
+    /** Offset of the key's value, or -1 when the key has none. Never creates one. */
+    abstract long valueAt(int key);
+
+    /** Offset of the key's value, made if the layout can (a free slot), or -1 when it cannot. */
+    abstract long valueSlot(int key);
+
+    /** Why {@link #valueSlot} found no room for {@code key}, for the exception. */
+    abstract String noSlot(int key);
+
+    private long must(int key) {
+        long at = valueSlot(key);
+        if (at < 0) throw new IllegalStateException(this + ": " + noSlot(key));
+        return at;
+    }
+
+    // ---- the value operations, the same for every layout: acquire reads, release writes, atomic
+    // read-modify-writes (VarHandle volatile), on the little-endian u64 documented in docs/maps.md ----
+
+    @Override public boolean contains(int key) { return valueAt(key) >= 0; }
+
+    @Override
+    public long get(int key) {
+        long at = valueAt(key);
+        return at < 0 ? 0 : (long) LONG.getAcquire(seg, at);
+    }
+
+    @Override
+    public boolean put(int key, long value) {
+        long at = valueSlot(key);
+        if (at < 0) return false;
+        LONG.setRelease(seg, at, value);
+        return true;
+    }
+
+    @Override
+    public long add(int key, long delta) { return (long) LONG.getAndAdd(seg, must(key), delta) + delta; }
+
+    @Override
+    public long getAndSet(int key, long value) { return (long) LONG.getAndSet(seg, must(key), value); }
+
+    /** An absent key reads as 0, so expecting 0 may create it; expecting anything else never does. */
+    @Override
+    public boolean compareAndSet(int key, long expect, long update) {
+        long at = expect == 0 ? valueSlot(key) : valueAt(key);
+        return at >= 0 && LONG.compareAndSet(seg, at, expect, update);
+    }
+
     @Override public String name() { return name; }
     @Override public int capacity() { return capacity; }
     @Override public boolean pinned() { return pinned; }
