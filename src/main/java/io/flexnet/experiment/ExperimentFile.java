@@ -487,10 +487,19 @@ public final class ExperimentFile {
     }
 
     private int integer(YamlNode n, String what, int min, int max, int fallback) {
+        return (int) whole(n, what, min, max, fallback);
+    }
+
+    private long longValue(YamlNode n, String what) {
+        return whole(n, what, Long.MIN_VALUE, Long.MAX_VALUE, 0);
+    }
+
+    /** A whole number in {@code [min, max]}; anything else is a problem at its line, and the fallback. */
+    private long whole(YamlNode n, String what, long min, long max, long fallback) {
         String t = scalar(n, what);
         if (t == null) return fallback;
         try {
-            int v = Integer.parseInt(t.trim());
+            long v = Long.parseLong(t.trim());
             if (v < min || v > max) {
                 problem(n, what + " must be in [" + min + ", " + max + "], got " + v);
                 return fallback;
@@ -499,17 +508,6 @@ public final class ExperimentFile {
         } catch (NumberFormatException e) {
             problem(n, what + " must be a whole number, got '" + t + "'");
             return fallback;
-        }
-    }
-
-    private long longValue(YamlNode n, String what) {
-        String t = scalar(n, what);
-        if (t == null) return 0;
-        try {
-            return Long.parseLong(t.trim());
-        } catch (NumberFormatException e) {
-            problem(n, what + " must be a whole number, got '" + t + "'");
-            return 0;
         }
     }
 
