@@ -9,7 +9,6 @@ import io.flexnet.nic.PcapWriter;
 import io.flexnet.nic.RxSteering;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
-import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.Endpoint;
 import io.flexnet.runtime.RealRuntime;
@@ -110,10 +109,7 @@ public final class DesignContext {
      * {@code yield()} and never reach {@code socket_rcv}, the ports must still be open for {@code udp_rcv}.
      */
     public void bindRequestPorts() {
-        Endpoint open = new Endpoint() {
-            public int id() { return FIRST_FREE_ENDPOINT_ID - 1; }
-            public boolean offer(Packet p) { return false; }
-        };
+        Endpoint open = Endpoint.servedAtYield(FIRST_FREE_ENDPOINT_ID - 1);
         for (int port : ports()) engine().stack().ports().bind(port, open);
     }
 

@@ -29,4 +29,18 @@ public interface Endpoint {
      * treated as a refusal.
      */
     boolean offer(Packet p);
+
+    /**
+     * Opens a port for a run-to-completion (Rx+Tx) pipeline, whose application answers at
+     * {@code yield()}: {@code udp_rcv} passes on only datagrams for a bound port, but nothing is ever
+     * delivered, since there is no {@code socket_rcv}. Should a plain Rx pipeline deliver to it after
+     * all, each datagram is refused and counted ({@code socket-full}) rather than lost.
+     */
+    static Endpoint servedAtYield(int id) {
+        return new Endpoint() {
+            @Override public int id() { return id; }
+            @Override public boolean offer(Packet p) { return false; }
+            @Override public String toString() { return "served at yield() (" + id + ")"; }
+        };
+    }
 }

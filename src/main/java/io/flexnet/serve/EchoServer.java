@@ -4,6 +4,7 @@ package io.flexnet.serve;
 import io.flexnet.engine.Engine;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.pipeline.Pipeline;
+import io.flexnet.proto.Endpoint;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.runtime.StackRuntime;
@@ -58,10 +59,10 @@ public final class EchoServer {
      */
     public EchoServer(NicDriver nic, NetConfig config, int echoPort, boolean busyPoll, StackRuntime runtime) {
         this.engine = new Engine(nic, config, runtime);
-        this.echo = new UdpEcho(echoPort);
+        this.echo = new UdpEcho();
         this.echoPort = echoPort;
         this.busyPoll = busyPoll;
-        engine.stack().ports().bind(echoPort, echo);
+        engine.stack().ports().bind(echoPort, Endpoint.servedAtYield(echoPort));
         this.pipeline = engine.rxTx("udp-echo").eth().ip().l4().yieldTo(echo).l4().ip().eth().build();
         for (int q = 0; q < nic.rxQueues(); q++) {
             IdleStrategy idle = busyPoll ? IdleStrategy.busySpin() : new SleepUntilKicked();

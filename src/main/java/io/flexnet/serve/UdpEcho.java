@@ -2,10 +2,8 @@
 package io.flexnet.serve;
 
 import io.flexnet.packet.Counters;
-import io.flexnet.packet.Packet;
 import io.flexnet.pipeline.Application;
 import io.flexnet.pipeline.Coroutine;
-import io.flexnet.proto.Endpoint;
 
 /**
  * Sends every datagram back to its sender unchanged. It sits at the {@code yield()} of an Rx+Tx
@@ -13,19 +11,15 @@ import io.flexnet.proto.Endpoint;
  * {@link Application#ANSWER} — the pipeline swaps addresses and ports and the send layers build the
  * reply's headers in front of the same bytes.
  *
- * <p>It is also the {@link Endpoint} bound to the echo port, because {@code udp_rcv} passes on only
- * datagrams for a bound port (the rest get ICMP port unreachable). In an Rx+Tx pipeline nothing ever
- * reaches {@link #offer}: there is no {@code socket_rcv}. An Rx pipeline that delivers to it instead is
- * refused datagram by datagram ({@code socket-full}), since an endpoint has no send path to echo on.
+ * The echo port is opened with {@link Endpoint#servedAtYield}, since {@code udp_rcv} passes on
+ * only datagrams for a bound port (the rest get ICMP port unreachable).
  */
-public final class UdpEcho implements Application, Endpoint {
+public final class UdpEcho implements Application {
     private static final int DATAGRAMS = 0, BYTES = 1;
 
-    private final int id;
     private final Counters counters = new Counters("udp-echo", "datagrams", "bytes");
 
-    /** {@code id} is the endpoint id {@code udp_rcv} stores in {@link Packet#owner}. */
-    public UdpEcho(int id) { this.id = id; }
+    public UdpEcho() {}
 
     @Override
     public int onYield(Coroutine co) {
@@ -33,10 +27,6 @@ public final class UdpEcho implements Application, Endpoint {
         counters.add(BYTES, co.packet().payloadLength);
         return ANSWER;
     }
-
-    @Override public int id() { return id; }
-
-    @Override public boolean offer(Packet p) { return false; }
 
     /** datagrams, bytes (of payload) answered. */
     public Counters counters() { return counters; }

@@ -92,13 +92,7 @@ class ListingsTest {
         }
     }
 
-    /** Refuses everything: marks a port as open for a run-to-completion pipeline that never delivers. */
-    static Endpoint open(int id) {
-        return new Endpoint() {
-            public int id() { return id; }
-            public boolean offer(Packet p) { return false; }
-        };
-    }
+    static Endpoint open(int id) { return Endpoint.servedAtYield(id); }
 
     static void await(String what, BooleanSupplier cond) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
