@@ -60,12 +60,7 @@ public final class ExecContext {
     private int resumeOne(CoroutineQueue q) {
         Coroutine co = q.poll(now);
         if (co == null) return 0;
-        try {
-            co.resume(now);  // contains extension faults itself
-        } catch (Throwable bug) {
-            internalFaults++;
-            lastInternalFault = bug;
-        }
+        resumeContained(co, now);
         return 1;
     }
 
@@ -75,13 +70,17 @@ public final class ExecContext {
         for (int i = 0; i < n; i++) {
             Coroutine co = b[i];
             b[i] = null;
-            try {
-                co.resume(t);  // contains extension faults itself
-            } catch (Throwable bug) {
-                // Only a defect in the stack itself gets here; the rest of the batch must still run.
-                internalFaults++;
-                lastInternalFault = bug;
-            }
+            resumeContained(co, t);
+        }
+    }
+
+    private void resumeContained(Coroutine co, long t) {
+        try {
+            co.resume(t);  // contains extension faults itself
+        } catch (Throwable bug) {
+            // Only a defect in the stack itself gets here; the rest of the batch must still run.
+            internalFaults++;
+            lastInternalFault = bug;
         }
     }
 
