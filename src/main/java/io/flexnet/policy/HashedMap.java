@@ -24,23 +24,12 @@ final class HashedMap extends MapMemory {
 
     private static long tag(int key) { return USED | (key & 0xFFFF_FFFFL); }
 
-    /** Offset of the key's value, or -1 when absent. */
-    private long find(int key) {
-        final long tag = tag(key);
-        final int mask = this.mask;
-        int i = PolicyInput.fmix32(key) & mask;
-        for (int n = 0; n <= mask; n++) {
-            long at = HEADER + (long) i * ENTRY;
-            long t = (long) LONG.getAcquire(seg, at);
-            if (t == tag) return at + 8;
-            if (t == 0) return -1;
-            i = (i + 1) & mask;
-        }
-        return -1;
-    }
-
-    /** Offset of the key's value, claiming a free entry if absent; -1 when the table is full. */
-    private long findOrInsert(int key) {
+    /**
+     * Linear probing from the key's hash: the offset of the key's value, or -1 when it is absent
+     * (and {@code insert} is false) or the table is full. With {@code insert}, a free entry is claimed
+     * by compare-and-set; keys are never deleted, so an empty entry ends the search.
+     */
+    private long probe(int key, boolean insert) {
         final long tag = tag(key);
         final int mask = this.mask;
         int i = PolicyInput.fmix32(key) & mask;
@@ -48,6 +37,7 @@ final class HashedMap extends MapMemory {
             long at = HEADER + (long) i * ENTRY;
             long t = (long) LONG.getAcquire(seg, at);
             if (t == 0) {
+                if (!insert) return -1;
                 if (LONG.compareAndSet(seg, at, 0L, tag)) {
                     LONG.getAndAdd(seg, OFF_COUNT, 1L);
                     return at + 8;
@@ -60,8 +50,8 @@ final class HashedMap extends MapMemory {
         return -1;
     }
 
-    @Override long valueAt(int key) { return find(key); }
-    @Override long valueSlot(int key) { return findOrInsert(key); }
+    @Override long valueAt(int key) { return probe(key, false); }
+    @Override long valueSlot(int key) { return probe(key, true); }
     @Override String noSlot(int key) { return "full: cannot insert " + Integer.toUnsignedString(key); }
 
     @Override public MapSpec.Layout layout() { return MapSpec.Layout.HASHED; }
