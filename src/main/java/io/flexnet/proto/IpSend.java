@@ -63,7 +63,7 @@ public final class IpSend implements CountingLayer {
         // The header as three words (see Ipv4Header for the layout): version 4, IHL 5, TOS 0, flags 0.
         final long w0 = (0x45L << 56) | ((long) total << 32) | ((identification.getAndIncrement() & 0xFFFFL) << 16);
         long w1 = ((long) TTL << 56) | ((long) (p.protocol & 0xFF) << 48) | (p.srcIp & 0xFFFF_FFFFL);
-        final int sum = Checksum.fold(Words.halves(w0) + Words.halves(w1) + (dst & 0xFFFF_FFFFL));
+        final int sum = Checksum.fold(Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL));
         w1 |= (long) (~sum & 0xFFFF) << 32;
         final MemorySegment s = p.segment();
         Words.u64(s, off, w0);

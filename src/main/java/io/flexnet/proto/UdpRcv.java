@@ -48,7 +48,7 @@ public final class UdpRcv implements CountingLayer {
         final int ulen = (int) (h >>> 16) & 0xFFFF;
         if (ulen < UdpHeader.HEADER_LENGTH || ulen > avail) return drop(p, DropReason.BAD_UDP_LENGTH);
         if ((h & 0xFFFF) != 0) {
-            long acc = Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, ulen) + Words.halves(h);
+            long acc = Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, ulen) + Checksum.halves(h);
             acc = Checksum.sum(s, l4 + UdpHeader.HEADER_LENGTH, ulen - UdpHeader.HEADER_LENGTH, acc);
             if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_UDP_CHECKSUM);
         }

@@ -40,7 +40,7 @@ public final class UdpSend implements CountingLayer {
         long acc = Checksum.sum(s, p.offset, p.length,
                 Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, len));
         long h = ((long) (p.srcPort & 0xFFFF) << 48) | ((long) (p.dstPort & 0xFFFF) << 32) | ((long) len << 16);
-        int c = ~Checksum.fold(acc + Words.halves(h)) & 0xFFFF;
+        int c = ~Checksum.fold(acc + Checksum.halves(h)) & 0xFFFF;
         h |= c == 0 ? 0xFFFF : c;  // RFC 768: a computed 0 is sent as all ones (0 means "none")
         final int off = p.prepend(UdpHeader.HEADER_LENGTH);
         Words.u64(s, off, h);

@@ -22,7 +22,4 @@ final class Words {
     static void u64(MemorySegment s, long off, long v) { s.set(U64, off, v); }
 
     static void i32(MemorySegment s, long off, int v) { s.set(U32, off, v); }
-
-    /** The two 32-bit halves of {@code w} as a partial one's-complement sum (see {@code Checksum.sum}). */
-    static long halves(long w) { return (w >>> 32) + (w & 0xFFFF_FFFFL); }
 }
