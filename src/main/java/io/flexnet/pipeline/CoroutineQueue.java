@@ -5,9 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jctools.queues.atomic.AtomicReferenceArrayQueue;
 import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
-import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
-import org.jctools.queues.atomic.SpscAtomicArrayQueue;
 
 /**
  * A bounded queue of suspended coroutines: the target of a {@code queue(selector)} suspension point and
@@ -15,8 +13,12 @@ import org.jctools.queues.atomic.SpscAtomicArrayQueue;
  * (readable without dequeuing) and a histogram of sojourn times.
  *
  * <p>The backing queue matches the declared concurrency (one or many producers, one or many consumers)
- * so 1:N and N:1 executor mappings are both safe and none pays for more than it uses. JCTools' atomic
- * variants: VarHandle-free of {@code sun.misc.Unsafe}, so no JDK flags are needed.
+ * so 1:N and N:1 executor mappings are both safe and none pays for more than it uses. With one
+ * consumer (SPSC, MPSC) it is our own {@link CoroutineRing}, built for the suspension point's cost;
+ * with several consumers (SPMC, MPMC) JCTools' atomic variants, which need no
+ * {@code sun.misc.Unsafe} and so no JDK flags. The JCTools queues' field updaters and
+ * {@code AtomicReferenceArray} add a type check to every access, a quarter of a same-core
+ * suspension point's cost, which is why the single-consumer case, the common one, has its own ring.
  *
  * <p>Waking: workers that sleep when idle register with the queues they serve. Only then does an
  * enqueue pay a full fence and a read of each sleeper's flag (see {@link #offer}); queues served by
@@ -40,7 +42,9 @@ public final class CoroutineQueue {
     private final String name;
     private final int id;
     private final int capacity;
-    /** Its producer and consumer indices are the enqueued and dequeued counts: nothing else counts them. */
+    /** One consumer: the ring, else null. Its indices are the enqueued and dequeued counts. */
+    private final CoroutineRing ring;
+    /** Several consumers: the JCTools queue, else null. Its indices are the enqueued and dequeued counts. */
     private final AtomicReferenceArrayQueue<Coroutine> queue;
     private final Counters counters;
     private final SojournHistogram sojourn;
@@ -51,16 +55,17 @@ public final class CoroutineQueue {
         if (capacity < 2) throw new IllegalArgumentException("queue '" + name + "': capacity must be >= 2");
         this.name = name;
         this.id = IDS.getAndIncrement();
+        // Rounded up to a power of two, as the ring and JCTools both need.
+        this.capacity = Integer.highestOneBit(capacity - 1) << 1;
+        boolean oneConsumer = concurrency == Concurrency.SPSC || concurrency == Concurrency.MPSC;
+        this.ring = oneConsumer ? new CoroutineRing(this.capacity, concurrency == Concurrency.MPSC) : null;
         this.queue = switch (concurrency) {
-            case SPSC -> new SpscAtomicArrayQueue<>(capacity);
-            case MPSC -> new MpscAtomicArrayQueue<>(capacity);
+            case SPSC, MPSC -> null;
             case SPMC -> new SpmcAtomicArrayQueue<>(capacity);
             case MPMC -> new MpmcAtomicArrayQueue<>(capacity);
         };
-        // JCTools rounds capacity up to a power of two; report what it really holds.
-        this.capacity = Integer.highestOneBit(capacity - 1) << 1;
         this.counters = new Counters("queue." + name, "full");
-        this.sojourn = new SojournHistogram("queue." + name);
+        this.sojourn = new SojournHistogram("queue." + name, oneConsumer);
     }
 
     /** A queue safe for any number of producers and consumers. */
@@ -72,7 +77,8 @@ public final class CoroutineQueue {
      * owns the coroutine and must drop it.
      */
     public boolean offer(Coroutine co) {
-        if (!queue.offer(co)) {
+        final CoroutineRing r = ring;
+        if (!(r != null ? r.offer(co) : queue.offer(co))) {
             counters.inc(FULL);
             return false;
         }
@@ -92,16 +98,18 @@ public final class CoroutineQueue {
 
     /** Takes the oldest coroutine, recording its sojourn against {@code now}; null when empty. */
     public Coroutine poll(long now) {
-        Coroutine co = queue.poll();
+        final CoroutineRing r = ring;
+        Coroutine co = r != null ? r.poll() : queue.poll();
         if (co != null) sojourn.record(now - co.suspendedNanos);
         return co;
     }
 
     /** Takes up to {@code max} coroutines into {@code out[from..]}; returns how many. */
     public int drain(Coroutine[] out, int from, int max, long now) {
+        final CoroutineRing r = ring;
         int n = 0;
         while (n < max) {
-            Coroutine co = queue.poll();
+            Coroutine co = r != null ? r.poll() : queue.poll();
             if (co == null) break;
             sojourn.record(now - co.suspendedNanos);
             out[from + n++] = co;
@@ -114,7 +122,7 @@ public final class CoroutineQueue {
      * taken and even reused concurrently, so this is a signal for policies, not an exact measure.
      */
     public long oldestAgeNanos(long now) {
-        Coroutine head = queue.peek();
+        Coroutine head = ring != null ? ring.peek() : queue.peek();
         if (head == null) return 0;
         long age = now - head.suspendedNanos;
         return age < 0 ? 0 : age;
@@ -139,12 +147,12 @@ public final class CoroutineQueue {
     public String name() { return name; }
     public int id() { return id; }
     public int capacity() { return capacity; }
-    public int depth() { return queue.size(); }
-    public boolean isEmpty() { return queue.isEmpty(); }
+    public int depth() { return ring != null ? ring.size() : queue.size(); }
+    public boolean isEmpty() { return depth() == 0; }
     /** Coroutines ever parked here: the backing queue's producer index. */
-    public long enqueued() { return queue.currentProducerIndex(); }
+    public long enqueued() { return ring != null ? ring.producerIndex() : queue.currentProducerIndex(); }
     /** Coroutines ever taken: the backing queue's consumer index. */
-    public long dequeued() { return queue.currentConsumerIndex(); }
+    public long dequeued() { return ring != null ? ring.consumerIndex() : queue.currentConsumerIndex(); }
     /** Offers refused because the queue was full. */
     public long full() { return counters.get(FULL); }
     public SojournHistogram sojourn() { return sojourn; }

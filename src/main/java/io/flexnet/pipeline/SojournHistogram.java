@@ -1,37 +1,63 @@
 package io.flexnet.pipeline;
 
 import io.flexnet.packet.Counters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Time spent waiting in a queue, in power-of-two nanosecond buckets: bucket b holds values in
- * [2^(b-1), 2^b). Recording is one striped increment (a few ns) so every dequeue can afford it;
- * experiments that need exact percentiles use HdrHistogram on their own measurements.
+ * [2^(b-1), 2^b). Recording is one increment so every dequeue can afford it; experiments that need
+ * exact percentiles use HdrHistogram on their own measurements.
+ *
+ * <p>A queue with one consumer records from one thread only, so its buckets are plain cells written
+ * with opaque stores (no per-thread stripe to look up); a queue with several consumers records into
+ * per-thread stripes ({@link Counters}).
  */
 public final class SojournHistogram {
     public static final int BUCKETS = 64;
     private static final String[] LABELS = new String[BUCKETS];
+    private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         for (int b = 0; b < BUCKETS; b++) LABELS[b] = "lt" + b;
     }
 
-    private final Counters buckets;
+    /** Single recording thread: the buckets; null when several threads record. */
+    private final long[] cells;
+    /** Several recording threads: striped buckets; null when one thread records. */
+    private final Counters striped;
 
-    public SojournHistogram(String name) { this.buckets = new Counters(name + ".sojourn", LABELS); }
+    /** A histogram any number of threads may record into. */
+    public SojournHistogram(String name) { this(name, false); }
 
-    public void record(long nanos) {
-        buckets.inc(nanos <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(nanos));
+    /** With {@code singleWriter}, only one thread at a time may {@link #record} (a queue's one consumer). */
+    public SojournHistogram(String name, boolean singleWriter) {
+        this.cells = singleWriter ? new long[BUCKETS] : null;
+        this.striped = singleWriter ? null : new Counters(name + ".sojourn", LABELS);
     }
 
-    public long count() { return buckets.total(); }
+    public void record(long nanos) {
+        int b = nanos <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(nanos);
+        final long[] c = cells;
+        if (c != null) CELL.setOpaque(c, b, c[b] + 1);
+        else striped.inc(b);
+    }
 
-    public long bucket(int b) { return buckets.get(b); }
+    public long bucket(int b) {
+        return cells != null ? (long) CELL.getOpaque(cells, b) : striped.get(b);
+    }
+
+    public long count() {
+        long t = 0;
+        for (int b = 0; b < BUCKETS; b++) t += bucket(b);
+        return t;
+    }
 
     /** Upper bound in ns of the bucket holding the given quantile (0..1), or 0 when empty. */
     public long quantileUpperBound(double q) {
         long[] counts = new long[BUCKETS];
         long total = 0;
-        for (int b = 0; b < BUCKETS; b++) total += counts[b] = buckets.get(b);
+        for (int b = 0; b < BUCKETS; b++) total += counts[b] = bucket(b);
         if (total == 0) return 0;
         long rank = (long) Math.ceil(q * total);
         long seen = 0;
