@@ -66,8 +66,11 @@ public final class UdpRcv implements CountingLayer {
     }
 
     private int closedPort(Packet p) {
-        icmp.portUnreachable(p);
-        return drop(p, DropReason.NO_SOCKET);
+        // Counted before the error leaves, so whoever sees the ICMP error also sees the drop counted.
+        drops.count(DropReason.NO_SOCKET);
+        icmp.portUnreachable(p);  // copies what it quotes into a slot of its own
+        p.release();
+        return DONE;
     }
 
     private int drop(Packet p, DropReason reason) {
