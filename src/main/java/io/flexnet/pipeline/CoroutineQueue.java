@@ -24,7 +24,7 @@ import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
  * enqueue pay a full fence and a read of each sleeper's flag (see {@link #offer}); queues served by
  * polling workers pay nothing for the feature.
  */
-public final class CoroutineQueue {
+public final class CoroutineQueue extends CoroutineRing {
     /** Who puts and who takes: decides the backing queue's algorithm. */
     public enum Concurrency { SPSC, MPSC, SPMC, MPMC }
 
@@ -42,8 +42,8 @@ public final class CoroutineQueue {
     private final String name;
     private final int id;
     private final int capacity;
-    /** One consumer: the ring, else null. Its indices are the enqueued and dequeued counts. */
-    private final CoroutineRing ring;
+    /** One consumer: the ring this queue extends holds the coroutines; its indices are the counts. */
+    private final boolean ringed;
     /** Several consumers: the JCTools queue, else null. Its indices are the enqueued and dequeued counts. */
     private final AtomicReferenceArrayQueue<Coroutine> queue;
     private final Counters counters;
@@ -52,13 +52,13 @@ public final class CoroutineQueue {
     private volatile Sleeper[] sleepers = new Sleeper[0];
 
     public CoroutineQueue(String name, int capacity, Concurrency concurrency) {
-        if (capacity < 2) throw new IllegalArgumentException("queue '" + name + "': capacity must be >= 2");
+        super(checkedCapacity(name, capacity), concurrency == Concurrency.MPSC,
+                concurrency == Concurrency.SPSC || concurrency == Concurrency.MPSC);
         this.name = name;
         this.id = IDS.getAndIncrement();
-        // Rounded up to a power of two, as the ring and JCTools both need.
-        this.capacity = Integer.highestOneBit(capacity - 1) << 1;
+        this.capacity = checkedCapacity(name, capacity);
         boolean oneConsumer = concurrency == Concurrency.SPSC || concurrency == Concurrency.MPSC;
-        this.ring = oneConsumer ? new CoroutineRing(this.capacity, concurrency == Concurrency.MPSC) : null;
+        this.ringed = oneConsumer;
         this.queue = switch (concurrency) {
             case SPSC, MPSC -> null;
             case SPMC -> new SpmcAtomicArrayQueue<>(capacity);
@@ -66,6 +66,13 @@ public final class CoroutineQueue {
         };
         this.counters = new Counters("queue." + name, "full");
         this.sojourn = new SojournHistogram("queue." + name, oneConsumer);
+    }
+
+    /** Rounded up to a power of two, as the ring and JCTools both need. */
+    private static int checkedCapacity(String name, int capacity) {
+        if (capacity < 2) throw new IllegalArgumentException("queue '" + name + "': capacity must be >= 2");
+        if (capacity > 1 << 30) throw new IllegalArgumentException("queue '" + name + "': capacity must be <= 2^30");
+        return Integer.highestOneBit(capacity - 1) << 1;
     }
 
     /** A queue safe for any number of producers and consumers. */
@@ -77,8 +84,7 @@ public final class CoroutineQueue {
      * owns the coroutine and must drop it.
      */
     public boolean offer(Coroutine co) {
-        final CoroutineRing r = ring;
-        if (!(r != null ? r.offer(co) : queue.offer(co))) {
+        if (!(ringed ? ringOffer(co) : queue.offer(co))) {
             counters.inc(FULL);
             return false;
         }
@@ -98,18 +104,17 @@ public final class CoroutineQueue {
 
     /** Takes the oldest coroutine, recording its sojourn against {@code now}; null when empty. */
     public Coroutine poll(long now) {
-        final CoroutineRing r = ring;
-        Coroutine co = r != null ? r.poll() : queue.poll();
+        Coroutine co = ringed ? ringPoll() : queue.poll();
         if (co != null) sojourn.record(now - co.suspendedNanos);
         return co;
     }
 
     /** Takes up to {@code max} coroutines into {@code out[from..]}; returns how many. */
     public int drain(Coroutine[] out, int from, int max, long now) {
-        final CoroutineRing r = ring;
+        final boolean r = ringed;
         int n = 0;
         while (n < max) {
-            Coroutine co = r != null ? r.poll() : queue.poll();
+            Coroutine co = r ? ringPoll() : queue.poll();
             if (co == null) break;
             sojourn.record(now - co.suspendedNanos);
             out[from + n++] = co;
@@ -122,7 +127,7 @@ public final class CoroutineQueue {
      * taken and even reused concurrently, so this is a signal for policies, not an exact measure.
      */
     public long oldestAgeNanos(long now) {
-        Coroutine head = ring != null ? ring.peek() : queue.peek();
+        Coroutine head = ringed ? ringPeek() : queue.peek();
         if (head == null) return 0;
         long age = now - head.suspendedNanos;
         return age < 0 ? 0 : age;
@@ -147,12 +152,12 @@ public final class CoroutineQueue {
     public String name() { return name; }
     public int id() { return id; }
     public int capacity() { return capacity; }
-    public int depth() { return ring != null ? ring.size() : queue.size(); }
+    public int depth() { return ringed ? ringSize() : queue.size(); }
     public boolean isEmpty() { return depth() == 0; }
     /** Coroutines ever parked here: the backing queue's producer index. */
-    public long enqueued() { return ring != null ? ring.producerIndex() : queue.currentProducerIndex(); }
+    public long enqueued() { return ringed ? ringProducerIndex() : queue.currentProducerIndex(); }
     /** Coroutines ever taken: the backing queue's consumer index. */
-    public long dequeued() { return ring != null ? ring.consumerIndex() : queue.currentConsumerIndex(); }
+    public long dequeued() { return ringed ? ringConsumerIndex() : queue.currentConsumerIndex(); }
     /** Offers refused because the queue was full. */
     public long full() { return counters.get(FULL); }
     public SojournHistogram sojourn() { return sojourn; }

@@ -29,8 +29,9 @@ abstract class RingPad2 extends RingConsumer {
 }
 
 /**
- * The bounded ring behind a single-consumer {@link CoroutineQueue}: one producer (SPSC) or many
- * (MPSC), one consumer. Built for the suspension point, where it is most of the cost: a same-core
+ * The bounded ring a single-consumer {@link CoroutineQueue} is built on (it extends this class, so
+ * the queue's fields and the ring's are one object: one pointer fewer on every offer and poll):
+ * one producer (SPSC) or many (MPSC), one consumer. Built for the suspension point, where it is most of the cost: a same-core
  * {@code queue()} is an offer and a poll, so each is a handful of plain loads and release stores.
  *
  * <ul>
@@ -47,7 +48,7 @@ abstract class RingPad2 extends RingConsumer {
  * sees the coroutine on its next poll (the producer then wakes sleepers, see {@link CoroutineQueue}).
  * The producer and consumer indices are the enqueued and dequeued counts.
  */
-final class CoroutineRing extends RingPad2 {
+abstract class CoroutineRing extends RingPad2 {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Coroutine[].class);
     private static final VarHandle PRODUCER;
     private static final VarHandle LIMIT;
@@ -64,21 +65,22 @@ final class CoroutineRing extends RingPad2 {
         }
     }
 
+    /** Null when the queue has several consumers and is backed by another queue instead. */
     private final Coroutine[] buffer;
     private final int mask;
     private final boolean multiProducer;
 
-    /** {@code capacity} must be a power of two. */
-    CoroutineRing(int capacity, boolean multiProducer) {
+    /** {@code capacity} must be a power of two; without {@code used} the ring stays empty and unused. */
+    CoroutineRing(int capacity, boolean multiProducer, boolean used) {
         if (Integer.bitCount(capacity) != 1) throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
-        this.buffer = new Coroutine[capacity];
+        this.buffer = used ? new Coroutine[capacity] : null;
         this.mask = capacity - 1;
         this.multiProducer = multiProducer;
         LIMIT.setRelease(this, (long) capacity);
     }
 
     /** Adds {@code co} at the tail; false when full. */
-    boolean offer(Coroutine co) {
+    final boolean ringOffer(Coroutine co) {
         final Coroutine[] buf = buffer;
         if (!multiProducer) {
             final long p = (long) PRODUCER.getOpaque(this);  // only this thread writes it
@@ -92,7 +94,7 @@ final class CoroutineRing extends RingPad2 {
         do {
             p = (long) PRODUCER.getVolatile(this);
             if (p >= (long) LIMIT.getAcquire(this)) {
-                long limit = (long) CONSUMER.getAcquire(this) + buffer.length;
+                long limit = (long) CONSUMER.getAcquire(this) + buf.length;
                 if (p >= limit) return false;
                 LIMIT.setRelease(this, limit);  // racy but safe: every value written was a true bound once
             }
@@ -102,7 +104,7 @@ final class CoroutineRing extends RingPad2 {
     }
 
     /** Takes the head; null when empty (or when the head's producer has not finished storing it). */
-    Coroutine poll() {
+    final Coroutine ringPoll() {
         final Coroutine[] buf = buffer;
         final long c = (long) CONSUMER.getOpaque(this);  // only this thread writes it
         final int i = (int) c & mask;
@@ -114,20 +116,18 @@ final class CoroutineRing extends RingPad2 {
     }
 
     /** The head without taking it; any thread. It may be taken (and reused) as soon as it is read. */
-    Coroutine peek() {
+    final Coroutine ringPeek() {
         return (Coroutine) SLOT.getAcquire(buffer, (int) (long) CONSUMER.getAcquire(this) & mask);
     }
 
-    long producerIndex() { return (long) PRODUCER.getAcquire(this); }
+    final long ringProducerIndex() { return (long) PRODUCER.getAcquire(this); }
 
-    long consumerIndex() { return (long) CONSUMER.getAcquire(this); }
-
-    int capacity() { return buffer.length; }
+    final long ringConsumerIndex() { return (long) CONSUMER.getAcquire(this); }
 
     /** Entries now: exact when quiet, a snapshot within [0, capacity] while producers and consumer run. */
-    int size() {
-        long c = consumerIndex();
-        long p = producerIndex();
+    final int ringSize() {
+        long c = ringConsumerIndex();
+        long p = ringProducerIndex();
         long n = p - c;
         return (int) Math.max(0, Math.min(n, buffer.length));
     }

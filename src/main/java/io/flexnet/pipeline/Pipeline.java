@@ -57,7 +57,7 @@ public final class Pipeline {
             extensions[i] = kinds[i] == LAYER ? layers[i] : kinds[i] == QUEUE ? selectors[i] : apps[i];
         }
         // Last: the compiled class captures this pipeline, so every field above must be set.
-        this.program = compile ? PipelineCompiler.compile(this, kinds.clone(), extensions) : this::interpret;
+        this.program = compile ? PipelineCompiler.compile(this, kinds.clone(), extensions, queues.clone()) : this::interpret;
         this.compiled = compile;
     }
 
@@ -125,8 +125,10 @@ public final class Pipeline {
      * Suspension at a {@code queue()} step: parks {@code co} in the selected queue, or drops it when
      * the index is out of range or the queue is full.
      */
-    int park(Coroutine co, int step, int index, long now) {
-        CoroutineQueue[] qs = queues[step];
+    int park(Coroutine co, int step, int index, long now) { return park(co, step, index, now, queues[step]); }
+
+    /** As above with the step's queues given: the compiled form passes them as a constant. */
+    int park(Coroutine co, int step, int index, long now, CoroutineQueue[] qs) {
         if (index < 0 || index >= qs.length) {
             return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE);
         }

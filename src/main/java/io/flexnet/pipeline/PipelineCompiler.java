@@ -33,7 +33,7 @@ import java.util.List;
  * int run(Coroutine co, int pc, long now) {
  *     Packet p = co.packet();
  *     switch (pc) {
- *         case 0: pc = 0; int i = SELECTOR_0.select(p); return PIPELINE.park(co, 0, i, now);
+ *         case 0: pc = 0; int i = SELECTOR_0.select(p); return PIPELINE.park(co, 0, i, now, QUEUES_0);
  *         case 1: pc = 1; if (LAYER_1.process(p) != NEXT) return FINISHED;
  *         case 2: pc = 2; if (LAYER_2.process(p) != NEXT) return FINISHED;
  *         ...
@@ -55,6 +55,7 @@ final class PipelineCompiler {
     private static final ClassDesc CD_APPLICATION = desc(Application.class);
     private static final ClassDesc CD_PROGRAM = desc(StepProgram.class);
     private static final ClassDesc CD_THROWABLE = desc(Throwable.class);
+    private static final ClassDesc CD_QUEUES = desc(CoroutineQueue.class).arrayType();
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_long);
 
     // Locals of run(): 0 this, 1 co, 2 pc, 3-4 now, 5 p, 6 scratch int, 7 throwable.
@@ -64,13 +65,18 @@ final class PipelineCompiler {
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
 
-    static StepProgram compile(Pipeline pl, byte[] kinds, Object[] extensions) {
+    static StepProgram compile(Pipeline pl, byte[] kinds, Object[] extensions, CoroutineQueue[][] queues) {
         List<Object> data = new ArrayList<>();
         data.add(pl);
         int[] slot = new int[kinds.length];
+        int[] queueSlot = new int[kinds.length];
         for (int i = 0; i < kinds.length; i++) {
             slot[i] = data.size();
             data.add(extensions[i]);
+            if (kinds[i] == Pipeline.QUEUE) {
+                queueSlot[i] = data.size();
+                data.add(queues[i]);
+            }
         }
         ClassDesc self = ClassDesc.of(Pipeline.class.getPackageName() + ".CompiledPipeline");
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
@@ -81,7 +87,7 @@ final class PipelineCompiler {
             clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
                     cb -> cb.aload(0).invokespecial(CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
             clb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                    cb -> body(cb, kinds, slot));
+                    cb -> body(cb, kinds, slot, queueSlot));
         });
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup()
@@ -97,7 +103,7 @@ final class PipelineCompiler {
         return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
     }
 
-    private static void body(CodeBuilder cb, byte[] kinds, int[] slot) {
+    private static void body(CodeBuilder cb, byte[] kinds, int[] slot, int[] queueSlot) {
         int n = kinds.length;
         Label[] step = new Label[n];
         List<SwitchCase> cases = new ArrayList<>();
@@ -135,8 +141,9 @@ final class PipelineCompiler {
                     cb.labelBinding(end);
                     cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).loadConstant(i)
                             .iload(TMP).lload(NOW)
+                            .ldc(classData(CD_QUEUES, queueSlot[i])).checkcast(CD_QUEUES)
                             .invokevirtual(CD_PIPELINE, "park",
-                                    MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_int, CD_long))
+                                    MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_int, CD_long, CD_QUEUES))
                             .ireturn();
                 }
                 default -> {  // YIELD
