@@ -48,6 +48,20 @@ class ChecksumTest {
         assertEquals(Checksum.fold(words), Checksum.fold(Checksum.sum(s, 0, b.length, 0)));
     }
 
+    @Test
+    void everyLengthAndStartMatchesWordByWordSums() {
+        // Every branch of the sum: each count of leftover words, 4/2/1-byte tails, blocks, long runs.
+        byte[] b = new byte[700];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) (i * 131 + 17);
+        MemorySegment s = MemorySegment.ofArray(b);
+        for (int off = 0; off < 4; off++) {
+            for (int len = 0; len + off <= 690; len++) {
+                assertEquals(Checksum.fold(sumWords(b, off, len)), Checksum.fold(Checksum.sum(s, off, len, 0)),
+                        "offset " + off + " length " + len);
+            }
+        }
+    }
+
     private static long sumWords(byte[] b, int off, int len) {
         long acc = 0;
         int i = 0;
