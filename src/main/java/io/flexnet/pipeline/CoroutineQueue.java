@@ -26,7 +26,12 @@ import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
  */
 public final class CoroutineQueue extends CoroutineRing {
     /** Who puts and who takes: decides the backing queue's algorithm. */
-    public enum Concurrency { SPSC, MPSC, SPMC, MPMC }
+    public enum Concurrency {
+        SPSC, MPSC, SPMC, MPMC;
+
+        /** One consumer: the queue is its own ring; several: a JCTools queue. */
+        boolean oneConsumer() { return this == SPSC || this == MPSC; }
+    }
 
     /** Something that sleeps while this queue is empty and must be kicked by an enqueue. */
     public interface Sleeper {
@@ -52,20 +57,18 @@ public final class CoroutineQueue extends CoroutineRing {
     private volatile Sleeper[] sleepers = new Sleeper[0];
 
     public CoroutineQueue(String name, int capacity, Concurrency concurrency) {
-        super(checkedCapacity(name, capacity), concurrency == Concurrency.MPSC,
-                concurrency == Concurrency.SPSC || concurrency == Concurrency.MPSC);
+        super(checkedCapacity(name, capacity), concurrency == Concurrency.MPSC, concurrency.oneConsumer());
         this.name = name;
         this.id = IDS.getAndIncrement();
         this.capacity = checkedCapacity(name, capacity);
-        boolean oneConsumer = concurrency == Concurrency.SPSC || concurrency == Concurrency.MPSC;
-        this.ringed = oneConsumer;
+        this.ringed = concurrency.oneConsumer();
         this.queue = switch (concurrency) {
             case SPSC, MPSC -> null;
             case SPMC -> new SpmcAtomicArrayQueue<>(capacity);
             case MPMC -> new MpmcAtomicArrayQueue<>(capacity);
         };
         this.counters = new Counters("queue." + name, "full");
-        this.sojourn = new SojournHistogram("queue." + name, oneConsumer);
+        this.sojourn = new SojournHistogram("queue." + name, ringed);
     }
 
     /** Rounded up to a power of two, as the ring and JCTools both need. */
