@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * port's tenant and its policy, running it, checking the answer, counting it.
  * <ul>
  * <li>{@code *Alone}: the policy called directly on a bound input, no hook;</li>
- * <li>{@code *AtSocketHook}: after udp_rcv, the tuple comes from the packet's fields;</li>
+ * <li>{@code *AtSocketHook}: after udp_rcv, the tuple comes from the packet's fields;
+ * {@code rrAtSocketHookCounted} also counts each answer ({@code Tenants.countDecisions});</li>
  * <li>{@code *AtNicHook}, {@code rrAtQueueHook}: before eth_rcv, the hook parses Ethernet/IPv4/UDP itself;</li>
  * <li>{@code passUnowned}: a port nobody owns, the dispatch alone; {@code baseline}: a field read;</li>
  * <li>{@code map*}: atomic add on a direct and a hashed map, acquire get on a hashed map.</li>
@@ -54,7 +55,8 @@ public class PolicyBench {
 
     private PacketPool pool;
     private Tenants tenants;
-    private PolicyHook sockets;
+    private PolicyHook sockets, countedSockets;
+    private Tenants counted;
     private RxQueueHook nic;
     private QueueHook queue;
     private Packet rrParsed, sitaParsed, hashParsed, freeParsed, rrRaw, hashRaw;
@@ -82,6 +84,9 @@ public class PolicyBench {
         Tenant hash = tenants.register("hash", HASH_PORT);
         hash.deploy(sockets, new FiveTupleHash());
         hash.deploy(nicHook, new FiveTupleHash());
+        counted = new Tenants().countDecisions(true);
+        countedSockets = counted.hook("sockets", HookKind.SOCKET);
+        counted.register("rr", RR_PORT).deploy(countedSockets, new RoundRobin());
         rrParsed = parsed(RR_PORT);
         sitaParsed = parsed(SITA_PORT);
         hashParsed = parsed(HASH_PORT);
@@ -102,6 +107,7 @@ public class PolicyBench {
         direct.close();
         hashed.close();
         tenants.close();
+        counted.close();
     }
 
     /** An Ethernet/IPv4/UDP frame with a GET request header, from 198.18.0.2:40000. */
@@ -142,6 +148,9 @@ public class PolicyBench {
     @Benchmark public int sitaAlone() { return bareSita.schedule(bareInput); }
 
     @Benchmark public int rrAtSocketHook() { return sockets.choose(rrParsed, 4); }
+
+    /** As {@link #rrAtSocketHook} with {@link Tenants#countDecisions} on: what counting each answer adds. */
+    @Benchmark public int rrAtSocketHookCounted() { return countedSockets.choose(rrParsed, 4); }
 
     @Benchmark public int sitaAtSocketHook() { return sockets.choose(sitaParsed, 4); }
 

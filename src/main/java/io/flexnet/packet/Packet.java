@@ -47,6 +47,12 @@ public final class Packet {
     public int owner;
     /** Free for the current owner (a socket, an application) to use. */
     public long userData;
+    /**
+     * One object the policy layer keeps per slot for the slot's whole life (its view of the packet),
+     * made on first use and never reset: found in one load, where a table keyed by pool and slot
+     * would take five. Written once, by the packet's owner.
+     */
+    public Object companion;
 
     boolean free = true;
 

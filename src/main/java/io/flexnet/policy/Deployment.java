@@ -22,6 +22,8 @@ public final class Deployment {
     private final PolicyMap[] maps;
     private final int tenantId;
     private final Counters counters;
+    /** Count chosen and pass answers too ({@link Tenants#countDecisions}), fixed at deployment. */
+    private final boolean counting;
     /** Exact fault count for the threshold (faults are rare: an atomic is cheap enough). */
     private final AtomicLong faults = new AtomicLong();
     private volatile Throwable lastFault;
@@ -36,6 +38,7 @@ public final class Deployment {
         this.tenantId = tenant.id();
         this.counters = new Counters("policy." + tenant.name() + "." + hook.name() + "." + policy.name(),
                 "chosen", "pass", "drop", "fault");
+        this.counting = tenant.registry().countsDecisions();
     }
 
     /** Runs the policy for a bound input; returns a hook choice in {@code [0, hookChoices)}, PASS or DROP. */
@@ -56,13 +59,13 @@ public final class Deployment {
         if (r >= 0 && r < n) {
             int c = ex == null ? r : ex[r];
             if (c < hookChoices) {
-                counters.inc(CHOSEN);
+                if (counting) counters.inc(CHOSEN);
                 return c;
             }
             return faultSlow(null);  // an executor the hook no longer has
         }
         if (r == MatchingPolicy.PASS) {
-            counters.inc(PASSED);
+            if (counting) counters.inc(PASSED);
             return r;
         }
         if (r == MatchingPolicy.DROP) {
@@ -90,17 +93,31 @@ public final class Deployment {
     public State state() { return state; }
     /** Executors the policy owns at the hook (copy), or null for all of the hook's choices. */
     public int[] executors() { return executors == null ? null : executors.clone(); }
-    public long chosen() { return counters.get(CHOSEN); }
-    public long passed() { return counters.get(PASSED); }
+    /** Answers that chose an executor; needs {@link Tenants#countDecisions} on at deployment. */
+    public long chosen() { return counted(CHOSEN); }
+    /** PASS answers; needs {@link Tenants#countDecisions} on at deployment. */
+    public long passed() { return counted(PASSED); }
+    /** DROP answers, always counted. */
     public long dropped() { return counters.get(DROPPED); }
     /** Calls that threw or returned an index the policy does not own; each fell back to PASS. */
     public long faults() { return faults.get(); }
-    /** Every call this deployment answered: chosen + pass + drop + fault. */
-    public long calls() { return counters.total(); }
+    /** Every call this deployment answered: chosen + pass + drop + fault; needs {@link Tenants#countDecisions}. */
+    public long calls() { return counted(CHOSEN) + counters.get(PASSED) + counters.get(DROPPED) + counters.get(FAULTS); }
+
+    /** Whether chosen and pass answers are counted: {@link Tenants#countDecisions} when it was deployed. */
+    public boolean counting() { return counting; }
+
+    private long counted(int counter) {
+        if (!counting) {
+            throw new IllegalStateException(this + " does not count decisions: call Tenants.countDecisions(true) before deploying");
+        }
+        return counters.get(counter);
+    }
     public Throwable lastFault() { return lastFault; }
 
     @Override
     public String toString() {
-        return policy.name() + "@" + hook.name() + " for " + tenant.name() + " " + state + " " + counters;
+        return policy.name() + "@" + hook.name() + " for " + tenant.name() + " " + state
+                + (counting ? " " + counters : " drop=" + dropped() + " fault=" + faults());
     }
 }

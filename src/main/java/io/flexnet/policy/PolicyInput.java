@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * against {@code pkt_end}. A policy need not check lengths first; it checks for -1.
  *
  * <p>There is one input per packet slot, bound by the hook just before the call (see
- * {@link InputTable}); a policy must not keep it beyond {@code schedule}. The tuple is in host order
+ * {@link #slotOf}); a policy must not keep it beyond {@code schedule}. The tuple is in host order
  * (an address {@code 198.18.0.1} is {@code 0xC6120001}); at hooks that run before the transport layer
  * it comes from parsing the frame here, later from the fields the receive layers filled (read in
  * place, so binding there copies nothing).
@@ -49,6 +49,22 @@ public final class PolicyInput {
         PolicyInput in = new PolicyInput(p);
         in.bindFromFields(p);
         in.choices = choices;
+        return in;
+    }
+
+    /**
+     * The input of {@code p}'s slot: one per slot, made on first use and kept in the packet for the
+     * slot's life. A packet has one owner at a time and a hook runs on the owner's thread, so a slot's
+     * input is never bound by two threads at once: binding allocates nothing and needs no lookup.
+     */
+    static PolicyInput slotOf(Packet p) {
+        final Object c = p.companion;
+        return c != null ? (PolicyInput) c : attach(p);
+    }
+
+    private static PolicyInput attach(Packet p) {
+        PolicyInput in = new PolicyInput(p);
+        p.companion = in;
         return in;
     }
 

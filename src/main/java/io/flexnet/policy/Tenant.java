@@ -47,7 +47,7 @@ public final class Tenant {
                 for (int e : ex) if (e < 0) throw new IllegalArgumentException("executor " + e + " < 0");
             }
             Deployment d = new Deployment(this, hook, policy, ex, resolved);
-            hook.swap(id, d);
+            hook.swap(this, d);
             deployments.put(hook, d);
             return d;
         }
@@ -57,7 +57,7 @@ public final class Tenant {
     public boolean remove(PolicyHook hook) {
         synchronized (registry) {
             deployments.remove(hook);
-            return hook.swap(id, null) != null;
+            return hook.swap(this, null) != null;
         }
     }
 

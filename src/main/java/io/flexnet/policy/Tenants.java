@@ -29,14 +29,14 @@ public final class Tenants implements AutoCloseable {
 
     private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Tenant[].class);
 
-    final Tenant[] owners = new Tenant[65536];
+    private final Tenant[] owners = new Tenant[65536];
     private final Tenant[] byId;
     private final List<PolicyHook> hooks = new CopyOnWriteArrayList<>();
     private final List<PolicyRemovalListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong removals = new AtomicLong();
     private final AtomicLong listenerFaults = new AtomicLong();
-    final InputTable inputs = new InputTable();
     private volatile int faultThreshold = DEFAULT_FAULT_THRESHOLD;
+    private volatile boolean countDecisions;
     private volatile Path pinDirectory;
 
     public Tenants() { this(DEFAULT_MAX_TENANTS); }
@@ -75,10 +75,12 @@ public final class Tenants implements AutoCloseable {
         checkFree(port);
         t.addPort(port);
         OWNER.setRelease(owners, port, t);
+        for (PolicyHook h : hooks) h.portOwner(port, t);
     }
 
     synchronized void release(Tenant t, int port) {
         if (port >= 0 && port <= 65535 && owners[port] == t) {
+            for (PolicyHook h : hooks) h.portOwner(port, null);
             OWNER.setRelease(owners, port, null);
             t.removePort(port);
         }
@@ -88,7 +90,7 @@ public final class Tenants implements AutoCloseable {
     public synchronized void unregister(Tenant t) {
         if (byId[t.id()] != t) return;
         for (int port : t.ports()) release(t, port);
-        for (PolicyHook h : hooks) h.swap(t.id(), null);
+        for (PolicyHook h : hooks) h.swap(t, null);
         byId[t.id()] = null;
         t.closeMaps();
     }
@@ -112,7 +114,7 @@ public final class Tenants implements AutoCloseable {
     }
 
     /** A new hook where tenants can deploy policies. */
-    public PolicyHook hook(String name, HookKind kind) {
+    public synchronized PolicyHook hook(String name, HookKind kind) {
         PolicyHook h = new PolicyHook(this, name, kind, byId.length);
         hooks.add(h);
         return h;
@@ -133,6 +135,19 @@ public final class Tenants implements AutoCloseable {
     }
 
     public int faultThreshold() { return faultThreshold; }
+
+    /**
+     * Whether deployments made from now on count every answer of their policy. Off by default, as
+     * Linux keeps eBPF programs' run counts off unless {@code kernel.bpf_stats_enabled} is set:
+     * counting a choice costs about as much as a round-robin policy's whole call at its hook (see
+     * {@code PolicyBench.rrAtSocketHookCounted}). Drops and faults are counted either way.
+     */
+    public Tenants countDecisions(boolean on) {
+        this.countDecisions = on;
+        return this;
+    }
+
+    public boolean countsDecisions() { return countDecisions; }
 
     /** Where pinned maps live: {@code dir/<tenant>/<map>.map}. */
     public Tenants pinDirectory(Path dir) {

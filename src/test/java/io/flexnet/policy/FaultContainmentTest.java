@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** A policy that throws or answers out of turn hurts only its own tenant, and is removed in the end. */
 class FaultContainmentTest {
     private final PacketPool pool = new PacketPool(16);
-    private final Tenants tenants = new Tenants().faultThreshold(5);
+    private final Tenants tenants = new Tenants().faultThreshold(5).countDecisions(true);
     private final Tenant bad = tenants.register("bad", 7000);
     private final Tenant good = tenants.register("good", 8000);
     private final PolicyHook hook = tenants.hook("sockets", HookKind.SOCKET);

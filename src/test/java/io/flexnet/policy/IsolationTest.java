@@ -111,6 +111,42 @@ class IsolationTest {
         }
     }
 
+    /**
+     * The hook finds a port's policy through its own port table; after any mix of claims, releases,
+     * deployments, removals and unregistrations it must still answer with exactly the port's current
+     * owner's current policy, or PASS.
+     */
+    @Test
+    void portAndDeploymentChurnKeepsEveryPortAnsweredByItsCurrentOwner() {
+        Random rnd = new Random(7);
+        try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants()) {
+            int base = 20_000, span = 24, choices = Tenants.DEFAULT_MAX_TENANTS;
+            PolicyHook sock = tenants.hook("sock", HookKind.SOCKET);
+            List<Tenant> live = new ArrayList<>();
+            int made = 0;
+            for (int step = 0; step < 2000; step++) {
+                int port = base + rnd.nextInt(span);
+                Tenant owner = tenants.ownerOf(port);
+                switch (rnd.nextInt(6)) {
+                    case 0 -> { if (live.size() < 12) live.add(tenants.register("t" + made++)); }
+                    case 1 -> { if (!live.isEmpty() && owner == null) live.get(rnd.nextInt(live.size())).claim(port); }
+                    case 2 -> { if (owner != null) owner.release(port); }
+                    case 3 -> { if (!live.isEmpty()) { Tenant t = live.get(rnd.nextInt(live.size())); t.deploy(sock, new Recorder(t)); } }
+                    case 4 -> { if (!live.isEmpty()) live.get(rnd.nextInt(live.size())).remove(sock); }
+                    default -> { if (!live.isEmpty() && rnd.nextInt(3) == 0) tenants.unregister(live.remove(rnd.nextInt(live.size()))); }
+                }
+                for (int p = base; p < base + span; p++) {
+                    Tenant o = tenants.ownerOf(p);
+                    Deployment d = o == null ? null : o.deployment(sock);
+                    Packet parsed = TestFrames.parsed(pool, TestFrames.udp(5, p, new byte[1]));
+                    int c = sock.choose(parsed, choices);
+                    parsed.release();
+                    assertEquals(d == null ? MatchingPolicy.PASS : o.id(), c, "step " + step + ", port " + p + ", owner " + o);
+                }
+            }
+        }
+    }
+
     @Test
     void aTenantSeesEveryInputForItsPortsAtEveryHookItDeployedAt() {
         try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants()) {

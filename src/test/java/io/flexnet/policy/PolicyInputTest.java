@@ -13,14 +13,13 @@ import org.junit.jupiter.api.Test;
 
 class PolicyInputTest {
     private final PacketPool pool = new PacketPool(8);
-    private final InputTable table = new InputTable();
 
     @AfterEach
     void close() { pool.close(); }
 
     private PolicyInput bound(byte[] frame) {
         Packet p = TestFrames.packet(pool, frame);
-        PolicyInput in = table.of(p);
+        PolicyInput in = PolicyInput.slotOf(p);
         boolean ok = in.bindFromFrame(p);
         p.release();
         return ok ? in : null;
@@ -110,7 +109,7 @@ class PolicyInputTest {
     void fieldsFromTheLayersAreClippedToTheFrame() {
         Packet p = TestFrames.parsed(pool, TestFrames.udp(5, 6000, new byte[10]));
         p.payloadLength = 5000;  // a layer bug must not let a policy read beyond the frame
-        PolicyInput in = table.of(p);
+        PolicyInput in = PolicyInput.slotOf(p);
         in.bindFromFields(p);
         assertEquals(10, in.payloadLength());
         assertEquals(6000, in.dstPort());
@@ -120,7 +119,7 @@ class PolicyInputTest {
     @Test
     void flowHashPrefersTheNicsHashAndIsStableWithoutIt() {
         Packet p = TestFrames.packet(pool, TestFrames.udp(5, 6000, new byte[10]));
-        PolicyInput in = table.of(p);
+        PolicyInput in = PolicyInput.slotOf(p);
         in.bindFromFrame(p);
         int h = in.flowHash();
         assertEquals(PolicyInput.tupleHash(TestFrames.CLIENT, TestFrames.SERVER, 5, 6000, 17), h);
@@ -143,7 +142,7 @@ class PolicyInputTest {
                 io.flexnet.packet.Bytes.u8(p.segment(), p.offset + 23, 17);
                 io.flexnet.packet.Bytes.u16(p.segment(), p.offset + 20, 0);
             }
-            PolicyInput in = FUZZ_TABLE.of(p);
+            PolicyInput in = PolicyInput.slotOf(p);
             in.bindFromFrame(p);
             int frameEnd = p.offset + p.length;
             assertTrue(in.payloadLength() >= 0);
@@ -158,5 +157,4 @@ class PolicyInputTest {
     }
 
     private static final PacketPool FUZZ_POOL = new PacketPool(2);
-    private static final InputTable FUZZ_TABLE = new InputTable();
 }

@@ -19,7 +19,7 @@ class PortabilityTest {
 
     /** The same traffic as each hook sees it: raw frames (NIC hook, before eth_rcv) and parsed (socket hook). */
     private List<Integer> run(HookKind kind, MatchingPolicy policy, List<byte[]> frames, int choices) {
-        try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants()) {
+        try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants().countDecisions(true)) {
             Tenant app = tenants.register("kv", 9000);
             PolicyHook hook = tenants.hook(kind.label(), kind);
             app.deploy(hook, policy);
@@ -77,7 +77,7 @@ class PortabilityTest {
 
     @Test
     void oneInstanceCanServeTwoHooksAtOnceSharingItsState() {
-        try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants()) {
+        try (PacketPool pool = new PacketPool(4); Tenants tenants = new Tenants().countDecisions(true)) {
             Tenant app = tenants.register("kv", 9000);
             PolicyHook nicHook = tenants.hook("nic", HookKind.NIC_RX_QUEUE);
             PolicyHook sockHook = tenants.hook("sock", HookKind.SOCKET);

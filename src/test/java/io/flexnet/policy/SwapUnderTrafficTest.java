@@ -19,7 +19,7 @@ class SwapUnderTrafficTest {
 
     @Test
     void everyPacketIsChosenOrCountedWhilePoliciesAreSwapped() throws Exception {
-        try (PacketPool pool = new PacketPool(512); Tenants tenants = new Tenants()) {
+        try (PacketPool pool = new PacketPool(512); Tenants tenants = new Tenants().countDecisions(true)) {
             Tenant app = tenants.register("app", 9000);
             tenants.register("idle", 9001);  // owns a port, never deploys
             PolicyHook rx = tenants.hook("rx", HookKind.RX_QUEUE);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class SyrupOnTheStackTest {
     @Test
     void policiesAtThreeHooksSteerTwoTenantsTrafficAndNothingIsLost() {
-        try (StackHarness h = new StackHarness(512); Tenants tenants = new Tenants()) {
+        try (StackHarness h = new StackHarness(512); Tenants tenants = new Tenants().countDecisions(true)) {
             Tenant kv = tenants.register("kv", 9000);
             Tenant batch = tenants.register("batch", 9100);
             PolicyHook nicHook = tenants.hook("nic", HookKind.NIC_RX_QUEUE);
