@@ -13,6 +13,8 @@ public final class Bytes {
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong U64 =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private Bytes() {}
 
@@ -24,6 +26,9 @@ public final class Bytes {
     public static int i32(MemorySegment s, long off) { return s.get(U32, off); }
 
     public static long u32L(MemorySegment s, long off) { return s.get(U32, off) & 0xFFFF_FFFFL; }
+
+    /** Eight bytes as one big-endian long: several fields in one read. */
+    public static long u64(MemorySegment s, long off) { return s.get(U64, off); }
 
     /** 48-bit MAC address as the low bits of a long. */
     public static long u48(MemorySegment s, long off) {

@@ -28,6 +28,27 @@ public final class FrameTuple {
      * transport header, and the transport payload's start and end, or {@link #NONE}.
      */
     public static long locate(MemorySegment s, int off, int len) {
+        // The common frame in three reads, small enough to inline: untagged IPv4 without options,
+        // not fragmented, UDP. Anything else, and any failed check, goes the general way.
+        if (off >= 0 && len >= 42 && (long) off + len <= Math.min(s.byteSize(), LIMIT)) {
+            final int l3 = off + 14, l4 = l3 + 20;
+            final long head = Bytes.u64(s, off + 12);   // EtherType, version/IHL, TOS, total length, id
+            final int word = Bytes.i32(s, l3 + 6);      // flags/fragment offset, TTL, protocol
+            final int total = (int) (head >>> 16) & 0xFFFF;
+            if ((head >>> 40) == (EthernetHeader.TYPE_IPV4 << 8 | 0x45) && (word & 0x3FFF_0000) == 0
+                    && (word & 0xFF) == Ipv4Header.PROTO_UDP && total >= 28) {
+                final int ipEnd = Math.min(off + len, l3 + total);
+                final int udpLength = Bytes.u16(s, l4 + 4);
+                if (l4 + 8 <= ipEnd && udpLength >= 8) {
+                    return (long) l3 | (long) l4 << 16 | (long) (l4 + 8) << 32 | (long) Math.min(ipEnd, l4 + udpLength) << 48;
+                }
+            }
+        }
+        return general(s, off, len);
+    }
+
+    /** Every frame {@link #locate} accepts, with every check; the fast path's answers are a subset. */
+    static long general(MemorySegment s, int off, int len) {
         if (off < 0 || len < 14 || (long) off + len > Math.min(s.byteSize(), LIMIT)) return NONE;
         final int end = off + len;
         int typeAt = off + 12;
