@@ -61,6 +61,9 @@ public final class Pipeline {
         this.compiled = compile;
     }
 
+    /** The compiled class, or the interpreter; for tests of the compiler. */
+    StepProgram program() { return program; }
+
     /** Runs {@code co} from its program counter until it suspends or finishes. */
     int run(Coroutine co, long now) { return program.run(co, co.pc, now); }
 

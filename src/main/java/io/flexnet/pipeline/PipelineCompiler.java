@@ -44,7 +44,11 @@ import java.util.List;
  * }
  * }</pre>
  *
- * Semantics are the interpreter's ({@link Pipeline}); the tests run both.
+ * A pipeline cut into more than {@value #ONE_METHOD_SEGMENTS} segments (each {@code queue()} step
+ * ends one) gets a method per segment, {@code segment0 ... segmentK}, each the code above for its
+ * steps, and {@code run} only switches to the segment holding the resume point.
+ *
+ * <p>Semantics are the interpreter's ({@link Pipeline}); the tests run both.
  */
 final class PipelineCompiler {
     private static final ClassDesc CD_PIPELINE = desc(Pipeline.class);
@@ -60,6 +64,15 @@ final class PipelineCompiler {
 
     // Locals of run(): 0 this, 1 co, 2 pc, 3-4 now, 5 p, 6 scratch int, 7 throwable.
     private static final int CO = 1, PC = 2, NOW = 3, P = 5, TMP = 6, THROWN = 7;
+
+    /**
+     * Up to this many segments share {@code run}; more get a method each. Every packet runs each
+     * segment once, so in one method each of k segments runs on 1/k of the calls, and HotSpot's C2
+     * inlines a call only up to 35 bytecodes at a site run on under a quarter of its method's calls
+     * (up to 325 above). Measured: with 4 points (5 segments) split, 117 ns went to 88; with 1 and 2
+     * points split, the extra call cost more than it saved.
+     */
+    static final int ONE_METHOD_SEGMENTS = 4;
 
     private PipelineCompiler() {}
 
@@ -86,8 +99,19 @@ final class PipelineCompiler {
             clb.withInterfaceSymbols(CD_PROGRAM);
             clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
                     cb -> cb.aload(0).invokespecial(CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
+            int[] firsts = segments(kinds);
+            if (firsts.length <= ONE_METHOD_SEGMENTS) {
+                clb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                        cb -> body(cb, kinds, slot, queueSlot, 0, kinds.length));
+                return;
+            }
+            for (int k = 0; k < firsts.length; k++) {
+                final int from = firsts[k], to = k + 1 < firsts.length ? firsts[k + 1] : kinds.length;
+                clb.withMethodBody("segment" + k, MTD_RUN, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL,
+                        cb -> body(cb, kinds, slot, queueSlot, from, to));
+            }
             clb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                    cb -> body(cb, kinds, slot, queueSlot));
+                    cb -> dispatch(cb, self, kinds.length, firsts));
         });
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup()
@@ -103,20 +127,53 @@ final class PipelineCompiler {
         return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
     }
 
-    private static void body(CodeBuilder cb, byte[] kinds, int[] slot, int[] queueSlot) {
+    /** First step of each segment: a segment ends with a {@code queue()} step, which always returns. */
+    static int[] segments(byte[] kinds) {
+        List<Integer> firsts = new ArrayList<>(List.of(0));
+        for (int i = 0; i < kinds.length - 1; i++) if (kinds[i] == Pipeline.QUEUE) firsts.add(i + 1);
+        return firsts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * {@code run} of a pipeline with many suspension points: a switch on the resume point that calls
+     * the segment holding it. Each segment is a method of its own, so the JIT sees its calls as hot and
+     * inlines them (see {@link #ONE_METHOD_SEGMENTS}).
+     */
+    private static void dispatch(CodeBuilder cb, ClassDesc self, int n, int[] firsts) {
+        Label bad = cb.newLabel();
+        Label[] call = new Label[firsts.length];
+        List<SwitchCase> cases = new ArrayList<>();
+        for (int k = 0, i = 0; k < firsts.length; k++) {
+            call[k] = cb.newLabel();
+            int to = k + 1 < firsts.length ? firsts[k + 1] : n;
+            for (; i < to; i++) cases.add(SwitchCase.of(i, call[k]));
+        }
+        cb.iload(PC).tableswitch(0, n - 1, bad, cases);
+        for (int k = 0; k < firsts.length; k++) {
+            cb.labelBinding(call[k]);
+            cb.aload(0).aload(CO).iload(PC).lload(NOW).invokevirtual(self, "segment" + k, MTD_RUN).ireturn();
+        }
+        cb.labelBinding(bad);
+        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC)
+                .invokevirtual(CD_PIPELINE, "badResumePoint", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int))
+                .ireturn();
+    }
+
+    /** Steps {@code [from, to)}: a switch on the resume point, then the steps falling through. */
+    private static void body(CodeBuilder cb, byte[] kinds, int[] slot, int[] queueSlot, int from, int to) {
         int n = kinds.length;
         Label[] step = new Label[n];
         List<SwitchCase> cases = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             step[i] = cb.newLabel();
             cases.add(SwitchCase.of(i, step[i]));
         }
         Label bad = cb.newLabel(), finished = cb.newLabel(), suspended = cb.newLabel(), handler = cb.newLabel();
 
         cb.aload(CO).invokevirtual(CD_COROUTINE, "packet", MethodTypeDesc.of(CD_PACKET)).astore(P);
-        cb.iload(PC).tableswitch(0, n - 1, bad, cases);
+        cb.iload(PC).tableswitch(from, to - 1, bad, cases);
 
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             cb.labelBinding(step[i]);
             cb.loadConstant(i).istore(PC);
             Label start = cb.newLabel(), end = cb.newLabel();

@@ -176,6 +176,51 @@ class CoroutineTest {
         assertThrows(IllegalStateException.class, () -> co.answer(6));
     }
 
+    /**
+     * Five queue points cut the pipeline into six segments, which the compiler gives a method each;
+     * a held yield inside one resumes mid-segment, and a fault in a late segment names its layer.
+     */
+    @Test
+    void manySuspensionPointsResumeInOrderAcrossSegments() {
+        CoroutineQueue[] q = new CoroutineQueue[5];
+        for (int i = 0; i < q.length; i++) q[i] = new CoroutineQueue("q" + i, 4);
+        Coroutine[] held = new Coroutine[1];
+        Pipeline pl = rxTx("many", layers).queue(p -> 0, q[0]).eth().queue(p -> 0, q[1]).ip().queue(p -> 0, q[2]).l4()
+                .yieldTo(co -> { held[0] = co; return Application.HOLD; })
+                .l4().queue(p -> 0, q[3]).ip().queue(p -> 0, q[4]).eth().build();
+        if (!interpreted()) {
+            long segments = java.util.Arrays.stream(pl.program().getClass().getDeclaredMethods())
+                    .filter(m -> m.getName().startsWith("segment")).count();
+            assertEquals(6, segments, "one method per segment");
+        }
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) layers.get(LayerKind.IP_SEND).throwNext = true;
+            Coroutine co = fresh();
+            assertEquals(Coroutine.SUSPENDED, co.start(pl, 0));
+            for (int i = 0; i < 3; i++) {
+                assertSame(co, q[i].poll(1), "parked at point " + i);
+                assertEquals(Coroutine.SUSPENDED, co.resume(1));
+            }
+            assertSame(co, held[0], "held by the application after three points");
+            assertEquals(Coroutine.SUSPENDED, co.answer(2), "answered mid-segment: on to l4_send, then the fourth point");
+            assertSame(co, q[3].poll(3));
+            if (round == 0) {
+                assertEquals(Coroutine.SUSPENDED, co.resume(3));
+                assertSame(co, q[4].poll(4));
+                assertEquals(Coroutine.FINISHED, co.resume(4));
+                assertEquals(1, layers.sink.size());
+            } else {
+                assertEquals(Coroutine.FINISHED, co.resume(3), "ip_send threw: dropped");
+                assertEquals(1, pl.faults().get("ip_send"));
+                assertEquals(0, q[4].depth());
+            }
+        }
+        for (LayerKind k : new LayerKind[] {LayerKind.ETH_RCV, LayerKind.IP_RCV, LayerKind.L4_RCV, LayerKind.L4_SEND}) {
+            assertEquals(2, layers.get(k).threads.size(), k + " ran once per packet");
+        }
+        assertEquals(1, layers.get(LayerKind.ETH_SEND).threads.size());
+    }
+
     @Test
     void suspendedCoroutineFitsTheMemoryBudget() {
         long size = ClassLayout.parseClass(Coroutine.class).instanceSize();
