@@ -113,6 +113,7 @@ public final class Deployment {
         }
         return counters.get(counter);
     }
+
     public Throwable lastFault() { return lastFault; }
 
     @Override

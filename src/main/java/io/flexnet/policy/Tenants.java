@@ -139,8 +139,9 @@ public final class Tenants implements AutoCloseable {
     /**
      * Whether deployments made from now on count every answer of their policy. Off by default, as
      * Linux keeps eBPF programs' run counts off unless {@code kernel.bpf_stats_enabled} is set:
-     * counting a choice costs about as much as a round-robin policy's whole call at its hook (see
-     * {@code PolicyBench.rrAtSocketHookCounted}). Drops and faults are counted either way.
+     * counting a choice adds about half of a round-robin policy's whole call at the socket hook
+     * (8.3 ns against 5.8 ns, {@code PolicyBench.rrAtSocketHookCounted}). Drops and faults are
+     * counted either way.
      */
     public Tenants countDecisions(boolean on) {
         this.countDecisions = on;
