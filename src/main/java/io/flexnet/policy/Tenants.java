@@ -96,11 +96,7 @@ public final class Tenants implements AutoCloseable {
     }
 
     /** The tenant owning {@code port}, or null. Acquire read: sees a registration completely or not at all. */
-    public Tenant ownerOf(int port) { return owner(owners, port); }
-
-    static Tenant owner(Tenant[] owners, int port) {
-        return (Tenant) OWNER.getAcquire(owners, port & 0xFFFF);
-    }
+    public Tenant ownerOf(int port) { return (Tenant) OWNER.getAcquire(owners, port & 0xFFFF); }
 
     public synchronized Tenant tenant(String name) {
         for (Tenant t : byId) if (t != null && t.name().equals(name)) return t;
