@@ -1,5 +1,6 @@
 package io.flexnet.bench;
 
+import io.flexnet.proto.LayerContext;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.pipeline.Coroutine;
@@ -83,7 +84,7 @@ public final class CoreSchedulerReaction {
                 @Override public LayerKind kind() { return kind; }
 
                 @Override
-                public int process(Packet p) {
+                public int process(Packet p, LayerContext cx) {
                     if (kind == LayerKind.ETH_RCV && firstResume == 0) firstResume = System.nanoTime();
                     if (kind != LayerKind.SOCKET_RCV) return NEXT;
                     p.release();
@@ -161,11 +162,11 @@ public final class CoreSchedulerReaction {
                 target.grantPeriod = -1;
                 long step = System.nanoTime();
                 long p0 = s.periods();
-                for (int k = 0; k < 16; k++) coroutines.of(pool.allocate()).start(rx, step);
+                for (int k = 0; k < 16; k++) coroutines.of(pool.allocate()).start(rx, LayerContext.at(step));
                 long deadline = step + 100_000_000;
                 while (target.grantPeriod < 0 && System.nanoTime() < deadline) Thread.onSpinWait();
                 int n = q.drain(out, 0, out.length, System.nanoTime());
-                for (int k = 0; k < n; k++) out[k].resume(System.nanoTime());
+                for (int k = 0; k < n; k++) out[k].resume(LayerContext.at(System.nanoTime()));
                 if (i < 20) continue;  // warm-up
                 if (target.grantPeriod < 0) {
                     measured++;
@@ -217,7 +218,7 @@ public final class CoreSchedulerReaction {
                 LockSupport.parkNanos(500_000 + (long) (Math.random() * 200_000));
                 sink.firstResume = 0;
                 long step = System.nanoTime();
-                for (int k = 0; k < 16; k++) coroutines.of(pool.allocate()).start(rx, step);
+                for (int k = 0; k < 16; k++) coroutines.of(pool.allocate()).start(rx, LayerContext.at(step));
                 long deadline = step + 200_000_000;
                 // Park, not spin: on two cores the waiting producer must leave the worker's core free.
                 while (sink.firstResume == 0 && System.nanoTime() < deadline) LockSupport.parkNanos(10_000);
@@ -246,7 +247,7 @@ public final class CoreSchedulerReaction {
         CoroutineQueue a = new CoroutineQueue("a", 256), b = new CoroutineQueue("b", 256);
         Sink sink = new Sink();
         Pipeline rx = PipelineBuilder.rx("cost", sink).queue(p -> 0, a).eth().ip().l4().socket().build();
-        for (int k = 0; k < 8; k++) coroutines.of(pool.allocate()).start(rx, System.nanoTime());
+        for (int k = 0; k < 8; k++) coroutines.of(pool.allocate()).start(rx, LayerContext.at(System.nanoTime()));
         Instant w0 = new Instant(), w1 = new Instant();
         CoreScheduler s = CoreScheduler.builder(rt, new Compacting(1_000_000_000L, 0.8, 200, 1))
                 .workers(List.of(w0, w1)).queues(a, b).cores(0, 1).periodNanos(period).spin(spin)
@@ -263,7 +264,7 @@ public final class CoreSchedulerReaction {
                 s.overruns(), s.cpuNanos() < 0 ? Double.NaN : 100.0 * s.cpuNanos() / s.wallNanos());
         Coroutine[] out = new Coroutine[256];
         int n = a.drain(out, 0, out.length, System.nanoTime());
-        for (int k = 0; k < n; k++) out[k].resume(System.nanoTime());
+        for (int k = 0; k < n; k++) out[k].resume(LayerContext.at(System.nanoTime()));
         pool.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.flexnet.bench;
 
+import io.flexnet.runtime.RealRuntime;
 import io.flexnet.packet.EthernetHeader;
 import io.flexnet.packet.Ip4;
 import io.flexnet.packet.Ipv4Header;
@@ -8,6 +9,7 @@ import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.packet.UdpHeader;
 import io.flexnet.proto.Endpoint;
+import io.flexnet.proto.LayerContext;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.proto.ProtoStack;
 import java.lang.foreign.MemorySegment;
@@ -55,6 +57,8 @@ public class RxPathBench {
     private int frameLength;
     private Packet held;
     private long delivered;
+    /** The benchmark thread's context, as a worker has its own: made in setup, on that thread. */
+    private LayerContext cx;
 
     /** Releases what it is given (pooled variant) or just counts it (in-place variant keeps the slot). */
     private final class Sink implements Endpoint {
@@ -73,8 +77,9 @@ public class RxPathBench {
     public void setup() {
         pool = new PacketPool(64);
         NetConfig cfg = new NetConfig(OUR_MAC, OUR_IP, 24, 0, 1500);
-        stack = new ProtoStack(cfg, pool, Packet::release, System::nanoTime);
+        stack = new ProtoStack(cfg, pool, Packet::release, RealRuntime.INSTANCE);
         stack.ports().bind(PORT, sink);
+        cx = new LayerContext();
 
         byte[] payload = new byte[64];
         for (int i = 0; i < payload.length; i++) payload[i] = (byte) i;
@@ -96,7 +101,7 @@ public class RxPathBench {
         Packet p = held;
         p.offset = pool.headroom();
         p.length = frameLength;
-        stack.receive(p);
+        stack.receive(p, cx);
         return delivered;
     }
 
@@ -106,7 +111,7 @@ public class RxPathBench {
         Packet p = pool.allocate();
         MemorySegment.copy(frame, 0, p.segment(), p.offset, frameLength);
         p.length = frameLength;
-        stack.receive(p);
+        stack.receive(p, cx);
         return delivered;
     }
 

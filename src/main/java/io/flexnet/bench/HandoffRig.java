@@ -7,6 +7,7 @@ import io.flexnet.pipeline.Coroutines;
 import io.flexnet.pipeline.Pipeline;
 import io.flexnet.pipeline.PipelineBuilder;
 import io.flexnet.proto.Endpoint;
+import io.flexnet.proto.LayerContext;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.runtime.RealRuntime;
@@ -40,7 +41,7 @@ public final class HandoffRig {
 
     public HandoffRig() {
         stack = new ProtoStack(new NetConfig(PipelineRig.OUR_MAC, PipelineRig.OUR_IP, 24, 0, 1500), pool,
-                Packet::release, System::nanoTime);
+                Packet::release, RealRuntime.INSTANCE);
         stack.ports().bind(PipelineRig.PORT, new Endpoint() {
             public int id() { return 1; }
             public boolean offer(Packet p) {
@@ -92,10 +93,11 @@ public final class HandoffRig {
     }
 
     private void loop(int n) {
+        LayerContext cx = new LayerContext();  // the producer's, on its thread
         for (int i = 0; i < n; i++) {
             long want = done + 1;
             Packet p = pool.allocate(frame, 0, frame.length);
-            coroutines.of(p).start(pipeline, 0);
+            coroutines.of(p).start(pipeline, cx);
             while (done != want) Thread.onSpinWait();
         }
     }

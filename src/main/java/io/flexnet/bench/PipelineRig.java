@@ -12,6 +12,7 @@ import io.flexnet.pipeline.PipelineBuilder;
 import io.flexnet.proto.Endpoint;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.proto.ProtoStack;
+import io.flexnet.runtime.RealRuntime;
 import io.flexnet.sched.ExecContext;
 import io.flexnet.workload.UdpFrames;
 
@@ -50,7 +51,7 @@ public final class PipelineRig {
     private long delivered;
 
     public PipelineRig(String shape) {
-        stack = new ProtoStack(new NetConfig(OUR_MAC, OUR_IP, 24, 0, 1500), pool, Packet::release, System::nanoTime);
+        stack = new ProtoStack(new NetConfig(OUR_MAC, OUR_IP, 24, 0, 1500), pool, Packet::release, RealRuntime.INSTANCE);
         stack.ports().bind(PORT, new Endpoint() {
             public int id() { return 1; }
             public boolean offer(Packet p) { delivered++; return true; }  // keeps the slot for the next op
@@ -88,10 +89,10 @@ public final class PipelineRig {
         p.length = frameLength;
         p.dstPort = 0;  // as a fresh frame: selectors and layers parse again
         if (fused) {
-            stack.receive(p);
+            stack.receive(p, ctx.layers());
         } else {
             Coroutine co = coroutines.of(p);
-            co.start(pipeline, 0);
+            co.start(pipeline, ctx.layers());
             final CoroutineQueue[] qs = queues;
             for (int i = 0; i < qs.length; i++) ctx.resume(qs[i], 1);
         }

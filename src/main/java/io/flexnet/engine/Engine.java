@@ -19,7 +19,6 @@ import io.flexnet.sched.NicPoll;
 import io.flexnet.sched.RxKicker;
 import io.flexnet.sched.Worker;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,7 +58,7 @@ public final class Engine implements AutoCloseable {
         // Transmit queue by flow, so one flow's frames keep their order on one queue.
         this.stack = new ProtoStack(config, pool,
                 p -> nic.transmit(txQueues == 1 ? 0 : Math.floorMod(p.flowHash, txQueues), p),
-                runtime::nanoTime);
+                runtime);
         this.coroutines = new Coroutines(pool);
     }
 
@@ -72,6 +71,32 @@ public final class Engine implements AutoCloseable {
     public PipelineBuilder rx(String name) { return PipelineBuilder.rx(name, stack::layer); }
     public PipelineBuilder tx(String name) { return PipelineBuilder.tx(name, stack::layer); }
     public PipelineBuilder rxTx(String name) { return PipelineBuilder.rxTx(name, stack::layer); }
+    public PipelineBuilder origin(String name) { return PipelineBuilder.origin(name, stack::layer); }
+
+    /**
+     * Sends the datagrams the stack originates (ICMP's replies and errors, later TCP's control segments)
+     * through {@code origin}, an {@link io.flexnet.pipeline.Template#ORIGIN} pipeline, instead of running
+     * {@code ip_send} and {@code eth_send} where they were made: its {@code queue()} points move that
+     * work to the workers the design chooses. Call before {@link #start()}.
+     *
+     * <pre>{@code
+     * CoroutineQueue txq = e.queue("originated", 256, CoroutineQueue.Concurrency.MPSC);
+     * e.originate(e.origin("origin").queue(p -> 0, txq).ip().eth().build());
+     * e.worker("tx", new SleepUntilKicked(), new RoundRobinExecutor(txq));
+     * }</pre>
+     */
+    public Engine originate(Pipeline origin) {
+        if (origin.template() != io.flexnet.pipeline.Template.ORIGIN) {
+            throw new IllegalArgumentException("pipeline " + origin.name() + " is " + origin.template()
+                    + "; originated datagrams need an ORIGIN pipeline (ip_send, eth_send)");
+        }
+        synchronized (this) {
+            if (started) throw new IllegalStateException("route originated datagrams before the engine starts");
+        }
+        track(origin);
+        stack.output().route((p, cx) -> coroutines.of(p).start(origin, cx));
+        return this;
+    }
 
     /** A queue the engine reports and drains at shutdown. */
     public CoroutineQueue queue(String name, int capacity, CoroutineQueue.Concurrency concurrency) {
@@ -114,7 +139,7 @@ public final class Engine implements AutoCloseable {
      * it runs here until its first suspension point.
      */
     public int start(Pipeline pipeline, Packet p) {
-        return coroutines.of(p).start(pipeline, runtime.nanoTime());
+        return coroutines.of(p).start(pipeline, stack.callerContext());
     }
 
     public synchronized void start() {
@@ -133,8 +158,8 @@ public final class Engine implements AutoCloseable {
             // Pollers that also run queue executors keep draining until the deadline below.
             if (w.executors().size() == 1) w.stop(1000);
         }
-        long deadline = System.nanoTime() + drainMillis * 1_000_000L;
-        while (System.nanoTime() < deadline && !allQueuesEmpty()) Thread.sleep(1);
+        long deadline = runtime.nanoTime() + drainMillis * 1_000_000L;
+        while (runtime.nanoTime() - deadline < 0 && !allQueuesEmpty()) runtime.park(1_000_000);
         for (Worker w : workers) w.stop(1000);
         long left = 0;
         long now = runtime.nanoTime();
@@ -162,20 +187,17 @@ public final class Engine implements AutoCloseable {
     public List<CoroutineQueue> queues() { return List.copyOf(queues); }
     public List<Pipeline> pipelines() { return List.copyOf(pipelines); }
 
-    /** Drops by reason over the NIC, every layer, every pipeline and shutdown; non-zero only. */
-    public Map<String, Long> dropsByReason() {
+    /** The drop counters of the NIC, every layer, every pipeline and shutdown. */
+    public List<DropCounters> dropCounters() {
         List<DropCounters> all = new ArrayList<>(stack.dropCounters());
         all.add(nic.drops());
         for (Pipeline p : pipelines) all.add(p.drops());
         all.add(shutdownDrops);
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (DropReason r : DropReason.values()) {
-            long n = 0;
-            for (DropCounters d : all) n += d.get(r);
-            if (n != 0) out.put(r.label(), n);
-        }
-        return out;
+        return all;
     }
+
+    /** Drops by reason over the NIC, every layer, every pipeline and shutdown; non-zero only. */
+    public Map<String, Long> dropsByReason() { return DropCounters.byReason(dropCounters()); }
 
     public long totalDrops() {
         long n = 0;

@@ -143,13 +143,8 @@ public final class DesignContext {
 
     /** Drops by reason label over the engine and every counter a design added; non-zero only. */
     Map<String, Long> dropsByReason() {
-        Map<String, Long> out = new LinkedHashMap<>(engine.dropsByReason());
-        for (DropCounters d : extraDrops) {
-            for (DropReason r : DropReason.values()) {
-                long n = d.get(r);
-                if (n != 0) out.merge(r.label(), n, Long::sum);
-            }
-        }
-        return out;
+        List<DropCounters> all = new ArrayList<>(engine.dropCounters());
+        all.addAll(extraDrops);
+        return DropCounters.byReason(all);
     }
 }

@@ -7,6 +7,10 @@ import java.lang.invoke.VarHandle;
  * A fixed set of named counters, striped per thread (see {@link Stripe}): increments are plain stores
  * to the calling thread's own cache lines; reads sum all stripes. Made once when a stage is built;
  * counting allocates nothing.
+ *
+ * <p>On the per-packet path the caller passes its stripe, found once per worker rather than once per
+ * increment (a layer has it from its {@code LayerContext}); {@link #inc(int)} looks the calling thread's
+ * stripe up each time, for code off that path.
  */
 public final class Counters {
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
@@ -35,10 +39,20 @@ public final class Counters {
         return -1;
     }
 
-    public void inc(int counter) { add(counter, 1); }
+    /** Counts one on the calling thread's stripe (a lookup per call: off the per-packet path). */
+    public void inc(int counter) { add(Stripe.current(), counter, 1); }
 
-    public void add(int counter, long delta) {
-        int s = Stripe.current();
+    public void add(int counter, long delta) { add(Stripe.current(), counter, delta); }
+
+    /**
+     * Counts one on {@code stripe}, which must be the calling thread's own ({@link Stripe#current()}
+     * read earlier on this thread) or {@link Stripe#SHARED}: two threads writing one stripe lose counts.
+     */
+    public void inc(int stripe, int counter) { add(stripe, counter, 1); }
+
+    /** As {@link #inc(int, int)}, by {@code delta}. */
+    public void add(int stripe, int counter, long delta) {
+        final int s = stripe;
         int i = PAD + s * stride + counter;
         if (s != Stripe.SHARED) {
             // Single writer per stripe: a plain read-modify-write is exact; opaque store so a

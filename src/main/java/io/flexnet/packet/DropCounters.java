@@ -19,14 +19,37 @@ public final class DropCounters {
         p.release();
     }
 
+    /** As {@link #drop(Packet, DropReason)}, on the caller's stripe (see {@link Counters#inc(int, int)}). */
+    public void drop(Packet p, DropReason reason, int stripe) {
+        counters.inc(stripe, reason.ordinal());
+        p.release();
+    }
+
     /** Counts a drop of something that never had a slot (e.g. a frame refused before allocation). */
     public void count(DropReason reason) { counters.inc(reason.ordinal()); }
+
+    /** As {@link #count(DropReason)}, on the caller's stripe. */
+    public void count(DropReason reason, int stripe) { counters.inc(stripe, reason.ordinal()); }
 
     public long get(DropReason reason) { return counters.get(reason.ordinal()); }
 
     public long total() { return counters.total(); }
 
     public String stage() { return counters.name(); }
+
+    /**
+     * Drops of all {@code stages} summed by reason label, in {@link DropReason} order, non-zero only: the
+     * one way every report adds drops up. For reports, not per packet.
+     */
+    public static java.util.Map<String, Long> byReason(Iterable<DropCounters> stages) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            long n = 0;
+            for (DropCounters d : stages) n += d.get(r);
+            if (n != 0) out.put(r.label(), n);
+        }
+        return out;
+    }
 
     /** Non-zero reasons as "label=count" pairs, for reports. */
     @Override

@@ -1,6 +1,7 @@
 package io.flexnet.pipeline;
 
 import io.flexnet.packet.Packet;
+import io.flexnet.proto.LayerContext;
 
 /**
  * One packet's progress through one pipeline: the paper's stackless coroutine. Suspending stores the
@@ -39,27 +40,28 @@ public final class Coroutine {
     public long suspendedNanos() { return suspendedNanos; }
 
     /**
-     * Starts {@code pipeline} for this coroutine's packet and runs it until it suspends or finishes.
-     * {@code now} is the caller's batch time (read once per batch: clocks cost tens of ns).
+     * Starts {@code pipeline} for this coroutine's packet and runs it until it suspends or finishes,
+     * with the caller's context: its time is the batch's (read once per batch: clocks cost tens of ns),
+     * its stripe the calling thread's.
      */
-    public int start(Pipeline pipeline, long now) {
+    public int start(Pipeline pipeline, LayerContext cx) {
         this.pipeline = pipeline;
         this.pc = 0;
-        this.suspendedNanos = now;
-        return pipeline.run(this, now);
+        this.suspendedNanos = cx.now();
+        return pipeline.run(this, cx);
     }
 
-    /** Runs from where it suspended until it suspends again or finishes. */
-    public int resume(long now) { return pipeline.run(this, now); }
+    /** Runs from where it suspended until it suspends again or finishes, with the resuming thread's context. */
+    public int resume(LayerContext cx) { return pipeline.run(this, cx); }
 
     /**
      * For an application that returned {@link Application#HOLD}: the reply is in the packet, go on with
      * the send layers on the calling thread.
      */
-    public int answer(long now) {
+    public int answer(LayerContext cx) {
         Pipeline pl = pipeline;
         if (pl == null) throw new IllegalStateException(this + " was never started");
-        return pl.answer(this, now);
+        return pl.answer(this, cx);
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.proto.Layer;
+import io.flexnet.proto.LayerContext;
+import io.flexnet.proto.Replier;
 
 /**
  * A verified template with suspension points: the ordered steps a coroutine runs. Made only by
@@ -33,6 +35,8 @@ public final class Pipeline {
     private final Selector[] selectors;
     private final CoroutineQueue[][] queues;
     private final Application[] apps;
+    /** At a yield() step: the l4_send layer after it, which turns an answered request into its reply. */
+    private final Replier[] repliers;
     private final String[] stepNames;
     private final DropCounters drops;
     private final Counters faults;
@@ -41,7 +45,7 @@ public final class Pipeline {
     private final boolean compiled;
 
     Pipeline(String name, Template template, byte[] kinds, Layer[] layers, Selector[] selectors,
-             CoroutineQueue[][] queues, Application[] apps, String[] stepNames, boolean compile) {
+             CoroutineQueue[][] queues, Application[] apps, Replier[] repliers, String[] stepNames, boolean compile) {
         this.name = name;
         this.template = template;
         this.kinds = kinds;
@@ -49,6 +53,7 @@ public final class Pipeline {
         this.selectors = selectors;
         this.queues = queues;
         this.apps = apps;
+        this.repliers = repliers;
         this.stepNames = stepNames;
         this.drops = new DropCounters("pipeline." + name);
         this.faults = new Counters("pipeline." + name + ".faults", stepNames);
@@ -57,7 +62,9 @@ public final class Pipeline {
             extensions[i] = kinds[i] == LAYER ? layers[i] : kinds[i] == QUEUE ? selectors[i] : apps[i];
         }
         // Last: the compiled class captures this pipeline, so every field above must be set.
-        this.program = compile ? PipelineCompiler.compile(this, kinds.clone(), extensions, queues.clone()) : this::interpret;
+        this.program = compile
+                ? PipelineCompiler.compile(this, kinds.clone(), extensions, queues.clone(), repliers.clone())
+                : this::interpret;
         this.compiled = compile;
     }
 
@@ -65,10 +72,10 @@ public final class Pipeline {
     StepProgram program() { return program; }
 
     /** Runs {@code co} from its program counter until it suspends or finishes. */
-    int run(Coroutine co, long now) { return program.run(co, co.pc, now); }
+    int run(Coroutine co, LayerContext cx) { return program.run(co, co.pc, cx); }
 
     /** The step loop, interpreted: what the compiled form unrolls (see {@link PipelineCompiler}). */
-    private int interpret(Coroutine co, int pc, long now) {
+    private int interpret(Coroutine co, int pc, LayerContext cx) {
         final Packet p = co.packet();
         final byte[] kinds = this.kinds;
         while (true) {
@@ -76,34 +83,34 @@ public final class Pipeline {
             if (kind == LAYER) {
                 int verdict;
                 try {
-                    verdict = layers[pc].process(p);
+                    verdict = layers[pc].process(p, cx);
                 } catch (Throwable t) {
-                    return fault(co, pc, t);
+                    return fault(co, pc, t, cx);
                 }
                 // DONE: the layer owns the packet and may already have released it; another thread
                 // may be reusing the slot and running this very coroutine again. Touch nothing.
                 if (verdict != Layer.NEXT) return Coroutine.FINISHED;
                 pc++;
-                if (pc == kinds.length) return fellOffEnd(co);
+                if (pc == kinds.length) return fellOffEnd(co, cx);
             } else if (kind == QUEUE) {
                 int index;
                 try {
                     index = selectors[pc].select(p);
                 } catch (Throwable t) {
-                    return fault(co, pc, t);
+                    return fault(co, pc, t, cx);
                 }
-                return park(co, pc, index, now);
+                return park(co, pc, index, cx);
             } else {
                 co.pc = pc + 1;
                 int answer;
                 try {
                     answer = apps[pc].onYield(co);
                 } catch (Throwable t) {
-                    return fault(co, pc, t);
+                    return fault(co, pc, t, cx);
                 }
                 if (answer == Application.ANSWER) {
                     co.pc = ANSWERED;  // no longer held, while still ours: a stray answer() is refused
-                    prepareReply(p);
+                    repliers[pc].prepareReply(p, cx);
                     pc++;
                 } else if (answer == Application.HOLD) {
                     return Coroutine.SUSPENDED;
@@ -114,32 +121,32 @@ public final class Pipeline {
         }
     }
 
-    int answer(Coroutine co, long now) {
+    int answer(Coroutine co, LayerContext cx) {
         int pc = co.pc;
         if (co.pipeline != this || pc <= 0 || kinds[pc - 1] != YIELD) {
             throw new IllegalStateException(co + " is not held at a yield() of " + name);
         }
         co.pc = ANSWERED;  // a second answer() is refused instead of sending the reply twice
-        prepareReply(co.packet());
-        return program.run(co, pc, now);
+        repliers[pc - 1].prepareReply(co.packet(), cx);
+        return program.run(co, pc, cx);
     }
 
     /**
      * Suspension at a {@code queue()} step: parks {@code co} in the selected queue, or drops it when
      * the index is out of range or the queue is full.
      */
-    int park(Coroutine co, int step, int index, long now) { return park(co, step, index, now, queues[step]); }
+    int park(Coroutine co, int step, int index, LayerContext cx) { return park(co, step, index, cx, queues[step]); }
 
     /** As above with the step's queues given: the compiled form passes them as a constant. */
-    int park(Coroutine co, int step, int index, long now, CoroutineQueue[] qs) {
+    int park(Coroutine co, int step, int index, LayerContext cx, CoroutineQueue[] qs) {
         if (index < 0 || index >= qs.length) {
-            return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE);
+            return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE, cx);
         }
         // Publish the resume point before the offer: once offered, another thread may run it.
         co.pc = step + 1;
-        co.suspendedNanos = now;
+        co.suspendedNanos = cx.now();
         if (qs[index].offer(co)) return Coroutine.SUSPENDED;
-        return drop(co, DropReason.QUEUE_FULL);
+        return drop(co, DropReason.QUEUE_FULL, cx);
     }
 
     static void setPc(Coroutine co, int pc) { co.pc = pc; }
@@ -148,36 +155,24 @@ public final class Pipeline {
         throw new IllegalStateException(co + ": pipeline " + name + " has no step " + pc);
     }
 
-    /** The reply goes back where the request came from, from the payload the application left. */
-    static void prepareReply(Packet p) {
-        int ip = p.srcIp;
-        p.srcIp = p.dstIp;
-        p.dstIp = ip;
-        int port = p.srcPort;
-        p.srcPort = p.dstPort;
-        p.dstPort = port;
-        p.offset = p.payloadOffset;
-        p.length = p.payloadLength;
-    }
-
-    private int drop(Coroutine co, DropReason reason) {
-        drops.drop(co.packet(), reason);
+    private int drop(Coroutine co, DropReason reason, LayerContext cx) {
+        drops.drop(co.packet(), reason, cx.stripe());
         return Coroutine.FINISHED;
     }
 
-    int fellOffEnd(Coroutine co) {
+    int fellOffEnd(Coroutine co, LayerContext cx) {
         // The verifier makes every pipeline end in a layer that takes the packet; a layer that says
         // NEXT at the end broke its contract. Count it rather than leak the slot.
-        return drop(co, DropReason.NO_HANDLER);
+        return drop(co, DropReason.NO_HANDLER, cx);
     }
 
-    int fault(Coroutine co, int pc, Throwable t) {
-        faults.inc(pc);
+    int fault(Coroutine co, int pc, Throwable t, LayerContext cx) {
+        faults.inc(cx.stripe(), pc);
         lastFault = t;
         try {
-            drops.drop(co.packet(), DropReason.EXTENSION_FAULT);
+            drops.drop(co.packet(), DropReason.EXTENSION_FAULT, cx.stripe());
         } catch (IllegalStateException alreadyReleased) {
-            drops.count(DropReason.EXTENSION_FAULT);  // the extension released it before throwing
+            drops.count(DropReason.EXTENSION_FAULT, cx.stripe());  // the extension released it before throwing
         }
         return Coroutine.FINISHED;
     }

@@ -2,6 +2,7 @@ package io.flexnet.pipeline;
 
 import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerKind;
+import io.flexnet.proto.Replier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -70,6 +71,11 @@ public final class PipelineBuilder {
 
     public static PipelineBuilder rxTx(String name, Function<LayerKind, Layer> layers) {
         return of(name, Template.RX_TX, layers);
+    }
+
+    /** A pipeline for datagrams the stack originates (ICMP, later TCP's control segments); see {@link Template#ORIGIN}. */
+    public static PipelineBuilder origin(String name, Function<LayerKind, Layer> layers) {
+        return of(name, Template.ORIGIN, layers);
     }
 
     public PipelineBuilder eth() { return level(Level.ETH); }
@@ -218,7 +224,17 @@ public final class PipelineBuilder {
             throw new PipelineException(name, -1, "yield", "an RX_TX pipeline needs one yield() between "
                     + "l4_rcv and l4_send, where the application answers");
         }
-        return new Pipeline(name, template, kinds, ls, sels, qs, apps, names, compile);
+        Replier[] repliers = new Replier[n];
+        for (int i = 0; i < n; i++) {
+            if (kinds[i] != Pipeline.YIELD) continue;
+            // Verified above: a layer follows every suspension point, and after yield() it is l4_send.
+            if (!(ls[i + 1] instanceof Replier r)) {
+                throw fail(i + 1, names[i + 1], "'" + names[i + 1] + "' cannot answer a request in place: the "
+                        + "layer after yield() must implement Replier, as the stack's l4_send does");
+            }
+            repliers[i] = r;
+        }
+        return new Pipeline(name, template, kinds, ls, sels, qs, apps, repliers, names, compile);
     }
 
     private static String name(CoroutineQueue q) { return q == null ? "null" : q.name(); }

@@ -2,11 +2,12 @@ package io.flexnet.pipeline;
 
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_int;
-import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 import io.flexnet.packet.Packet;
 import io.flexnet.proto.Layer;
+import io.flexnet.proto.LayerContext;
+import io.flexnet.proto.Replier;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.CodeBuilder;
@@ -31,17 +32,17 @@ import java.util.stream.IntStream;
  * class; roughly:
  *
  * <pre>{@code
- * int run(Coroutine co, int pc, long now) {
+ * int run(Coroutine co, int pc, LayerContext cx) {
  *     Packet p = co.packet();
  *     switch (pc) {
- *         case 0: pc = 0; int i = SELECTOR_0.select(p); return PIPELINE.park(co, 0, i, now, QUEUES_0);
- *         case 1: pc = 1; if (LAYER_1.process(p) != NEXT) return FINISHED;
- *         case 2: pc = 2; if (LAYER_2.process(p) != NEXT) return FINISHED;
+ *         case 0: pc = 0; int i = SELECTOR_0.select(p); return PIPELINE.park(co, 0, i, cx, QUEUES_0);
+ *         case 1: pc = 1; if (LAYER_1.process(p, cx) != NEXT) return FINISHED;
+ *         case 2: pc = 2; if (LAYER_2.process(p, cx) != NEXT) return FINISHED;
  *         ...
- *         case n-1: pc = n-1; if (LAYER_n1.process(p) != NEXT) return FINISHED;
- *                   return PIPELINE.fellOffEnd(co);
+ *         case n-1: pc = n-1; if (LAYER_n1.process(p, cx) != NEXT) return FINISHED;
+ *                   return PIPELINE.fellOffEnd(co, cx);
  *     }
- *     // each extension call above is covered by: catch (Throwable t) { return PIPELINE.fault(co, pc, t); }
+ *     // each extension call above is covered by: catch (Throwable t) { return PIPELINE.fault(co, pc, t, cx); }
  * }
  * }</pre>
  *
@@ -58,13 +59,15 @@ final class PipelineCompiler {
     private static final ClassDesc CD_LAYER = desc(Layer.class);
     private static final ClassDesc CD_SELECTOR = desc(Selector.class);
     private static final ClassDesc CD_APPLICATION = desc(Application.class);
+    private static final ClassDesc CD_CONTEXT = desc(LayerContext.class);
+    private static final ClassDesc CD_REPLIER = desc(Replier.class);
     private static final ClassDesc CD_PROGRAM = desc(StepProgram.class);
     private static final ClassDesc CD_THROWABLE = desc(Throwable.class);
     private static final ClassDesc CD_QUEUES = desc(CoroutineQueue.class).arrayType();
-    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_long);
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_CONTEXT);
 
-    // Locals of run(): 0 this, 1 co, 2 pc, 3-4 now, 5 p, 6 scratch int, 7 throwable.
-    private static final int CO = 1, PC = 2, NOW = 3, P = 5, TMP = 6, THROWN = 7;
+    // Locals of run(): 0 this, 1 co, 2 pc, 3 cx, 4 p, 5 scratch int, 6 throwable.
+    private static final int CO = 1, PC = 2, CX = 3, P = 4, TMP = 5, THROWN = 6;
 
     /**
      * Up to this many segments share {@code run}; more get a method each. Every packet runs each
@@ -79,10 +82,12 @@ final class PipelineCompiler {
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
 
-    static StepProgram compile(Pipeline pl, byte[] kinds, Object[] extensions, CoroutineQueue[][] queues) {
+    static StepProgram compile(Pipeline pl, byte[] kinds, Object[] extensions, CoroutineQueue[][] queues,
+                               Replier[] repliers) {
         List<Object> data = new ArrayList<>();
         data.add(pl);
         int[] slot = new int[kinds.length];
+        // A queue() step's queues, or a yield() step's replier: the step's second constant.
         int[] queueSlot = new int[kinds.length];
         for (int i = 0; i < kinds.length; i++) {
             slot[i] = data.size();
@@ -90,6 +95,9 @@ final class PipelineCompiler {
             if (kinds[i] == Pipeline.QUEUE) {
                 queueSlot[i] = data.size();
                 data.add(queues[i]);
+            } else if (kinds[i] == Pipeline.YIELD) {
+                queueSlot[i] = data.size();
+                data.add(repliers[i]);
             }
         }
         ClassDesc self = ClassDesc.of(Pipeline.class.getPackageName() + ".CompiledPipeline");
@@ -155,7 +163,7 @@ final class PipelineCompiler {
         cb.iload(PC).tableswitch(0, n - 1, bad, cases);
         for (int k = 0; k < segments; k++) {
             cb.labelBinding(call[k]);
-            cb.aload(0).aload(CO).iload(PC).lload(NOW).invokevirtual(self, "segment" + k, MTD_RUN).ireturn();
+            cb.aload(0).aload(CO).iload(PC).aload(CX).invokevirtual(self, "segment" + k, MTD_RUN).ireturn();
         }
         cb.labelBinding(bad);
         cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC)
@@ -184,13 +192,13 @@ final class PipelineCompiler {
             switch (kinds[i]) {
                 case Pipeline.LAYER -> {
                     cb.labelBinding(start);
-                    cb.ldc(classData(CD_LAYER, slot[i])).checkcast(CD_LAYER).aload(P)
-                            .invokeinterface(CD_LAYER, "process", MethodTypeDesc.of(CD_int, CD_PACKET));
+                    cb.ldc(classData(CD_LAYER, slot[i])).checkcast(CD_LAYER).aload(P).aload(CX)
+                            .invokeinterface(CD_LAYER, "process", MethodTypeDesc.of(CD_int, CD_PACKET, CD_CONTEXT));
                     cb.labelBinding(end);
                     cb.ifne(finished);  // DONE: the layer took the packet; touch nothing more
                     if (i == n - 1) {
-                        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO)
-                                .invokevirtual(CD_PIPELINE, "fellOffEnd", MethodTypeDesc.of(CD_int, CD_COROUTINE))
+                        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).aload(CX)
+                                .invokevirtual(CD_PIPELINE, "fellOffEnd", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_CONTEXT))
                                 .ireturn();
                     }
                 }
@@ -201,10 +209,10 @@ final class PipelineCompiler {
                             .istore(TMP);
                     cb.labelBinding(end);
                     cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).loadConstant(i)
-                            .iload(TMP).lload(NOW)
+                            .iload(TMP).aload(CX)
                             .ldc(classData(CD_QUEUES, queueSlot[i])).checkcast(CD_QUEUES)
                             .invokevirtual(CD_PIPELINE, "park",
-                                    MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_int, CD_long, CD_QUEUES))
+                                    MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_int, CD_CONTEXT, CD_QUEUES))
                             .ireturn();
                 }
                 default -> {  // YIELD
@@ -222,7 +230,8 @@ final class PipelineCompiler {
                     cb.labelBinding(answered);
                     cb.aload(CO).loadConstant(Pipeline.ANSWERED)
                             .invokestatic(CD_PIPELINE, "setPc", MethodTypeDesc.of(CD_void, CD_COROUTINE, CD_int));
-                    cb.aload(P).invokestatic(CD_PIPELINE, "prepareReply", MethodTypeDesc.of(CD_void, CD_PACKET));
+                    cb.ldc(classData(CD_REPLIER, queueSlot[i])).checkcast(CD_REPLIER).aload(P).aload(CX)
+                            .invokeinterface(CD_REPLIER, "prepareReply", MethodTypeDesc.of(CD_void, CD_PACKET, CD_CONTEXT));
                 }
             }
             cb.exceptionCatch(start, end, handler, CD_THROWABLE);
@@ -238,8 +247,8 @@ final class PipelineCompiler {
                 .ireturn();
         cb.labelBinding(handler);
         cb.astore(THROWN);
-        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC).aload(THROWN)
-                .invokevirtual(CD_PIPELINE, "fault", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_THROWABLE))
+        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC).aload(THROWN).aload(CX)
+                .invokevirtual(CD_PIPELINE, "fault", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_THROWABLE, CD_CONTEXT))
                 .ireturn();
     }
 }

@@ -18,7 +18,13 @@ public enum Template {
      * Listing 5: run to completion; the application answers in place at a {@code yield()} between the
      * receive and send halves, and the same coroutine transmits the reply from the same buffer.
      */
-    RX_TX(List.of(ETH_RCV, IP_RCV, L4_RCV, L4_SEND, IP_SEND, ETH_SEND));
+    RX_TX(List.of(ETH_RCV, IP_RCV, L4_RCV, L4_SEND, IP_SEND, ETH_SEND)),
+    /**
+     * Datagrams the stack itself originates — ICMP replies and errors, later TCP's ACKs and resets —
+     * from {@code ip_send} down: what a stack's {@code Output} runs inline, or starts as a coroutine
+     * when a design routes it here to move that work elsewhere.
+     */
+    ORIGIN(List.of(IP_SEND, ETH_SEND));
 
     private final List<LayerKind> layers;
 

@@ -10,9 +10,9 @@ import io.flexnet.packet.Ip4;
 import io.flexnet.packet.MacAddress;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
+import io.flexnet.runtime.StackRuntime;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.StampedLock;
-import java.util.function.LongSupplier;
 
 /**
  * ARP for one interface (RFC 826): a neighbour cache with expiry, answers to requests for our address,
@@ -24,12 +24,17 @@ import java.util.function.LongSupplier;
  * for other hosts cannot fill the cache. Nobody may claim our own address.
  *
  * <p>Expiry runs when the owner calls {@link #expire()} (periodically) and on every ARP packet or
- * parked frame; {@link #resolve} itself never reads the clock, so the transmit path pays no clock
- * call, and an entry stays usable until the next expiry pass after its time.
+ * parked frame; {@link #resolve} itself needs no time, so the transmit path pays nothing for it, and an
+ * entry stays usable until the next expiry pass after its time. Frames and packets bring their time in
+ * their {@link LayerContext}; the calls made outside a pipeline ({@link #learn}, {@link #expire()}) read
+ * the stack's {@link StackRuntime}.
+ *
+ * <p>Everything ARP sends — replies, requests and the frames a resolution releases — leaves through
+ * its stack's {@link Output} as whole frames.
  *
  * <p>Threads: {@link #resolve} is an optimistic read (no lock, no write to shared memory when no
  * writer interferes); everything else takes a write lock. Frames flushed by a reply are handed to the
- * {@link Egress} under that lock, so an egress must not call back into this stack.
+ * output under that lock, so the device behind it must not call back into this stack.
  */
 public final class Arp {
     public static final int DEFAULT_CACHE_SIZE = 256;
@@ -45,8 +50,9 @@ public final class Arp {
     private final int ip;
     private final int broadcast;
     private final PacketPool pool;
-    private final Egress egress;
-    private final LongSupplier clock;
+    private final StackRuntime runtime;
+    /** Set once by the stack that owns this module; see {@link Output}. */
+    private Output output;
     private final long ttlNanos;
     private final long pendingTimeoutNanos;
     private final long retryNanos;
@@ -58,24 +64,26 @@ public final class Arp {
     private final Packet[] scratch;
     /** Earliest cache expiry or pending timeout; before it, an expiry pass has nothing to do. */
     private long nextDeadline;
+    /** For sends made under the lock outside a pipeline ({@link #learn}, {@link #expire()}): its time is set under the lock. */
+    private final LayerContext ownContext = LayerContext.shared();
 
     private final Counters counters =
             new Counters("arp", "replied", "learned", "requests-sent", "parked", "flushed");
     private final DropCounters drops = new DropCounters("arp");
 
-    public Arp(NetConfig cfg, PacketPool pool, Egress egress, LongSupplier clock) {
-        this(cfg, pool, egress, clock, DEFAULT_CACHE_SIZE, DEFAULT_TTL_NANOS, DEFAULT_PENDING,
+    public Arp(NetConfig cfg, PacketPool pool, StackRuntime runtime) {
+        this(cfg, pool, runtime, DEFAULT_CACHE_SIZE, DEFAULT_TTL_NANOS, DEFAULT_PENDING,
                 DEFAULT_PENDING_TIMEOUT_NANOS, DEFAULT_RETRY_NANOS);
     }
 
     /**
-     * @param clock nanoseconds, monotonic (tests pass a settable one)
+     * @param runtime the clock for calls made outside a pipeline (tests pass a {@link io.flexnet.runtime.ManualClock})
      * @param ttlNanos how long a learned entry is used before it must be learned again
      * @param pendingCapacity frames that may wait for resolution at once
      * @param pendingTimeoutNanos how long a frame may wait before it is dropped as unresolved
      * @param retryNanos least time between two requests for the same address
      */
-    public Arp(NetConfig cfg, PacketPool pool, Egress egress, LongSupplier clock, int cacheSize, long ttlNanos,
+    public Arp(NetConfig cfg, PacketPool pool, StackRuntime runtime, int cacheSize, long ttlNanos,
                int pendingCapacity, long pendingTimeoutNanos, long retryNanos) {
         if (ttlNanos <= 0 || pendingTimeoutNanos <= 0 || retryNanos < 0) {
             throw new IllegalArgumentException("ARP times must be positive");
@@ -84,26 +92,27 @@ public final class Arp {
         this.ip = cfg.ip();
         this.broadcast = cfg.broadcast();
         this.pool = pool;
-        this.egress = egress;
-        this.clock = clock;
+        this.runtime = runtime;
         this.ttlNanos = ttlNanos;
         this.pendingTimeoutNanos = pendingTimeoutNanos;
         this.retryNanos = retryNanos;
         this.cache = new ArpCache(cacheSize);
         this.pending = new ArpPending(pendingCapacity);
         this.scratch = new Packet[pendingCapacity];
-        this.nextDeadline = clock.getAsLong() + Long.MAX_VALUE / 2;
+        this.nextDeadline = runtime.nanoTime() + Long.MAX_VALUE / 2;
     }
+
+    void bind(Output output) { this.output = output; }
 
     /**
      * Takes an ARP frame from {@code eth_rcv}: {@code arpOff} is where the ARP packet starts, the
      * Ethernet header is at {@code p.offset}. Always takes ownership: answers in place, learns and
      * releases, or counts a drop.
      */
-    public void receive(Packet p, int arpOff) {
+    public void receive(Packet p, int arpOff, LayerContext cx) {
         MemorySegment s = p.segment();
         if (p.offset + p.length - arpOff < ArpHeader.LENGTH || !ArpHeader.isEthernetIpv4(s, arpOff)) {
-            drops.drop(p, DropReason.BAD_ARP);
+            drops.drop(p, DropReason.BAD_ARP, cx.stripe());
             return;
         }
         int op = ArpHeader.oper(s, arpOff);
@@ -113,14 +122,14 @@ public final class Arp {
         if ((op != ArpHeader.OP_REQUEST && op != ArpHeader.OP_REPLY)
                 || sha == 0 || MacAddress.isMulticast(sha) || sha == mac
                 || spa == ip || (spa != 0 && (!Ip4.isUnicast(spa) || spa == broadcast))) {
-            drops.drop(p, DropReason.BAD_ARP);
+            drops.drop(p, DropReason.BAD_ARP, cx.stripe());
             return;
         }
         boolean forUs = tpa == ip;
-        long now = clock.getAsLong();
+        long now = cx.now();
         long stamp = lock.writeLock();
         try {
-            expireLocked(now);
+            expireLocked(now, cx);
             if (spa != 0) {  // 0 is a probe (RFC 5227): nothing to learn
                 boolean known;
                 if (forUs) {
@@ -131,24 +140,24 @@ public final class Arp {
                 }
                 if (known) {
                     earliest(now + ttlNanos);
-                    flushLocked(spa, sha);
+                    flushLocked(spa, sha, cx);
                 }
             }
         } finally {
             lock.unlockWrite(stamp);
         }
         if (!forUs) {
-            drops.drop(p, DropReason.NOT_FOR_US);
+            drops.drop(p, DropReason.NOT_FOR_US, cx.stripe());
         } else if (op == ArpHeader.OP_REQUEST) {
-            replyInPlace(p, arpOff, sha, spa);
+            replyInPlace(p, arpOff, sha, spa, cx);
         } else {
-            counters.inc(LEARNED);
+            counters.inc(cx.stripe(), LEARNED);
             p.release();
         }
     }
 
     /** Turns the request into our reply, same slot, same VLAN tag, and sends it. */
-    private void replyInPlace(Packet p, int arpOff, long requesterMac, int requesterIp) {
+    private void replyInPlace(Packet p, int arpOff, long requesterMac, int requesterIp, LayerContext cx) {
         MemorySegment s = p.segment();
         ArpHeader.oper(s, arpOff, ArpHeader.OP_REPLY);
         ArpHeader.tha(s, arpOff, requesterMac);
@@ -158,8 +167,8 @@ public final class Arp {
         EthernetHeader.dst(s, p.offset, requesterMac);
         EthernetHeader.src(s, p.offset, mac);
         p.length = padded(p, arpOff + ArpHeader.LENGTH - p.offset);
-        counters.inc(REPLIED);
-        egress.transmit(p);
+        counters.inc(cx.stripe(), REPLIED);
+        output.frame(p, cx);
     }
 
     /**
@@ -184,40 +193,41 @@ public final class Arp {
      * per address per retry interval); transmits it at once if the address arrived meanwhile; drops it
      * as {@code arp-pending-full} when the queue is full.
      */
-    public void park(Packet p) {
+    public void park(Packet p, LayerContext cx) {
         int hop = p.nextHop;
         int vlan = p.vlan;
-        long now = clock.getAsLong();
+        long now = cx.now();
         boolean request = false;
         long stamp = lock.writeLock();
         try {
-            expireLocked(now);
+            expireLocked(now, cx);
             long known = cache.get(hop);
             if (known >= 0) {
-                sendLocked(p, known);
+                sendLocked(p, known, cx);
                 return;
             }
             if (pending.full()) {
-                drops.drop(p, DropReason.ARP_PENDING_FULL);
+                drops.drop(p, DropReason.ARP_PENDING_FULL, cx.stripe());
                 return;
             }
             long last = pending.lastRequest(hop, now - retryNanos);
             request = now - last >= retryNanos;
             pending.add(p, hop, now, request ? now : last);
-            counters.inc(PARKED);
+            counters.inc(cx.stripe(), PARKED);
             earliest(now + pendingTimeoutNanos);
         } finally {
             lock.unlockWrite(stamp);
         }
-        if (request) sendRequest(hop, vlan);
+        if (request) sendRequest(hop, vlan, cx);
     }
 
     /** Drops expired cache entries and frames that waited past the timeout. Call periodically. */
     public void expire() {
-        long now = clock.getAsLong();
+        long now = runtime.nanoTime();
         long stamp = lock.writeLock();
         try {
-            expireLocked(now);
+            ownContext.setNow(now);
+            expireLocked(now, ownContext);
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -228,23 +238,24 @@ public final class Arp {
         if (!Ip4.isUnicast(addr) || hwAddr == 0 || MacAddress.isMulticast(hwAddr) || (hwAddr & ~MacAddress.BROADCAST) != 0) {
             throw new IllegalArgumentException("cannot map " + Ip4.format(addr) + " to " + Long.toHexString(hwAddr));
         }
-        long now = clock.getAsLong();
+        long now = runtime.nanoTime();
         long stamp = lock.writeLock();
         try {
+            ownContext.setNow(now);
             cache.put(addr, hwAddr, now + ttlNanos);
             earliest(now + ttlNanos);
-            flushLocked(addr, hwAddr);
+            flushLocked(addr, hwAddr, ownContext);
         } finally {
             lock.unlockWrite(stamp);
         }
     }
 
-    private void expireLocked(long now) {
+    private void expireLocked(long now, LayerContext cx) {
         if (now - nextDeadline < 0) return;
         long next = cache.expire(now);
         int n = pending.takeParkedBefore(now - pendingTimeoutNanos, scratch);
         for (int i = 0; i < n; i++) {
-            drops.drop(scratch[i], DropReason.ARP_UNRESOLVED);
+            drops.drop(scratch[i], DropReason.ARP_UNRESOLVED, cx.stripe());
             scratch[i] = null;
         }
         if (pending.size() > 0) {
@@ -258,28 +269,28 @@ public final class Arp {
         if (t - nextDeadline < 0) nextDeadline = t;
     }
 
-    private void flushLocked(int addr, long hwAddr) {
+    private void flushLocked(int addr, long hwAddr, LayerContext cx) {
         int n = pending.take(addr, scratch);
         for (int i = 0; i < n; i++) {
             Packet q = scratch[i];
             scratch[i] = null;
-            counters.inc(FLUSHED);
-            sendLocked(q, hwAddr);
+            counters.inc(cx.stripe(), FLUSHED);
+            sendLocked(q, hwAddr, cx);
         }
     }
 
-    private void sendLocked(Packet p, long dstMac) {
+    private void sendLocked(Packet p, long dstMac, LayerContext cx) {
         if (!EthernetHeader.prepend(p, dstMac, mac, EthernetHeader.TYPE_IPV4)) {
-            drops.drop(p, DropReason.BAD_SEND);
+            drops.drop(p, DropReason.BAD_SEND, cx.stripe());
             return;
         }
-        egress.transmit(p);
+        output.frame(p, cx);
     }
 
-    private void sendRequest(int target, int vlan) {
+    private void sendRequest(int target, int vlan, LayerContext cx) {
         Packet q = pool.allocate();
         if (q == null) {
-            drops.count(DropReason.POOL_EMPTY);
+            drops.count(DropReason.POOL_EMPTY, cx.stripe());
             return;
         }
         q.vlan = vlan;
@@ -293,8 +304,8 @@ public final class Arp {
         }
         ArpHeader.write(s, off + hdr, ArpHeader.OP_REQUEST, mac, ip, 0, target);
         q.length = padded(q, hdr + ArpHeader.LENGTH);
-        counters.inc(REQUESTS_SENT);
-        egress.transmit(q);
+        counters.inc(cx.stripe(), REQUESTS_SENT);
+        output.frame(q, cx);
     }
 
     /** Zero-pads a short frame to the Ethernet minimum when the slot has room. */

@@ -32,37 +32,37 @@ public final class EthRcv implements CountingLayer {
     @Override public DropCounters drops() { return drops; }
 
     @Override
-    public int process(Packet p) {
+    public int process(Packet p, LayerContext cx) {
         final MemorySegment s = p.segment();
         final int off = p.offset;
         final int len = p.length;
-        if (len < EthernetHeader.HEADER_LENGTH) return drop(p, DropReason.TRUNCATED);
+        if (len < EthernetHeader.HEADER_LENGTH) return drop(p, DropReason.TRUNCATED, cx);
         final long dst = Words.u64(s, off) >>> 16;  // destination and two bytes of source, in one load
         // The group bit covers broadcast and every multicast address: one test for all three cases.
-        if (dst != mac && (dst & (1L << 40)) == 0) return drop(p, DropReason.NOT_FOR_US);
+        if (dst != mac && (dst & (1L << 40)) == 0) return drop(p, DropReason.NOT_FOR_US, cx);
         int type = Bytes.u16(s, off + EthernetHeader.TYPE_OFFSET);
         int hdr = EthernetHeader.HEADER_LENGTH;
         if (type == EthernetHeader.TYPE_VLAN) {
-            if (len < EthernetHeader.TAGGED_HEADER_LENGTH) return drop(p, DropReason.TRUNCATED);
+            if (len < EthernetHeader.TAGGED_HEADER_LENGTH) return drop(p, DropReason.TRUNCATED, cx);
             p.vlan = Bytes.u16(s, off + EthernetHeader.TCI_OFFSET) & 0xFFF;
             type = Bytes.u16(s, off + EthernetHeader.TAGGED_HEADER_LENGTH - 2);
             hdr = EthernetHeader.TAGGED_HEADER_LENGTH;
         }
         if (type == EthernetHeader.TYPE_IPV4) {
             p.l3Offset = off + hdr;
-            counters.inc(OUT);
+            counters.inc(cx.stripe(), OUT);
             return NEXT;
         }
         if (type == EthernetHeader.TYPE_ARP) {
-            counters.inc(ARP);
-            arp.receive(p, off + hdr);
+            counters.inc(cx.stripe(), ARP);
+            arp.receive(p, off + hdr, cx);
             return DONE;
         }
-        return drop(p, DropReason.UNKNOWN_ETHERTYPE);
+        return drop(p, DropReason.UNKNOWN_ETHERTYPE, cx);
     }
 
-    private int drop(Packet p, DropReason reason) {
-        drops.drop(p, reason);
+    private int drop(Packet p, DropReason reason, LayerContext cx) {
+        drops.drop(p, reason, cx.stripe());
         return DONE;
     }
 }

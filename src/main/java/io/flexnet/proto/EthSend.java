@@ -11,7 +11,7 @@ import io.flexnet.packet.Packet;
 /**
  * {@code eth_send}: finds the MAC of {@link Packet#nextHop} (broadcast and multicast map directly;
  * unicast through {@link Arp}), prepends the Ethernet header (802.1Q-tagged when {@link Packet#vlan}
- * is set, so a reply leaves on its request's VLAN) and hands the frame to the {@link Egress}. An
+ * is set, so a reply leaves on its request's VLAN) and hands the frame to its stack's {@link Output}. An
  * unresolved next hop parks the frame in ARP's pending queue. Always DONE.
  */
 public final class EthSend implements CountingLayer {
@@ -24,16 +24,19 @@ public final class EthSend implements CountingLayer {
     private final long mac;
     private final int broadcast;
     private final Arp arp;
-    private final Egress egress;
     private final Counters counters = new Counters("eth_send", "out", "parked");
     private final DropCounters drops = new DropCounters("eth_send");
 
-    public EthSend(NetConfig cfg, Arp arp, Egress egress) {
+    /** Set once by the stack, which makes the output from this layer and {@code ip_send}. */
+    private Output output;
+
+    public EthSend(NetConfig cfg, Arp arp) {
         this.mac = cfg.mac();
         this.broadcast = cfg.broadcast();
         this.arp = arp;
-        this.egress = egress;
     }
+
+    void bind(Output output) { this.output = output; }
 
     @Override public String name() { return "eth_send"; }
     @Override public LayerKind kind() { return LayerKind.ETH_SEND; }
@@ -41,7 +44,7 @@ public final class EthSend implements CountingLayer {
     @Override public DropCounters drops() { return drops; }
 
     @Override
-    public int process(Packet p) {
+    public int process(Packet p, LayerContext cx) {
         final int hop = p.nextHop;
         final long dstMac;
         if (hop == Ip4.BROADCAST || hop == broadcast) {
@@ -51,17 +54,17 @@ public final class EthSend implements CountingLayer {
         } else {
             dstMac = arp.resolve(hop);
             if (dstMac < 0) {
-                counters.inc(PARKED);
-                arp.park(p);
+                counters.inc(cx.stripe(), PARKED);
+                arp.park(p, cx);
                 return DONE;
             }
         }
         if (!EthernetHeader.prepend(p, dstMac, mac, EthernetHeader.TYPE_IPV4)) {
-            drops.drop(p, DropReason.BAD_SEND);
+            drops.drop(p, DropReason.BAD_SEND, cx.stripe());
             return DONE;
         }
-        counters.inc(OUT);
-        egress.transmit(p);
+        counters.inc(cx.stripe(), OUT);
+        output.frame(p, cx);
         return DONE;
     }
 }

@@ -14,7 +14,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * ICMP for one interface (RFC 792, with RFC 1122's host rules). Not a pipeline layer: {@code ip_rcv}
  * hands it ICMP datagrams, {@code udp_rcv} asks it for port-unreachable errors. Whatever it sends
- * goes down through {@code ip_send} and {@code eth_send}.
+ * leaves through its stack's {@link Output} as a datagram the stack originates: down {@code ip_send}
+ * and {@code eth_send} on the calling thread, or wherever the design routed that output.
  *
  * <ul>
  * <li>Echo request to our address → echo reply built in place in the same slot: type changed, checksum
@@ -34,37 +35,35 @@ public final class Icmp {
 
     private final int ip;
     private final PacketPool pool;
-    private final IpSend ipSend;
-    private final EthSend ethSend;
+    private final Output output;
     private final Counters counters = new Counters("icmp", "echo-answered", "unreachable-sent");
     private final DropCounters drops = new DropCounters("icmp");
 
-    public Icmp(NetConfig cfg, PacketPool pool, IpSend ipSend, EthSend ethSend) {
+    public Icmp(NetConfig cfg, PacketPool pool, Output output) {
         this.ip = cfg.ip();
         this.pool = pool;
-        this.ipSend = ipSend;
-        this.ethSend = ethSend;
+        this.output = output;
     }
 
     /**
      * Takes an ICMP datagram from {@code ip_rcv} ({@link Packet#l4Offset}, addresses set, length
      * trimmed to the datagram). Always takes ownership.
      */
-    public void receive(Packet p) {
+    public void receive(Packet p, LayerContext cx) {
         final MemorySegment s = p.segment();
         final int l4 = p.l4Offset;
         final int len = p.offset + p.length - l4;
         if (len < IcmpHeader.HEADER_LENGTH) {
-            drops.drop(p, DropReason.BAD_ICMP);
+            drops.drop(p, DropReason.BAD_ICMP, cx.stripe());
             return;
         }
         if (Checksum.fold(Checksum.sum(s, l4, len, 0)) != 0xFFFF) {
-            drops.drop(p, DropReason.BAD_ICMP_CHECKSUM);
+            drops.drop(p, DropReason.BAD_ICMP_CHECKSUM, cx.stripe());
             return;
         }
         int typeCode = IcmpHeader.typeCode(s, l4);
         if (typeCode != IcmpHeader.TYPE_ECHO_REQUEST << 8 || p.dstIp != ip || !Ip4.isUnicast(p.srcIp)) {
-            drops.drop(p, DropReason.ICMP_UNHANDLED);
+            drops.drop(p, DropReason.ICMP_UNHANDLED, cx.stripe());
             return;
         }
         IcmpHeader.type(s, l4, IcmpHeader.TYPE_ECHO_REPLY);
@@ -75,8 +74,8 @@ public final class Icmp {
         p.srcIp = ip;
         p.dstIp = requester;
         p.protocol = Ipv4Header.PROTO_ICMP;
-        counters.inc(ECHO_ANSWERED);
-        send(p);
+        counters.inc(cx.stripe(), ECHO_ANSWERED);
+        output.datagram(p, cx);
     }
 
     /**
@@ -84,16 +83,16 @@ public final class Icmp {
      * still owned by the caller and left untouched): a new slot holding the original IP header and
      * first 8 bytes of its payload.
      */
-    public void portUnreachable(Packet original) {
-        unreachable(original, IcmpHeader.CODE_PORT_UNREACHABLE);
+    public void portUnreachable(Packet original, LayerContext cx) {
+        unreachable(original, IcmpHeader.CODE_PORT_UNREACHABLE, cx);
     }
 
     /** Sends a destination-unreachable error with {@code code} about {@code original}; see {@link #portUnreachable}. */
-    public void unreachable(Packet original, int code) {
+    public void unreachable(Packet original, int code, LayerContext cx) {
         if (original.dstIp != ip || !Ip4.isUnicast(original.srcIp)) return;  // RFC 1122 3.2.2
         Packet q = pool.allocate();
         if (q == null) {
-            drops.count(DropReason.POOL_EMPTY);
+            drops.count(DropReason.POOL_EMPTY, cx.stripe());
             return;
         }
         final MemorySegment os = original.segment();
@@ -103,7 +102,7 @@ public final class Icmp {
         q.offset += IpSend.HEADROOM;
         if (q.offset + IcmpHeader.HEADER_LENGTH + quote > q.segment().byteSize()) {
             q.release();
-            drops.count(DropReason.TOO_LONG);
+            drops.count(DropReason.TOO_LONG, cx.stripe());
             return;
         }
         final MemorySegment s = q.segment();
@@ -119,12 +118,8 @@ public final class Icmp {
         q.dstIp = original.srcIp;
         q.protocol = Ipv4Header.PROTO_ICMP;
         q.vlan = original.vlan;
-        counters.inc(UNREACHABLE_SENT);
-        send(q);
-    }
-
-    private void send(Packet p) {
-        if (ipSend.process(p) == Layer.NEXT) ethSend.process(p);
+        counters.inc(cx.stripe(), UNREACHABLE_SENT);
+        output.datagram(q, cx);
     }
 
     /** echo-answered, unreachable-sent. */

@@ -49,11 +49,11 @@ public final class IpRcv implements CountingLayer {
      * enough for the JIT to inline into the pipeline that calls it.
      */
     @Override
-    public int process(Packet p) {
+    public int process(Packet p, LayerContext cx) {
         final MemorySegment s = p.segment();
         final int l3 = p.l3Offset;
         final int avail = p.offset + p.length - l3;
-        if (avail < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.TRUNCATED);
+        if (avail < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.TRUNCATED, cx);
         // The fixed header as three words: version..fragment, TTL..source, destination.
         final long w0 = Words.u64(s, l3);
         final long w1 = Words.u64(s, l3 + 8);
@@ -62,33 +62,33 @@ public final class IpRcv implements CountingLayer {
         if ((w0 >>> 56) != 0x45 || total < Ipv4Header.MIN_HEADER_LENGTH || total > avail
                 || (w0 & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0
                 || (w1 >>> 56) == 0 || dst != ip) {
-            return general(p, s, l3, avail, w0, w1, dst);
+            return general(p, s, l3, avail, w0, w1, dst, cx);
         }
         if (Checksum.fold(Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL)) != 0xFFFF) {
-            return drop(p, DropReason.BAD_IP_CHECKSUM);
+            return drop(p, DropReason.BAD_IP_CHECKSUM, cx);
         }
-        return accept(p, l3, Ipv4Header.MIN_HEADER_LENGTH, total, w1, dst);
+        return accept(p, l3, Ipv4Header.MIN_HEADER_LENGTH, total, w1, dst, cx);
     }
 
     /** Every check in order, the first that fails naming the drop: options, broadcasts and bad headers. */
-    private int general(Packet p, MemorySegment s, int l3, int avail, long w0, long w1, int dst) {
+    private int general(Packet p, MemorySegment s, int l3, int avail, long w0, long w1, int dst, LayerContext cx) {
         final int vihl = (int) (w0 >>> 56);
-        if ((vihl >>> 4) != 4) return drop(p, DropReason.BAD_IP_VERSION);
+        if ((vihl >>> 4) != 4) return drop(p, DropReason.BAD_IP_VERSION, cx);
         final int hlen = (vihl & 0xF) << 2;
-        if (hlen < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_IP_HEADER_LENGTH);
+        if (hlen < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_IP_HEADER_LENGTH, cx);
         final int total = (int) (w0 >>> 32) & 0xFFFF;
-        if (total < hlen || total > avail) return drop(p, DropReason.BAD_IP_LENGTH);
+        if (total < hlen || total > avail) return drop(p, DropReason.BAD_IP_LENGTH, cx);
         long acc = Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL);
         if (hlen > Ipv4Header.MIN_HEADER_LENGTH) acc = Checksum.sum(s, l3 + 20, hlen - 20, acc);  // options
-        if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_IP_CHECKSUM);
-        if ((w1 >>> 56) == 0) return drop(p, DropReason.TTL_EXPIRED);
-        if (dst != ip && dst != Ip4.BROADCAST && dst != broadcast) return drop(p, DropReason.IP_NOT_FOR_US);
-        if ((w0 & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) return drop(p, DropReason.FRAGMENT);
-        return accept(p, l3, hlen, total, w1, dst);
+        if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_IP_CHECKSUM, cx);
+        if ((w1 >>> 56) == 0) return drop(p, DropReason.TTL_EXPIRED, cx);
+        if (dst != ip && dst != Ip4.BROADCAST && dst != broadcast) return drop(p, DropReason.IP_NOT_FOR_US, cx);
+        if ((w0 & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) return drop(p, DropReason.FRAGMENT, cx);
+        return accept(p, l3, hlen, total, w1, dst, cx);
     }
 
     /** A valid datagram: fills the flow fields and passes UDP and TCP on, ICMP to its module. */
-    private int accept(Packet p, int l3, int hlen, int total, long w1, int dst) {
+    private int accept(Packet p, int l3, int hlen, int total, long w1, int dst, LayerContext cx) {
         p.length = l3 + total - p.offset;  // trailing Ethernet padding is not part of the datagram
         p.srcIp = (int) w1;
         p.dstIp = dst;
@@ -96,19 +96,19 @@ public final class IpRcv implements CountingLayer {
         p.protocol = proto;
         p.l4Offset = l3 + hlen;
         if (proto == Ipv4Header.PROTO_UDP || proto == Ipv4Header.PROTO_TCP) {
-            counters.inc(OUT);
+            counters.inc(cx.stripe(), OUT);
             return NEXT;
         }
         if (proto == Ipv4Header.PROTO_ICMP) {
-            counters.inc(ICMP);
-            icmp.receive(p);
+            counters.inc(cx.stripe(), ICMP);
+            icmp.receive(p, cx);
             return DONE;
         }
-        return drop(p, DropReason.UNKNOWN_PROTOCOL);
+        return drop(p, DropReason.UNKNOWN_PROTOCOL, cx);
     }
 
-    private int drop(Packet p, DropReason reason) {
-        drops.drop(p, reason);
+    private int drop(Packet p, DropReason reason, LayerContext cx) {
+        drops.drop(p, reason, cx.stripe());
         return DONE;
     }
 }

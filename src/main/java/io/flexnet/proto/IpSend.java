@@ -51,13 +51,13 @@ public final class IpSend implements CountingLayer {
     @Override public DropCounters drops() { return drops; }
 
     @Override
-    public int process(Packet p) {
-        if (p.offset < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_SEND);
+    public int process(Packet p, LayerContext cx) {
+        if (p.offset < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_SEND, cx);
         final int total = p.length + Ipv4Header.MIN_HEADER_LENGTH;
-        if (total > mtu) return drop(p, DropReason.TOO_LONG);
+        if (total > mtu) return drop(p, DropReason.TOO_LONG, cx);
         final int dst = p.dstIp;
         final int hop = nextHop(dst);
-        if (hop == 0) return drop(p, DropReason.NO_ROUTE);
+        if (hop == 0) return drop(p, DropReason.NO_ROUTE, cx);
         if (p.srcIp == 0) p.srcIp = ip;
         final int off = p.prepend(Ipv4Header.MIN_HEADER_LENGTH);
         // The header as three words (see Ipv4Header for the layout): version 4, IHL 5, TOS 0, flags 0.
@@ -71,7 +71,7 @@ public final class IpSend implements CountingLayer {
         Words.i32(s, off + Ipv4Header.DST_OFFSET, dst);
         p.l3Offset = off;
         p.nextHop = hop;
-        counters.inc(OUT);
+        counters.inc(cx.stripe(), OUT);
         return NEXT;
     }
 
@@ -82,8 +82,8 @@ public final class IpSend implements CountingLayer {
         return gateway;  // 0 when there is no gateway: no route
     }
 
-    private int drop(Packet p, DropReason reason) {
-        drops.drop(p, reason);
+    private int drop(Packet p, DropReason reason, LayerContext cx) {
+        drops.drop(p, reason, cx.stripe());
         return DONE;
     }
 }

@@ -12,6 +12,10 @@ import io.flexnet.packet.Packet;
  * layer has taken the packet: delivered it, transmitted it, held it (waiting for ARP), or dropped it
  * — in which case the layer counted the drop under a {@link io.flexnet.packet.DropReason} and released
  * the slot. After {@code DONE} the caller must not touch the packet.
+ *
+ * <p>The {@link LayerContext} brings the round's time and the calling thread's counter stripe: a layer
+ * never reads a clock, never starts a thread, and never sends around the pipeline (frames it originates
+ * leave through its stack's {@link Output}).
  */
 public interface Layer {
     int NEXT = 0;
@@ -23,5 +27,5 @@ public interface Layer {
     /** Where this layer sits; the pipeline verifier checks order with it. */
     LayerKind kind();
 
-    int process(Packet p);
+    int process(Packet p, LayerContext cx);
 }

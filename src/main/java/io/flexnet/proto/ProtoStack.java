@@ -1,55 +1,71 @@
 package io.flexnet.proto;
 
 import io.flexnet.packet.DropCounters;
-import io.flexnet.packet.DropReason;
 import io.flexnet.packet.EthernetHeader;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
-import java.util.LinkedHashMap;
+import io.flexnet.runtime.StackRuntime;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * The protocol layers and modules of one interface, wired together once: what a pipeline builder
  * takes its layers from.
  *
  * <pre>{@code
- * ProtoStack stack = new ProtoStack(cfg, pool, p -> nic.transmit(0, p), System::nanoTime);
+ * ProtoStack stack = new ProtoStack(cfg, pool, p -> nic.transmit(0, p), runtime);
  * stack.ports().bind(7, echoEndpoint);
- * Layer[] rx = stack.rxLayers();          // eth_rcv, ip_rcv, udp_rcv, socket_rcv
- * Layer[] tx = stack.txLayers();          // socket_send, udp_send, ip_send, eth_send
+ * Layer[] rx = stack.rxLayers();          // eth_rcv, ip_rcv, l4_rcv, socket_rcv
+ * Layer[] tx = stack.txLayers();          // socket_send, l4_send, ip_send, eth_send
  * }</pre>
  *
- * {@link #receive} and {@link #send} run the layers back to back with no suspension point: the
- * hand-fused baseline that pipelines are measured against, and a convenience for tests.
+ * The transport positions are {@link L4Rcv} and {@link L4Send}, which choose UDP (or, later, TCP) by
+ * IP protocol. Every frame the stack sends leaves through its {@link #output()}: what {@code eth_send}
+ * finished, ARP's frames, and the datagrams ICMP originates (see {@link Output} for how a design moves
+ * the latter onto a transmit pipeline).
+ *
+ * <p>{@link #receive} and {@link #send} run the layers back to back with no suspension point: the
+ * hand-fused baseline that pipelines are measured against, and a convenience for tests. Given no
+ * {@link LayerContext}, they use one for the calling thread at the runtime's current time.
  *
  * <p>Layers hold no per-packet state, so several workers may run the same layer at once: counters
- * are per-thread stripes, {@code ip_send}'s identification is atomic, the {@link PortTable} publishes
- * with release/acquire and {@link Arp} guards its tables with a lock (lock-free lookups).
+ * are striped by the caller's context, {@code ip_send}'s identification is atomic, the {@link PortTable}
+ * publishes with release/acquire and {@link Arp} guards its tables with a lock (lock-free lookups).
  */
 public final class ProtoStack {
     private final NetConfig config;
     private final PacketPool pool;
+    private final StackRuntime runtime;
     private final PortTable ports = new PortTable();
     private final Arp arp;
     private final EthSend ethSend;
     private final IpSend ipSend;
     private final UdpSend udpSend = new UdpSend();
+    private final L4Send l4Send = new L4Send(udpSend);
     private final SocketSend socketSend;
+    private final Output output;
     private final Icmp icmp;
     private final EthRcv ethRcv;
     private final IpRcv ipRcv;
     private final UdpRcv udpRcv;
+    private final L4Rcv l4Rcv;
     private final SocketRcv socketRcv;
+    /** For callers that bring no context: one per thread, as a context's stripe is its thread's. */
+    private final ThreadLocal<LayerContext> callerContexts = ThreadLocal.withInitial(LayerContext::new);
 
-    /** With ARP's default cache size, lifetimes and pending queue. */
-    public ProtoStack(NetConfig cfg, PacketPool pool, Egress egress, LongSupplier clock) {
-        this(cfg, pool, egress, clock, new Arp(cfg, pool, egress, clock));
+    /**
+     * With ARP's default cache size, lifetimes and pending queue.
+     *
+     * @param device where finished frames leave: a NIC transmit queue, possibly behind a qdisc or tap
+     * @param runtime the clock of calls made outside a pipeline (ARP's {@code learn} and {@code expire},
+     *                {@link #receive(Packet)} and {@link #send(Packet)})
+     */
+    public ProtoStack(NetConfig cfg, PacketPool pool, Egress device, StackRuntime runtime) {
+        this(cfg, pool, device, runtime, new Arp(cfg, pool, runtime));
     }
 
-    /** With an ARP module configured by the caller (same config, pool and egress). */
-    public ProtoStack(NetConfig cfg, PacketPool pool, Egress egress, LongSupplier clock, Arp arp) {
+    /** With an ARP module configured by the caller (same config, pool and runtime). */
+    public ProtoStack(NetConfig cfg, PacketPool pool, Egress device, StackRuntime runtime, Arp arp) {
         int need = cfg.mtu() + EthernetHeader.TAGGED_HEADER_LENGTH;
         if (pool.maxFrame() < need) {
             throw new IllegalArgumentException("pool: slots hold frames of " + pool.maxFrame()
@@ -61,27 +77,37 @@ public final class ProtoStack {
         }
         this.config = cfg;
         this.pool = pool;
+        this.runtime = runtime;
         this.arp = arp;
-        this.ethSend = new EthSend(cfg, arp, egress);
+        this.ethSend = new EthSend(cfg, arp);
         this.ipSend = new IpSend(cfg);
+        this.output = new Output(ipSend, ethSend, device);
+        ethSend.bind(output);
+        arp.bind(output);
         this.socketSend = new SocketSend(cfg);
-        this.icmp = new Icmp(cfg, pool, ipSend, ethSend);
+        this.icmp = new Icmp(cfg, pool, output);
         this.ethRcv = new EthRcv(cfg, arp);
         this.ipRcv = new IpRcv(cfg, icmp);
         this.udpRcv = new UdpRcv(ports, icmp);
+        this.l4Rcv = new L4Rcv(udpRcv);
         this.socketRcv = new SocketRcv(ports);
     }
 
     public NetConfig config() { return config; }
     public PacketPool pool() { return pool; }
+    public StackRuntime runtime() { return runtime; }
     public PortTable ports() { return ports; }
     public Arp arp() { return arp; }
     public Icmp icmp() { return icmp; }
+    /** Where every frame this stack sends leaves; see {@link Output}. */
+    public Output output() { return output; }
     public EthRcv ethRcv() { return ethRcv; }
     public IpRcv ipRcv() { return ipRcv; }
+    public L4Rcv l4Rcv() { return l4Rcv; }
     public UdpRcv udpRcv() { return udpRcv; }
     public SocketRcv socketRcv() { return socketRcv; }
     public SocketSend socketSend() { return socketSend; }
+    public L4Send l4Send() { return l4Send; }
     public UdpSend udpSend() { return udpSend; }
     public IpSend ipSend() { return ipSend; }
     public EthSend ethSend() { return ethSend; }
@@ -91,53 +117,61 @@ public final class ProtoStack {
         return switch (kind) {
             case ETH_RCV -> ethRcv;
             case IP_RCV -> ipRcv;
-            case L4_RCV -> udpRcv;
+            case L4_RCV -> l4Rcv;
             case SOCKET_RCV -> socketRcv;
             case SOCKET_SEND -> socketSend;
-            case L4_SEND -> udpSend;
+            case L4_SEND -> l4Send;
             case IP_SEND -> ipSend;
             case ETH_SEND -> ethSend;
         };
     }
 
-    /** eth_rcv, ip_rcv, udp_rcv, socket_rcv (a new array each call). */
-    public Layer[] rxLayers() { return new Layer[] {ethRcv, ipRcv, udpRcv, socketRcv}; }
+    /** eth_rcv, ip_rcv, l4_rcv, socket_rcv (a new array each call). */
+    public Layer[] rxLayers() { return new Layer[] {ethRcv, ipRcv, l4Rcv, socketRcv}; }
 
-    /** socket_send, udp_send, ip_send, eth_send (a new array each call). */
-    public Layer[] txLayers() { return new Layer[] {socketSend, udpSend, ipSend, ethSend}; }
+    /** socket_send, l4_send, ip_send, eth_send (a new array each call). */
+    public Layer[] txLayers() { return new Layer[] {socketSend, l4Send, ipSend, ethSend}; }
 
     /** Every layer's and module's drop counters, receive side first. */
     public List<DropCounters> dropCounters() {
-        return List.of(ethRcv.drops(), arp.drops(), ipRcv.drops(), icmp.drops(), udpRcv.drops(),
-                socketRcv.drops(), socketSend.drops(), udpSend.drops(), ipSend.drops(), ethSend.drops());
+        return List.of(ethRcv.drops(), arp.drops(), ipRcv.drops(), icmp.drops(), l4Rcv.drops(), udpRcv.drops(),
+                socketRcv.drops(), socketSend.drops(), l4Send.drops(), udpSend.drops(), ipSend.drops(), ethSend.drops());
     }
 
     /** Drops summed over all layers and modules by reason label, non-zero only. For reports, not per packet. */
-    public Map<String, Long> dropsByReason() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (DropReason r : DropReason.values()) {
-            long n = 0;
-            for (DropCounters d : dropCounters()) n += d.get(r);
-            if (n != 0) out.put(r.label(), n);
-        }
-        return out;
+    public Map<String, Long> dropsByReason() { return DropCounters.byReason(dropCounters()); }
+
+    /**
+     * A context for the calling thread at the runtime's current time, for callers outside a worker (an
+     * application thread, a test); kept per thread, so only the time is written per call.
+     */
+    public LayerContext callerContext() {
+        LayerContext cx = callerContexts.get();
+        cx.setNow(runtime.nanoTime());
+        return cx;
     }
 
-    /** Runs eth_rcv → ip_rcv → udp_rcv → socket_rcv on {@code p}; takes ownership. */
-    public void receive(Packet p) {
-        if (ethRcv.process(p) != Layer.NEXT) return;
-        if (ipRcv.process(p) != Layer.NEXT) return;
-        if (udpRcv.process(p) != Layer.NEXT) return;
-        socketRcv.process(p);
+    /** Runs eth_rcv → ip_rcv → l4_rcv → socket_rcv on {@code p}; takes ownership. */
+    public void receive(Packet p, LayerContext cx) {
+        if (ethRcv.process(p, cx) != Layer.NEXT) return;
+        if (ipRcv.process(p, cx) != Layer.NEXT) return;
+        if (l4Rcv.process(p, cx) != Layer.NEXT) return;
+        socketRcv.process(p, cx);
     }
 
-    /** Runs socket_send → udp_send → ip_send → eth_send on {@code p}; takes ownership. */
-    public void send(Packet p) {
-        if (socketSend.process(p) != Layer.NEXT) return;
-        if (udpSend.process(p) != Layer.NEXT) return;
-        if (ipSend.process(p) != Layer.NEXT) return;
-        ethSend.process(p);
+    /** As {@link #receive(Packet, LayerContext)} with {@link #callerContext()}. */
+    public void receive(Packet p) { receive(p, callerContext()); }
+
+    /** Runs socket_send → l4_send → ip_send → eth_send on {@code p}; takes ownership. */
+    public void send(Packet p, LayerContext cx) {
+        if (socketSend.process(p, cx) != Layer.NEXT) return;
+        if (l4Send.process(p, cx) != Layer.NEXT) return;
+        if (ipSend.process(p, cx) != Layer.NEXT) return;
+        ethSend.process(p, cx);
     }
+
+    /** As {@link #send(Packet, LayerContext)} with {@link #callerContext()}. */
+    public void send(Packet p) { send(p, callerContext()); }
 
     /** Expires ARP entries and frames that waited too long for resolution; call periodically. */
     public void expire() { arp.expire(); }

@@ -28,10 +28,10 @@ public final class SocketRcv implements CountingLayer {
     @Override public DropCounters drops() { return drops; }
 
     @Override
-    public int process(Packet p) {
+    public int process(Packet p, LayerContext cx) {
         final Endpoint e = ports.endpoint(p.owner);
         if (e == null) {
-            drops.drop(p, DropReason.NO_SOCKET);
+            drops.drop(p, DropReason.NO_SOCKET, cx.stripe());
             return DONE;
         }
         boolean taken;
@@ -39,11 +39,11 @@ public final class SocketRcv implements CountingLayer {
             taken = e.offer(p);
         } catch (RuntimeException fault) {
             // An endpoint is application code: its fault costs this packet, never the worker.
-            drops.drop(p, DropReason.EXTENSION_FAULT);
+            drops.drop(p, DropReason.EXTENSION_FAULT, cx.stripe());
             return DONE;
         }
-        if (taken) counters.inc(DELIVERED);
-        else drops.drop(p, DropReason.SOCKET_FULL);
+        if (taken) counters.inc(cx.stripe(), DELIVERED);
+        else drops.drop(p, DropReason.SOCKET_FULL, cx.stripe());
         return DONE;
     }
 }

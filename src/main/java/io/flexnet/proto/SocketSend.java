@@ -47,25 +47,25 @@ public final class SocketSend implements CountingLayer {
     public int maxPayload() { return maxPayload; }
 
     @Override
-    public int process(Packet p) {
+    public int process(Packet p, LayerContext cx) {
         final int po = p.payloadOffset;
         final int pl = p.payloadLength;
-        if (po < 0 || pl < 0 || (long) po + pl > p.segment().byteSize()) return drop(p, DropReason.BAD_SEND);
-        if (p.dstIp == 0 || !port(p.dstPort) || !port(p.srcPort)) return drop(p, DropReason.BAD_SEND);
+        if (po < 0 || pl < 0 || (long) po + pl > p.segment().byteSize()) return drop(p, DropReason.BAD_SEND, cx);
+        if (p.dstIp == 0 || !port(p.dstPort) || !port(p.srcPort)) return drop(p, DropReason.BAD_SEND, cx);
         if (p.srcIp == 0) p.srcIp = ip;
-        else if (p.srcIp != ip) return drop(p, DropReason.BAD_SEND);
-        if (pl > maxPayload) return drop(p, DropReason.TOO_LONG);
+        else if (p.srcIp != ip) return drop(p, DropReason.BAD_SEND, cx);
+        if (pl > maxPayload) return drop(p, DropReason.TOO_LONG, cx);
         p.offset = po;
         p.length = pl;
         p.protocol = Ipv4Header.PROTO_UDP;
-        counters.inc(OUT);
+        counters.inc(cx.stripe(), OUT);
         return NEXT;
     }
 
     private static boolean port(int port) { return port > 0 && port <= 0xFFFF; }
 
-    private int drop(Packet p, DropReason reason) {
-        drops.drop(p, reason);
+    private int drop(Packet p, DropReason reason, LayerContext cx) {
+        drops.drop(p, reason, cx.stripe());
         return DONE;
     }
 

@@ -15,8 +15,9 @@ import java.lang.foreign.MemorySegment;
  * {@link Packet#owner}. A closed port gets an ICMP port-unreachable back and the datagram is dropped
  * as {@code no-socket}.
  *
- * <p>This is the stack's only L4 receive layer for now: <b>there is no TCP layer yet</b>, so TCP
- * segments that {@code ip_rcv} passed on are dropped here as {@code unknown-protocol}.
+ * <p>{@code l4_rcv} ({@link L4Rcv}) calls it for UDP datagrams: <b>there is no TCP layer yet</b>, so TCP
+ * segments that {@code ip_rcv} passed on are dropped there as {@code unknown-protocol}. Called on its
+ * own, it refuses anything but UDP the same way.
  */
 public final class UdpRcv implements CountingLayer {
     private static final int OUT = 0;
@@ -37,20 +38,20 @@ public final class UdpRcv implements CountingLayer {
     @Override public DropCounters drops() { return drops; }
 
     @Override
-    public int process(Packet p) {
-        if (p.protocol != Ipv4Header.PROTO_UDP) return drop(p, DropReason.UNKNOWN_PROTOCOL);
+    public int process(Packet p, LayerContext cx) {
+        if (p.protocol != Ipv4Header.PROTO_UDP) return drop(p, DropReason.UNKNOWN_PROTOCOL, cx);
         final MemorySegment s = p.segment();
         final int l4 = p.l4Offset;
         final int avail = p.offset + p.length - l4;
-        if (avail < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_UDP_LENGTH);
+        if (avail < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_UDP_LENGTH, cx);
         final long h = Words.u64(s, l4);  // the whole header: ports, length, checksum
         // A UDP length shorter than the IP payload is legal (RFC 768): the rest is ignored.
         final int ulen = (int) (h >>> 16) & 0xFFFF;
-        if (ulen < UdpHeader.HEADER_LENGTH || ulen > avail) return drop(p, DropReason.BAD_UDP_LENGTH);
+        if (ulen < UdpHeader.HEADER_LENGTH || ulen > avail) return drop(p, DropReason.BAD_UDP_LENGTH, cx);
         if ((h & 0xFFFF) != 0) {
             long acc = Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, ulen) + Checksum.halves(h);
             acc = Checksum.sum(s, l4 + UdpHeader.HEADER_LENGTH, ulen - UdpHeader.HEADER_LENGTH, acc);
-            if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_UDP_CHECKSUM);
+            if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_UDP_CHECKSUM, cx);
         }
         final int dport = (int) (h >>> 32) & 0xFFFF;
         p.srcPort = (int) (h >>> 48);
@@ -59,22 +60,22 @@ public final class UdpRcv implements CountingLayer {
         p.payloadLength = ulen - UdpHeader.HEADER_LENGTH;
         p.length = l4 + ulen - p.offset;
         final Endpoint e = ports.get(dport);
-        if (e == null) return closedPort(p);
+        if (e == null) return closedPort(p, cx);
         p.owner = e.id();
-        counters.inc(OUT);
+        counters.inc(cx.stripe(), OUT);
         return NEXT;
     }
 
-    private int closedPort(Packet p) {
+    private int closedPort(Packet p, LayerContext cx) {
         // Counted before the error leaves, so whoever sees the ICMP error also sees the drop counted.
-        drops.count(DropReason.NO_SOCKET);
-        icmp.portUnreachable(p);  // copies what it quotes into a slot of its own
+        drops.count(DropReason.NO_SOCKET, cx.stripe());
+        icmp.portUnreachable(p, cx);  // copies what it quotes into a slot of its own
         p.release();
         return DONE;
     }
 
-    private int drop(Packet p, DropReason reason) {
-        drops.drop(p, reason);
+    private int drop(Packet p, DropReason reason, LayerContext cx) {
+        drops.drop(p, reason, cx.stripe());
         return DONE;
     }
 }

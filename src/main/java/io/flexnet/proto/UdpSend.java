@@ -17,7 +17,7 @@ import java.lang.foreign.MemorySegment;
  * them for the reply. Needs {@link #HEADROOM} bytes in front of the payload for itself and the layers
  * below.
  */
-public final class UdpSend implements CountingLayer {
+public final class UdpSend implements CountingLayer, Replier {
     /** Headroom a UDP payload needs: ours and what ip_send and eth_send prepend after us. */
     public static final int HEADROOM = IpSend.HEADROOM + UdpHeader.HEADER_LENGTH;
     private static final int OUT = 0;
@@ -31,10 +31,10 @@ public final class UdpSend implements CountingLayer {
     @Override public DropCounters drops() { return drops; }
 
     @Override
-    public int process(Packet p) {
-        if (p.offset < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_SEND);
+    public int process(Packet p, LayerContext cx) {
+        if (p.offset < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_SEND, cx);
         final int len = p.length + UdpHeader.HEADER_LENGTH;
-        if (len > 0xFFFF) return drop(p, DropReason.TOO_LONG);
+        if (len > 0xFFFF) return drop(p, DropReason.TOO_LONG, cx);
         final MemorySegment s = p.segment();
         // Sum the payload where it lies, then the header in a register: one store for the header.
         long acc = Checksum.sum(s, p.offset, p.length,
@@ -46,12 +46,25 @@ public final class UdpSend implements CountingLayer {
         Words.u64(s, off, h);
         p.l4Offset = off;
         p.protocol = Ipv4Header.PROTO_UDP;
-        counters.inc(OUT);
+        counters.inc(cx.stripe(), OUT);
         return NEXT;
     }
 
-    private int drop(Packet p, DropReason reason) {
-        drops.drop(p, reason);
+    /** The reply goes back where the request came from, from the payload the application left. */
+    @Override
+    public void prepareReply(Packet p, LayerContext cx) {
+        int ip = p.srcIp;
+        p.srcIp = p.dstIp;
+        p.dstIp = ip;
+        int port = p.srcPort;
+        p.srcPort = p.dstPort;
+        p.dstPort = port;
+        p.offset = p.payloadOffset;
+        p.length = p.payloadLength;
+    }
+
+    private int drop(Packet p, DropReason reason, LayerContext cx) {
+        drops.drop(p, reason, cx.stripe());
         return DONE;
     }
 }

@@ -2,34 +2,41 @@ package io.flexnet.sched;
 
 import io.flexnet.pipeline.Coroutine;
 import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.proto.LayerContext;
 
 /**
  * What a worker lends its executors: the batch's time and the means to resume coroutines. One per
- * worker, confined to its thread, with a batch array made at start (no per-call allocation).
+ * worker, confined to its thread, with a batch array made at start (no per-call allocation). It holds
+ * the worker's {@link LayerContext}, which every coroutine it resumes passes to its layers: the round's
+ * time and the worker's counter stripe.
  */
 public final class ExecContext {
     public static final int MAX_BATCH = 256;
 
     private final int workerId;
     private final Coroutine[] batch = new Coroutine[MAX_BATCH];
-    long now;
+    /** Bound to the calling thread when made; a worker binds it again on its own thread. */
+    private final LayerContext layers = new LayerContext();
     private long internalFaults;
     private Throwable lastInternalFault;
 
     public ExecContext(int workerId) { this.workerId = workerId; }
 
     /** The time read once at the start of this round of work. */
-    public long now() { return now; }
+    public long now() { return layers.now(); }
 
     /** For drivers of an executor outside a worker (tests, benchmarks, a simulated runtime). */
-    public void setNow(long now) { this.now = now; }
+    public void setNow(long now) { layers.setNow(now); }
+
+    /** The context coroutines resumed here pass to their layers (to start a pipeline: {@code co.start(pl, ctx.layers())}). */
+    public LayerContext layers() { return layers; }
 
     public int workerId() { return workerId; }
 
     /** Takes up to {@code max} coroutines from {@code q} and resumes each; returns how many. */
     public int resume(CoroutineQueue q, int max) {
         if (max == 1) return resumeOne(q);
-        int n = q.drain(batch, 0, Math.min(max, MAX_BATCH), now);
+        int n = q.drain(batch, 0, Math.min(max, MAX_BATCH), layers.now());
         resumeBatch(n);
         return n;
     }
@@ -41,6 +48,7 @@ public final class ExecContext {
      */
     public int resumeBatched(CoroutineQueue q, int max, long waitNanos, io.flexnet.runtime.StackRuntime rt) {
         max = Math.min(max, MAX_BATCH);
+        final long now = layers.now();
         int n = q.drain(batch, 0, max, now);
         if (n < max && waitNanos > 0 && n > 0) {
             long deadline = now + waitNanos;
@@ -50,7 +58,7 @@ public final class ExecContext {
                 t = rt.nanoTime();
                 n += q.drain(batch, n, max - n, t);
             }
-            now = t;
+            layers.setNow(t);
         }
         resumeBatch(n);
         return n;
@@ -58,25 +66,24 @@ public final class ExecContext {
 
     /** One at a time, the common round-robin case: straight from the queue, no batch array stores. */
     private int resumeOne(CoroutineQueue q) {
-        Coroutine co = q.poll(now);
+        Coroutine co = q.poll(layers.now());
         if (co == null) return 0;
-        resumeContained(co, now);
+        resumeContained(co);
         return 1;
     }
 
     private void resumeBatch(int n) {
         final Coroutine[] b = batch;
-        final long t = now;
         for (int i = 0; i < n; i++) {
             Coroutine co = b[i];
             b[i] = null;
-            resumeContained(co, t);
+            resumeContained(co);
         }
     }
 
-    private void resumeContained(Coroutine co, long t) {
+    private void resumeContained(Coroutine co) {
         try {
-            co.resume(t);  // contains extension faults itself
+            co.resume(layers);  // contains extension faults itself
         } catch (Throwable bug) {
             // Only a defect in the stack itself gets here; the rest of the batch must still run.
             internalFaults++;

@@ -44,7 +44,7 @@ public final class NicPoll implements Executor {
             Packet p = f[i];
             f[i] = null;
             if (p.arrivalNanos == 0) p.arrivalNanos = now;
-            coroutines.of(p).start(pipeline, now);
+            coroutines.of(p).start(pipeline, ctx.layers());
         }
         return n;
     }

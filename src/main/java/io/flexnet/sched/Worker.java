@@ -84,6 +84,7 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
     }
 
     private void loop() {
+        ctx.layers().bindToCurrentThread();  // count on this thread's stripe, looked up once
         final Executor[] ex = executors;
         long prev = runtime.nanoTime();
         boolean prevBusy = false;
@@ -100,7 +101,7 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
                 sleepUntilKicked(1_000_000);
                 continue;
             }
-            ctx.now = now;
+            ctx.setNow(now);
             int work = 0;
             for (int i = 0; i < ex.length; i++) {
                 try {

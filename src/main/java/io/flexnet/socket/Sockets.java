@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * The socket layer of one stack: opens {@link UdpSocket}s, binds them into {@link PortGroup}s in the
@@ -23,7 +22,7 @@ import java.util.function.LongSupplier;
  * Sockets sockets = new Sockets(stack);                        // send runs the send layers inline
  * // Listing 4: socket_send on the application thread, the rest on a stack core.
  * Pipeline tx = PipelineBuilder.tx("l4", kind -> layerOf(stack, kind)).socket().queue(p -> 0, txq).l4().ip().eth().build();
- * Sockets relocated = new Sockets(stack, Sockets.pipeline(tx, new Coroutines(pool), System::nanoTime));
+ * Sockets relocated = new Sockets(stack, Sockets.pipeline(tx, new Coroutines(pool), stack));
  * sockets.socketHook(tenants.hook("sockets", HookKind.SOCKET));    // tenants' policies pick sockets
  * }</pre>
  */
@@ -62,10 +61,11 @@ public final class Sockets {
 
     /**
      * A transmit path that starts {@code tx} (a TX pipeline beginning with {@code socket_send}) for each
-     * packet on the sending thread; the pipeline's {@code queue()} points decide where the rest runs.
+     * packet on the sending thread, with that thread's context from {@code stack}; the pipeline's
+     * {@code queue()} points decide where the rest runs.
      */
-    public static Consumer<Packet> pipeline(Pipeline tx, Coroutines coroutines, LongSupplier clock) {
-        return p -> coroutines.of(p).start(tx, clock.getAsLong());
+    public static Consumer<Packet> pipeline(Pipeline tx, Coroutines coroutines, ProtoStack stack) {
+        return p -> coroutines.of(p).start(tx, stack.callerContext());
     }
 
     /** Lets tenants' matching policies choose among the sockets of their ports' groups. */

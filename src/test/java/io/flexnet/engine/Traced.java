@@ -1,5 +1,6 @@
 package io.flexnet.engine;
 
+import io.flexnet.proto.LayerContext;
 import io.flexnet.packet.Packet;
 import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerKind;
@@ -19,9 +20,9 @@ final class Traced implements Layer {
     @Override public LayerKind kind() { return inner.kind(); }
 
     @Override
-    public int process(Packet p) {
+    public int process(Packet p, LayerContext cx) {
         threads.add(Thread.currentThread().getName());
         calls.incrementAndGet();
-        return inner.process(p);
+        return inner.process(p, cx);
     }
 }

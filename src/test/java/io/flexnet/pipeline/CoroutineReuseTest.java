@@ -1,5 +1,6 @@
 package io.flexnet.pipeline;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.Packet;
@@ -31,7 +32,7 @@ class CoroutineReuseTest {
             @Override public LayerKind kind() { return kind; }
 
             @Override
-            public int process(Packet p) {
+            public int process(Packet p, LayerContext cx) {
                 if (kind != LayerKind.SOCKET_RCV) return NEXT;
                 p.release();
                 if (first.getAndSet(false)) {
@@ -46,23 +47,23 @@ class CoroutineReuseTest {
             }
         };
         Pipeline rx = PipelineBuilder.rx("reuse", layers).queue(p -> 0, q).eth().ip().l4().socket().build();
-        assertEquals(Coroutine.SUSPENDED, coroutines.of(pool.allocate()).start(rx, 1));
+        assertEquals(Coroutine.SUSPENDED, coroutines.of(pool.allocate()).start(rx, LayerContext.at(1)));
         Coroutine co = q.poll(2);
         AtomicReference<Integer> result = new AtomicReference<>();
-        Thread worker = Thread.ofPlatform().start(() -> result.set(co.resume(3)));
+        Thread worker = Thread.ofPlatform().start(() -> result.set(co.resume(LayerContext.at(3))));
 
         assertTrue(released.await(10, TimeUnit.SECONDS));
         Packet again = pool.allocate();
         assertNotNull(again, "the released slot is free again while socket_rcv still runs");
         assertSame(co, coroutines.of(again));
-        assertEquals(Coroutine.SUSPENDED, co.start(rx, 4));
+        assertEquals(Coroutine.SUSPENDED, co.start(rx, LayerContext.at(4)));
         restarted.countDown();
         worker.join(10_000);
 
         assertEquals(Coroutine.FINISHED, result.get());
         assertSame(rx, co.pipeline(), "the restarted coroutine keeps its pipeline");
         assertSame(co, q.poll(5));
-        assertEquals(Coroutine.FINISHED, co.resume(6));
+        assertEquals(Coroutine.FINISHED, co.resume(LayerContext.at(6)));
         held.release();
         assertEquals(pool.capacity(), pool.available());
         pool.close();

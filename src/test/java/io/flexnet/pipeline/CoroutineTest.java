@@ -1,5 +1,6 @@
 package io.flexnet.pipeline;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.DropReason;
@@ -45,7 +46,7 @@ class CoroutineTest {
     void runsToTheEndWithoutSuspensionPoints() {
         Pipeline pl = rx("plain", layers).eth().ip().l4().socket().build();
         assertEquals(!interpreted(), pl.compiled());
-        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, LayerContext.at(0)));
         assertEquals(1, layers.sink.size());
     }
 
@@ -54,7 +55,7 @@ class CoroutineTest {
         CoroutineQueue q = new CoroutineQueue("q", 4);
         Pipeline pl = rx("q", layers).eth().queue(p -> 0, q).ip().l4().socket().build();
         Coroutine co = fresh();
-        assertEquals(Coroutine.SUSPENDED, co.start(pl, 100));
+        assertEquals(Coroutine.SUSPENDED, co.start(pl, LayerContext.at(100)));
         assertEquals(2, co.pc());
         assertEquals(1, q.depth());
         assertEquals(40, q.oldestAgeNanos(140));
@@ -62,7 +63,7 @@ class CoroutineTest {
         Coroutine taken = q.poll(170);
         assertSame(co, taken);
         assertEquals(1, q.sojourn().count());
-        assertEquals(Coroutine.FINISHED, taken.resume(170));
+        assertEquals(Coroutine.FINISHED, taken.resume(LayerContext.at(170)));
         assertEquals(1, layers.sink.size());
         assertEquals(1, q.enqueued());
         assertEquals(1, q.dequeued());
@@ -72,23 +73,23 @@ class CoroutineTest {
     void dropsWhenTheQueueIsFullAndReturnsTheSlot() {
         CoroutineQueue q = new CoroutineQueue("small", 2);
         Pipeline pl = rx("full", layers).queue(p -> 0, q).eth().ip().l4().socket().build();
-        for (int i = 0; i < 5; i++) fresh().start(pl, 0);
+        for (int i = 0; i < 5; i++) fresh().start(pl, LayerContext.at(0));
         assertEquals(2, q.depth());
         assertEquals(3, q.full());
         assertEquals(3, pl.drops().get(DropReason.QUEUE_FULL));
         assertEquals(pool.capacity() - 2, pool.available());
-        for (Coroutine c; (c = q.poll(0)) != null; ) c.resume(0);
+        for (Coroutine c; (c = q.poll(0)) != null; ) c.resume(LayerContext.at(0));
     }
 
     @Test
     void dropsWhenTheSelectorPicksAQueueThatDoesNotExist() {
         CoroutineQueue q = new CoroutineQueue("q", 4);
         Pipeline pl = rx("range", layers).queue(p -> 7, q).eth().ip().l4().socket().build();
-        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, LayerContext.at(0)));
         assertEquals(1, pl.drops().get(DropReason.SELECTOR_RANGE));
         Pipeline neg = rx("neg", layers).queue(p -> -1, q).eth().ip().l4().socket().build();
         neg.toString();
-        assertEquals(Coroutine.FINISHED, fresh().start(neg, 0));
+        assertEquals(Coroutine.FINISHED, fresh().start(neg, LayerContext.at(0)));
         assertEquals(1, neg.drops().get(DropReason.SELECTOR_RANGE));
     }
 
@@ -96,7 +97,7 @@ class CoroutineTest {
     void aSelectorThatSaysDropIsCountedAsAPolicyDrop() {
         CoroutineQueue q = new CoroutineQueue("q", 4);
         Pipeline pl = rx("pdrop", layers).queue(p -> Selector.DROP, q).eth().ip().l4().socket().build();
-        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, LayerContext.at(0)));
         assertEquals(1, pl.drops().get(DropReason.POLICY_DROP));
         assertEquals(0, pl.drops().get(DropReason.SELECTOR_RANGE));
     }
@@ -105,8 +106,8 @@ class CoroutineTest {
     void aStrayAnswerAfterAnAnsweredYieldIsRefused() {
         Pipeline pl = rxTx("stray", layers).eth().ip().l4().yieldTo(co -> Application.ANSWER).l4().ip().eth().build();
         Coroutine co = fresh();
-        assertEquals(Coroutine.FINISHED, co.start(pl, 0));
-        assertThrows(IllegalStateException.class, () -> co.answer(1));
+        assertEquals(Coroutine.FINISHED, co.start(pl, LayerContext.at(0)));
+        assertThrows(IllegalStateException.class, () -> co.answer(LayerContext.at(1)));
         assertEquals(1, layers.sink.size(), "the reply was sent once");
     }
 
@@ -115,7 +116,7 @@ class CoroutineTest {
         CoroutineQueue q = new CoroutineQueue("q", 4);
         Pipeline pl = rx("fault", layers)
                 .queue(p -> { throw new ArithmeticException("bad selector"); }, q).eth().ip().l4().socket().build();
-        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, LayerContext.at(0)));
         assertEquals(1, pl.drops().get(DropReason.EXTENSION_FAULT));
         assertEquals(1, pl.faults().get(0));
         assertInstanceOf(ArithmeticException.class, pl.lastFault());
@@ -125,9 +126,9 @@ class CoroutineTest {
     void containsAThrowingLayer() {
         Pipeline pl = rx("lf", layers).eth().ip().l4().socket().build();
         layers.get(LayerKind.IP_RCV).throwNext = true;
-        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, LayerContext.at(0)));
         assertEquals(1, pl.faults().get("ip_rcv"));
-        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));  // the next packet goes through
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, LayerContext.at(0)));  // the next packet goes through
         assertEquals(1, layers.sink.size());
     }
 
@@ -135,7 +136,7 @@ class CoroutineTest {
     void aLayerThatDropsEndsTheCoroutine() {
         Pipeline pl = rx("ld", layers).eth().ip().l4().socket().build();
         layers.get(LayerKind.ETH_RCV).dropAll = true;
-        assertEquals(Coroutine.FINISHED, fresh().start(pl, 0));
+        assertEquals(Coroutine.FINISHED, fresh().start(pl, LayerContext.at(0)));
         assertEquals(1, layers.get(LayerKind.ETH_RCV).drops.get(DropReason.FILTER));
         assertTrue(layers.get(LayerKind.IP_RCV).threads.isEmpty());
     }
@@ -152,7 +153,7 @@ class CoroutineTest {
         Coroutine co = fresh();
         Packet p = co.packet();
         p.srcIp = 1; p.dstIp = 2; p.srcPort = 10; p.dstPort = 20; p.payloadOffset = 200; p.payloadLength = 8;
-        assertEquals(Coroutine.FINISHED, co.start(pl, 0));
+        assertEquals(Coroutine.FINISHED, co.start(pl, LayerContext.at(0)));
         assertSame(p, layers.sink.getFirst());
         assertEquals(2, p.srcIp);
         assertEquals(1, p.dstIp);
@@ -160,6 +161,7 @@ class CoroutineTest {
         assertEquals(10, p.dstPort);
         assertEquals(200, p.offset);
         assertEquals(1, p.length);
+        assertEquals(1, layers.get(LayerKind.L4_SEND).repliesPrepared, "the transport after yield() made the reply");
     }
 
     @Test
@@ -168,12 +170,12 @@ class CoroutineTest {
         Pipeline pl = rxTx("hold", layers).eth().ip().l4()
                 .yieldTo(co -> { held[0] = co; return Application.HOLD; }).l4().ip().eth().build();
         Coroutine co = fresh();
-        assertEquals(Coroutine.SUSPENDED, co.start(pl, 0));
+        assertEquals(Coroutine.SUSPENDED, co.start(pl, LayerContext.at(0)));
         assertSame(co, held[0]);
         assertTrue(layers.sink.isEmpty());
-        assertEquals(Coroutine.FINISHED, co.answer(5));
+        assertEquals(Coroutine.FINISHED, co.answer(LayerContext.at(5)));
         assertEquals(1, layers.sink.size());
-        assertThrows(IllegalStateException.class, () -> co.answer(6));
+        assertThrows(IllegalStateException.class, () -> co.answer(LayerContext.at(6)));
     }
 
     /**
@@ -196,21 +198,21 @@ class CoroutineTest {
         for (int round = 0; round < 2; round++) {
             if (round == 1) layers.get(LayerKind.IP_SEND).throwNext = true;
             Coroutine co = fresh();
-            assertEquals(Coroutine.SUSPENDED, co.start(pl, 0));
+            assertEquals(Coroutine.SUSPENDED, co.start(pl, LayerContext.at(0)));
             for (int i = 0; i < 3; i++) {
                 assertSame(co, q[i].poll(1), "parked at point " + i);
-                assertEquals(Coroutine.SUSPENDED, co.resume(1));
+                assertEquals(Coroutine.SUSPENDED, co.resume(LayerContext.at(1)));
             }
             assertSame(co, held[0], "held by the application after three points");
-            assertEquals(Coroutine.SUSPENDED, co.answer(2), "answered mid-segment: on to l4_send, then the fourth point");
+            assertEquals(Coroutine.SUSPENDED, co.answer(LayerContext.at(2)), "answered mid-segment: on to l4_send, then the fourth point");
             assertSame(co, q[3].poll(3));
             if (round == 0) {
-                assertEquals(Coroutine.SUSPENDED, co.resume(3));
+                assertEquals(Coroutine.SUSPENDED, co.resume(LayerContext.at(3)));
                 assertSame(co, q[4].poll(4));
-                assertEquals(Coroutine.FINISHED, co.resume(4));
+                assertEquals(Coroutine.FINISHED, co.resume(LayerContext.at(4)));
                 assertEquals(1, layers.sink.size());
             } else {
-                assertEquals(Coroutine.FINISHED, co.resume(3), "ip_send threw: dropped");
+                assertEquals(Coroutine.FINISHED, co.resume(LayerContext.at(3)), "ip_send threw: dropped");
                 assertEquals(1, pl.faults().get("ip_send"));
                 assertEquals(0, q[4].depth());
             }

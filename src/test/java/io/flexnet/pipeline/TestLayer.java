@@ -1,10 +1,12 @@
 package io.flexnet.pipeline;
 
+import io.flexnet.proto.LayerContext;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerKind;
+import io.flexnet.proto.Replier;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,15 +14,18 @@ import java.util.function.Function;
 
 /**
  * A stand-in layer for pipeline tests: records which thread ran it, and at the end of a template
- * (socket_rcv, eth_send) takes the packet into a sink. It can be told to throw or to drop.
+ * (socket_rcv, eth_send) takes the packet into a sink. It can be told to throw or to drop. As an
+ * {@code l4_send} after a {@code yield()} it answers in place the way UDP does (addresses and ports
+ * swapped, the frame is the payload left by the application), and counts how often it was asked.
  */
-public final class TestLayer implements Layer {
+public final class TestLayer implements Layer, Replier {
     public final LayerKind kind;
     public final List<String> threads = new CopyOnWriteArrayList<>();
     public final List<Packet> sink;
     public final DropCounters drops;
     public volatile boolean throwNext;
     public volatile boolean dropAll;
+    public volatile int repliesPrepared;
 
     TestLayer(LayerKind kind, List<Packet> sink) {
         this.kind = kind;
@@ -32,7 +37,7 @@ public final class TestLayer implements Layer {
     @Override public LayerKind kind() { return kind; }
 
     @Override
-    public int process(Packet p) {
+    public int process(Packet p, LayerContext cx) {
         threads.add(Thread.currentThread().getName());
         if (throwNext) {
             throwNext = false;
@@ -47,6 +52,19 @@ public final class TestLayer implements Layer {
             return DONE;
         }
         return NEXT;
+    }
+
+    @Override
+    public void prepareReply(Packet p, LayerContext cx) {
+        repliesPrepared++;
+        int ip = p.srcIp;
+        p.srcIp = p.dstIp;
+        p.dstIp = ip;
+        int port = p.srcPort;
+        p.srcPort = p.dstPort;
+        p.dstPort = port;
+        p.offset = p.payloadOffset;
+        p.length = p.payloadLength;
     }
 
     /** One layer per kind, all delivering into one sink. */

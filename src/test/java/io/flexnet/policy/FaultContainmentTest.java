@@ -1,5 +1,6 @@
 package io.flexnet.policy;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.DropReason;
@@ -127,15 +128,15 @@ class FaultContainmentTest {
                 .queue(new QueueHook(rx, 2, p -> 1), q0, q1).eth().ip().l4().socket().build();
         Coroutines cos = new Coroutines(pool);
         for (int i = 0; i < 10; i++) {
-            cos.of(TestFrames.packet(pool, TestFrames.udp(5, 7000, new byte[3]))).start(pl, 0);
-            cos.of(TestFrames.packet(pool, TestFrames.udp(5, 8000, new byte[3]))).start(pl, 0);
+            cos.of(TestFrames.packet(pool, TestFrames.udp(5, 7000, new byte[3]))).start(pl, LayerContext.at(0));
+            cos.of(TestFrames.packet(pool, TestFrames.udp(5, 8000, new byte[3]))).start(pl, LayerContext.at(0));
         }
         assertEquals(0, q0.depth());
         assertEquals(10, q1.depth(), "the faulty tenant's packets took the default queue");
         assertEquals(10, pl.drops().get(DropReason.POLICY_DROP), "the other tenant's DROPs, named as such");
         assertEquals(0, pl.drops().get(DropReason.EXTENSION_FAULT));
         assertEquals(0, pl.drops().get(DropReason.SELECTOR_RANGE));
-        while (q1.depth() > 0) q1.poll(0).resume(0);
+        while (q1.depth() > 0) q1.poll(0).resume(LayerContext.at(0));
         assertEquals(10, layers.delivered.get());
     }
 }

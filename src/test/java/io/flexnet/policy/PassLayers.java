@@ -1,5 +1,6 @@
 package io.flexnet.policy;
 
+import io.flexnet.proto.LayerContext;
 import io.flexnet.packet.Packet;
 import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerKind;
@@ -20,7 +21,7 @@ final class PassLayers implements Function<LayerKind, Layer> {
             @Override public LayerKind kind() { return kind; }
 
             @Override
-            public int process(Packet p) {
+            public int process(Packet p, LayerContext cx) {
                 if (kind != LayerKind.SOCKET_RCV) return NEXT;
                 delivered.incrementAndGet();
                 p.release();

@@ -1,5 +1,6 @@
 package io.flexnet.policy;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.Packet;
@@ -61,7 +62,7 @@ class SwapUnderTrafficTest {
                     for (CoroutineQueue q : qs) {
                         io.flexnet.pipeline.Coroutine co = q.poll(0);
                         if (co != null) {
-                            co.resume(0);
+                            co.resume(LayerContext.at(0));
                             drained.incrementAndGet();
                         }
                     }
@@ -82,7 +83,7 @@ class SwapUnderTrafficTest {
                     Thread.onSpinWait();  // the drainer frees slots
                     continue;
                 }
-                cos.of(p).start(pl, 0);
+                cos.of(p).start(pl, LayerContext.at(0));
                 sent++;
             }
             done.set(true);

@@ -16,7 +16,7 @@ class EthRcvTest {
     void passesIpv4ForOurMacWithL3OffsetSet() {
         try (Harness h = new Harness()) {
             Packet p = h.packet(udpFrame(1000, 2000, bytes(4)));
-            assertEquals(Layer.NEXT, h.stack.ethRcv().process(p));
+            assertEquals(Layer.NEXT, h.stack.ethRcv().process(p, LayerContext.at(0)));
             assertEquals(p.offset + 14, p.l3Offset);
             assertEquals(-1, p.vlan);
             assertEquals(1, h.stack.ethRcv().out());
@@ -31,7 +31,7 @@ class EthRcvTest {
                 byte[] f = udpFrame(1000, 2000, bytes(4));
                 EthernetHeader.dst(java.lang.foreign.MemorySegment.ofArray(f), 0, dst);
                 Packet p = h.packet(f);
-                assertEquals(Layer.NEXT, h.stack.ethRcv().process(p));
+                assertEquals(Layer.NEXT, h.stack.ethRcv().process(p, LayerContext.at(0)));
                 p.release();
             }
         }
@@ -42,7 +42,7 @@ class EthRcvTest {
         try (Harness h = new Harness()) {
             byte[] f = udpFrame(1000, 2000, bytes(4));
             EthernetHeader.dst(java.lang.foreign.MemorySegment.ofArray(f), 0, MacAddress.parse("02:00:00:00:00:99"));
-            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(f)));
+            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(f), LayerContext.at(0)));
             assertEquals(1, h.stack.ethRcv().drops().get(DropReason.NOT_FOR_US));
         }
     }
@@ -50,9 +50,9 @@ class EthRcvTest {
     @Test
     void dropsTruncatedFrames() {
         try (Harness h = new Harness()) {
-            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(new byte[13])));
+            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(new byte[13]), LayerContext.at(0)));
             byte[] tagOnly = java.util.Arrays.copyOf(tagged(udpFrame(1, 2, bytes(0)), 5), 17);
-            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(tagOnly)));
+            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(tagOnly), LayerContext.at(0)));
             assertEquals(2, h.stack.ethRcv().drops().get(DropReason.TRUNCATED));
         }
     }
@@ -61,7 +61,7 @@ class EthRcvTest {
     void readsVlanTagAndFindsTheRealEthertype() {
         try (Harness h = new Harness()) {
             Packet p = h.packet(tagged(udpFrame(1000, 2000, bytes(4)), 503));
-            assertEquals(Layer.NEXT, h.stack.ethRcv().process(p));
+            assertEquals(Layer.NEXT, h.stack.ethRcv().process(p, LayerContext.at(0)));
             assertEquals(503, p.vlan);
             assertEquals(p.offset + 18, p.l3Offset);
             p.release();
@@ -72,7 +72,7 @@ class EthRcvTest {
     void dropsUnknownEthertype() {
         try (Harness h = new Harness()) {
             byte[] f = ethernet(OUR_MAC, PEER_MAC, 0x86DD, bytes(40));  // IPv6: not spoken here
-            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(f)));
+            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(f), LayerContext.at(0)));
             assertEquals(1, h.stack.ethRcv().drops().get(DropReason.UNKNOWN_ETHERTYPE));
         }
     }
@@ -80,7 +80,7 @@ class EthRcvTest {
     @Test
     void handsArpToTheArpModule() {
         try (Harness h = new Harness()) {
-            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(arpRequest(OUR_IP))));
+            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(arpRequest(OUR_IP)), LayerContext.at(0)));
             assertEquals(1, h.stack.ethRcv().counters().get("arp"));
             assertEquals(1, h.stack.arp().counters().get("replied"));
             assertEquals(1, h.sent.size());

@@ -2,6 +2,7 @@ package io.flexnet.proto;
 
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
+import io.flexnet.runtime.ManualClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,20 +15,20 @@ final class Harness implements AutoCloseable {
     final PacketPool pool;
     final ProtoStack stack;
     final ArrayDeque<Packet> sent = new ArrayDeque<>();
-    long now = 1_000_000_000L;
+    final ManualClock clock = new ManualClock(1_000_000_000L);
 
     Harness() { this(TestFrames.config(), 64); }
 
     Harness(NetConfig cfg, int slots) {
         pool = new PacketPool(slots);
-        stack = new ProtoStack(cfg, pool, sent::add, () -> now);
+        stack = new ProtoStack(cfg, pool, sent::add, clock);
     }
 
     Harness(NetConfig cfg, int slots, int pendingCapacity) {
         pool = new PacketPool(slots);
-        Arp arp = new Arp(cfg, pool, sent::add, () -> now, 64, Arp.DEFAULT_TTL_NANOS, pendingCapacity,
+        Arp arp = new Arp(cfg, pool, clock, 64, Arp.DEFAULT_TTL_NANOS, pendingCapacity,
                 Arp.DEFAULT_PENDING_TIMEOUT_NANOS, Arp.DEFAULT_RETRY_NANOS);
-        stack = new ProtoStack(cfg, pool, sent::add, () -> now, arp);
+        stack = new ProtoStack(cfg, pool, sent::add, clock, arp);
     }
 
     Packet packet(byte[] frame) {
@@ -55,12 +56,12 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
-    void advance(long nanos) { now += nanos; }
+    void advance(long nanos) { clock.advance(nanos); }
 
     @Override
     public void close() {
         drainSent();
-        now += 3_600_000_000_000L;
+        clock.advance(3_600_000_000_000L);
         stack.expire();
         int available = pool.available();
         int capacity = pool.capacity();

@@ -21,8 +21,8 @@ class IpRcvTest {
     /** Runs eth_rcv then ip_rcv; returns ip_rcv's result (the packet is released unless NEXT). */
     private static int ipRcv(Harness h, byte[] frame, Packet[] out) {
         Packet p = h.packet(frame);
-        if (h.stack.ethRcv().process(p) != Layer.NEXT) throw new AssertionError("eth_rcv refused the frame");
-        int r = h.stack.ipRcv().process(p);
+        if (h.stack.ethRcv().process(p, LayerContext.at(0)) != Layer.NEXT) throw new AssertionError("eth_rcv refused the frame");
+        int r = h.stack.ipRcv().process(p, LayerContext.at(0));
         if (out != null) out[0] = p;
         else if (r == Layer.NEXT) p.release();
         return r;

@@ -1,5 +1,6 @@
 package io.flexnet.proto;
 
+import io.flexnet.runtime.ManualClock;
 import static io.flexnet.proto.TestFrames.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -45,7 +46,7 @@ class PathAllocationTest {
     void sendPathAllocatesNothingPerDatagram() {
         com.sun.management.ThreadMXBean mx = allocationCounter();
         try (PacketPool pool = new PacketPool(16)) {
-            ProtoStack stack = new ProtoStack(config(), pool, Packet::release, () -> 0L);
+            ProtoStack stack = new ProtoStack(config(), pool, Packet::release, new ManualClock());
             stack.arp().learn(PEER_IP, PEER_MAC);
             byte[] payload = bytes(64);
             for (int i = 0; i < 300_000; i++) send(stack, pool, payload);

@@ -1,5 +1,6 @@
 package io.flexnet.proto;
 
+import io.flexnet.runtime.ManualClock;
 import static io.flexnet.proto.TestFrames.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,9 +18,9 @@ class ProtoStackTest {
     @Test
     void ordersLayersAsThePaperNamesThem() {
         try (Harness h = new Harness()) {
-            assertArrayEquals(new String[] {"eth_rcv", "ip_rcv", "udp_rcv", "socket_rcv"},
+            assertArrayEquals(new String[] {"eth_rcv", "ip_rcv", "l4_rcv", "socket_rcv"},
                     Arrays.stream(h.stack.rxLayers()).map(Layer::name).toArray());
-            assertArrayEquals(new String[] {"socket_send", "udp_send", "ip_send", "eth_send"},
+            assertArrayEquals(new String[] {"socket_send", "l4_send", "ip_send", "eth_send"},
                     Arrays.stream(h.stack.txLayers()).map(Layer::name).toArray());
             LayerKind[] kinds = LayerKind.values();
             Layer[] all = new Layer[8];
@@ -50,7 +51,7 @@ class ProtoStackTest {
     void refusesAPoolTooSmallForTheMtu() {
         try (PacketPool small = new PacketPool(4, 1024, 128)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new ProtoStack(config(), small, p -> p.release(), () -> 0));
+                    () -> new ProtoStack(config(), small, p -> p.release(), new ManualClock()));
             assertTrue(e.getMessage().startsWith("pool:"), e.getMessage());
         }
     }

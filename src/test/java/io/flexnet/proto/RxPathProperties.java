@@ -1,5 +1,6 @@
 package io.flexnet.proto;
 
+import io.flexnet.runtime.ManualClock;
 import static io.flexnet.proto.TestFrames.*;
 
 import io.flexnet.packet.Bytes;
@@ -37,10 +38,10 @@ class RxPathProperties {
     private static final int KEEP = 8;
     private static final long PAST_ANY_TIMEOUT = Arp.DEFAULT_PENDING_TIMEOUT_NANOS + 1;
 
-    private static long now = 1_000_000_000L;
+    private static final ManualClock clock = new ManualClock(1_000_000_000L);
     private static final ArrayDeque<Packet> egress = new ArrayDeque<>();
     private static final PacketPool pool = new PacketPool(1024);
-    private static final ProtoStack stack = new ProtoStack(config(), pool, egress::add, () -> now);
+    private static final ProtoStack stack = new ProtoStack(config(), pool, egress::add, clock);
     private static final Keeper endpoint = new Keeper();
     private static long injected;
 
@@ -97,7 +98,7 @@ class RxPathProperties {
         for (Packet p : endpoint.kept) p.release();
         endpoint.kept.clear();
         releaseEgress();
-        now += PAST_ANY_TIMEOUT;
+        clock.advance(PAST_ANY_TIMEOUT);
         stack.expire();  // frames still waiting for ARP are dropped now
         releaseEgress();
         if (pool.available() != pool.capacity()) {
@@ -130,7 +131,7 @@ class RxPathProperties {
                 + stack.icmp().counters().get("echo-answered")
                 + stack.arp().counters().get("replied")
                 + stack.arp().counters().get("learned");
-        for (DropCounters d : List.of(stack.ethRcv().drops(), stack.ipRcv().drops(), stack.udpRcv().drops(),
+        for (DropCounters d : List.of(stack.ethRcv().drops(), stack.ipRcv().drops(), stack.l4Rcv().drops(), stack.udpRcv().drops(),
                 stack.socketRcv().drops())) {
             n += d.total();
         }

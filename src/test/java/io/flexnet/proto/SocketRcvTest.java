@@ -16,9 +16,9 @@ class SocketRcvTest {
     /** Runs the frame up to and including udp_rcv; returns the packet ready for socket_rcv. */
     private static Packet upToSocket(Harness h, byte[] frame) {
         Packet p = h.packet(frame);
-        assertEquals(Layer.NEXT, h.stack.ethRcv().process(p));
-        assertEquals(Layer.NEXT, h.stack.ipRcv().process(p));
-        assertEquals(Layer.NEXT, h.stack.udpRcv().process(p));
+        assertEquals(Layer.NEXT, h.stack.ethRcv().process(p, LayerContext.at(0)));
+        assertEquals(Layer.NEXT, h.stack.ipRcv().process(p, LayerContext.at(0)));
+        assertEquals(Layer.NEXT, h.stack.udpRcv().process(p, LayerContext.at(0)));
         return p;
     }
 
@@ -28,7 +28,7 @@ class SocketRcvTest {
             Probe probe = new Probe(5);
             probe.refuse = true;
             h.stack.ports().bind(2000, probe);
-            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, udpFrame(1, 2000, bytes(8)))));
+            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, udpFrame(1, 2000, bytes(8))), LayerContext.at(0)));
             assertEquals(1, h.stack.socketRcv().drops().get(DropReason.SOCKET_FULL));
         }
     }
@@ -39,7 +39,7 @@ class SocketRcvTest {
             Probe probe = new Probe(5);
             probe.fail = true;
             h.stack.ports().bind(2000, probe);
-            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, udpFrame(1, 2000, bytes(8)))));
+            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, udpFrame(1, 2000, bytes(8))), LayerContext.at(0)));
             assertEquals(1, h.stack.socketRcv().drops().get(DropReason.EXTENSION_FAULT));
         }
     }
@@ -52,7 +52,7 @@ class SocketRcvTest {
             Packet p = upToSocket(h, udpFrame(1, 2000, bytes(8)));
             h.stack.ports().unbind(2000);
             h.stack.ports().bind(2000, new Probe(6));  // another endpoint took the port meanwhile
-            assertEquals(Layer.DONE, h.stack.socketRcv().process(p));
+            assertEquals(Layer.DONE, h.stack.socketRcv().process(p, LayerContext.at(0)));
             assertEquals(1, h.stack.socketRcv().drops().get(DropReason.NO_SOCKET));
             assertTrue(probe.got.isEmpty());
         }

@@ -146,7 +146,7 @@ class UdpRcvTest {
         NetConfig cfg = NetConfig.parse("bc:30:5b:e8:d3:49", "172.17.81.73/24", null, 1500);
         try (Harness h = new Harness(cfg, 8)) {
             h.receive(Hex.bytes(Frames.TCP_RST_PADDED));
-            assertEquals(1, h.stack.udpRcv().drops().get(DropReason.UNKNOWN_PROTOCOL));
+            assertEquals(1, h.stack.l4Rcv().drops().get(DropReason.UNKNOWN_PROTOCOL), "l4_rcv has no transport for it");
         }
     }
 }

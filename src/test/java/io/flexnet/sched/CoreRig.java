@@ -1,5 +1,6 @@
 package io.flexnet.sched;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flexnet.packet.Packet;
@@ -48,7 +49,7 @@ final class CoreRig implements AutoCloseable {
     CoreRig add(int q, int n, long age) {
         for (int i = 0; i < n; i++) {
             Packet p = pool.allocate();
-            coroutines.of(p).start(pipelines.get(q), now - age);
+            coroutines.of(p).start(pipelines.get(q), LayerContext.at(now - age));
         }
         return this;
     }
@@ -59,7 +60,7 @@ final class CoreRig implements AutoCloseable {
     CoreRig take(int q, int n) {
         int got = queues.get(q).drain(drained, 0, n, now);
         for (int i = 0; i < got; i++) {
-            drained[i].resume(now);
+            drained[i].resume(LayerContext.at(now));
             drained[i] = null;
         }
         layers.releaseSink();

@@ -1,5 +1,6 @@
 package io.flexnet.sched;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.DropReason;
@@ -68,7 +69,7 @@ class CoreSchedulerIntegrationTest {
                 @Override public LayerKind kind() { return kind; }
 
                 @Override
-                public int process(Packet p) {
+                public int process(Packet p, LayerContext cx) {
                     if (kind == LayerKind.IP_RCV) {
                         p.userData = work(p.index(), rounds);
                         if ((p.index() & 15) == 0) {
@@ -150,7 +151,7 @@ class CoreSchedulerIntegrationTest {
                 for (int i = 0; i < 75; i++) {
                     Packet p = pool.allocate();
                     if (p == null) break;     // backlog filled the pool: the producer is throttled
-                    coroutines.of(p).start(rx, System.nanoTime());
+                    coroutines.of(p).start(rx, LayerContext.at(System.nanoTime()));
                     produced[0]++;
                 }
                 Thread.sleep(1);

@@ -1,5 +1,6 @@
 package io.flexnet.sched;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.Packet;
@@ -35,7 +36,7 @@ class ExecutorsTest {
         for (int i = 0; i < n; i++) {
             Packet p = pool.allocate();
             p.userData = tag;
-            assertEquals(Coroutine.SUSPENDED, coroutines.of(p).start(pl, 0));
+            assertEquals(Coroutine.SUSPENDED, coroutines.of(p).start(pl, LayerContext.at(0)));
         }
     }
 

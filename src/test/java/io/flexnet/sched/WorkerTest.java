@@ -1,5 +1,6 @@
 package io.flexnet.sched;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.Packet;
@@ -39,7 +40,7 @@ class WorkerTest {
     private void inject(Pipeline pl, int n) {
         for (int i = 0; i < n; i++) {
             Packet p = pool.allocate();
-            coroutines.of(p).start(pl, System.nanoTime());
+            coroutines.of(p).start(pl, LayerContext.at(System.nanoTime()));
         }
     }
 

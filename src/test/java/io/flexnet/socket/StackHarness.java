@@ -1,5 +1,6 @@
 package io.flexnet.socket;
 
+import io.flexnet.runtime.RealRuntime;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.policy.TestFrames;
@@ -26,7 +27,7 @@ final class StackHarness implements AutoCloseable {
         stack = new ProtoStack(cfg, pool, p -> {
             sentBy.add(Thread.currentThread().getName());
             sent.add(p);
-        }, System::nanoTime);
+        }, RealRuntime.INSTANCE);
         stack.arp().learn(TestFrames.CLIENT, TestFrames.SRC_MAC);
     }
 

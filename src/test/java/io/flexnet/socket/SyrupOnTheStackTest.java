@@ -1,5 +1,6 @@
 package io.flexnet.socket;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.nic.Rss;
@@ -101,7 +102,7 @@ class SyrupOnTheStackTest {
             assertEquals(nicQueue[0], nicQueues[0].size(), "NIC queue 0: kv by hash, nobody's by RSS");
             assertEquals(nicQueue[1], nicQueues[1].size(), "NIC queue 1: also all of batch");
             for (ArrayDeque<Packet> q : nicQueues) {
-                for (Packet p; (p = q.poll()) != null; ) cos.of(p).start(rx, 0);  // runs to the queue() point
+                for (Packet p; (p = q.poll()) != null; ) cos.of(p).start(rx, LayerContext.at(0));  // runs to the queue() point
             }
             ExecContext ctx = new ExecContext(0);
             int resumed0 = 0, resumed1 = 0;

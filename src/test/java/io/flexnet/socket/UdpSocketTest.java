@@ -1,5 +1,6 @@
 package io.flexnet.socket;
 
+import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.Checksum;
@@ -258,13 +259,13 @@ class UdpSocketTest {
         try (StackHarness h = new StackHarness()) {
             CoroutineQueue txq = new CoroutineQueue("tx", 64);
             Pipeline tx = PipelineBuilder.tx("listing4", h::layer).socket().queue(p -> 0, txq).l4().ip().eth().build();
-            Sockets sockets = new Sockets(h.stack, Sockets.pipeline(tx, new Coroutines(h.pool), System::nanoTime));
+            Sockets sockets = new Sockets(h.stack, Sockets.pipeline(tx, new Coroutines(h.pool), h.stack));
             UdpSocket s = sockets.open().bind(9000);
             for (int i = 0; i < 5; i++) assertEquals(10, s.sendTo(bytes(10), 0, 10, TestFrames.CLIENT, 6000 + i));
             assertEquals(5, txq.depth(), "socket_send ran here, the coroutines wait for a stack core");
             assertTrue(h.sent.isEmpty());
             Thread core = new Thread(() -> {
-                for (io.flexnet.pipeline.Coroutine co; (co = txq.poll(0)) != null; ) co.resume(0);
+                for (io.flexnet.pipeline.Coroutine co; (co = txq.poll(0)) != null; ) co.resume(LayerContext.at(0));
             }, "stack-core");
             core.start();
             core.join(10_000);
