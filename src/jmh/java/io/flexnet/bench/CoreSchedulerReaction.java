@@ -19,7 +19,7 @@ import io.flexnet.sched.CoreTimeline;
 import io.flexnet.sched.CoreWorker;
 import io.flexnet.sched.IdleStrategy;
 import io.flexnet.sched.QueueDepth;
-import io.flexnet.sched.RoundRobin;
+import io.flexnet.sched.RoundRobinExecutor;
 import io.flexnet.sched.Worker;
 import io.flexnet.sched.affinity.LinuxAffinity;
 import java.util.List;
@@ -203,7 +203,7 @@ public final class CoreSchedulerReaction {
         CoroutineQueue q = new CoroutineQueue("step", 256);
         Sink sink = new Sink();
         Pipeline rx = PipelineBuilder.rx("step", sink).queue(p -> 0, q).eth().ip().l4().socket().build();
-        Worker w = new Worker("wake", 0, rt, IdleStrategy.busySpin(), List.of(new RoundRobin(16, q)));
+        Worker w = new Worker("wake", 0, rt, IdleStrategy.busySpin(), List.of(new RoundRobinExecutor(16, q)));
         CoreScheduler s = CoreScheduler.builder(rt, new Congestion(0, 1)).workers(List.of(w)).queues(q)
                 .cores(workerCore).periodNanos(PERIOD).spin(true).schedulerCore(0).build();
         Histogram decisionNs = new Histogram(3), resumeNs = new Histogram(3);

@@ -12,7 +12,7 @@ import io.flexnet.proto.NetConfig;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.sched.IdleStrategy;
-import io.flexnet.sched.RoundRobin;
+import io.flexnet.sched.RoundRobinExecutor;
 import io.flexnet.sched.Worker;
 import io.flexnet.sched.affinity.LinuxAffinity;
 import io.flexnet.workload.UdpFrames;
@@ -60,7 +60,7 @@ public final class HandoffRig {
         producerCore = cores[0];
         workerCore = cores[cores.length > 1 ? 1 : 0];
         worker = new Worker("handoff", 0, RealRuntime.withAffinity(affinity), IdleStrategy.busySpin(),
-                List.of(new RoundRobin(q)));
+                List.of(new RoundRobinExecutor(q)));
         worker.requestCore(workerCore);
         frame = UdpFrames.frame(PipelineRig.OUR_MAC, PipelineRig.PEER_MAC, PipelineRig.PEER_IP,
                 PipelineRig.OUR_IP, 40000, PipelineRig.PORT, new byte[PipelineRig.PAYLOAD]);

@@ -33,7 +33,7 @@ import java.util.Map;
  * CoroutineQueue q = e.queue("rx", 1024, CoroutineQueue.Concurrency.MPSC);
  * Pipeline rx = e.rx("rx").queue(p -> 0, q).eth().ip().l4().socket().build();
  * e.poll(0, rx, 32, "poll0", IdleStrategy.busySpin());            // a worker polling NIC queue 0
- * e.worker("w0", new SleepUntilKicked(), new RoundRobin(q));
+ * e.worker("w0", new SleepUntilKicked(), new RoundRobinExecutor(q));
  * e.start();
  * }</pre>
  */

@@ -27,7 +27,7 @@ package io.flexnet.experiment;
  *         Pipeline p = e.rxTx("shared").queue(x -> 0, q).eth().ip().l4()
  *                 .yieldTo(ctx.server()).l4().ip().eth().build();
  *         e.poll(0, p, 32, "nic", new SleepUntilKicked());
- *         for (int i = 0; i < workers; i++) e.worker("w" + i, new SleepUntilKicked(), new RoundRobin(16, q));
+ *         for (int i = 0; i < workers; i++) e.worker("w" + i, new SleepUntilKicked(), new RoundRobinExecutor(16, q));
  *     }
  * }
  * }</pre>

@@ -6,7 +6,7 @@ import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.pipeline.Pipeline;
 import io.flexnet.pipeline.Selector;
 import io.flexnet.pipeline.Selectors;
-import io.flexnet.sched.RoundRobin;
+import io.flexnet.sched.RoundRobinExecutor;
 import java.util.Arrays;
 
 /**
@@ -69,11 +69,11 @@ public final class PortQueues implements Design {
         e.poll(0, rx, 32, "nic", RunToCompletion.idleStrategy(idle));
         for (int i = 0; i < k; i++) {
             for (int w = 0; w < isolatedWorkers; w++) {
-                e.worker("port" + isolate[i] + "-" + w, RunToCompletion.idleStrategy(idle), new RoundRobin(batch, queues[i]));
+                e.worker("port" + isolate[i] + "-" + w, RunToCompletion.idleStrategy(idle), new RoundRobinExecutor(batch, queues[i]));
             }
         }
         for (int w = 0; w < workers; w++) {
-            e.worker("shared" + w, RunToCompletion.idleStrategy(idle), new RoundRobin(batch, queues[k]));
+            e.worker("shared" + w, RunToCompletion.idleStrategy(idle), new RoundRobinExecutor(batch, queues[k]));
         }
     }
 

@@ -9,7 +9,7 @@ import io.flexnet.sched.CorePolicy;
 import io.flexnet.sched.CoreScheduler;
 import io.flexnet.sched.Dedicated;
 import io.flexnet.sched.IdleStrategy;
-import io.flexnet.sched.RoundRobin;
+import io.flexnet.sched.RoundRobinExecutor;
 import io.flexnet.sched.SleepUntilKicked;
 import io.flexnet.sched.Spreading;
 
@@ -63,7 +63,7 @@ public final class SnapCores implements Design {
                 .build();
         for (int i = 0; i < cores; i++) {
             IdleStrategy idle = mode.equals("spreading") ? new SleepUntilKicked() : IdleStrategy.busySpin();
-            e.poll(0, rx, 32, "engine" + i, idle, new RoundRobin(1, q));
+            e.poll(0, rx, 32, "engine" + i, idle, new RoundRobinExecutor(1, q));
         }
         CorePolicy policy = switch (mode) {
             case "dedicated" -> new Dedicated(cores);

@@ -32,7 +32,7 @@ import java.lang.foreign.MemorySegment;
  * matching policy:
  * <ul>
  *   <li>{@code vanilla}: the five-tuple hash, as Linux does ({@link FiveTupleHash});
- *   <li>{@code round-robin} ({@link io.flexnet.policy.RoundRobin});
+ *   <li>{@code round-robin} ({@link io.flexnet.policy.RoundRobinPolicy});
  *   <li>{@code sita}: SCANs to socket 0, GETs round robin over the others ({@link Sita});
  *   <li>{@code scan-avoid}: the next socket whose thread is not serving a SCAN, which the threads
  *       mark in the policy's map ({@link ScanAvoid}).
@@ -66,7 +66,7 @@ public final class SocketGroup implements Design {
         Tenant app = tenants.register("app", ctx.ports());
         PolicyHook hook = tenants.hook("sockets", HookKind.SOCKET);
         MatchingPolicy chosen = switch (policy) {
-            case "round-robin" -> new io.flexnet.policy.RoundRobin();
+            case "round-robin" -> new io.flexnet.policy.RoundRobinPolicy();
             case "sita" -> new Sita();
             case "scan-avoid" -> new ScanAvoid(threads);
             default -> new FiveTupleHash();

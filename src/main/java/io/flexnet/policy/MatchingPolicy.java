@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <pre>{@code
  * // Syrup's Figure 5a: round robin over the sockets of a port group.
- * final class RoundRobin implements MatchingPolicy {
+ * final class RoundRobinPolicy implements MatchingPolicy {
  *     private int next;
  *     public int schedule(PolicyInput in) {
  *         int i = next;
@@ -28,7 +28,7 @@ import java.util.List;
  *         return i;
  *     }
  * }
- * tenant.deploy(socketHook, new RoundRobin());
+ * tenant.deploy(socketHook, new RoundRobinPolicy());
  * }</pre>
  *
  * Policies that talk to the application declare their maps in {@link #maps()}; the tenant creates them

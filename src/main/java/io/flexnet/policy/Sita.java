@@ -27,7 +27,7 @@ public final class Sita implements MatchingPolicy {
         if (type < 0 || n <= 0) return PASS;
         int r = reserved < n ? reserved : n - 1;
         if (type == longType || n == 1) return r;
-        int i = next;  // plain, as in RoundRobin: a race costs balance, not correctness
+        int i = next;  // plain, as in RoundRobinPolicy: a race costs balance, not correctness
         if (i >= n - 1 || i < 0) i = 0;
         next = i + 1;
         return i >= r ? i + 1 : i;  // the i-th executor other than the reserved one

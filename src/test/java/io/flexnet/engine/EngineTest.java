@@ -15,7 +15,7 @@ import io.flexnet.runtime.RealRuntime;
 import io.flexnet.sched.BackoffPark;
 import io.flexnet.sched.Congestion;
 import io.flexnet.sched.CoreScheduler;
-import io.flexnet.sched.RoundRobin;
+import io.flexnet.sched.RoundRobinExecutor;
 import io.flexnet.sched.SleepUntilKicked;
 import io.flexnet.sched.Worker;
 import io.flexnet.sched.affinity.LinuxAffinity;
@@ -81,8 +81,8 @@ class EngineTest {
         CoroutineQueue q = engine.queue("work", 8192, Concurrency.MPMC);
         Pipeline rx = engine.rx("rx").queue(p -> 0, q).eth().ip().l4().socket().build();
         engine.poll(0, rx, 32, "nic", new SleepUntilKicked());
-        Worker w0 = engine.worker("w0", new BackoffPark(), new RoundRobin(8, q));
-        Worker w1 = engine.worker("w1", new BackoffPark(), new RoundRobin(8, q));
+        Worker w0 = engine.worker("w0", new BackoffPark(), new RoundRobinExecutor(8, q));
+        Worker w1 = engine.worker("w1", new BackoffPark(), new RoundRobinExecutor(8, q));
         int cores = Math.min(2, rt.cores());
         CoreScheduler sched = CoreScheduler.builder(rt, new Congestion(1, 4)).workers(List.of(w0, w1)).queues(q)
                 .cores(cores == 2 ? new int[] {0, 1} : new int[] {0}).periodNanos(500_000).spin(false).build();

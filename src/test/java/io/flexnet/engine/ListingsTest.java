@@ -25,7 +25,7 @@ import io.flexnet.sched.BusyPollBatch;
 import io.flexnet.sched.ExecContext;
 import io.flexnet.sched.Executor;
 import io.flexnet.sched.IdleStrategy;
-import io.flexnet.sched.RoundRobin;
+import io.flexnet.sched.RoundRobinExecutor;
 import io.flexnet.sched.SleepUntilKicked;
 import io.flexnet.workload.UdpFrames;
 import java.lang.foreign.MemorySegment;
@@ -125,9 +125,9 @@ class ListingsTest {
                 .layer(eth).layer(ip).layer(udp).layer(sock)
                 .build();
         engine.poll(0, rx, 32, "nic", new SleepUntilKicked());
-        engine.worker("hi0", new SleepUntilKicked(), new RoundRobin(16, hi));
-        engine.worker("hi1", new SleepUntilKicked(), new RoundRobin(16, hi));
-        engine.worker("lo0", new SleepUntilKicked(), new RoundRobin(16, lo));
+        engine.worker("hi0", new SleepUntilKicked(), new RoundRobinExecutor(16, hi));
+        engine.worker("hi1", new SleepUntilKicked(), new RoundRobinExecutor(16, hi));
+        engine.worker("lo0", new SleepUntilKicked(), new RoundRobinExecutor(16, lo));
         engine.start();
         int n = 5000;
         for (int i = 0; i < n; i++) {
@@ -154,7 +154,7 @@ class ListingsTest {
         Pipeline tx = engine.track(engine.tx("listing4")
                 .layer(sockSend).queue(p -> 0, txq).layer(udpSend).layer(ipSend).layer(ethSend)
                 .build());
-        engine.worker("stack0", new SleepUntilKicked(), new RoundRobin(16, txq));
+        engine.worker("stack0", new SleepUntilKicked(), new RoundRobinExecutor(16, txq));
         engine.start();
 
         int n = 200;
@@ -206,7 +206,7 @@ class ListingsTest {
                 .queue(p -> 0, q).layer(ethRcv).ip().l4().yieldTo(upper).l4().ip().layer(ethSend)
                 .build();
         engine.poll(0, rtc, 32, "nic", new SleepUntilKicked());
-        engine.worker("rtc0", new SleepUntilKicked(), new RoundRobin(32, q));
+        engine.worker("rtc0", new SleepUntilKicked(), new RoundRobinExecutor(32, q));
         engine.start();
 
         int n = 300;

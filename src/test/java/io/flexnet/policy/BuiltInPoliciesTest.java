@@ -57,7 +57,7 @@ class BuiltInPoliciesTest {
 
     @Test
     void roundRobinCyclesAndFollowsAShrinkingGroup() {
-        app.deploy(hook, new RoundRobin());
+        app.deploy(hook, new RoundRobinPolicy());
         for (int i = 0; i < 12; i++) assertEquals(i % 4, request(RequestHeader.GET, 1, 4));
         assertEquals(0, request(RequestHeader.GET, 1, 3), "counter (4) beyond a shrunk group restarts at 0");
         assertEquals(1, request(RequestHeader.GET, 1, 3));
@@ -142,7 +142,7 @@ class BuiltInPoliciesTest {
 
     @Test
     void tokenBasedHandsAdmittedInputsToAnotherPolicy() {
-        app.deploy(hook, new TokenBased(new RoundRobin(), 16));
+        app.deploy(hook, new TokenBased(new RoundRobinPolicy(), 16));
         app.map(TokenBased.MAP).put(7, 10);
         assertEquals(0, request(RequestHeader.GET, 7, 3));
         assertEquals(1, request(RequestHeader.GET, 7, 3));

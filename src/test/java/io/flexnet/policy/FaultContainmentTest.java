@@ -53,7 +53,7 @@ class FaultContainmentTest {
     @Test
     void aThrowingPolicyFallsBackToPassIsCountedAndRemovedAtTheThreshold() {
         Deployment d = bad.deploy(hook, new Thrower());
-        Deployment g = good.deploy(hook, new RoundRobin());
+        Deployment g = good.deploy(hook, new RoundRobinPolicy());
         for (int i = 0; i < 4; i++) {
             assertEquals(MatchingPolicy.PASS, choose(7000, 4));
             assertEquals(i, choose(8000, 4), "the other tenant is untouched");

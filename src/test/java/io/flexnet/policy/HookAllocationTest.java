@@ -17,7 +17,7 @@ class HookAllocationTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(mx.isThreadAllocatedMemorySupported());
         try (PacketPool pool = new PacketPool(16); Tenants tenants = new Tenants()) {
-            MatchingPolicy[] policies = {new FiveTupleHash(), new RoundRobin(), new Sita(), new ScanAvoid(), new TokenBased()};
+            MatchingPolicy[] policies = {new FiveTupleHash(), new RoundRobinPolicy(), new Sita(), new ScanAvoid(), new TokenBased()};
             PolicyHook nicHook = tenants.hook("nic", HookKind.NIC_RX_QUEUE);
             PolicyHook sockHook = tenants.hook("sock", HookKind.SOCKET);
             RxQueueHook nic = new RxQueueHook(nicHook, new Rss(4));

@@ -81,7 +81,7 @@ class PortabilityTest {
             Tenant app = tenants.register("kv", 9000);
             PolicyHook nicHook = tenants.hook("nic", HookKind.NIC_RX_QUEUE);
             PolicyHook sockHook = tenants.hook("sock", HookKind.SOCKET);
-            RoundRobin rr = new RoundRobin();
+            RoundRobinPolicy rr = new RoundRobinPolicy();
             app.deploy(nicHook, rr);
             app.deploy(sockHook, rr);
             RxQueueHook nic = new RxQueueHook(nicHook, rss);

@@ -41,7 +41,7 @@ class SwapUnderTrafficTest {
             AtomicBoolean done = new AtomicBoolean();
             AtomicLong swaps = new AtomicLong();
             Thread swapper = new Thread(() -> {
-                MatchingPolicy[] ps = {new RoundRobin(), new FiveTupleHash(), new Sita(), in -> MatchingPolicy.DROP};
+                MatchingPolicy[] ps = {new RoundRobinPolicy(), new FiveTupleHash(), new Sita(), in -> MatchingPolicy.DROP};
                 int i = 0;
                 while (!done.get()) {
                     if (i % 5 == 4) {

@@ -128,8 +128,8 @@ class CoreSchedulerIntegrationTest {
         Stack stack = new Stack(calibrate(20_000), affinity);
         Pipeline rx = PipelineBuilder.rx("load", stack).queue(p -> 0, queue).eth().ip().l4().socket().build();
         List<Worker> workers = List.of(
-                new Worker("core-w0", 0, rt, new BackoffPark(100, 10, 1_000, 100_000), List.of(new RoundRobin(8, queue))),
-                new Worker("core-w1", 1, rt, new BackoffPark(100, 10, 1_000, 100_000), List.of(new RoundRobin(8, queue))));
+                new Worker("core-w0", 0, rt, new BackoffPark(100, 10, 1_000, 100_000), List.of(new RoundRobinExecutor(8, queue))),
+                new Worker("core-w1", 1, rt, new BackoffPark(100, 10, 1_000, 100_000), List.of(new RoundRobinExecutor(8, queue))));
         int cores = Math.min(2, rt.cores());
         CoreScheduler sched = CoreScheduler.builder(rt, policy).workers(workers).queues(queue)
                 .cores(cores == 2 ? new int[] {0, 1} : new int[] {0}).periodNanos(PERIOD).spin(false).build();

@@ -51,7 +51,7 @@ class ExecutorsTest {
         CoroutineQueue a = new CoroutineQueue("a", 8), b = new CoroutineQueue("b", 8);
         park(a, 3, 1);
         park(b, 1, 2);
-        RoundRobin rr = new RoundRobin(a, b);
+        RoundRobinExecutor rr = new RoundRobinExecutor(a, b);
         assertEquals(2, rr.doWork(ctx));
         assertEquals(List.of(1L, 2L), delivered());
         assertEquals(1, rr.doWork(ctx));

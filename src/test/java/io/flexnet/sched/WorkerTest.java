@@ -48,7 +48,7 @@ class WorkerTest {
     void layersAfterTheQueueRunOnTheWorkerThread() throws Exception {
         CoroutineQueue q = new CoroutineQueue("q", 256);
         Pipeline pl = PipelineBuilder.rx("w", layers).eth().queue(p -> 0, q).ip().l4().socket().build();
-        worker = new Worker("w0", 0, RealRuntime.INSTANCE, IdleStrategy.busySpin(), List.of(new RoundRobin(q)));
+        worker = new Worker("w0", 0, RealRuntime.INSTANCE, IdleStrategy.busySpin(), List.of(new RoundRobinExecutor(q)));
         worker.start();
         inject(pl, 100);
         await(() -> layers.sink.size() == 100);
@@ -64,7 +64,7 @@ class WorkerTest {
         Pipeline pl = PipelineBuilder.rx("s", layers).queue(p -> 0, q).eth().ip().l4().socket().build();
         // A one-minute backstop: only a kick can wake it within the test's time.
         worker = new Worker("s0", 0, RealRuntime.INSTANCE, new SleepUntilKicked(60_000_000_000L),
-                List.of(new RoundRobin(q)));
+                List.of(new RoundRobinExecutor(q)));
         worker.start();
         await(worker::isSleeping);
         for (int round = 0; round < 50; round++) {
@@ -99,7 +99,7 @@ class WorkerTest {
     void aRevokedWorkerDoesNoWorkUntilGranted() throws Exception {
         CoroutineQueue q = new CoroutineQueue("q", 256);
         Pipeline pl = PipelineBuilder.rx("g", layers).queue(p -> 0, q).eth().ip().l4().socket().build();
-        worker = new Worker("g0", 0, RealRuntime.INSTANCE, IdleStrategy.yielding(), List.of(new RoundRobin(q)));
+        worker = new Worker("g0", 0, RealRuntime.INSTANCE, IdleStrategy.yielding(), List.of(new RoundRobinExecutor(q)));
         worker.setGranted(false);
         worker.start();
         inject(pl, 10);
@@ -113,7 +113,7 @@ class WorkerTest {
     @Test
     void countsBusyTime() throws Exception {
         CoroutineQueue q = new CoroutineQueue("q", 256);
-        worker = new Worker("b0", 0, RealRuntime.INSTANCE, new BackoffPark(), List.of(new RoundRobin(q)));
+        worker = new Worker("b0", 0, RealRuntime.INSTANCE, new BackoffPark(), List.of(new RoundRobinExecutor(q)));
         worker.start();
         await(() -> worker.totalNanos() > 20_000_000);
         assertTrue(worker.busyNanos() < worker.totalNanos() / 2, "an idle worker is mostly not busy");

@@ -8,7 +8,7 @@ import io.flexnet.policy.MatchingPolicy;
 import io.flexnet.policy.PolicyHook;
 import io.flexnet.policy.PolicyInput;
 import io.flexnet.policy.RequestHeader;
-import io.flexnet.policy.RoundRobin;
+import io.flexnet.policy.RoundRobinPolicy;
 import io.flexnet.policy.ScanAvoid;
 import io.flexnet.policy.Sita;
 import io.flexnet.policy.Tenant;
@@ -67,7 +67,7 @@ class PortGroupTest {
             PolicyHook hook = tenants.hook("sockets", HookKind.SOCKET);
             Sockets sockets = new Sockets(h.stack).socketHook(hook);
             UdpSocket[] s = group(sockets, 3);
-            kv.deploy(hook, new RoundRobin());
+            kv.deploy(hook, new RoundRobinPolicy());
             for (int i = 0; i < 9; i++) {
                 h.receive(40_000, PORT, new byte[4]);  // one flow: the hash would pin it to one socket
                 assertEquals(i % 3, whoGot(s));
@@ -163,7 +163,7 @@ class PortGroupTest {
             PolicyHook hook = tenants.hook("sockets", HookKind.SOCKET);
             Sockets sockets = new Sockets(h.stack).socketHook(hook);
             UdpSocket[] s = group(sockets, 3);
-            kv.deploy(hook, new RoundRobin());
+            kv.deploy(hook, new RoundRobinPolicy());
             s[0].close();
             assertEquals(0, s[1].groupIndex());
             assertEquals(1, s[2].groupIndex());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.flexnet.packet.Packet;
 import io.flexnet.policy.HookKind;
 import io.flexnet.policy.PolicyHook;
-import io.flexnet.policy.RoundRobin;
+import io.flexnet.policy.RoundRobinPolicy;
 import io.flexnet.policy.Tenants;
 import io.flexnet.policy.TestFrames;
 import java.lang.management.ManagementFactory;
@@ -21,7 +21,7 @@ class SocketAllocationTest {
         assumeTrue(mx.isThreadAllocatedMemorySupported());
         try (StackHarness h = new StackHarness(); Tenants tenants = new Tenants()) {
             PolicyHook hook = tenants.hook("sockets", HookKind.SOCKET);
-            tenants.register("kv", 9000).deploy(hook, new RoundRobin());
+            tenants.register("kv", 9000).deploy(hook, new RoundRobinPolicy());
             Sockets sockets = new Sockets(h.stack.ports(), h.pool, Packet::release, 1472).socketHook(hook);
             UdpSocket a = sockets.open().reusePort(true).bind(9000).mode(RecvMode.NON_BLOCKING);
             UdpSocket b = sockets.open().reusePort(true).bind(9000).mode(RecvMode.NON_BLOCKING);

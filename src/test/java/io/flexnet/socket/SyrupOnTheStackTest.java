@@ -17,7 +17,7 @@ import io.flexnet.policy.MatchingPolicy;
 import io.flexnet.policy.PolicyHook;
 import io.flexnet.policy.QueueHook;
 import io.flexnet.policy.RequestHeader;
-import io.flexnet.policy.RoundRobin;
+import io.flexnet.policy.RoundRobinPolicy;
 import io.flexnet.policy.RxQueueHook;
 import io.flexnet.policy.Sita;
 import io.flexnet.policy.Tenant;
@@ -45,7 +45,7 @@ class SyrupOnTheStackTest {
             PolicyHook sockHook = tenants.hook("sockets", HookKind.SOCKET);
             // kv: flows spread by hash over the NIC queues, round robin over cores, SITA over its sockets.
             kv.deploy(nicHook, new FiveTupleHash());
-            kv.deploy(coreHook, new RoundRobin());
+            kv.deploy(coreHook, new RoundRobinPolicy());
             kv.deploy(sockHook, new Sita());
             // batch: everything on NIC queue 1 and core queue 1; requests with key 0 are refused.
             batch.deploy(nicHook, in -> 1);

@@ -6,7 +6,7 @@ package io.flexnet.policy;
  * costs a little balance and saves an atomic per packet. The wrap is a compare, not a division, and
  * also repairs a counter left beyond a port group that shrank.
  */
-public final class RoundRobin implements MatchingPolicy {
+public final class RoundRobinPolicy implements MatchingPolicy {
     private int next;
 
     @Override
