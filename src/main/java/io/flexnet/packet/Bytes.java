@@ -7,6 +7,11 @@ import java.nio.ByteOrder;
 /**
  * Network-order (big-endian) reads and writes of unsigned fields at absolute offsets in a segment.
  * Every header view is built on these. Unaligned layouts: headers start at arbitrary offsets.
+ *
+ * <p>The per-packet paths move headers as whole words ({@link #u64}, {@link #i32}) and unpack the
+ * fields in registers with the header views' word helpers ({@code Ipv4Header.protocol(word1)}): every
+ * segment access is bounds- and liveness-checked, so one access per header is several times cheaper
+ * than one per field, and the same words feed the checksum.
  */
 public final class Bytes {
     private static final ValueLayout.OfShort U16 =
@@ -40,6 +45,9 @@ public final class Bytes {
     public static void u16(MemorySegment s, long off, int v) { s.set(U16, off, (short) v); }
 
     public static void i32(MemorySegment s, long off, int v) { s.set(U32, off, v); }
+
+    /** Eight bytes from one big-endian long: several fields in one write. */
+    public static void u64(MemorySegment s, long off, long v) { s.set(U64, off, v); }
 
     public static void u48(MemorySegment s, long off, long v) {
         u16(s, off, (int) (v >>> 32));

@@ -29,7 +29,9 @@ public final class FrameTuple {
      */
     public static long locate(MemorySegment s, int off, int len) {
         // The common frame in three reads, small enough to inline: untagged IPv4 without options,
-        // not fragmented, UDP. Anything else, and any failed check, goes the general way.
+        // not fragmented, UDP. Anything else, and any failed check, goes the general way. The first
+        // word straddles the Ethernet and IPv4 headers, so the header views' word helpers (which
+        // unpack a header's own words) do not fit it: the shifts below are the layout, spelled out.
         if (off >= 0 && len >= 42 && (long) off + len <= Math.min(s.byteSize(), LIMIT)) {
             final int l3 = off + 14, l4 = l3 + 20;
             final long head = Bytes.u64(s, off + 12);   // EtherType, version/IHL, TOS, total length, id
@@ -61,25 +63,24 @@ public final class FrameTuple {
         if (type != EthernetHeader.TYPE_IPV4) return NONE;
         final int l3 = typeAt + 2;
         if (l3 + 20 > end) return NONE;
-        final int vihl = Bytes.u8(s, l3);
-        final int ihl = (vihl & 0x0F) << 2;
-        final int total = Bytes.u16(s, l3 + 2);
-        if (vihl >>> 4 != 4 || ihl < 20 || total < ihl) return NONE;
-        if ((Bytes.u16(s, l3 + 6) & 0x3FFF) != 0) return NONE;  // more-fragments or an offset
+        final int ihl = Ipv4Header.headerLength(s, l3);
+        final int total = Ipv4Header.totalLength(s, l3);
+        if (Ipv4Header.version(s, l3) != 4 || ihl < Ipv4Header.MIN_HEADER_LENGTH || total < ihl) return NONE;
+        if (Ipv4Header.isFragment(s, l3)) return NONE;
         int ipEnd = Math.min(end, l3 + total);
-        final int proto = Bytes.u8(s, l3 + 9);
+        final int proto = Ipv4Header.protocol(s, l3);
         final int l4 = l3 + ihl;
         final int payload;
         if (proto == Ipv4Header.PROTO_UDP) {
-            if (l4 + 8 > ipEnd) return NONE;
-            int udpLength = Bytes.u16(s, l4 + 4);
-            if (udpLength < 8) return NONE;
+            if (l4 + UdpHeader.HEADER_LENGTH > ipEnd) return NONE;
+            int udpLength = UdpHeader.length(s, l4);
+            if (udpLength < UdpHeader.HEADER_LENGTH) return NONE;
             ipEnd = Math.min(ipEnd, l4 + udpLength);
-            payload = l4 + 8;
+            payload = l4 + UdpHeader.HEADER_LENGTH;
         } else if (proto == Ipv4Header.PROTO_TCP) {
-            if (l4 + 20 > ipEnd) return NONE;
-            int dataOffset = (Bytes.u8(s, l4 + 12) >>> 4) << 2;
-            if (dataOffset < 20 || l4 + dataOffset > ipEnd) return NONE;
+            if (l4 + TcpHeader.MIN_HEADER_LENGTH > ipEnd) return NONE;
+            int dataOffset = TcpHeader.headerLength(s, l4);
+            if (dataOffset < TcpHeader.MIN_HEADER_LENGTH || l4 + dataOffset > ipEnd) return NONE;
             payload = l4 + dataOffset;
         } else {
             return NONE;

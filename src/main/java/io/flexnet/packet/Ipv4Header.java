@@ -114,6 +114,33 @@ public final class Ipv4Header {
         fillChecksum(s, off);
     }
 
+    // ---- the fixed header as words, for the per-packet paths (see Bytes): word 0 is bytes 0-7
+    // (version/IHL, TOS, total length, identification, flags/fragment offset), word 1 is bytes 8-15
+    // (TTL, protocol, checksum, source); the destination is the int at DST_OFFSET.
+
+    /** Version and IHL, as the first byte: {@code 0x45} for IPv4 without options. */
+    public static int versionIhl(long word0) { return (int) (word0 >>> 56); }
+    public static int tos(long word0) { return (int) (word0 >>> 48) & 0xFF; }
+    public static int totalLength(long word0) { return (int) (word0 >>> 32) & 0xFFFF; }
+    public static int identification(long word0) { return (int) (word0 >>> 16) & 0xFFFF; }
+    /** Part of a fragmented datagram: more fragments follow, or this one does not start at 0. */
+    public static boolean isFragment(long word0) { return (word0 & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0; }
+    public static int ttl(long word1) { return (int) (word1 >>> 56); }
+    public static int protocol(long word1) { return (int) (word1 >>> 48) & 0xFF; }
+    public static int src(long word1) { return (int) word1; }
+
+    /** Word 0 of a header without options (version 4, IHL 5). */
+    public static long word0(int tos, int totalLength, int identification, int flagsFragment) {
+        return (0x45L << 56) | ((long) (tos & 0xFF) << 48) | ((long) (totalLength & 0xFFFF) << 32)
+                | ((long) (identification & 0xFFFF) << 16) | (flagsFragment & 0xFFFF);
+    }
+
+    /** Word 1: TTL, protocol, checksum and source. */
+    public static long word1(int ttl, int protocol, int checksum, int src) {
+        return ((long) (ttl & 0xFF) << 56) | ((long) (protocol & 0xFF) << 48) | ((long) (checksum & 0xFFFF) << 32)
+                | (src & 0xFFFF_FFFFL);
+    }
+
     // ---- flyweight accessors
 
     public int version() { return version(segment, offset); }

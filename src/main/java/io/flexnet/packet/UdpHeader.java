@@ -36,6 +36,19 @@ public final class UdpHeader {
     public static void checksum(MemorySegment s, long off, int v) { Bytes.u16(s, off + CHECKSUM_OFFSET, v); }
     public static long payloadOffset(MemorySegment s, long off) { return off + HEADER_LENGTH; }
 
+    // ---- the whole header as one word, for the per-packet paths (see Bytes)
+
+    public static int srcPort(long word) { return (int) (word >>> 48); }
+    public static int dstPort(long word) { return (int) (word >>> 32) & 0xFFFF; }
+    public static int length(long word) { return (int) (word >>> 16) & 0xFFFF; }
+    public static int checksum(long word) { return (int) word & 0xFFFF; }
+
+    /** The header as one word. */
+    public static long word(int srcPort, int dstPort, int length, int checksum) {
+        return ((long) (srcPort & 0xFFFF) << 48) | ((long) (dstPort & 0xFFFF) << 32) | ((long) (length & 0xFFFF) << 16)
+                | (checksum & 0xFFFF);
+    }
+
     /**
      * True when the checksum is absent (0) or right: pseudo-header plus the {@link #length} bytes
      * sum to all ones. The caller has checked that {@code length} bytes are present.

@@ -37,7 +37,7 @@ public final class EthRcv implements CountingLayer {
         final int off = p.offset;
         final int len = p.length;
         if (len < EthernetHeader.HEADER_LENGTH) return drop(p, DropReason.TRUNCATED, cx);
-        final long dst = Words.u64(s, off) >>> 16;  // destination and two bytes of source, in one load
+        final long dst = Bytes.u64(s, off) >>> 16;  // destination and two bytes of source, in one load
         // The group bit covers broadcast and every multicast address: one test for all three cases.
         if (dst != mac && (dst & (1L << 40)) == 0) return drop(p, DropReason.NOT_FOR_US, cx);
         int type = Bytes.u16(s, off + EthernetHeader.TYPE_OFFSET);

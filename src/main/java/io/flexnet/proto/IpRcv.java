@@ -1,5 +1,6 @@
 package io.flexnet.proto;
 
+import io.flexnet.packet.Bytes;
 import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
@@ -55,13 +56,12 @@ public final class IpRcv implements CountingLayer {
         final int avail = p.offset + p.length - l3;
         if (avail < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.TRUNCATED, cx);
         // The fixed header as three words: version..fragment, TTL..source, destination.
-        final long w0 = Words.u64(s, l3);
-        final long w1 = Words.u64(s, l3 + 8);
-        final int dst = Words.i32(s, l3 + Ipv4Header.DST_OFFSET);
-        final int total = (int) (w0 >>> 32) & 0xFFFF;
-        if ((w0 >>> 56) != 0x45 || total < Ipv4Header.MIN_HEADER_LENGTH || total > avail
-                || (w0 & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0
-                || (w1 >>> 56) == 0 || dst != ip) {
+        final long w0 = Bytes.u64(s, l3);
+        final long w1 = Bytes.u64(s, l3 + 8);
+        final int dst = Bytes.i32(s, l3 + Ipv4Header.DST_OFFSET);
+        final int total = Ipv4Header.totalLength(w0);
+        if (Ipv4Header.versionIhl(w0) != 0x45 || total < Ipv4Header.MIN_HEADER_LENGTH || total > avail
+                || Ipv4Header.isFragment(w0) || Ipv4Header.ttl(w1) == 0 || dst != ip) {
             return general(p, s, l3, avail, w0, w1, dst, cx);
         }
         if (Checksum.fold(Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL)) != 0xFFFF) {
@@ -72,27 +72,27 @@ public final class IpRcv implements CountingLayer {
 
     /** Every check in order, the first that fails naming the drop: options, broadcasts and bad headers. */
     private int general(Packet p, MemorySegment s, int l3, int avail, long w0, long w1, int dst, LayerContext cx) {
-        final int vihl = (int) (w0 >>> 56);
+        final int vihl = Ipv4Header.versionIhl(w0);
         if ((vihl >>> 4) != 4) return drop(p, DropReason.BAD_IP_VERSION, cx);
         final int hlen = (vihl & 0xF) << 2;
         if (hlen < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_IP_HEADER_LENGTH, cx);
-        final int total = (int) (w0 >>> 32) & 0xFFFF;
+        final int total = Ipv4Header.totalLength(w0);
         if (total < hlen || total > avail) return drop(p, DropReason.BAD_IP_LENGTH, cx);
         long acc = Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL);
         if (hlen > Ipv4Header.MIN_HEADER_LENGTH) acc = Checksum.sum(s, l3 + 20, hlen - 20, acc);  // options
         if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_IP_CHECKSUM, cx);
-        if ((w1 >>> 56) == 0) return drop(p, DropReason.TTL_EXPIRED, cx);
+        if (Ipv4Header.ttl(w1) == 0) return drop(p, DropReason.TTL_EXPIRED, cx);
         if (dst != ip && dst != Ip4.BROADCAST && dst != broadcast) return drop(p, DropReason.IP_NOT_FOR_US, cx);
-        if ((w0 & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0) return drop(p, DropReason.FRAGMENT, cx);
+        if (Ipv4Header.isFragment(w0)) return drop(p, DropReason.FRAGMENT, cx);
         return accept(p, l3, hlen, total, w1, dst, cx);
     }
 
     /** A valid datagram: fills the flow fields and passes UDP and TCP on, ICMP to its module. */
     private int accept(Packet p, int l3, int hlen, int total, long w1, int dst, LayerContext cx) {
         p.length = l3 + total - p.offset;  // trailing Ethernet padding is not part of the datagram
-        p.srcIp = (int) w1;
+        p.srcIp = Ipv4Header.src(w1);
         p.dstIp = dst;
-        final int proto = (int) (w1 >>> 48) & 0xFF;
+        final int proto = Ipv4Header.protocol(w1);
         p.protocol = proto;
         p.l4Offset = l3 + hlen;
         if (proto == Ipv4Header.PROTO_UDP || proto == Ipv4Header.PROTO_TCP) {

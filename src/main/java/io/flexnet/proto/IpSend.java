@@ -1,5 +1,6 @@
 package io.flexnet.proto;
 
+import io.flexnet.packet.Bytes;
 import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
@@ -60,15 +61,15 @@ public final class IpSend implements CountingLayer {
         if (hop == 0) return drop(p, DropReason.NO_ROUTE, cx);
         if (p.srcIp == 0) p.srcIp = ip;
         final int off = p.prepend(Ipv4Header.MIN_HEADER_LENGTH);
-        // The header as three words (see Ipv4Header for the layout): version 4, IHL 5, TOS 0, flags 0.
-        final long w0 = (0x45L << 56) | ((long) total << 32) | ((identification.getAndIncrement() & 0xFFFFL) << 16);
-        long w1 = ((long) TTL << 56) | ((long) (p.protocol & 0xFF) << 48) | (p.srcIp & 0xFFFF_FFFFL);
+        // The header as three words: TOS 0, flags 0; the checksum summed in registers, then filled in.
+        final long w0 = Ipv4Header.word0(0, total, identification.getAndIncrement(), 0);
+        long w1 = Ipv4Header.word1(TTL, p.protocol, 0, p.srcIp);
         final int sum = Checksum.fold(Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL));
         w1 |= (long) (~sum & 0xFFFF) << 32;
         final MemorySegment s = p.segment();
-        Words.u64(s, off, w0);
-        Words.u64(s, off + 8, w1);
-        Words.i32(s, off + Ipv4Header.DST_OFFSET, dst);
+        Bytes.u64(s, off, w0);
+        Bytes.u64(s, off + 8, w1);
+        Bytes.i32(s, off + Ipv4Header.DST_OFFSET, dst);
         p.l3Offset = off;
         p.nextHop = hop;
         counters.inc(cx.stripe(), OUT);

@@ -1,5 +1,6 @@
 package io.flexnet.proto;
 
+import io.flexnet.packet.Bytes;
 import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
@@ -44,17 +45,17 @@ public final class UdpRcv implements CountingLayer {
         final int l4 = p.l4Offset;
         final int avail = p.offset + p.length - l4;
         if (avail < UdpHeader.HEADER_LENGTH) return drop(p, DropReason.BAD_UDP_LENGTH, cx);
-        final long h = Words.u64(s, l4);  // the whole header: ports, length, checksum
+        final long h = Bytes.u64(s, l4);  // the whole header: ports, length, checksum
         // A UDP length shorter than the IP payload is legal (RFC 768): the rest is ignored.
-        final int ulen = (int) (h >>> 16) & 0xFFFF;
+        final int ulen = UdpHeader.length(h);
         if (ulen < UdpHeader.HEADER_LENGTH || ulen > avail) return drop(p, DropReason.BAD_UDP_LENGTH, cx);
-        if ((h & 0xFFFF) != 0) {
+        if (UdpHeader.checksum(h) != 0) {
             long acc = Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, ulen) + Checksum.halves(h);
             acc = Checksum.sum(s, l4 + UdpHeader.HEADER_LENGTH, ulen - UdpHeader.HEADER_LENGTH, acc);
             if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_UDP_CHECKSUM, cx);
         }
-        final int dport = (int) (h >>> 32) & 0xFFFF;
-        p.srcPort = (int) (h >>> 48);
+        final int dport = UdpHeader.dstPort(h);
+        p.srcPort = UdpHeader.srcPort(h);
         p.dstPort = dport;
         p.payloadOffset = l4 + UdpHeader.HEADER_LENGTH;
         p.payloadLength = ulen - UdpHeader.HEADER_LENGTH;

@@ -1,5 +1,6 @@
 package io.flexnet.proto;
 
+import io.flexnet.packet.Bytes;
 import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
@@ -39,11 +40,11 @@ public final class UdpSend implements CountingLayer, Replier {
         // Sum the payload where it lies, then the header in a register: one store for the header.
         long acc = Checksum.sum(s, p.offset, p.length,
                 Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, len));
-        long h = ((long) (p.srcPort & 0xFFFF) << 48) | ((long) (p.dstPort & 0xFFFF) << 32) | ((long) len << 16);
+        long h = UdpHeader.word(p.srcPort, p.dstPort, len, 0);
         int c = ~Checksum.fold(acc + Checksum.halves(h)) & 0xFFFF;
         h |= c == 0 ? 0xFFFF : c;  // RFC 768: a computed 0 is sent as all ones (0 means "none")
         final int off = p.prepend(UdpHeader.HEADER_LENGTH);
-        Words.u64(s, off, h);
+        Bytes.u64(s, off, h);
         p.l4Offset = off;
         p.protocol = Ipv4Header.PROTO_UDP;
         counters.inc(cx.stripe(), OUT);
