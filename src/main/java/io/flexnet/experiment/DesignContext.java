@@ -136,7 +136,6 @@ public final class DesignContext {
 
     InMemoryNic inMemoryNic() { return nic; }
     NicDriver driver() { return driver; }
-    Engine engineOrNull() { return engine; }
     CoreScheduler schedulerOrNull() { return scheduler; }
     List<Thread> appThreads() { return appThreads; }
     List<AutoCloseable> closeables() { return onStop; }

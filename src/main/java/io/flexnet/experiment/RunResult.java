@@ -30,16 +30,4 @@ public record RunResult(String design, double offeredRps, int repetition, List<S
         for (Histogram c : latency) h.add(c);
         return h;
     }
-
-    public long sentTotal() {
-        long n = 0;
-        for (long s : sent) n += s;
-        return n;
-    }
-
-    public long droppedTotal() {
-        long n = 0;
-        for (long v : drops.values()) n += v;
-        return n;
-    }
 }

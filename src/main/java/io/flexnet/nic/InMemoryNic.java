@@ -155,7 +155,7 @@ public final class InMemoryNic implements NicDriver {
         int q;
         try {
             q = steering.queueFor(p, rings.length);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {  // extension code: contained as the pipeline contains it
             drops.drop(p, DropReason.EXTENSION_FAULT);
             return false;
         }
@@ -213,7 +213,7 @@ public final class InMemoryNic implements NicDriver {
         if (h != null) {
             try {
                 h.onTransmit(queue, p);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {  // extension code: contained as the pipeline contains it
                 drops.drop(p, DropReason.EXTENSION_FAULT);
                 return false;
             }

@@ -43,7 +43,11 @@ public final class Packet {
     public int srcIp, dstIp, srcPort, dstPort, protocol;
     /** IPv4 next hop chosen by {@code ip_send} (the destination when on-link, else the gateway). */
     public int nextHop;
-    /** Owning tenant (or socket) id, -1 when not yet known. */
+    /**
+     * Id of the endpoint (socket group, request handler) bound to the destination port, stored by
+     * {@code udp_rcv} and looked up again by {@code socket_rcv}; -1 until then. Not a tenant id: policy
+     * hooks find a port's tenant themselves.
+     */
     public int owner;
     /** Free for the current owner (a socket, an application) to use. */
     public long userData;

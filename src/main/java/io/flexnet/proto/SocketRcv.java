@@ -37,8 +37,11 @@ public final class SocketRcv implements CountingLayer {
         boolean taken;
         try {
             taken = e.offer(p);
-        } catch (RuntimeException fault) {
-            // An endpoint is application code: its fault costs this packet, never the worker.
+        } catch (Throwable fault) {
+            // An endpoint is application code: its fault costs this packet, never the worker. Caught
+            // as the pipeline catches every extension (Throwable: an assertion or a stack overflow
+            // in extension code is the extension's fault too), and here as well because the fused
+            // path (ProtoStack.receive) runs this layer outside any pipeline.
             drops.drop(p, DropReason.EXTENSION_FAULT, cx.stripe());
             return DONE;
         }

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * Sockets sockets = new Sockets(stack);                        // send runs the send layers inline
  * // Listing 4: socket_send on the application thread, the rest on a stack core.
- * Pipeline tx = PipelineBuilder.tx("l4", kind -> layerOf(stack, kind)).socket().queue(p -> 0, txq).l4().ip().eth().build();
+ * Pipeline tx = PipelineBuilder.tx("listing4", stack::layer).socket().queue(p -> 0, txq).l4().ip().eth().build();
  * Sockets relocated = new Sockets(stack, Sockets.pipeline(tx, new Coroutines(pool), stack));
  * sockets.socketHook(tenants.hook("sockets", HookKind.SOCKET));    // tenants' policies pick sockets
  * }</pre>
