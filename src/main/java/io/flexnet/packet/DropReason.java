@@ -20,6 +20,11 @@ public enum DropReason {
     BAD_IP_CHECKSUM("bad-ip-checksum"),
     TTL_EXPIRED("ttl-expired"),
     IP_NOT_FOR_US("ip-not-for-us"),
+    /**
+     * A source no host may have (RFC 1122 3.2.1.3): unspecified, loopback, multicast, class E or
+     * broadcast, or our own address. Linux counts these as martian sources.
+     */
+    MARTIAN_SOURCE("martian-source"),
     FRAGMENT("fragment"),
     UNKNOWN_PROTOCOL("unknown-protocol"),
     NO_ROUTE("no-route"),

@@ -26,6 +26,16 @@ public final class Ip4 {
     /** 224.0.0.0/4. */
     public static boolean isMulticast(int ip) { return (ip >>> 28) == 0xE; }
 
+    /**
+     * Never a datagram's source, whatever the subnet (RFC 1122 3.2.1.3, RFC 1112): "this network"
+     * 0.0.0.0/8, loopback 127.0.0.0/8, multicast 224.0.0.0/4, and class E with the limited broadcast,
+     * 240.0.0.0/4. One test of the first octet.
+     */
+    public static boolean isMartianSource(int ip) {
+        int a = ip >>> 24;
+        return a == 0 || a == 127 || a >= 224;
+    }
+
     /** Could be the address of one host: not 0.0.0.0, not multicast, not class E or broadcast. */
     public static boolean isUnicast(int ip) { return ip != 0 && (ip >>> 28) < 0xE; }
 

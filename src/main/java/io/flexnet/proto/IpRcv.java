@@ -20,6 +20,12 @@ import java.lang.foreign.MemorySegment;
  * and many DPDK applications do. Reassembly needs memory held per partial datagram for seconds,
  * which a flood of first fragments can exhaust (and overlapping-fragment tricks have a long history
  * of attacks); without it, memory stays bounded by the slot pool and every packet's work is bounded.
+ *
+ * <p><b>Martian sources are dropped</b> (RFC 1122 3.2.1.3; counted as {@code martian-source}): a
+ * datagram from 0/8, 127/8, a multicast or class E address, the limited or the subnet's broadcast, or
+ * our own address is from no host that could receive an answer. Answering it (an echo, a port
+ * unreachable) would reflect traffic onto a whole subnet or onto ourselves, so nothing above this
+ * layer ever sees one.
  * The workloads this stack serves send datagrams sized to the MTU, so nothing legitimate is lost;
  * a peer that must fragment learns the path MTU the usual way.
  */
@@ -61,7 +67,8 @@ public final class IpRcv implements CountingLayer {
         final int dst = Bytes.i32(s, l3 + Ipv4Header.DST_OFFSET);
         final int total = Ipv4Header.totalLength(w0);
         if (Ipv4Header.versionIhl(w0) != 0x45 || total < Ipv4Header.MIN_HEADER_LENGTH || total > avail
-                || Ipv4Header.isFragment(w0) || Ipv4Header.ttl(w1) == 0 || dst != ip) {
+                || Ipv4Header.isFragment(w0) || Ipv4Header.ttl(w1) == 0 || dst != ip
+                || martian(Ipv4Header.src(w1))) {
             return general(p, s, l3, avail, w0, w1, dst, cx);
         }
         if (Checksum.fold(Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL)) != 0xFFFF) {
@@ -83,9 +90,13 @@ public final class IpRcv implements CountingLayer {
         if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_IP_CHECKSUM, cx);
         if (Ipv4Header.ttl(w1) == 0) return drop(p, DropReason.TTL_EXPIRED, cx);
         if (dst != ip && dst != Ip4.BROADCAST && dst != broadcast) return drop(p, DropReason.IP_NOT_FOR_US, cx);
+        if (martian(Ipv4Header.src(w1))) return drop(p, DropReason.MARTIAN_SOURCE, cx);
         if (Ipv4Header.isFragment(w0)) return drop(p, DropReason.FRAGMENT, cx);
         return accept(p, l3, hlen, total, w1, dst, cx);
     }
+
+    /** A source no answer may go to: see the class comment. */
+    private boolean martian(int src) { return Ip4.isMartianSource(src) || src == broadcast || src == ip; }
 
     /** A valid datagram: fills the flow fields and passes UDP and TCP on, ICMP to its module. */
     private int accept(Packet p, int l3, int hlen, int total, long w1, int dst, LayerContext cx) {

@@ -40,8 +40,8 @@ public final class ProtoStack {
     private final Arp arp;
     private final EthSend ethSend;
     private final IpSend ipSend;
-    private final UdpSend udpSend = new UdpSend();
-    private final L4Send l4Send = new L4Send(udpSend);
+    private final UdpSend udpSend;
+    private final L4Send l4Send;
     private final SocketSend socketSend;
     private final Output output;
     private final Icmp icmp;
@@ -85,6 +85,8 @@ public final class ProtoStack {
         ethSend.bind(output);
         arp.bind(output);
         this.socketSend = new SocketSend(cfg);
+        this.udpSend = new UdpSend(cfg);
+        this.l4Send = new L4Send(udpSend);
         this.icmp = new Icmp(cfg, pool, output);
         this.ethRcv = new EthRcv(cfg, arp);
         this.ipRcv = new IpRcv(cfg, icmp);

@@ -23,8 +23,12 @@ public final class UdpSend implements CountingLayer, Replier {
     public static final int HEADROOM = IpSend.HEADROOM + UdpHeader.HEADER_LENGTH;
     private static final int OUT = 0;
 
+    private final int ip;
     private final Counters counters = new Counters("udp_send", "out");
     private final DropCounters drops = new DropCounters("udp_send");
+
+    /** For the interface whose address answers requests sent to a broadcast or multicast address. */
+    public UdpSend(NetConfig cfg) { this.ip = cfg.ip(); }
 
     @Override public String name() { return "udp_send"; }
     @Override public LayerKind kind() { return LayerKind.L4_SEND; }
@@ -51,12 +55,18 @@ public final class UdpSend implements CountingLayer, Replier {
         return NEXT;
     }
 
-    /** The reply goes back where the request came from, from the payload the application left. */
+    /**
+     * The reply goes back where the request came from, from the payload the application left. It is
+     * sent from our own address even when the request went to a broadcast or multicast address (as a
+     * Linux socket bound to the wildcard answers), so no reply ever carries a group source (RFC 1122
+     * 3.2.1.3): the requester sees who answered, and the reply cannot be mistaken for, or turned into,
+     * traffic to a whole subnet.
+     */
     @Override
     public void prepareReply(Packet p, LayerContext cx) {
-        int ip = p.srcIp;
-        p.srcIp = p.dstIp;
-        p.dstIp = ip;
+        int requester = p.srcIp;
+        p.srcIp = ip;
+        p.dstIp = requester;
         int port = p.srcPort;
         p.srcPort = p.dstPort;
         p.dstPort = port;
