@@ -25,18 +25,22 @@ import java.lang.foreign.MemorySegment;
  *     amplification), nor are requests from a non-unicast source.</li>
  * <li>Other ICMP messages are counted as {@code icmp-unhandled}: there is no socket to report errors
  *     to yet.</li>
- * <li>Errors are never sent about datagrams to broadcast/multicast or from non-unicast sources.</li>
+ * <li>Errors are never sent about datagrams to broadcast/multicast or from non-unicast sources, and
+ *     never faster than {@link IcmpRateLimit} allows (Linux's ceilings by default): a flood of
+ *     datagrams to closed ports cannot be turned into a flood of errors.</li>
  * </ul>
  */
 public final class Icmp {
-    static final int ECHO_ANSWERED = 0, UNREACHABLE_SENT = 1;
+    static final int ECHO_ANSWERED = 0, UNREACHABLE_SENT = 1, RATE_LIMITED = 2;
     /** Bytes of the offending datagram quoted after its IP header (RFC 792). */
     private static final int QUOTE = 8;
 
     private final int ip;
     private final PacketPool pool;
     private final Output output;
-    private final Counters counters = new Counters("icmp", "echo-answered", "unreachable-sent");
+    private final Counters counters = new Counters("icmp", "echo-answered", "unreachable-sent", "rate-limited");
+    /** Plain: set before traffic, published by the start of the threads that send. */
+    private IcmpRateLimit rateLimit = IcmpRateLimit.linuxDefaults();
     private final DropCounters drops = new DropCounters("icmp");
 
     public Icmp(NetConfig cfg, PacketPool pool, Output output) {
@@ -90,6 +94,10 @@ public final class Icmp {
     /** Sends a destination-unreachable error with {@code code} about {@code original}; see {@link #portUnreachable}. */
     public void unreachable(Packet original, int code, LayerContext cx) {
         if (original.dstIp != ip || !Ip4.isUnicast(original.srcIp)) return;  // RFC 1122 3.2.2
+        if (!rateLimit.allow(original.srcIp, cx.now())) {
+            counters.inc(cx.stripe(), RATE_LIMITED);
+            return;
+        }
         Packet q = pool.allocate();
         if (q == null) {
             drops.count(DropReason.POOL_EMPTY, cx.stripe());
@@ -122,7 +130,15 @@ public final class Icmp {
         output.datagram(q, cx);
     }
 
-    /** echo-answered, unreachable-sent. */
+    /**
+     * Replaces the ceilings on the errors this module sends (Linux's by default; see
+     * {@link IcmpRateLimit}). Call before traffic starts.
+     */
+    public void rateLimit(IcmpRateLimit limit) { this.rateLimit = java.util.Objects.requireNonNull(limit); }
+
+    public IcmpRateLimit rateLimit() { return rateLimit; }
+
+    /** echo-answered, unreachable-sent, rate-limited (errors not sent for the {@link #rateLimit}). */
     public Counters counters() { return counters; }
 
     public DropCounters drops() { return drops; }

@@ -78,6 +78,12 @@ class ListingsTest {
         final int id;
         final AtomicInteger count = new AtomicInteger();
         final Set<String> threads = ConcurrentHashMap.newKeySet();
+        /**
+         * Holds the first datagrams until this many threads have delivered (or 10 s pass): on a loaded
+         * machine one of two executors sharing a queue could otherwise drain it alone, and the test
+         * is about both serving it.
+         */
+        volatile int awaitThreads = 1;
 
         Sink(int id) { this.id = id; }
 
@@ -88,6 +94,8 @@ class ListingsTest {
             threads.add(Thread.currentThread().getName());
             count.incrementAndGet();
             p.release();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (threads.size() < awaitThreads && System.nanoTime() < deadline) Thread.onSpinWait();
             return true;
         }
     }
@@ -114,6 +122,7 @@ class ListingsTest {
     @Test
     void listing1SteersAHighPriorityPortToTwoExecutorsAndTheRestToOne() throws Exception {
         Sink hiSink = new Sink(1), loSink = new Sink(2);
+        hiSink.awaitThreads = 2;
         stack.ports().bind(9000, hiSink);
         stack.ports().bind(9001, loSink);
         CoroutineQueue hi = engine.queue("hi", 16384, Concurrency.MPMC);
