@@ -48,6 +48,7 @@ public final class Engine implements AutoCloseable {
     private final List<CoroutineQueue> queues = new ArrayList<>();
     private final List<Pipeline> pipelines = new ArrayList<>();
     private final DropCounters shutdownDrops = new DropCounters("engine");
+    private final List<DropCounters> extraDrops = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean started;
 
     public Engine(NicDriver nic, NetConfig config, StackRuntime runtime) {
@@ -187,12 +188,16 @@ public final class Engine implements AutoCloseable {
     public List<CoroutineQueue> queues() { return List.copyOf(queues); }
     public List<Pipeline> pipelines() { return List.copyOf(pipelines); }
 
-    /** The drop counters of the NIC, every layer, every pipeline and shutdown. */
+    /** Adds an application's or design's own drop counters to this engine's reports. */
+    public void countDrops(DropCounters d) { extraDrops.add(java.util.Objects.requireNonNull(d)); }
+
+    /** The drop counters of the NIC, every layer, every pipeline, shutdown and what was added. */
     public List<DropCounters> dropCounters() {
         List<DropCounters> all = new ArrayList<>(stack.dropCounters());
         all.add(nic.drops());
         for (Pipeline p : pipelines) all.add(p.drops());
         all.add(shutdownDrops);
+        all.addAll(extraDrops);
         return all;
     }
 

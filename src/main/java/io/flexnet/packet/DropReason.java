@@ -38,6 +38,11 @@ public enum DropReason {
     BAD_TCP("bad-tcp"),
     BAD_TCP_CHECKSUM("bad-tcp-checksum"),
     NO_SOCKET("no-socket"),
+    /**
+     * To an echo service from a well-known service port (echo, chargen, daytime, ...): answering could
+     * start an endless exchange between two such services (inetd's loop check).
+     */
+    SERVICE_LOOP("service-loop"),
     // Resources and scheduling
     TOO_LONG("too-long"),
     /** A packet handed to the send path that cannot be sent as filled (no port, no headroom, ...). */

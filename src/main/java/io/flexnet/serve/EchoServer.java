@@ -63,6 +63,7 @@ public final class EchoServer {
         this.echoPort = echoPort;
         this.busyPoll = busyPoll;
         engine.stack().ports().bind(echoPort, Endpoint.servedAtYield(echoPort));
+        engine.countDrops(echo.drops());
         this.pipeline = engine.rxTx("udp-echo").eth().ip().l4().yieldTo(echo).l4().ip().eth().build();
         for (int q = 0; q < nic.rxQueues(); q++) {
             IdleStrategy idle = busyPoll ? IdleStrategy.busySpin() : new SleepUntilKicked();

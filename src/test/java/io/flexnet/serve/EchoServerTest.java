@@ -94,6 +94,25 @@ class EchoServerTest {
     }
 
     @Test
+    void refusesDatagramsFromServicePortsSoTwoEchoesCannotPingPongForEver() throws Exception {
+        try (Rig rig = new Rig(false)) {
+            // A spoofed datagram "from" another host's echo or chargen port: answering would start
+            // an exchange between the two services that never ends.
+            for (int port : new int[] {7, 19, 13, 37, 0}) {
+                rig.nic.inject(TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, port, 7, new byte[8]));
+            }
+            rig.nic.inject(TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, 40003, 7, new byte[8]));
+            byte[] reply = rig.next();
+            assertEquals(40003, Bytes.u16(java.lang.foreign.MemorySegment.ofArray(reply), 36), "only the client is answered");
+            Thread.sleep(50);
+            rig.nic.drainTx(0, (q, p) -> rig.sent.add(p.toBytes()), 16);
+            assertEquals(List.of(), rig.sent, "nothing else was sent");
+            assertEquals(Map.of("service-loop", 5L), rig.server.engine().dropsByReason());
+            assertEquals(1, rig.server.echo().counters().get("datagrams"));
+        }
+    }
+
+    @Test
     void answersOtherPortWithIcmpPortUnreachableQuotingTheDatagram() throws Exception {
         try (Rig rig = new Rig(false)) {
             byte[] request = TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, 40002, 9, new byte[12]);
