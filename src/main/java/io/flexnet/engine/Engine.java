@@ -152,7 +152,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Stops receiving, gives workers up to {@code drainMillis} to empty the queues, stops them, and
-     * counts whatever is still queued as {@code shutdown}, returning its slots. Returns that count.
+     * counts whatever is still queued — in coroutine queues or waiting for ARP — as {@code shutdown},
+     * returning its slots. Returns that count.
      */
     public synchronized long shutdown(long drainMillis) throws InterruptedException {
         for (Worker w : pollWorkers) {
@@ -167,6 +168,7 @@ public final class Engine implements AutoCloseable {
         for (CoroutineQueue q : queues) {
             for (Coroutine co; (co = q.poll(now)) != null; left++) shutdownDrops.drop(co.packet(), DropReason.SHUTDOWN);
         }
+        left += stack.arp().discardPending(DropReason.SHUTDOWN);  // frames that waited for a neighbour
         return left;
     }
 

@@ -99,7 +99,7 @@ public final class DesignContext {
         if (engine == null) {
             if (nic == null) nic(1, null, false);
             engine = new Engine(driver, addresses.stackConfig(), runtime());
-            engine.stack().arp().learn(addresses.clientIp(), addresses.clientMac());
+            engine.stack().arp().learnPermanent(addresses.clientIp(), addresses.clientMac());  // a static neighbour: the generator answers no probes
         }
         return engine;
     }

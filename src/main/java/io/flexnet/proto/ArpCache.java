@@ -1,18 +1,38 @@
 package io.flexnet.proto;
 
 /**
- * IPv4 → MAC table with expiry times, in three primitive arrays (open addressing, no objects, no
- * boxing). A key lives within {@link #PROBE} slots of its hash; lookups scan that whole window, so
- * removal needs no tombstones. When a window is full, inserting evicts the entry closest to expiry.
- * Not thread-safe: {@link Arp} guards it.
+ * IPv4 → MAC neighbour table with Linux's reachability states, in primitive arrays (open addressing,
+ * no objects, no boxing). A key lives within {@link #PROBE} slots of its hash; lookups scan that whole
+ * window, so removal needs no tombstones. When a window is full, inserting evicts the entry whose timer
+ * is soonest. Not thread-safe: {@link Arp} guards it and runs the state machine.
+ *
+ * <p>Each entry has a state, a timer (when the state next changes), the time its hardware address last
+ * changed (for the lock time), and a probe count:
+ * <ul>
+ * <li>{@link #INCOMPLETE}: being resolved, no address yet; the timer is the next broadcast request, and
+ *     {@link #updated} holds when a frame last wanted it (resolution stops once none has for a while).</li>
+ * <li>{@link #REACHABLE}: confirmed lately; the timer is when that confirmation lapses.</li>
+ * <li>{@link #STALE}: usable, unconfirmed; the timer is when an unused entry is forgotten.</li>
+ * <li>{@link #DELAY}: used while stale; the timer is when probing starts unless confirmed first.</li>
+ * <li>{@link #PROBING}: being probed; the timer is the next probe (unicast, then broadcast) or failure.</li>
+ * <li>{@link #PERMANENT}: configured by hand; never probed, never forgotten.</li>
+ * </ul>
  */
 final class ArpCache {
     /** Probe window: short enough that a lookup is a few cache lines, long enough that collisions rarely evict. */
     static final int PROBE = 8;
+    static final byte EMPTY = 0, REACHABLE = 1, STALE = 2, DELAY = 3, PROBING = 4, PERMANENT = 5, INCOMPLETE = 6;
+    /** What {@link #fresh} answers for an entry that has an address but needs the state machine. */
+    static final long NEEDS_ATTENTION = -2;
 
     private final int[] ips;
     private final long[] macs;
-    private final long[] expires;
+    private final byte[] states;
+    private final long[] timers;
+    private final long[] updated;
+    private final int[] probes;
+    /** The VLAN requests and probes for the entry go out on, or -1. */
+    private final int[] vlans;
     private final int mask;
     private final int shift;
     private int size;
@@ -22,7 +42,11 @@ final class ArpCache {
         int cap = Math.max(PROBE, capacity <= 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1);
         ips = new int[cap];
         macs = new long[cap];
-        expires = new long[cap];
+        states = new byte[cap];
+        timers = new long[cap];
+        updated = new long[cap];
+        probes = new int[cap];
+        vlans = new int[cap];
         mask = cap - 1;
         shift = 32 - Integer.numberOfTrailingZeros(cap);
     }
@@ -46,73 +70,102 @@ final class ArpCache {
         return -1;
     }
 
-    /** MAC of {@code ip}, or -1. Expired entries stay visible until {@link #expire} removes them. */
+    /**
+     * The transmit path's question: the MAC of {@code ip} when it may be used as it is (confirmed and
+     * not lapsed at {@code now}, or permanent), {@link #NEEDS_ATTENTION} when it has a MAC but its state
+     * must move first, -1 when unknown or still being resolved. Reads only, so it can run under an
+     * optimistic read.
+     */
+    long fresh(int ip, long now) {
+        int s = find(ip);
+        if (s < 0) return -1;
+        byte st = states[s];
+        if (st == INCOMPLETE) return -1;
+        if (st == PERMANENT || (st == REACHABLE && now - timers[s] < 0)) return macs[s];
+        return NEEDS_ATTENTION;
+    }
+
+    /** MAC of {@code ip} whatever its state, or -1 (unknown, or still being resolved). */
     long get(int ip) {
         int s = find(ip);
-        return s < 0 ? -1 : macs[s];
+        return s < 0 || states[s] == INCOMPLETE ? -1 : macs[s];
     }
 
-    long expiresAt(int ip) {
+    /** A slot for {@code ip}: its own, or a new one (evicting the soonest timer of a full window, never a permanent entry if avoidable). */
+    int insert(int ip) {
         int s = find(ip);
-        return s < 0 ? Long.MIN_VALUE : expires[s];
-    }
-
-    /** Inserts or updates; may evict the entry closest to expiry in the window. */
-    void put(int ip, long mac, long expiresAt) {
-        if (ip == 0) return;
-        int s = find(ip);
-        if (s < 0) {
-            int h = home(ip);
-            int victim = -1;
-            for (int i = 0; i < PROBE; i++) {
-                int t = (h + i) & mask;
-                if (ips[t] == 0) {
-                    victim = t;
-                    break;
-                }
-                if (victim < 0 || expires[t] - expires[victim] < 0) victim = t;
+        if (s >= 0) return s;
+        int h = home(ip);
+        int victim = -1;
+        for (int i = 0; i < PROBE; i++) {
+            int t = (h + i) & mask;
+            if (ips[t] == 0) {
+                victim = t;
+                break;
             }
-            s = victim;
-            if (ips[s] == 0) size++;
-            ips[s] = ip;
+            if (victim < 0 || evictBefore(t, victim)) victim = t;
         }
-        macs[s] = mac;
-        expires[s] = expiresAt;
+        if (ips[victim] == 0) size++;
+        ips[victim] = ip;
+        states[victim] = STALE;
+        probes[victim] = 0;
+        vlans[victim] = -1;
+        return victim;
     }
 
-    /** Updates an existing entry only (RFC 826's merge step); true when there was one. */
-    boolean refresh(int ip, long mac, long expiresAt) {
-        int s = find(ip);
-        if (s < 0) return false;
-        macs[s] = mac;
-        expires[s] = expiresAt;
-        return true;
+    private boolean evictBefore(int a, int b) {
+        boolean pa = states[a] == PERMANENT, pb = states[b] == PERMANENT;
+        if (pa != pb) return pb;
+        return timers[a] - timers[b] < 0;
+    }
+
+    void set(int slot, long mac, byte state, long timer, long updatedAt) {
+        macs[slot] = mac;
+        states[slot] = state;
+        timers[slot] = timer;
+        updated[slot] = updatedAt;
+        probes[slot] = 0;
+    }
+
+    void state(int slot, byte state, long timer) {
+        states[slot] = state;
+        timers[slot] = timer;
+    }
+
+    int ip(int slot) { return ips[slot]; }
+    long mac(int slot) { return macs[slot]; }
+    byte state(int slot) { return states[slot]; }
+    long timer(int slot) { return timers[slot]; }
+    long updated(int slot) { return updated[slot]; }
+    int probes(int slot) { return probes[slot]; }
+    int vlan(int slot) { return vlans[slot]; }
+    void vlan(int slot, int vlan) { vlans[slot] = vlan; }
+    void updated(int slot, long t) { updated[slot] = t; }
+    void probes(int slot, int n) { probes[slot] = n; }
+
+    void removeSlot(int slot) {
+        if (ips[slot] == 0) return;
+        ips[slot] = 0;
+        states[slot] = EMPTY;
+        size--;
     }
 
     boolean remove(int ip) {
         int s = find(ip);
         if (s < 0) return false;
-        ips[s] = 0;
-        size--;
+        removeSlot(s);
         return true;
     }
 
-    /**
-     * Removes entries whose expiry is at or before {@code now}; returns the earliest expiry left, or
-     * {@code now + Long.MAX_VALUE / 2} when the table is empty (a time that is far away, without overflow
-     * surprises in differences).
-     */
-    long expire(long now) {
-        long next = now + Long.MAX_VALUE / 2;
-        for (int s = 0; s < ips.length; s++) {
-            if (ips[s] == 0) continue;
-            if (expires[s] - now <= 0) {
-                ips[s] = 0;
-                size--;
-            } else if (expires[s] - next < 0) {
-                next = expires[s];
-            }
-        }
-        return next;
+    static String stateName(byte state) {
+        return switch (state) {
+            case REACHABLE -> "reachable";
+            case STALE -> "stale";
+            case DELAY -> "delay";
+            case PROBING -> "probe";
+            case PERMANENT -> "permanent";
+            case INCOMPLETE -> "incomplete";
+            default -> "empty";
+        };
     }
 }

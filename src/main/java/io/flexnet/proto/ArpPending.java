@@ -3,16 +3,15 @@ package io.flexnet.proto;
 import io.flexnet.packet.Packet;
 
 /**
- * Frames parked until their next hop resolves: a bounded array (insertion order kept) of packet,
- * next hop, time parked and time the last ARP request for that hop went out. Small by design (tens
- * of frames), so scanning it on an ARP reply is cheaper than any index. Not thread-safe: {@link Arp}
- * guards it.
+ * Frames parked until their next hop resolves: a bounded array (insertion order kept) of packet, next
+ * hop and time parked. Small by design (tens of frames), so scanning it on an ARP reply is cheaper than
+ * any index. When to ask again is the neighbour entry's business ({@link ArpCache}), not the queue's,
+ * so a full queue never holds a retry back. Not thread-safe: {@link Arp} guards it.
  */
 final class ArpPending {
     private final Packet[] packets;
     private final int[] hops;
     private final long[] parkedAt;
-    private final long[] requestedAt;
     private int size;
 
     ArpPending(int capacity) {
@@ -20,7 +19,6 @@ final class ArpPending {
         packets = new Packet[capacity];
         hops = new int[capacity];
         parkedAt = new long[capacity];
-        requestedAt = new long[capacity];
     }
 
     int size() { return size; }
@@ -29,25 +27,11 @@ final class ArpPending {
 
     boolean full() { return size == packets.length; }
 
-    /** When the last request for {@code hop} went out, or {@code fallback} when none is pending. */
-    long lastRequest(int hop, long fallback) {
-        long last = fallback;
-        boolean found = false;
-        for (int i = 0; i < size; i++) {
-            if (hops[i] == hop && (!found || requestedAt[i] - last > 0)) {
-                last = requestedAt[i];
-                found = true;
-            }
-        }
-        return last;
-    }
-
     /** Caller checked {@link #full()}. */
-    void add(Packet p, int hop, long now, long requested) {
+    void add(Packet p, int hop, long now) {
         packets[size] = p;
         hops[size] = hop;
         parkedAt[size] = now;
-        requestedAt[size] = requested;
         size++;
     }
 
@@ -75,6 +59,14 @@ final class ArpPending {
         return n;
     }
 
+    /** Moves every frame into {@code out}; returns how many. */
+    int takeAll(Packet[] out) {
+        int n = size;
+        System.arraycopy(packets, 0, out, 0, n);
+        clearFrom(0);
+        return n;
+    }
+
     /** Earliest time a frame was parked, or {@code fallback} when none is. */
     long oldest(long fallback) {
         return size == 0 ? fallback : parkedAt[0];  // insertion order: the first is the oldest
@@ -85,7 +77,6 @@ final class ArpPending {
         packets[to] = packets[from];
         hops[to] = hops[from];
         parkedAt[to] = parkedAt[from];
-        requestedAt[to] = requestedAt[from];
     }
 
     private void clearFrom(int keep) {

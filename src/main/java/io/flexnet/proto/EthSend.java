@@ -52,7 +52,7 @@ public final class EthSend implements CountingLayer {
         } else if (Ip4.isMulticast(hop)) {
             dstMac = IPV4_MULTICAST_MAC | (hop & 0x7F_FFFF);
         } else {
-            dstMac = arp.resolve(hop);
+            dstMac = arp.resolve(hop, cx.now());
             if (dstMac < 0) {
                 counters.inc(cx.stripe(), PARKED);
                 arp.park(p, cx);

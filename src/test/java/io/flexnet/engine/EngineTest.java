@@ -56,6 +56,26 @@ class EngineTest {
         assertEquals(pool.capacity(), pool.available());
     }
 
+    @Test
+    void framesWaitingForArpAtShutdownAreCountedAndTheirSlotsReturned() throws Exception {
+        PacketPool pool = new PacketPool(256);
+        InMemoryNic nic = InMemoryNic.builder(pool).queues(1).build();
+        Engine engine = new Engine(nic, new NetConfig(OUR_MAC, OUR_IP, 24, 0, 1500), RealRuntime.INSTANCE);
+        engine.start();
+        for (int i = 0; i < 40; i++) {  // to a neighbour that never answers
+            Packet p = io.flexnet.proto.SocketSend.allocate(pool, new byte[8], 0, 8);
+            p.dstIp = PEER_IP;
+            p.srcPort = 4000;
+            p.dstPort = 9000;
+            engine.stack().send(p);
+        }
+        assertEquals(40, engine.stack().arp().pending());
+        assertEquals(40, engine.shutdown(50));
+        nic.drainTx(0, (q, p) -> { }, Integer.MAX_VALUE);  // the ARP request
+        assertEquals(Long.valueOf(40), engine.dropsByReason().get(DropReason.SHUTDOWN.label()));
+        assertEquals(pool.capacity(), pool.available(), "every slot back, none left waiting");
+    }
+
     /**
      * A load step arriving through the in-memory NIC and the real layers, more CPU work than one worker
      * can do: the Shenango-style congestion policy grants the second core, then takes it back once the

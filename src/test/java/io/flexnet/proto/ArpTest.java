@@ -58,12 +58,14 @@ class ArpTest {
     }
 
     @Test
-    void learnsFromReplyAddressedToUs() {
+    void learnsFromAReplyToOurRequest() {
         try (Harness h = new Harness()) {
+            h.stack.send(udpTo(h, GATEWAY_IP));  // off-link? no: the gateway itself, on-link
+            h.drainSent();                       // our request
             h.receive(arpReply(GATEWAY_MAC, GATEWAY_IP));
             assertEquals(GATEWAY_MAC, h.stack.arp().resolve(GATEWAY_IP));
             assertEquals(1, h.stack.arp().counters().get("learned"));
-            assertTrue(h.sent.isEmpty());
+            assertEquals(1, h.drainSent().size(), "the frame that waited went out");
         }
     }
 
@@ -75,6 +77,7 @@ class ArpTest {
             assertEquals(1, h.stack.arp().drops().get(DropReason.NOT_FOR_US));
 
             h.stack.arp().learn(PEER_IP, MacAddress.parse("02:00:00:00:00:55"));
+            h.advance(h.stack.arp().times().lock());           // past the lock time of that change
             h.receive(arpRequest(Ip4.parse("198.18.0.77")));  // RFC 826 merge: the sender moved
             assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP));
         }
@@ -175,35 +178,50 @@ class ArpTest {
     }
 
     @Test
-    void expiresCacheEntries() {
+    void forgetsAnEntryNobodyUsesAfterReachableAndStaleTimes() {
         try (Harness h = new Harness()) {
-            h.receive(arpReply(PEER_MAC, PEER_IP));
-            h.advance(Arp.DEFAULT_TTL_NANOS - 1);
+            Arp.Times t = h.stack.arp().times();
+            h.stack.arp().learn(PEER_IP, PEER_MAC);
+            h.advance(t.reachable() - 1);
             h.stack.expire();
-            assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP));
+            assertEquals("reachable", h.stack.arp().state(PEER_IP));
             h.advance(1);
             h.stack.expire();
+            assertEquals("stale", h.stack.arp().state(PEER_IP));
+            assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP), "a stale entry is still used");
+            assertEquals("delay", h.stack.arp().state(PEER_IP), "and using it starts the delay before probing");
+            h.stack.arp().forget(PEER_IP);
+            h.stack.arp().learn(PEER_IP, PEER_MAC);
+            h.advance(t.reachable() + t.stale());
+            h.stack.expire();  // reachable lapses to stale
+            h.advance(t.stale());
+            h.stack.expire();  // unused for the stale time: forgotten
             assertEquals(-1, h.stack.arp().resolve(PEER_IP));
             assertEquals(0, h.stack.arp().cacheSize());
         }
     }
 
     @Test
-    void keepsManyNeighboursAndEvictsTheOldestWhenAWindowIsFull() {
+    void keepsManyNeighboursAndEvictsTheSoonestTimerWhenAWindowIsFull() {
         ArpCache c = new ArpCache(16);
         assertEquals(16, c.capacity());
-        for (int i = 1; i <= 16; i++) c.put(Ip4.parse("198.18.0.0") + i, i, 100 + i);
+        for (int i = 1; i <= 16; i++) {
+            int s = c.insert(Ip4.parse("198.18.0.0") + i);
+            c.set(s, i, ArpCache.REACHABLE, 100 + i, 0);
+        }
         int present = 0;
         for (int i = 1; i <= 16; i++) if (c.get(Ip4.parse("198.18.0.0") + i) == i) present++;
         assertTrue(present >= 8, "most of a full table stays: " + present);
         assertEquals(present, c.size());
-        c.expire(200);
-        assertEquals(0, c.size());
+        assertEquals(1, c.fresh(Ip4.parse("198.18.0.1"), 100), "confirmed until its timer");
+        assertEquals(ArpCache.NEEDS_ATTENTION, c.fresh(Ip4.parse("198.18.0.1"), 101), "then the state machine decides");
     }
 
-    private static Packet udpToPeer(Harness h) {
+    static Packet udpToPeer(Harness h) { return udpTo(h, PEER_IP); }
+
+    static Packet udpTo(Harness h, int dst) {
         Packet p = SocketSend.allocate(h.pool, new byte[] {1, 2, 3}, 0, 3);
-        p.dstIp = PEER_IP;
+        p.dstIp = dst;
         p.dstPort = 9000;
         p.srcPort = 4000;
         return p;

@@ -26,8 +26,7 @@ final class Harness implements AutoCloseable {
 
     Harness(NetConfig cfg, int slots, int pendingCapacity) {
         pool = new PacketPool(slots);
-        Arp arp = new Arp(cfg, pool, clock, 64, Arp.DEFAULT_TTL_NANOS, pendingCapacity,
-                Arp.DEFAULT_PENDING_TIMEOUT_NANOS, Arp.DEFAULT_RETRY_NANOS);
+        Arp arp = new Arp(cfg, pool, clock, 64, pendingCapacity, Arp.Times.LINUX);
         stack = new ProtoStack(cfg, pool, sent::add, clock, arp);
     }
 
@@ -60,9 +59,9 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
-        drainSent();
         clock.advance(3_600_000_000_000L);
         stack.expire();
+        drainSent();  // after the timers: a probe they sent is a frame too
         int available = pool.available();
         int capacity = pool.capacity();
         pool.close();

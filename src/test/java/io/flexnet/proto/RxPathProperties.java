@@ -130,7 +130,8 @@ class RxPathProperties {
         long n = stack.socketRcv().counters().get("delivered")
                 + stack.icmp().counters().get("echo-answered")
                 + stack.arp().counters().get("replied")
-                + stack.arp().counters().get("learned");
+                + stack.arp().counters().get("learned")
+                + stack.arp().counters().get("reply-ignored");
         for (DropCounters d : List.of(stack.ethRcv().drops(), stack.ipRcv().drops(), stack.l4Rcv().drops(), stack.udpRcv().drops(),
                 stack.socketRcv().drops())) {
             n += d.total();
