@@ -72,6 +72,15 @@ public final class TapException extends RuntimeException {
         };
     }
 
+    /**
+     * A multi-queue TAP that another process serves: the kernel would let us attach more queues and
+     * take a share of its flows, so we refuse before asking.
+     */
+    static TapException served(String name, String how) {
+        return new TapException(Kind.NAME_BUSY, 0, name + " is served by another process (" + how + "): attaching"
+                + " would take a share of its flows. Stop that one first, or choose another name");
+    }
+
     /** ioctl(TUNSETIFF) failed: the interface could not be created or attached. */
     static TapException forAttach(String name, int errno, boolean multiQueue) {
         String call = "ioctl(TUNSETIFF, \"" + name + "\") failed with " + describe(errno) + ": ";

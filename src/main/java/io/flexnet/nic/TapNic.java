@@ -67,6 +67,8 @@ public final class TapNic implements NicDriver {
     private volatile RxListener listener;
     private volatile boolean open = true;
     private volatile int lastErrno;
+    /** Held while serving a persistent multi-queue interface; see {@link #refuseIfServed}. */
+    private ServeLock lock;
 
     /** One queue, the JVM's nanosecond clock. */
     public static TapNic open(String name, PacketPool pool) {
@@ -120,9 +122,15 @@ public final class TapNic implements NicDriver {
         }
     }
 
-    /** Opens one file per queue and attaches each to the interface; on failure closes what it opened. */
+    /**
+     * Opens one file per queue and attaches each to the interface; on failure closes what it opened.
+     * A multi-queue TAP that is already served is refused first: the kernel refuses a second file only
+     * for a single-queue TAP (EBUSY), and would let a second process of ours silently share the
+     * interface's flows with the first.
+     */
     private String attachAll(String device, String requested) {
         boolean multi = fds.length > 1;
+        if (multi && !requested.contains("%")) refuseIfServed(requested);
         short flags = (short) (Tun.IFF_TAP | Tun.IFF_NO_PI | (multi ? Tun.IFF_MULTI_QUEUE : 0));
         MemorySegment errno = Libc.newErrnoState();
         String actual = requested;
@@ -145,6 +153,26 @@ public final class TapNic implements NicDriver {
             closeFds(errno);
             throw e;
         }
+    }
+
+    /**
+     * A TAP that is not persistent exists only while some file serves it, so finding one is finding
+     * another server. A persistent one may be idle: there, servers that are ours take an exclusive lock
+     * on a file named after the interface for as long as they serve it.
+     */
+    private void refuseIfServed(String name) {
+        java.nio.file.Path flagsFile = java.nio.file.Path.of(Tun.sysfsFlags(name));
+        if (!java.nio.file.Files.exists(flagsFile)) return;  // no such interface yet: we create it
+        int flags;
+        try {
+            flags = Integer.decode(java.nio.file.Files.readString(flagsFile).trim());
+        } catch (java.io.IOException | NumberFormatException e) {
+            return;  // unreadable: let TUNSETIFF decide
+        }
+        if ((flags & Tun.IFF_MULTI_QUEUE) == 0) return;  // single-queue: TUNSETIFF refuses a second file itself
+        if ((flags & Tun.IFF_PERSIST) == 0) throw TapException.served(name, "the interface exists and is not persistent");
+        lock = ServeLock.acquire(name);
+        if (lock == null) throw TapException.served(name, "another flexnet holds its lock");
     }
 
     /** The interface's name as the kernel knows it. */
@@ -241,6 +269,7 @@ public final class TapNic implements NicDriver {
         // A reader still inside read(2) would read a file number the JVM may already have reused.
         // Never seen, since poll returns within POLL_MILLIS; leak the files rather than risk it.
         if (stopped) closeFds(Libc.newErrnoState());
+        if (lock != null) lock.release();
         for (SpscAtomicArrayQueue<Packet> q : rx) {
             for (Packet p = q.poll(); p != null; p = q.poll()) drops.drop(p, DropReason.SHUTDOWN);
         }

@@ -24,6 +24,8 @@ final class Tun {
     static final short IFF_MULTI_QUEUE = 0x0100;
     /** No 4-byte packet-information prefix: a read or write is exactly one Ethernet frame. */
     static final short IFF_NO_PI = 0x1000;
+    /** Set in {@code tun_flags} when the interface outlives the files that serve it ({@code TUNSETPERSIST}). */
+    static final int IFF_PERSIST = 0x0800;
 
     /** linux/if.h: {@code #define IFNAMSIZ 16}, counting the terminating NUL, so names have at most 15 bytes. */
     static final int IFNAMSIZ = 16;
