@@ -108,6 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
                 cfg.prefixLength(), device.name(), device.name(), device.name());
         out.println(duration > 0 ? "stopping after " + duration + " s" : "stop with Ctrl-C");
         out.flush();
+        device.onFailure(interrupted::countDown);  // a deleted TAP ends the run, loudly
         if (duration > 0) interrupted.await((long) (duration * 1e9), TimeUnit.NANOSECONDS);
         else interrupted.await();
         finish.run();
@@ -115,6 +116,11 @@ public final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // The hook is running or has run; it found the work done.
+        }
+        if (device.failure() != null) {
+            err.println("flexnet serve: " + device.failure() + "; stopped");
+            err.flush();
+            return 1;
         }
         return 0;
     }

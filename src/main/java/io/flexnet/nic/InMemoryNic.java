@@ -135,7 +135,7 @@ public final class InMemoryNic implements NicDriver {
             return null;
         }
         if (len > pool.maxFrame()) {
-            drops.count(DropReason.TOO_LONG);
+            drops.count(DropReason.FRAME_TOO_LONG);
             return null;
         }
         Packet p = pool.allocate();

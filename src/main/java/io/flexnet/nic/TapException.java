@@ -127,7 +127,7 @@ public final class TapException extends RuntimeException {
                 + ". Choose another name, or remove it (ip link del " + name + ") if it is yours");
     }
 
-    private static String describe(int errno) {
+    static String describe(int errno) {
         return Libc.errnoName(errno) + " (" + Libc.strerror(errno) + ")";
     }
 }

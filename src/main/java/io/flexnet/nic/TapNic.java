@@ -67,6 +67,9 @@ public final class TapNic implements NicDriver {
     private volatile RxListener listener;
     private volatile boolean open = true;
     private volatile int lastErrno;
+    /** Why the device stopped working under us (deleted), or null while it works. */
+    private volatile String failure;
+    private volatile Runnable failureListener;
     /** Held while serving a persistent multi-queue interface; see {@link #refuseIfServed}. */
     private ServeLock lock;
 
@@ -294,6 +297,29 @@ public final class TapNic implements NicDriver {
     void readError(int errno) {
         lastErrno = errno;
         stats.inc(IO_ERRORS);
+    }
+
+    /** A reader found the interface gone; the first report wins and the listener hears it once. */
+    void deviceGone(int errno) {
+        synchronized (this) {
+            if (failure != null || !open) return;
+            failure = "TAP " + name + " went away under us (" + TapException.describe(errno) + "): it was deleted"
+                    + " or its driver unloaded";
+        }
+        Runnable l = failureListener;
+        if (l != null) l.run();
+    }
+
+    /** Why the interface stopped working (it was deleted), or null while it works. */
+    public String failure() { return failure; }
+
+    /**
+     * Runs {@code listener} (on a reader thread, once) when the interface stops working under the
+     * driver: a server should then say so and stop, not sit deaf counting errors.
+     */
+    public void onFailure(Runnable listener) {
+        this.failureListener = listener;
+        if (failure != null && listener != null) listener.run();
     }
 
     void signal(int queue) {

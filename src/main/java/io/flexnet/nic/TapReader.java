@@ -62,7 +62,7 @@ final class TapReader implements Runnable {
 
     @Override
     public void run() {
-        while (nic.isOpen()) pollOnce();
+        while (nic.isOpen() && nic.failure() == null) pollOnce();
     }
 
     /**
@@ -77,10 +77,10 @@ final class TapReader implements Runnable {
             if ((revents & Libc.POLLIN) != 0) {
                 readBatch();
             } else {
-                // POLLERR/POLLHUP without data: the interface went away under us. Count it and
-                // wait out a poll period instead of spinning on a file that stays in error.
-                nic.readError(Libc.EIO);
-                pause();
+                // POLLERR/POLLHUP without data: the interface went away under us (ip link del), and
+                // the file stays in error for good. Say so, and stop reading it.
+                nic.readError(Libc.EBADFD);
+                nic.deviceGone(Libc.EBADFD);
             }
         } else if (ready < 0 && Libc.errno(errno) != Libc.EINTR) {
             nic.readError(Libc.errno(errno));
@@ -108,7 +108,7 @@ final class TapReader implements Runnable {
             }
             long now = clock.getAsLong();
             if (n > room) {
-                drops.drop(p, DropReason.TOO_LONG);
+                drops.drop(p, DropReason.FRAME_TOO_LONG);
                 continue;
             }
             p.length = (int) n;
@@ -138,7 +138,9 @@ final class TapReader implements Runnable {
 
     private void readFailed() {
         int e = Libc.errno(errno);
-        if (e != Libc.EAGAIN && e != Libc.EINTR) nic.readError(e);
+        if (e == Libc.EAGAIN || e == Libc.EINTR) return;
+        nic.readError(e);
+        if (e == Libc.EBADFD || e == Libc.ENXIO || e == Libc.ENODEV) nic.deviceGone(e);
     }
 
     private static void pause() {

@@ -44,7 +44,10 @@ public enum DropReason {
      */
     SERVICE_LOOP("service-loop"),
     // Resources and scheduling
+    /** A datagram longer than its path allows (the MTU, a UDP length): dropped by a send layer. */
     TOO_LONG("too-long"),
+    /** A frame the device received that is longer than a packet slot: dropped by the NIC driver. */
+    FRAME_TOO_LONG("frame-too-long"),
     /** A packet handed to the send path that cannot be sent as filled (no port, no headroom, ...). */
     BAD_SEND("bad-send"),
     POOL_EMPTY("pool-empty"),

@@ -35,7 +35,12 @@ final class ServeReport {
                 MacAddress.format(cfg.mac()), server.echoPort(), server.workers(),
                 server.workers() == 1 ? "worker" : "workers",
                 server.busyPoll() ? "busy polling" : "sleeping until a frame arrives"));
-        if (device instanceof TapNic tap) line(sb, "device", tap.stats());
+        if (device instanceof TapNic tap) {
+            // What the device dropped before any layer saw it, beside what it passed on, so that
+            // rx-frames plus these is every frame the kernel handed over.
+            line(sb, "device", tap.stats());
+            row(sb, "", " dropped at the device: " + (tap.drops().total() == 0 ? "none" : tap.drops().toString()));
+        }
         line(sb, "eth_rcv", st.ethRcv().counters());
         line(sb, "arp", st.arp().counters());
         line(sb, "ip_rcv", st.ipRcv().counters());

@@ -102,7 +102,7 @@ class ServeCommandTest {
             assertEquals(0, done.get(10, TimeUnit.SECONDS), r.err.toString());
         }
         String out = r.out.toString();
-        for (String want : new String[] {"served ", "echo-answered=2", "datagrams=1", "drops     none",
+        for (String want : new String[] {"served ", "echo-answered=2", "datagrams=1", "drops     none", "dropped at the device: none",
                 "slots, 0 in use", "capture   8 frames"}) {
             assertTrue(out.contains(want), "no '" + want + "' in\n" + out);
         }
@@ -113,6 +113,24 @@ class ServeCommandTest {
         }
         assertEquals(8, frames);
         assertTrue(Files.notExists(Path.of("/sys/class/net/" + tap)), "TAP left behind");
+    }
+
+    @Test
+    void aTapDeletedUnderARunningServeEndsItWithAnErrorAndStatus1() throws Exception {
+        NetNs.assumeAvailable();
+        for (boolean busy : new boolean[] {false, true}) {
+            String tap = KernelPeer.uniqueName();
+            Run r = new Run();
+            CompletableFuture<Integer> done = busy
+                    ? r.start("--tap", tap, "--ip", "198.18.0.2/24", "--duration", "60", "--busy-poll", "--workers", "2")
+                    : r.start("--tap", tap, "--ip", "198.18.0.2/24", "--duration", "60");
+            Await.until(Duration.ofSeconds(10), () -> r.out.toString().contains("serving " + tap) || done.isDone(),
+                    () -> r.out + " / " + r.err);
+            Shell.run(Shell.QUICK, "ip", "link", "del", tap).orFail();
+            assertEquals(1, done.get(10, TimeUnit.SECONDS), "not a deaf process: " + r.out + " / " + r.err);
+            assertTrue(r.err.toString().contains("TAP " + tap + " went away under us"), r.err.toString());
+            assertTrue(r.out.toString().contains("served "), "the report still prints: " + r.out);
+        }
     }
 
     @Test

@@ -157,7 +157,7 @@ class InMemoryNicTest {
             assertEquals(12, nic.drops().get(DropReason.RX_FULL));
             assertEquals(8, pool.inUse());
             assertFalse(nic.inject(new byte[pool.maxFrame() + 1]));
-            assertEquals(1, nic.drops().get(DropReason.TOO_LONG));
+            assertEquals(1, nic.drops().get(DropReason.FRAME_TOO_LONG));
             assertFalse(nic.inject(new byte[13]));
             assertEquals(1, nic.drops().get(DropReason.TRUNCATED));
             assertEquals(8, nic.receive(0, batch, 64));

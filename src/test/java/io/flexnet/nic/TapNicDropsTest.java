@@ -47,7 +47,7 @@ class TapNicDropsTest {
             DropCounters drops = peer.nic().drops();
             // 2500 bytes of ICMP data make a 2542-byte frame; a slot holds 1920 after its headroom.
             pingOnce(peer, 2500);
-            Await.until(WAIT, () -> drops.get(DropReason.TOO_LONG) == 1, drops::toString);
+            Await.until(WAIT, () -> drops.get(DropReason.FRAME_TOO_LONG) == 1, drops::toString);
             // The reader counts, then releases: wait for the slot rather than race it.
             Await.until(WAIT, () -> pool.inUse() == 0, () -> "slot of the long frame not released: " + pool.inUse());
 
