@@ -31,12 +31,18 @@ import net.jqwik.api.lifecycle.AfterContainer;
 /**
  * Random and mutated frames through eth_rcv → ip_rcv → udp_rcv → socket_rcv: nothing throws, every
  * frame is accounted for exactly once (delivered, answered, learned from, or dropped under a named
- * reason) and every slot returns to the pool. 1000 tries of 100-150 frames: over 100,000 frames a run.
+ * reason) and every slot returns to the pool. 1000 tries of 100-150 recipes, each fed as its frame and
+ * eight variants with one more mutation: over 1,000,000 frames a run. Martian sources, forged ARP, and
+ * floods of closed-port datagrams (rate-limited ICMP errors) are among the bases.
  */
 class RxPathProperties {
     private static final int OPEN_PORT = 7000;
     private static final int KEEP = 8;
     private static final long PAST_ANY_TIMEOUT = Arp.DEFAULT_PENDING_TIMEOUT_NANOS + 1;
+    /** Frames made from each recipe: its own and variants with one more mutation. */
+    private static final int VARIANTS = 9;
+    /** Virtual time between two batches. */
+    private static final long BATCH_GAP = 10_000_000L;
 
     private static final ManualClock clock = new ManualClock(1_000_000_000L);
     private static final ArrayDeque<Packet> egress = new ArrayDeque<>();
@@ -60,8 +66,12 @@ class RxPathProperties {
         }
     }
 
-    enum Base { UDP_OPEN, UDP_CLOSED, UDP_BROADCAST, UDP_OFF_LINK, UDP_VLAN, TCP, PING, PING_VLAN,
-        ARP_REQUEST, ARP_REPLY, ARP_OTHER, IP_RANDOM, RANDOM }
+    enum Base { UDP_OPEN, UDP_CLOSED, UDP_BROADCAST, UDP_OFF_LINK, UDP_VLAN, UDP_MARTIAN, TCP, PING, PING_VLAN,
+        PING_MARTIAN, ARP_REQUEST, ARP_REPLY, ARP_OTHER, ARP_FORGED, IP_RANDOM, RANDOM }
+
+    /** Sources no host may have: unspecified, loopback, multicast, class E, broadcasts, our own. */
+    private static final int[] MARTIANS = {0, Ip4.parse("0.1.2.3"), Ip4.parse("127.0.0.1"), Ip4.parse("224.0.0.1"),
+            Ip4.parse("239.255.255.250"), Ip4.parse("240.0.0.9"), Ip4.BROADCAST, SUBNET_BROADCAST, OUR_IP};
 
     enum Op { FLIP, SET_BYTE, TRUNCATE, PAD, IP_TOTAL_LENGTH, IHL, UDP_LENGTH, ETHERTYPE, TTL_ZERO, FRAGMENT, IP_DST }
 
@@ -83,15 +93,24 @@ class RxPathProperties {
     @Property(tries = 1000)
     void everyFrameIsAccountedForAndEverySlotReturns(@ForAll("batches") List<Recipe> batch) {
         long before = accounted();
+        int frames = 0;
         for (Recipe r : batch) {
             byte[] frame = build(r);
-            Packet p = pool.allocate(frame, 0, frame.length);
-            if (p == null) throw new AssertionError("pool exhausted: " + pool.available() + " free");
-            stack.receive(p);
-            injected++;
+            Random rnd = new Random(r.seed());
+            for (int k = 0; k < VARIANTS; k++) {
+                // The recipe's frame, then variants of it with one more mutation each: cheap to make,
+                // so a run feeds a million frames within the time a test may take.
+                byte[] f = k == 0 ? frame : variant(frame, rnd, r.fixChecksums());
+                Packet p = pool.allocate(f, 0, f.length);
+                if (p == null) throw new AssertionError("pool exhausted: " + pool.available() + " free");
+                stack.receive(p);
+                frames++;
+            }
         }
+        injected += frames;
+        clock.advance(BATCH_GAP);  // time passes between batches: ICMP tokens refill, ARP timers run
         long after = accounted();
-        if (after - before != batch.size()) {
+        if (after - before != frames) {
             throw new AssertionError((after - before) + " outcomes for " + batch.size() + " frames; drops "
                     + stack.dropsByReason());
         }
@@ -113,13 +132,17 @@ class RxPathProperties {
         long arpReplied = stack.arp().counters().get("replied");
         System.out.printf("rx properties: %d frames, %d delivered, %d echoed, %d ARP replies, drops %s%n",
                 injected, delivered, echoed, arpReplied, stack.dropsByReason());
-        if (injected < 100_000) throw new AssertionError("only " + injected + " frames injected");
+        if (injected < 1_000_000) throw new AssertionError("only " + injected + " frames injected");
+        if (stack.icmp().counters().get("rate-limited") == 0) throw new AssertionError("ICMP errors were never rate-limited");
+        if (stack.arp().counters().get("unsolicited") == 0 || stack.arp().counters().get("locked-out") == 0) {
+            throw new AssertionError("no unsolicited or locked-out ARP frame: " + stack.arp().counters());
+        }
         if (delivered == 0 || echoed == 0 || arpReplied == 0) throw new AssertionError("a valid path was never taken");
         for (DropReason r : new DropReason[] {DropReason.TRUNCATED, DropReason.NOT_FOR_US, DropReason.UNKNOWN_ETHERTYPE,
                 DropReason.BAD_ARP, DropReason.BAD_IP_VERSION, DropReason.BAD_IP_HEADER_LENGTH, DropReason.BAD_IP_LENGTH,
                 DropReason.BAD_IP_CHECKSUM, DropReason.TTL_EXPIRED, DropReason.IP_NOT_FOR_US, DropReason.FRAGMENT,
                 DropReason.BAD_UDP_LENGTH, DropReason.BAD_UDP_CHECKSUM, DropReason.NO_SOCKET, DropReason.SOCKET_FULL,
-                DropReason.UNKNOWN_PROTOCOL, DropReason.BAD_ICMP_CHECKSUM}) {
+                DropReason.UNKNOWN_PROTOCOL, DropReason.BAD_ICMP_CHECKSUM, DropReason.MARTIAN_SOURCE}) {
             if (!stack.dropsByReason().containsKey(r.label())) throw new AssertionError("never dropped as " + r.label());
         }
         pool.close();
@@ -168,17 +191,35 @@ class RxPathProperties {
             case UDP_BROADCAST -> withDst(udpFrame(PEER_IP, SUBNET_BROADCAST, port, OPEN_PORT, payload), MacAddress.BROADCAST);
             case UDP_OFF_LINK -> udpFrame(REMOTE_IP, OUR_IP, port, rnd.nextBoolean() ? OPEN_PORT : 9, payload);
             case UDP_VLAN -> tagged(udpFrame(PEER_IP, OUR_IP, port, OPEN_PORT, payload), rnd.nextInt(4096));
+            case UDP_MARTIAN -> udpFrame(MARTIANS[rnd.nextInt(MARTIANS.length)], OUR_IP, port,
+                    rnd.nextBoolean() ? OPEN_PORT : 9, payload);
             case TCP -> ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4,
                     ipv4(PEER_IP, OUR_IP, Ipv4Header.PROTO_TCP, Arrays.copyOf(payload, Math.max(20, payload.length))));
             case PING -> ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4, ipv4(neighbour, OUR_IP, Ipv4Header.PROTO_ICMP,
                     icmpEcho(IcmpHeader.TYPE_ECHO_REQUEST, port, rnd.nextInt(0x10000), payload)));
             case PING_VLAN -> tagged(pingFrame(port, 1, payload), rnd.nextInt(4096));
+            case PING_MARTIAN -> ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4, ipv4(MARTIANS[rnd.nextInt(MARTIANS.length)],
+                    OUR_IP, Ipv4Header.PROTO_ICMP, icmpEcho(IcmpHeader.TYPE_ECHO_REQUEST, port, 1, payload)));
             case ARP_REQUEST -> arpRequest(OUR_IP);
             case ARP_REPLY -> arpReply(0x0200_0000_0000L | rnd.nextInt(1 << 24), neighbour);
             case ARP_OTHER -> arpRequest(neighbour);
+            case ARP_FORGED -> {  // the peer's address with some other hardware address: a flip, or a liar
+                long forged = 0x0200_0000_0000L | rnd.nextInt(1 << 24);
+                int op = rnd.nextBoolean() ? 1 : 2;
+                yield ethernet(OUR_MAC, forged, EthernetHeader.TYPE_ARP, arp(op, forged, PEER_IP, op == 2 ? OUR_MAC : 0, OUR_IP));
+            }
             case IP_RANDOM -> ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4, payload);
             case RANDOM -> payload;
         };
+    }
+
+    /** A copy of {@code f} with one more random mutation; checksums fixed again when the recipe said so. */
+    private static byte[] variant(byte[] f, Random rnd, boolean fix) {
+        Op[] ops = Op.values();
+        byte[] v = mutate(Arrays.copyOf(f, f.length), new Mutation(ops[rnd.nextInt(ops.length)], rnd.nextInt(1 << 16),
+                rnd.nextInt(0x10000)));
+        if (fix) fixChecksums(v);
+        return v.length > pool.maxFrame() ? Arrays.copyOf(v, pool.maxFrame()) : v;
     }
 
     private static byte[] withDst(byte[] f, long mac) {
