@@ -32,10 +32,10 @@ public final class BackoffPark implements IdleStrategy {
             reset();
         } else if (spins < maxSpins) {
             spins++;
-            Thread.onSpinWait();
+            worker.runtime().spinWait();
         } else if (yields < maxYields) {
             yields++;
-            Thread.yield();
+            worker.runtime().yieldThread();
         } else {
             worker.runtime().park(parkNanos);
             parkNanos = Math.min(parkNanos << 1, maxParkNanos);

@@ -11,7 +11,7 @@ public interface IdleStrategy {
     /** Back to the eager end after work was found. */
     default void reset() {}
 
-    static IdleStrategy busySpin() { return (work, w) -> { if (work == 0) Thread.onSpinWait(); }; }
+    static IdleStrategy busySpin() { return (work, w) -> { if (work == 0) w.runtime().spinWait(); }; }
 
-    static IdleStrategy yielding() { return (work, w) -> { if (work == 0) Thread.yield(); }; }
+    static IdleStrategy yielding() { return (work, w) -> { if (work == 0) w.runtime().yieldThread(); }; }
 }
