@@ -1,6 +1,7 @@
 package io.flexnet.sched;
 
 import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.pipeline.WakeSource;
 import java.util.List;
 
 /**
@@ -27,7 +28,7 @@ import java.util.List;
 public interface Executor {
     int doWork(ExecContext ctx);
 
-    /** The queues this executor drains: a sleeping worker is woken by enqueues to them. */
+    /** The queues this executor drains; core policies read their signals. */
     List<CoroutineQueue> queues();
 
     /** Whether a call to {@link #doWork} now would find work; a worker re-checks before sleeping. */
@@ -36,14 +37,12 @@ public interface Executor {
         return false;
     }
 
-    /** Arranges for {@code s} to be kicked when work arrives (by default: enqueues to its queues). */
-    default void addSleeper(CoroutineQueue.Sleeper s) {
-        for (CoroutineQueue q : queues()) q.addSleeper(s);
-    }
-
-    default void removeSleeper(CoroutineQueue.Sleeper s) {
-        for (CoroutineQueue q : queues()) q.removeSleeper(s);
-    }
+    /**
+     * Where work for this executor arrives: a worker that sleeps when idle registers with these so an
+     * arrival wakes it. By default its queues; an executor fed from elsewhere (a NIC, see
+     * {@link NicPoll}) names that source. Asked once, when the worker is made.
+     */
+    default List<WakeSource> wakeSources() { return List.copyOf(queues()); }
 
     default String name() { return getClass().getSimpleName(); }
 }

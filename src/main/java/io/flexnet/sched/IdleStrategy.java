@@ -11,6 +11,13 @@ public interface IdleStrategy {
     /** Back to the eager end after work was found. */
     default void reset() {}
 
+    /**
+     * True if this strategy sleeps until an arrival kicks the worker: the worker then registers with
+     * its executors' wake sources, and their arrivals pay for waking it. Polling strategies say false
+     * and cost the queues nothing.
+     */
+    default boolean needsKicks() { return false; }
+
     static IdleStrategy busySpin() { return (work, w) -> { if (work == 0) w.runtime().spinWait(); }; }
 
     static IdleStrategy yielding() { return (work, w) -> { if (work == 0) w.runtime().yieldThread(); }; }

@@ -17,6 +17,7 @@ public final class SleepUntilKicked implements IdleStrategy {
         if (workCount == 0) worker.sleepUntilKicked(backstopNanos);
     }
 
-    /** Workers with this strategy register with their queues so enqueues wake them. */
-    boolean needsKicks() { return true; }
+    /** Workers with this strategy register with their wake sources so arrivals wake them. */
+    @Override
+    public boolean needsKicks() { return true; }
 }

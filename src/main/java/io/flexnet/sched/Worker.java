@@ -2,9 +2,11 @@ package io.flexnet.sched;
 
 import io.flexnet.packet.Counters;
 import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.pipeline.WakeSource;
 import io.flexnet.runtime.StackRuntime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,6 +37,8 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
     private final ExecContext ctx;
     private final Counters faults;
     private final boolean sleeps;
+    /** Where arrivals for this worker's executors come from; each once, however many executors share it. */
+    private final WakeSource[] wakeSources;
     private volatile Throwable lastFault;
 
     private Thread thread;
@@ -61,12 +65,21 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
         String[] labels = new String[this.executors.length];
         for (int i = 0; i < labels.length; i++) labels[i] = i + ":" + this.executors[i].name();
         this.faults = new Counters("worker." + name + ".faults", labels);
-        this.sleeps = idle instanceof SleepUntilKicked;
+        this.sleeps = idle.needsKicks();
+        this.wakeSources = wakeSourcesOf(this.executors);
+    }
+
+    private static WakeSource[] wakeSourcesOf(Executor[] executors) {
+        List<WakeSource> all = new ArrayList<>();
+        for (Executor e : executors) {
+            for (WakeSource s : e.wakeSources()) if (!all.contains(s)) all.add(s);
+        }
+        return all.toArray(new WakeSource[0]);
     }
 
     public synchronized void start() {
         if (thread != null) throw new IllegalStateException("worker '" + name + "' already started");
-        if (sleeps) for (Executor e : executors) e.addSleeper(this);
+        if (sleeps) for (WakeSource s : wakeSources) s.addSleeper(this);
         running = true;
         thread = runtime.newThread("flexnet-" + name, this::loop);
         thread.start();
@@ -79,7 +92,7 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
         Thread t = thread;
         if (t == null) return true;
         t.join(timeoutMillis);
-        if (sleeps) for (Executor e : executors) e.removeSleeper(this);
+        if (sleeps) for (WakeSource s : wakeSources) s.removeSleeper(this);
         return !t.isAlive();
     }
 
@@ -172,7 +185,7 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
     public List<Executor> executors() { return List.of(executors); }
     public boolean isRunning() { return running; }
     @Override public boolean isSleeping() { return sleeping; }
-    /** True when its idle strategy sleeps until an enqueue kicks it ({@link SleepUntilKicked}). */
+    /** True when its idle strategy sleeps until an arrival kicks it ({@link IdleStrategy#needsKicks()}). */
     @Override public boolean sleepsWhenIdle() { return sleeps; }
     /** Nanoseconds spent in rounds that did work, since start. */
     @Override public long busyNanos() { return (long) BUSY.getOpaque(this); }
