@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * Decides which suspended coroutines a worker resumes next — the paper's executors (Listings 2 and 6).
- * A worker calls {@link #doWork} in a loop and hands the result to its idle strategy: return how many
- * coroutines were resumed, 0 when there was nothing to do.
+ * A worker calls {@link #doWork} once per {@linkplain Worker#round round}, and the round's total goes
+ * to whoever drives the rounds (on a thread: the idle strategy): return how many coroutines were
+ * resumed, 0 when there was nothing to do. An executor never sleeps: sleeping and waking are the
+ * worker's, which learns from {@link #wakeSources()} where arrivals come from.
  *
  * <p>An executor chooses queues and counts; the {@link ExecContext} dequeues and resumes. Executor
  * code therefore never holds a coroutine, and if it throws the worker counts the fault and goes on with
