@@ -24,7 +24,7 @@ import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
  * enqueue pay a full fence and a read of each sleeper's flag (see {@link #offer}); queues served by
  * polling workers pay nothing for the feature.
  */
-public final class CoroutineQueue extends CoroutineRing {
+public final class CoroutineQueue extends CoroutineRing implements WakeSource {
     /** Who puts and who takes: decides the backing queue's algorithm. */
     public enum Concurrency {
         SPSC, MPSC, SPMC, MPMC;
@@ -136,6 +136,7 @@ public final class CoroutineQueue extends CoroutineRing {
         return age < 0 ? 0 : age;
     }
 
+    @Override
     public void addSleeper(Sleeper s) {
         synchronized (this) {
             Sleeper[] old = sleepers;
@@ -146,6 +147,7 @@ public final class CoroutineQueue extends CoroutineRing {
         }
     }
 
+    @Override
     public void removeSleeper(Sleeper s) {
         synchronized (this) {
             sleepers = java.util.Arrays.stream(sleepers).filter(x -> x != s).toArray(Sleeper[]::new);

@@ -6,8 +6,8 @@ import java.lang.invoke.VarHandle;
 /**
  * A runtime whose clock moves only when told: time-driven behaviour (ARP expiry and retries, timers,
  * sojourn times) tested step by step, as smoltcp's tests drive an interface with an explicit
- * {@code Instant}. Threads, parking and pinning are the real runtime's: a park still sleeps in real time
- * (bounded by its argument) and leaves this clock where it was.
+ * {@code Instant}. Threads, spinning, yielding, parking and pinning are the real runtime's: a park still
+ * sleeps in real time (bounded by its argument) and leaves this clock where it was.
  *
  * <pre>{@code
  * ManualClock clock = new ManualClock(1_000_000_000L);
@@ -52,6 +52,8 @@ public final class ManualClock implements StackRuntime {
     @Override public Thread newThread(String name, Runnable body) { return RealRuntime.INSTANCE.newThread(name, body); }
     @Override public void park(long nanos) { RealRuntime.INSTANCE.park(nanos); }
     @Override public void unpark(Thread thread) { RealRuntime.INSTANCE.unpark(thread); }
+    @Override public void spinWait() { RealRuntime.INSTANCE.spinWait(); }
+    @Override public void yieldThread() { RealRuntime.INSTANCE.yieldThread(); }
     @Override public boolean pin(int core) { return false; }
     @Override public int currentCore() { return -1; }
     @Override public int cores() { return RealRuntime.INSTANCE.cores(); }

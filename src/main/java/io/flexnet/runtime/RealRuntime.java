@@ -34,6 +34,10 @@ public final class RealRuntime implements StackRuntime {
 
     @Override public void unpark(Thread thread) { LockSupport.unpark(thread); }
 
+    @Override public void spinWait() { Thread.onSpinWait(); }
+
+    @Override public void yieldThread() { Thread.yield(); }
+
     @Override public boolean pin(int core) { return affinity != null && affinity.pin(core); }
 
     @Override public int currentCore() { return affinity == null ? -1 : affinity.currentCore(); }

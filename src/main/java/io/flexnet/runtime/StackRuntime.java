@@ -1,8 +1,8 @@
 package io.flexnet.runtime;
 
 /**
- * What supplies time and threads to the stack. Everything that reads a clock, starts a thread, parks or
- * pins goes through here, so a simulated runtime (virtual time, N simulated cores) can later drive the
+ * What supplies time and threads to the stack. Everything that reads a clock, starts a thread, spins,
+ * yields, parks or pins goes through here, so a simulated runtime (virtual time, N simulated cores) can later drive the
  * same executors and policies unchanged.
  */
 public interface StackRuntime {
@@ -16,6 +16,16 @@ public interface StackRuntime {
     void park(long nanos);
 
     void unpark(Thread thread);
+
+    /**
+     * One turn of a busy wait: the caller spins on a condition and wants the core's attention back at
+     * once (the JDK's {@code Thread.onSpinWait}, a PAUSE on x86). Through here, not the JDK, so a
+     * simulated runtime can charge the spin to a virtual core instead of burning a real one.
+     */
+    void spinWait();
+
+    /** Offers the calling thread's core to another runnable thread, if there is one. */
+    void yieldThread();
 
     /** Pins the calling thread to {@code core}; false when the platform cannot (said once, elsewhere). */
     boolean pin(int core);

@@ -27,17 +27,17 @@ public final class BackoffPark implements IdleStrategy {
     public BackoffPark() { this(100, 10, 1_000, 1_000_000); }
 
     @Override
-    public void idle(int workCount, Worker worker) {
+    public void idle(int workCount, WorkerRunner runner) {
         if (workCount > 0) {
             reset();
         } else if (spins < maxSpins) {
             spins++;
-            Thread.onSpinWait();
+            runner.runtime().spinWait();
         } else if (yields < maxYields) {
             yields++;
-            Thread.yield();
+            runner.runtime().yieldThread();
         } else {
-            worker.runtime().park(parkNanos);
+            runner.runtime().park(parkNanos);
             parkNanos = Math.min(parkNanos << 1, maxParkNanos);
         }
     }

@@ -16,9 +16,9 @@ import org.HdrHistogram.Histogram;
  * configured for the stack are handed out, each to at most one worker.
  *
  * <p>Two ways to drive it. {@link #start()} runs the periods on a thread of its own, busy-waiting with
- * {@link Thread#onSpinWait()} between them (the only way to hit 5 µs: a timed park sleeps tens of µs
- * at best) or parking for longer periods. {@link #step(long)} runs one period at a given time on the
- * caller's thread, for deterministic tests and a simulated runtime.
+ * the runtime's {@link StackRuntime#spinWait()} between them (the only way to hit 5 µs: a timed park
+ * sleeps tens of µs at best) or parking for longer periods. {@link #step(long)} runs one period at a
+ * given time on the caller's thread, for deterministic tests and a simulated runtime.
  *
  * <p>A period allocates nothing and takes no lock: queue and worker signals are read opaquely into
  * arrays made here. The scheduler keeps a {@link CoreTimeline} of cores in use and measures its own
@@ -290,7 +290,7 @@ public final class CoreScheduler {
     private void waitUntil(long deadline) {
         long now;
         if (spin) {
-            while ((now = runtime.nanoTime()) < deadline && running) Thread.onSpinWait();
+            while ((now = runtime.nanoTime()) < deadline && running) runtime.spinWait();
         } else {
             while ((now = runtime.nanoTime()) < deadline && running) runtime.park(deadline - now);
         }

@@ -3,6 +3,7 @@ package io.flexnet.sched;
 import io.flexnet.pipeline.Coroutine;
 import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.proto.LayerContext;
+import io.flexnet.runtime.StackRuntime;
 
 /**
  * What a worker lends its executors: the batch's time and the means to resume coroutines. One per
@@ -44,9 +45,10 @@ public final class ExecContext {
     /**
      * Collects up to {@code max} coroutines from {@code q}, polling for up to {@code waitNanos} while
      * fewer are there (Listing 6's busy poll, bounded so a lull cannot stall what was collected), then
-     * resumes them together. Returns how many.
+     * resumes them together. Returns how many. The wait spins and reads the clock through {@code rt},
+     * so a simulated runtime sees it as time the core spent.
      */
-    public int resumeBatched(CoroutineQueue q, int max, long waitNanos, io.flexnet.runtime.StackRuntime rt) {
+    public int resumeBatched(CoroutineQueue q, int max, long waitNanos, StackRuntime rt) {
         max = Math.min(max, MAX_BATCH);
         final long now = layers.now();
         int n = q.drain(batch, 0, max, now);
@@ -54,7 +56,7 @@ public final class ExecContext {
             long deadline = now + waitNanos;
             long t = now;
             while (n < max && t < deadline) {
-                Thread.onSpinWait();
+                rt.spinWait();
                 t = rt.nanoTime();
                 n += q.drain(batch, n, max - n, t);
             }

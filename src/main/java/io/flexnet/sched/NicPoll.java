@@ -5,6 +5,7 @@ import io.flexnet.packet.Packet;
 import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.pipeline.Coroutines;
 import io.flexnet.pipeline.Pipeline;
+import io.flexnet.pipeline.WakeSource;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
  * {@code queue()} before L2) or to the end. Frames get their arrival time from the batch's clock if
  * the driver did not stamp them.
  */
-public final class NicPoll implements Executor {
+public final class NicPoll implements Executor, WakeSource {
     private final NicDriver nic;
     private final int rxQueue;
     private final Pipeline pipeline;
@@ -51,7 +52,13 @@ public final class NicPoll implements Executor {
 
     @Override public List<CoroutineQueue> queues() { return List.of(); }
 
-    /** The NIC's listener kicks a worker sleeping on this poller; one listener per NIC, see {@link RxKicker}. */
+    /** Frames wake a worker, not enqueues: the poller itself is the wake source. */
+    @Override public List<WakeSource> wakeSources() { return List.of(this); }
+
+    /**
+     * The NIC's listener kicks a worker sleeping on this poller; one listener per NIC, see {@link RxKicker}.
+     * One sleeper: a receive queue has one polling worker.
+     */
     @Override
     public void addSleeper(CoroutineQueue.Sleeper s) { sleeper = s; }
 

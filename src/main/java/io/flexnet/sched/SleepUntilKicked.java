@@ -13,10 +13,11 @@ public final class SleepUntilKicked implements IdleStrategy {
     public SleepUntilKicked() { this(10_000_000); }
 
     @Override
-    public void idle(int workCount, Worker worker) {
-        if (workCount == 0) worker.sleepUntilKicked(backstopNanos);
+    public void idle(int workCount, WorkerRunner runner) {
+        if (workCount == 0) runner.sleepUntilKicked(backstopNanos);
     }
 
-    /** Workers with this strategy register with their queues so enqueues wake them. */
-    boolean needsKicks() { return true; }
+    /** Workers with this strategy register with their wake sources so arrivals wake them. */
+    @Override
+    public boolean needsKicks() { return true; }
 }

@@ -1,19 +1,36 @@
 package io.flexnet.sched;
 
 import io.flexnet.packet.Counters;
-import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.pipeline.WakeSource;
 import io.flexnet.runtime.StackRuntime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A platform thread that runs executors in a loop and idles between rounds by its strategy. It counts
- * its busy time (rounds that did work) for core policies, can be granted or have revoked its core
- * (a revoked worker sleeps until granted again), and contains faults: an executor that throws is
- * counted and the loop goes on.
+ * A worker's duty cycle: one {@link #round(long)} runs its executors once at a given time and says how
+ * much work they did (Agrona's {@code Agent}). Who calls it and what happens between rounds is not the
+ * worker's business: on the real runtime its {@link WorkerRunner} loops it on a platform thread under
+ * an {@link IdleStrategy} ({@link #start()}, {@link #stop(long)}); a simulated runtime calls
+ * {@code round(now)} from a virtual core.
+ *
+ * <p>A round checks the grant (a revoked worker does nothing until granted again), applies a pending
+ * pin request, runs every executor with fault containment (one that throws is counted and the next
+ * still runs), and accounts busy and total time for core policies. Everything it needs comes from its
+ * argument and its fields: it never loops, sleeps or reads a clock.
+ *
+ * <pre>{@code
+ * // What a virtual core does: rounds at times it chooses, each round's cost moving its clock.
+ * Worker w = new Worker("w0", 0, runtime, IdleStrategy.busySpin(), List.of(new RoundRobinExecutor(q)));
+ * for (long t = 0; t < end; ) {
+ *     int work = w.round(t);
+ *     t += work > 0 ? work * serviceNanos : pollNanos;
+ * }
+ * w.busyNanos();   // what the given times imply, exactly
+ * }</pre>
  */
-public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
+public final class Worker implements CoreWorker {
     private static final VarHandle BUSY;
     private static final VarHandle TOTAL;
 
@@ -34,19 +51,24 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
     private final Executor[] executors;
     private final ExecContext ctx;
     private final Counters faults;
-    private final boolean sleeps;
+    /** Where arrivals for this worker's executors come from; each once, however many executors share it. */
+    private final WakeSource[] wakeSources;
+    private final WorkerRunner runner;
     private volatile Throwable lastFault;
 
-    private Thread thread;
-    private volatile boolean running;
-    private volatile boolean sleeping;
-    /** Whether the core policy lets this worker run; a revoked worker sleeps. */
+    /** Whether the core policy lets this worker run; a revoked worker's rounds do nothing. */
     private volatile boolean granted = true;
-    /** Core to pin to, applied by the worker's own thread at its next round; -1 for none. */
+    /** Core to pin to, applied by the next round on the thread running it; -1 for none. */
     private volatile int requestedCore = -1;
-    private int pinnedCore = -1;
 
-    /** Written only by the worker thread; read opaquely by policies. */
+    // Round state: touched only by whoever drives the rounds, one thread at a time.
+    private int pinnedCore = -1;
+    private boolean begun;
+    private long prevRound;
+    private boolean prevBusy;
+    private boolean revoked;
+
+    /** Written only by the driving thread; read opaquely by policies. */
     @SuppressWarnings("unused") private long busyNanos;
     @SuppressWarnings("unused") private long totalNanos;
 
@@ -61,59 +83,59 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
         String[] labels = new String[this.executors.length];
         for (int i = 0; i < labels.length; i++) labels[i] = i + ":" + this.executors[i].name();
         this.faults = new Counters("worker." + name + ".faults", labels);
-        this.sleeps = idle instanceof SleepUntilKicked;
+        this.wakeSources = wakeSourcesOf(this.executors);
+        this.runner = new WorkerRunner(this, runtime, idle);
     }
 
-    public synchronized void start() {
-        if (thread != null) throw new IllegalStateException("worker '" + name + "' already started");
-        if (sleeps) for (Executor e : executors) e.addSleeper(this);
-        running = true;
-        thread = runtime.newThread("flexnet-" + name, this::loop);
-        thread.start();
+    private static WakeSource[] wakeSourcesOf(Executor[] executors) {
+        List<WakeSource> all = new ArrayList<>();
+        for (Executor e : executors) {
+            for (WakeSource s : e.wakeSources()) if (!all.contains(s)) all.add(s);
+        }
+        return all.toArray(new WakeSource[0]);
     }
 
-    /** Stops after the current round and waits for the thread; true if it ended within the timeout. */
-    public boolean stop(long timeoutMillis) throws InterruptedException {
-        running = false;
-        kick();
-        Thread t = thread;
-        if (t == null) return true;
-        t.join(timeoutMillis);
-        if (sleeps) for (Executor e : executors) e.removeSleeper(this);
-        return !t.isAlive();
-    }
-
-    private void loop() {
-        ctx.layers().bindToCurrentThread();  // count on this thread's stripe, looked up once
+    /**
+     * One round at time {@code now}; returns the work its executors did (0 when revoked). The time from
+     * one round's start to the next's is total time, and busy time if the earlier round did work, so a
+     * round's share is accounted when the next one begins; the first round only starts the count.
+     * Call from one thread at a time, the one {@link #bindToCurrentThread() bound}.
+     */
+    public int round(long now) {
+        account(now);
+        int core = requestedCore;
+        if (core != pinnedCore) pin(core);
+        if (!granted) return revokedRound();
+        revoked = false;
+        ctx.setNow(now);
         final Executor[] ex = executors;
-        long prev = runtime.nanoTime();
-        boolean prevBusy = false;
-        while (running) {
-            long now = runtime.nanoTime();
-            long span = now - prev;
+        int work = 0;
+        for (int i = 0; i < ex.length; i++) {
+            try {
+                work += ex[i].doWork(ctx);
+            } catch (Throwable t) {
+                faults.inc(i);
+                lastFault = t;
+            }
+        }
+        prevBusy = work > 0;
+        return work;
+    }
+
+    private void account(long now) {
+        if (begun) {
+            long span = now - prevRound;
             TOTAL.setOpaque(this, totalNanos + span);
             if (prevBusy) BUSY.setOpaque(this, busyNanos + span);
-            prev = now;
-            int core = requestedCore;
-            if (core != pinnedCore) pin(core);
-            if (!granted) {
-                prevBusy = false;
-                sleepUntilKicked(1_000_000);
-                continue;
-            }
-            ctx.setNow(now);
-            int work = 0;
-            for (int i = 0; i < ex.length; i++) {
-                try {
-                    work += ex[i].doWork(ctx);
-                } catch (Throwable t) {
-                    faults.inc(i);
-                    lastFault = t;
-                }
-            }
-            prevBusy = work > 0;
-            idle.idle(work, this);
         }
+        begun = true;
+        prevRound = now;
+    }
+
+    private int revokedRound() {
+        revoked = true;
+        prevBusy = false;
+        return 0;
     }
 
     private void pin(int core) {
@@ -122,32 +144,35 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
     }
 
     /**
-     * Sleeps until kicked, for at most {@code backstopNanos}. Called on the worker's own thread.
-     * The volatile write of {@code sleeping} is a full fence, so the re-check below cannot miss an
-     * enqueue whose producer then reads {@code sleeping} after its own fence.
+     * True if the last round found the core revoked and ran nothing: whoever drives the rounds should
+     * sleep until {@linkplain #setGranted granted} rather than idle by the strategy.
      */
-    void sleepUntilKicked(long backstopNanos) {
-        sleeping = true;
-        if (!running || (granted && hasWork())) {
-            sleeping = false;
-            return;
-        }
-        runtime.park(backstopNanos);
-        sleeping = false;
-    }
+    public boolean lastRoundRevoked() { return revoked; }
 
-    private boolean hasWork() {
+    /**
+     * Makes the calling thread the one whose counter stripe the worker's layers count on. The runner
+     * calls it on its thread before the first round; a driver running rounds on the thread that made
+     * the worker need not.
+     */
+    public void bindToCurrentThread() { ctx.layers().bindToCurrentThread(); }
+
+    /** Whether a round now would find work (any executor's {@link Executor#hasWork()}). */
+    public boolean hasWork() {
         for (Executor e : executors) if (e.hasWork()) return true;
         return false;
     }
 
-    @Override public boolean sleeping() { return sleeping; }
+    /** Where arrivals for this worker come from; a sleeper registers with each to be woken. */
+    public List<WakeSource> wakeSources() { return List.of(wakeSources); }
 
-    @Override
-    public void kick() {
-        Thread t = thread;
-        if (t != null) runtime.unpark(t);
-    }
+    /** Starts the runner's thread, which loops {@link #round} under the idle strategy. */
+    public void start() { runner.start(); }
+
+    /** Stops after the current round and waits for the thread; true if it ended within the timeout. */
+    public boolean stop(long timeoutMillis) throws InterruptedException { return runner.stop(timeoutMillis); }
+
+    /** Wakes the runner's thread if it sleeps. */
+    public void kick() { runner.kick(); }
 
     /** Lets the worker run (core granted) or makes it sleep (core revoked). */
     @Override
@@ -170,17 +195,17 @@ public final class Worker implements CoroutineQueue.Sleeper, CoreWorker {
     public int id() { return id; }
     public StackRuntime runtime() { return runtime; }
     public List<Executor> executors() { return List.of(executors); }
-    public boolean isRunning() { return running; }
-    @Override public boolean isSleeping() { return sleeping; }
-    /** True when its idle strategy sleeps until an enqueue kicks it ({@link SleepUntilKicked}). */
-    @Override public boolean sleepsWhenIdle() { return sleeps; }
-    /** Nanoseconds spent in rounds that did work, since start. */
+    public boolean isRunning() { return runner.isRunning(); }
+    @Override public boolean isSleeping() { return runner.sleeping(); }
+    /** True when its idle strategy sleeps until an arrival kicks it ({@link IdleStrategy#needsKicks()}). */
+    @Override public boolean sleepsWhenIdle() { return idle.needsKicks(); }
+    /** Nanoseconds spent in rounds that did work, since the first round. */
     @Override public long busyNanos() { return (long) BUSY.getOpaque(this); }
-    /** Nanoseconds since start, as the worker last accounted them. */
+    /** Nanoseconds since the first round, as the worker last accounted them. */
     @Override public long totalNanos() { return (long) TOTAL.getOpaque(this); }
     public Counters faults() { return faults; }
     public Throwable lastFault() { return lastFault; }
-    public Thread thread() { return thread; }
+    public Thread thread() { return runner.thread(); }
 
     @Override
     public String toString() { return "worker " + name; }
