@@ -11,7 +11,6 @@ import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.Endpoint;
-import io.flexnet.runtime.RealRuntime;
 import io.flexnet.runtime.StackRuntime;
 import io.flexnet.sched.CoreScheduler;
 import io.flexnet.workload.Addresses;
@@ -40,7 +39,8 @@ public final class DesignContext {
     private final LatencyMeter meter;
     private final PcapWriter capture;
     private final Addresses addresses;
-    private final RequestServer server = new RequestServer();
+    private final StackRuntime runtime;
+    private final RequestServer server;
     private final List<Thread> appThreads = new ArrayList<>();
     private final List<AutoCloseable> onStop = new ArrayList<>();
     private final List<DropCounters> extraDrops = new ArrayList<>();
@@ -49,7 +49,10 @@ public final class DesignContext {
     private Engine engine;
     private CoreScheduler scheduler;
 
-    DesignContext(Workload workload, PacketPool pool, LatencyMeter meter, PcapWriter capture, Addresses addresses) {
+    DesignContext(Workload workload, PacketPool pool, LatencyMeter meter, PcapWriter capture, Addresses addresses,
+                  StackRuntime runtime) {
+        this.runtime = runtime;
+        this.server = new RequestServer(runtime);
         this.workload = workload;
         this.pool = pool;
         this.meter = meter;
@@ -73,7 +76,8 @@ public final class DesignContext {
     /** The application that answers requests (at a {@code yield()}, or through {@link RequestServer#serve}). */
     public RequestServer server() { return server; }
 
-    public StackRuntime runtime() { return RealRuntime.INSTANCE; }
+    /** What supplies time and threads to this run: every clock read and wait of the design goes through it. */
+    public StackRuntime runtime() { return runtime; }
 
     public Addresses addresses() { return addresses; }
 

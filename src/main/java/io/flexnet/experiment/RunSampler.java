@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs beside the generator during one run: every 50 ms it samples the CPU the stack's threads used
@@ -40,24 +39,24 @@ final class RunSampler implements Runnable {
 
     @Override
     public void run() {
-        long lastT = System.nanoTime();
+        long lastT = ctx.runtime().nanoTime();
         long lastCpu = cpu.stackCpuNanos();
         long lastPrint = 0;
         while (running) {
-            long now = System.nanoTime();
+            long now = ctx.runtime().nanoTime();
             long next = lastT + SAMPLE_NANOS;
             if (dropsAtWindow == null && now >= from) {
                 dropsAtWindow = ctx.dropsByReason();
                 windowCpu = cpu.stackCpuNanos();
-                windowStartAt = System.nanoTime();
+                windowStartAt = ctx.runtime().nanoTime();
             }
             if (windowCpuEnd < 0 && now >= to) {
                 windowCpuEnd = cpu.stackCpuNanos();
-                windowEndAt = System.nanoTime();
+                windowEndAt = ctx.runtime().nanoTime();
             }
             if (now >= next) {
                 long c = cpu.stackCpuNanos();
-                long t = System.nanoTime();
+                long t = ctx.runtime().nanoTime();
                 if (t > start) points.add(new double[] {(t - start) / 1e9, (double) (c - lastCpu) / (t - lastT)});
                 lastT = t;
                 lastCpu = c;
@@ -68,13 +67,13 @@ final class RunSampler implements Runnable {
                 lastPrint = now;
             }
             long wake = Math.min(next, dropsAtWindow == null ? from : windowCpuEnd < 0 ? to : next);
-            long sleep = Math.max(200_000, Math.min(wake - System.nanoTime(), 10_000_000));
-            LockSupport.parkNanos(sleep);
+            long sleep = Math.max(200_000, Math.min(wake - ctx.runtime().nanoTime(), 10_000_000));
+            ctx.runtime().park(sleep);
         }
         if (dropsAtWindow == null) dropsAtWindow = ctx.dropsByReason();
         if (windowCpuEnd < 0) {
             windowCpuEnd = cpu.stackCpuNanos();
-            windowEndAt = System.nanoTime();
+            windowEndAt = ctx.runtime().nanoTime();
         }
     }
 

@@ -6,6 +6,8 @@ import io.flexnet.nic.InMemoryNic;
 import io.flexnet.nic.PcapWriter;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.PacketPool;
+import io.flexnet.runtime.RealRuntime;
+import io.flexnet.runtime.StackRuntime;
 import io.flexnet.sched.CoreScheduler;
 import io.flexnet.sched.CoreTimeline;
 import io.flexnet.sched.Worker;
@@ -40,6 +42,8 @@ public final class Runner {
     private final PrintStream progress;
     private final PcapWriter capture;
     private final Addresses addresses = Addresses.DEFAULT;
+    /** Time and threads for every run; the real runtime (a simulated one is the next step). */
+    private final StackRuntime runtime = RealRuntime.INSTANCE;
     private boolean prime = true;
 
     /** {@code progress}: where the progress line goes (null: nowhere); {@code capture}: pcap of every run, or null. */
@@ -56,7 +60,7 @@ public final class Runner {
 
     public Results run(Experiment x) throws Exception {
         Machine machine = Machine.current();
-        long t0 = System.nanoTime();
+        long t0 = runtime.nanoTime();
         List<RunResult> runs = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
         int total = x.runs(), done = 0;
@@ -81,7 +85,7 @@ public final class Runner {
         }
         if (progress != null) progress.print("\r" + " ".repeat(100) + "\r");
         if (x.baseline() != null) rows = inflate(rows, x);
-        return new Results(x, machine, rows, runs, System.nanoTime() - t0);
+        return new Results(x, machine, rows, runs, runtime.nanoTime() - t0);
     }
 
     /** One design at one rate, once, measuring for {@code durationNanos} after the warm-up. */
@@ -92,13 +96,13 @@ public final class Runner {
         double offered = load * shares(w) / shares(all);
         PacketPool pool = new PacketPool(POOL_SLOTS);
         try {
-            LatencyMeter meter = new LatencyMeter(w.classes().size(), meterCapacity(offered), System::nanoTime);
-            DesignContext ctx = new DesignContext(w, pool, meter, capture, addresses);
+            LatencyMeter meter = new LatencyMeter(w.classes().size(), meterCapacity(offered), runtime::nanoTime);
+            DesignContext ctx = new DesignContext(w, pool, meter, capture, addresses, runtime);
             Design design = spec.create();
             design.assemble(ctx);
             Engine engine = ctx.engine();
             InMemoryNic nic = ctx.inMemoryNic();
-            LoadGenerator gen = new LoadGenerator(nic, w, offered, meter, addresses);
+            LoadGenerator gen = new LoadGenerator(nic, w, offered, meter, addresses, runtime);
             CoreScheduler sched = ctx.schedulerOrNull();
 
             // Set-up made garbage (pool handles, counters, the meter's arrays); collect it now so no
@@ -108,7 +112,7 @@ public final class Runner {
             if (sched != null) sched.start();
             for (Thread t : ctx.appThreads()) t.start();
 
-            long start = System.nanoTime() + LEAD_NANOS;
+            long start = runtime.nanoTime() + LEAD_NANOS;
             long from = start + x.warmupNanos(), to = from + durationNanos;
             RunSampler sampler = new RunSampler(ctx, start, from, to, prog, progress);
             Thread st = Thread.ofPlatform().name("experiment-sampler").daemon(true).start(sampler);
@@ -172,11 +176,12 @@ public final class Runner {
     }
 
     /** Waits until every request sent has been answered or dropped, replies stop coming, or the drain time is up. */
-    private static void drain(DesignContext ctx, LoadGenerator gen, LatencyMeter meter) throws InterruptedException {
-        long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+    private static void drain(DesignContext ctx, LoadGenerator gen, LatencyMeter meter) {
+        final StackRuntime runtime = ctx.runtime();
+        long deadline = runtime.nanoTime() + DRAIN_MILLIS * 1_000_000;
         long last = -1;
         int still = 0;
-        while (System.nanoTime() < deadline) {
+        while (runtime.nanoTime() < deadline) {
             long answered = meter.responses() + meter.stale();
             long dropped = 0;
             for (long v : ctx.dropsByReason().values()) dropped += v;
@@ -184,7 +189,7 @@ public final class Runner {
             still = answered == last ? still + 1 : 0;
             if (still >= 100) return;  // 500 ms without a reply: what is left is not coming
             last = answered;
-            Thread.sleep(5);
+            runtime.park(5_000_000);
         }
     }
 

@@ -24,6 +24,17 @@ public interface StackRuntime {
      */
     void spinWait();
 
+    /**
+     * Occupies the calling thread for {@code nanos} of CPU: an application's service time, work that
+     * holds its core so whatever queues behind it waits. The real runtime spins on its clock; a
+     * simulated one charges the time to the virtual core instead.
+     */
+    default void spend(long nanos) {
+        if (nanos <= 0) return;
+        final long end = nanoTime() + nanos;
+        while (nanoTime() - end < 0) spinWait();
+    }
+
     /** Offers the calling thread's core to another runnable thread, if there is one. */
     void yieldThread();
 

@@ -1,6 +1,7 @@
 package io.flexnet.socket;
 
 import io.flexnet.packet.Packet;
+import io.flexnet.runtime.StackRuntime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.Condition;
@@ -39,8 +40,11 @@ final class ReceiveQueue {
     @SuppressWarnings("unused")
     private volatile int waiters;
     private volatile boolean closed;
+    /** The clock and spin of busy polling: the application's side of the socket, but time all the same. */
+    private final StackRuntime runtime;
 
-    ReceiveQueue(int capacity) {
+    ReceiveQueue(int capacity, StackRuntime runtime) {
+        this.runtime = java.util.Objects.requireNonNull(runtime);
         if (capacity < 2) throw new IllegalArgumentException("receive queue capacity must be >= 2");
         this.queue = new MpmcAtomicArrayQueue<>(capacity);
         // JCTools rounds capacity up to a power of two; report what it really holds.
@@ -71,11 +75,12 @@ final class ReceiveQueue {
     Packet spin(long nanos) {
         Packet p = queue.poll();
         if (p != null || nanos <= 0) return p;
-        long deadline = System.nanoTime() + nanos;
+        final StackRuntime rt = runtime;
+        long deadline = rt.nanoTime() + nanos;
         do {
-            Thread.onSpinWait();
+            rt.spinWait();
             p = queue.poll();
-        } while (p == null && !closed && System.nanoTime() - deadline < 0);
+        } while (p == null && !closed && rt.nanoTime() - deadline < 0);
         return p;
     }
 

@@ -9,6 +9,7 @@ import io.flexnet.policy.PolicyHook;
 import io.flexnet.proto.Endpoint;
 import io.flexnet.proto.PortTable;
 import io.flexnet.proto.ProtoStack;
+import io.flexnet.runtime.StackRuntime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,7 @@ public final class Sockets {
 
     private final PortTable ports;
     private final PacketPool pool;
+    private final StackRuntime runtime;
     private final Consumer<Packet> tx;
     private final int maxPayload;
     private final Map<Integer, PortGroup> groups = new HashMap<>();
@@ -48,12 +50,14 @@ public final class Sockets {
 
     /** Sockets on {@code stack} whose sends go to {@code tx} (it takes ownership of each packet). */
     public Sockets(ProtoStack stack, Consumer<Packet> tx) {
-        this(stack.ports(), stack.pool(), tx, stack.socketSend().maxPayload());
+        this(stack.ports(), stack.pool(), tx, stack.socketSend().maxPayload(), stack.runtime());
     }
 
-    public Sockets(PortTable ports, PacketPool pool, Consumer<Packet> tx, int maxPayload) {
+    /** @param runtime the clock and spin of busy-polling receives */
+    public Sockets(PortTable ports, PacketPool pool, Consumer<Packet> tx, int maxPayload, StackRuntime runtime) {
         this.ports = Objects.requireNonNull(ports);
         this.pool = Objects.requireNonNull(pool);
+        this.runtime = Objects.requireNonNull(runtime);
         this.tx = Objects.requireNonNull(tx);
         if (maxPayload < 1) throw new IllegalArgumentException("maxPayload must be >= 1");
         this.maxPayload = maxPayload;
@@ -136,6 +140,7 @@ public final class Sockets {
     }
 
     PacketPool pool() { return pool; }
+    StackRuntime runtime() { return runtime; }
     Consumer<Packet> tx() { return tx; }
     /** Largest payload one datagram carries. */
     public int maxPayload() { return maxPayload; }

@@ -59,7 +59,7 @@ public final class UdpSocket implements AutoCloseable {
     UdpSocket(Sockets sockets, int id, int receiveQueue) {
         this.sockets = sockets;
         this.id = id;
-        this.queue = new ReceiveQueue(receiveQueue);
+        this.queue = new ReceiveQueue(receiveQueue, sockets.runtime());
         this.counters = new Counters("socket." + id, "received", "sent", "rcv-full");
         this.drops = new DropCounters("socket." + id);
     }

@@ -6,13 +6,13 @@ import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
+import io.flexnet.runtime.StackRuntime;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -65,8 +65,12 @@ public final class LoadGenerator {
     private boolean niced;
     private long cpuNanos = -1;
     private long wallNanos;
+    private final StackRuntime runtime;
 
-    public LoadGenerator(InMemoryNic nic, Workload workload, double ratePerSecond, LatencyMeter meter, Addresses addresses) {
+    /** @param runtime the clock requests are timed by, and the waits between them */
+    public LoadGenerator(InMemoryNic nic, Workload workload, double ratePerSecond, LatencyMeter meter, Addresses addresses,
+                         StackRuntime runtime) {
+        this.runtime = java.util.Objects.requireNonNull(runtime);
         if (meter.classes() != workload.classes().size()) {
             throw new IllegalArgumentException("meter has " + meter.classes() + " classes, workload " + workload.classes().size());
         }
@@ -110,7 +114,7 @@ public final class LoadGenerator {
     }
 
     /**
-     * Sends warm-up traffic from {@code startNanos} (on the {@code System.nanoTime} clock; leave a few
+     * Sends warm-up traffic from {@code startNanos} (on the runtime's clock; leave a few
      * milliseconds of lead so set-up is not counted as lateness), then measured traffic, on this thread;
      * returns when the last measured request is sent (replies may still be on their way).
      */
@@ -148,14 +152,15 @@ public final class LoadGenerator {
         }
         sent = id;
         position = end;
-        wallNanos = System.nanoTime() - start;
+        wallNanos = runtime.nanoTime() - start;
         if (cpu0 >= 0) cpuNanos = mx.getCurrentThreadCpuTime() - cpu0;
     }
 
-    private static void waitUntil(long intended, boolean hybrid) {
-        long ahead = intended - System.nanoTime();
-        if (hybrid && ahead > PARK_ABOVE_NANOS) LockSupport.parkNanos(ahead - PARK_MARGIN_NANOS);
-        while (System.nanoTime() - intended < 0) Thread.onSpinWait();
+    private void waitUntil(long intended, boolean hybrid) {
+        final StackRuntime rt = runtime;
+        long ahead = intended - rt.nanoTime();
+        if (hybrid && ahead > PARK_ABOVE_NANOS) rt.park(ahead - PARK_MARGIN_NANOS);
+        while (rt.nanoTime() - intended < 0) rt.spinWait();
     }
 
     /** Builds and injects one request; returns the time it went. */
@@ -163,7 +168,7 @@ public final class LoadGenerator {
         Packet p = pool.allocate();
         if (p == null) {
             drops.count(DropReason.POOL_EMPTY);
-            return System.nanoTime();
+            return runtime.nanoTime();
         }
         final MemorySegment s = p.segment();
         final long off = p.offset;
@@ -177,7 +182,7 @@ public final class LoadGenerator {
         p.length = UdpFrames.writeHeaders(s, off, addresses.stackMac(), addresses.clientMac(), addresses.clientIp(),
                 addresses.stackIp(), 1024 + flow, ports[cls], len, (int) id);
         meter.sent(id, intended, cls);
-        long now = System.nanoTime();
+        long now = runtime.nanoTime();
         nic.inject(p);  // refusals are counted by the NIC under their reason
         return now;
     }

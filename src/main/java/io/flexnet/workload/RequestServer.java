@@ -5,11 +5,13 @@ import io.flexnet.packet.Counters;
 import io.flexnet.packet.Packet;
 import io.flexnet.pipeline.Application;
 import io.flexnet.pipeline.Coroutine;
+import io.flexnet.runtime.StackRuntime;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Answers {@link KvRequest}s: it busy-works for the service time the request asks for ({@link Spin}, real
- * CPU on the serving thread, so what queues behind waits) and replies with the request itself, so the
+ * Answers {@link KvRequest}s: it busy-works for the service time the request asks for
+ * ({@link StackRuntime#spend}: real CPU on the serving thread in the real runtime, so what queues behind
+ * waits) and replies with the request itself, so the
  * generator finds the request id where it wrote it. As an {@link Application} it serves at a
  * {@code yield()} point of a run-to-completion pipeline; {@link #serve} is the same work for socket
  * servers on application threads.
@@ -20,6 +22,9 @@ import java.lang.foreign.MemorySegment;
 public final class RequestServer implements Application {
     private static final int SERVED = 0, SHORT = 1;
     private final Counters counters = new Counters("server", "served", "short");
+    private final StackRuntime runtime;
+
+    public RequestServer(StackRuntime runtime) { this.runtime = java.util.Objects.requireNonNull(runtime); }
 
     @Override
     public int onYield(Coroutine co) {
@@ -33,7 +38,7 @@ public final class RequestServer implements Application {
             counters.inc(SHORT);
             return;
         }
-        Spin.nanos(KvRequest.serviceNanos(p.segment(), p.payloadOffset));
+        runtime.spend(KvRequest.serviceNanos(p.segment(), p.payloadOffset));
         counters.inc(SERVED);
     }
 
@@ -47,7 +52,7 @@ public final class RequestServer implements Application {
             counters.inc(SHORT);
             return -1;
         }
-        Spin.nanos(KvRequest.serviceNanos(buf, off));
+        runtime.spend(KvRequest.serviceNanos(buf, off));
         counters.inc(SERVED);
         return KvRequest.type(buf, off);
     }

@@ -22,7 +22,7 @@ class SocketAllocationTest {
         try (StackHarness h = new StackHarness(); Tenants tenants = new Tenants()) {
             PolicyHook hook = tenants.hook("sockets", HookKind.SOCKET);
             tenants.register("kv", 9000).deploy(hook, new RoundRobinPolicy());
-            Sockets sockets = new Sockets(h.stack.ports(), h.pool, Packet::release, 1472).socketHook(hook);
+            Sockets sockets = new Sockets(h.stack.ports(), h.pool, Packet::release, 1472, h.stack.runtime()).socketHook(hook);
             UdpSocket a = sockets.open().reusePort(true).bind(9000).mode(RecvMode.NON_BLOCKING);
             UdpSocket b = sockets.open().reusePort(true).bind(9000).mode(RecvMode.NON_BLOCKING);
             byte[] frame = TestFrames.udp(40_000, 9000, new byte[64]);

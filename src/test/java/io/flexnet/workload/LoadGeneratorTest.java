@@ -32,7 +32,7 @@ class LoadGeneratorTest {
         InMemoryNic nic = InMemoryNic.builder(pool).queueCapacity(16384).build();
         LatencyMeter meter = new LatencyMeter(2, 1 << 16, System::nanoTime);
         Workload w = workload(Workload.GeneratorWait.SPIN);
-        LoadGenerator gen = new LoadGenerator(nic, w, 200_000, meter, Addresses.DEFAULT);
+        LoadGenerator gen = new LoadGenerator(nic, w, 200_000, meter, Addresses.DEFAULT, io.flexnet.runtime.RealRuntime.INSTANCE);
         gen.run(System.nanoTime() + 1_000_000, 0, 30_000_000);  // ~6000 requests in 30 ms of intended time
 
         Packet[] batch = new Packet[256];
@@ -91,7 +91,7 @@ class LoadGeneratorTest {
     private static long[] ids(Workload w) {
         PacketPool pool = new PacketPool(4096);
         InMemoryNic nic = InMemoryNic.builder(pool).queueCapacity(4096).build();
-        LoadGenerator gen = new LoadGenerator(nic, w, 1_000_000, new LatencyMeter(2, 4096, System::nanoTime), Addresses.DEFAULT);
+        LoadGenerator gen = new LoadGenerator(nic, w, 1_000_000, new LatencyMeter(2, 4096, System::nanoTime), Addresses.DEFAULT, io.flexnet.runtime.RealRuntime.INSTANCE);
         gen.run(System.nanoTime(), 0, 1_000_000);
         Packet[] batch = new Packet[4096];
         int n = nic.receive(0, batch, batch.length);

@@ -37,7 +37,7 @@ class WorkloadAllocationTest {
             long[] bytes = new long[3];
             int[] requests = {100_000, 100_000, 300_000};
             for (int i = 0; i < 3; i++) {
-                LoadGenerator gen = new LoadGenerator(nic, w, 10_000_000, meter, Addresses.DEFAULT);
+                LoadGenerator gen = new LoadGenerator(nic, w, 10_000_000, meter, Addresses.DEFAULT, io.flexnet.runtime.RealRuntime.INSTANCE);
                 long before = counter.getThreadAllocatedBytes(me);
                 gen.run(System.nanoTime(), 0, requests[i] * 100L);  // 10M/s: it sends as fast as it can
                 bytes[i] = counter.getThreadAllocatedBytes(me) - before;
