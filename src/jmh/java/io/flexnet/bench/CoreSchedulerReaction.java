@@ -12,7 +12,7 @@ import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerKind;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.sched.Compacting;
-import io.flexnet.sched.Congestion;
+import io.flexnet.sched.StandingQueue;
 import io.flexnet.sched.CorePolicy;
 import io.flexnet.sched.CoreScheduler;
 import io.flexnet.sched.CoreTimeline;
@@ -109,13 +109,13 @@ public final class CoreSchedulerReaction {
         System.out.println("reaction from load step to grant (decision; stand-in workers)");
         System.out.println("                             periods (samples)   wall time (us)");
         System.out.println("policy                        p50   p99   max        p50      p99  within 2 periods");
-        reaction("Congestion(1, 1) standing", new Congestion(1, 1), rt, steps, 1);
-        reaction("Congestion(0, 1) from none", new Congestion(0, 1), rt, steps, 0);
+        reaction("StandingQueue(1, 1) standing", new StandingQueue(1, 1), rt, steps, 1);
+        reaction("StandingQueue(0, 1) from none", new StandingQueue(0, 1), rt, steps, 0);
         reaction("QueueDepth(0.5, 0.25, 1)", new QueueDepth(0.5, 0.25, 1), rt, steps, 0);
         reaction("Compacting(5 us, .8, 1, 1)", new Compacting(PERIOD, 0.8, 1, 1), rt, steps, 1);
 
         System.out.println();
-        System.out.println("load step to first resume on a real worker (decision + wake-up), Congestion(0, 1)");
+        System.out.println("load step to first resume on a real worker (decision + wake-up), StandingQueue(0, 1)");
         wake(rt, affinity, cores, Math.max(20, steps / 3));
 
         System.out.println();
@@ -204,7 +204,7 @@ public final class CoreSchedulerReaction {
         Sink sink = new Sink();
         Pipeline rx = PipelineBuilder.rx("step", sink).queue(p -> 0, q).eth().ip().l4().socket().build();
         Worker w = new Worker("wake", 0, rt, IdleStrategy.busySpin(), List.of(new RoundRobinExecutor(16, q)));
-        CoreScheduler s = CoreScheduler.builder(rt, new Congestion(0, 1)).workers(List.of(w)).queues(q)
+        CoreScheduler s = CoreScheduler.builder(rt, new StandingQueue(0, 1)).workers(List.of(w)).queues(q)
                 .cores(workerCore).periodNanos(PERIOD).spin(true).schedulerCore(0).build();
         Histogram decisionNs = new Histogram(3), resumeNs = new Histogram(3);
         s.start();

@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("wrote " + dir.resolve("results.csv") + ", results.json"
                 + (charts.isEmpty() ? "" : ", " + String.join(", ", charts.stream().map(p -> p.getFileName().toString()).toList())));
         if (capture != null) System.out.println("captured " + capture.records() + " frames in " + pcap);
-        boolean broken = r.rows().stream().anyMatch(row -> row.faults() > 0 || row.leakedSlots() > 0);
+        boolean broken = r.rows().stream().anyMatch(row -> row.health().faults() > 0 || row.health().leakedSlots() > 0);
         return broken ? 1 : 0;
     }
 

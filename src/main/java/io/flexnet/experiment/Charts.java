@@ -44,13 +44,13 @@ public final class Charts {
         int i = 0;
         for (DesignSpec d : r.experiment().designs()) {
             Color colour = PALETTE[i++ % PALETTE.length];
-            List<Row> rows = r.rows(d.name()).stream().filter(x -> x.p99Us() > 0).toList();
+            List<Row> rows = r.rows(d.name()).stream().filter(x -> x.latency().p99Us() > 0).toList();
             if (rows.isEmpty()) continue;
             double[] x = rows.stream().mapToDouble(Row::offeredRps).toArray();
-            XYSeries p99 = c.addSeries(d.name() + " p99", x, rows.stream().mapToDouble(Row::p99Us).toArray());
+            XYSeries p99 = c.addSeries(d.name() + " p99", x, rows.stream().mapToDouble(row -> row.latency().p99Us()).toArray());
             style(p99, colour, SeriesLines.SOLID);
             p99.setMarker(SeriesMarkers.CIRCLE);
-            XYSeries p50 = c.addSeries(d.name() + " p50", x, rows.stream().mapToDouble(Row::p50Us).toArray());
+            XYSeries p50 = c.addSeries(d.name() + " p50", x, rows.stream().mapToDouble(row -> row.latency().p50Us()).toArray());
             style(p50, colour, SeriesLines.DASH_DASH);
             p50.setMarker(SeriesMarkers.DIAMOND);
         }
@@ -88,10 +88,11 @@ public final class Charts {
         int i = 0;
         for (DesignSpec d : r.experiment().designs()) {
             Color colour = PALETTE[i++ % PALETTE.length];
-            List<Row> rows = r.rows(d.name()).stream().filter(x -> x.p99Us() > 0 && !Double.isNaN(x.coresMean())).toList();
+            List<Row> rows = r.rows(d.name()).stream()
+                    .filter(x -> x.latency().p99Us() > 0 && !Double.isNaN(x.cores().mean())).toList();
             if (rows.isEmpty()) continue;
-            XYSeries s = c.addSeries(d.name(), rows.stream().mapToDouble(Row::coresMean).toArray(),
-                    rows.stream().mapToDouble(Row::p99Us).toArray());
+            XYSeries s = c.addSeries(d.name(), rows.stream().mapToDouble(row -> row.cores().mean()).toArray(),
+                    rows.stream().mapToDouble(row -> row.latency().p99Us()).toArray());
             style(s, colour, SeriesLines.SOLID);
             s.setMarker(SeriesMarkers.CIRCLE);
         }

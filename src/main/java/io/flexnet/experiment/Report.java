@@ -82,7 +82,7 @@ public final class Report {
         List<String> classes = x.workload().classes().stream().map(RequestClass::name).toList();
         boolean perClass = classes.size() > 1;
         boolean inflation = x.baseline() != null;
-        boolean granted = r.rows().stream().anyMatch(row -> !Double.isNaN(row.coresGranted()));
+        boolean granted = r.rows().stream().anyMatch(row -> !Double.isNaN(row.cores().granted()));
         int dw = "design".length();
         for (Row row : r.rows()) dw = Math.max(dw, row.design().length());
         StringBuilder sb = new StringBuilder();
@@ -95,25 +95,27 @@ public final class Report {
         for (Row row : r.rows()) {
             sb.append(pad(row.design(), dw)).append(String.format(Locale.ROOT, " %10s %10s %9s %9s %9s %6s",
                     String.format(Locale.ROOT, "%,.0f", row.offeredRps()), String.format(Locale.ROOT, "%,.0f", row.achievedRps()),
-                    num(row.p50Us(), 1), num(row.p99Us(), 1), num(row.p999Us(), 1), num(row.coresMean(), 2)));
-            if (granted) sb.append(String.format(Locale.ROOT, " %7s", num(row.coresGranted(), 2)));
+                    num(row.latency().p50Us(), 1), num(row.latency().p99Us(), 1), num(row.latency().p999Us(), 1),
+                    num(row.cores().mean(), 2)));
+            if (granted) sb.append(String.format(Locale.ROOT, " %7s", num(row.cores().granted(), 2)));
             if (perClass) {
                 for (String c : classes) {
                     Row.ClassRow cr = row.classRow(c);
-                    sb.append(String.format(Locale.ROOT, " %12s", cr == null ? "-" : num(cr.p99Us(), 1)));
+                    sb.append(String.format(Locale.ROOT, " %12s", cr == null ? "-" : num(cr.latency().p99Us(), 1)));
                 }
             }
             if (inflation) sb.append(String.format(Locale.ROOT, " %9s", Double.isNaN(row.inflation()) ? "-" : num(row.inflation(), 2) + "x"));
-            sb.append("  ").append(row.dropsText());
-            if (row.unanswered() > row.dropped()) sb.append(" (unanswered ").append(row.unanswered()).append(')');
-            if (row.faults() > 0) sb.append(" FAULTS ").append(row.faults());
-            if (row.leakedSlots() > 0) sb.append(" LEAKED SLOTS ").append(row.leakedSlots());
+            Row.Drops drops = row.drops();
+            sb.append("  ").append(drops.text());
+            if (drops.unanswered() > drops.total()) sb.append(" (unanswered ").append(drops.unanswered()).append(')');
+            if (row.health().faults() > 0) sb.append(" FAULTS ").append(row.health().faults());
+            if (row.health().leakedSlots() > 0) sb.append(" LEAKED SLOTS ").append(row.health().leakedSlots());
             sb.append('\n');
         }
         double late = 0, gen = 0;
         for (Row row : r.rows()) {
-            late = Math.max(late, row.generatorLateP99Us());
-            gen = Math.max(gen, row.generatorCores());
+            late = Math.max(late, row.generator().lateP99Us());
+            gen = Math.max(gen, row.generator().cores());
         }
         sb.append(String.format(Locale.ROOT, "latency: from each request's intended send time to its reply leaving the stack."
                 + " generator: p99 send lateness <= %.0f us, up to %.2f cores of its own%n", late, gen));
@@ -131,19 +133,22 @@ public final class Report {
         if (x.baseline() != null) sb.append(",p99_inflation");
         sb.append('\n');
         for (Row row : r.rows()) {
+            Row.Latency l = row.latency();
+            Row.Drops d = row.drops();
             sb.append(csvText(row.design())).append(',').append(f(row.offeredRps(), 1)).append(',').append(f(row.achievedRps(), 1))
-                    .append(',').append(f(row.p50Us(), 2)).append(',').append(f(row.p99Us(), 2)).append(',').append(f(row.p999Us(), 2))
-                    .append(',').append(row.dropped()).append(',').append(f(row.coresMean(), 3))
-                    .append(',').append(f(row.p99MinUs(), 2)).append(',').append(f(row.p99MaxUs(), 2))
-                    .append(',').append(row.repetitions()).append(',').append(row.unanswered())
-                    .append(',').append(csvText(row.drops().isEmpty() ? "" : row.dropsText()))
-                    .append(',').append(f(row.coresGranted(), 3)).append(',').append(f(row.generatorLateP99Us(), 2))
-                    .append(',').append(f(row.generatorCores(), 3)).append(',').append(row.faults());
+                    .append(',').append(f(l.p50Us(), 2)).append(',').append(f(l.p99Us(), 2)).append(',').append(f(l.p999Us(), 2))
+                    .append(',').append(d.total()).append(',').append(f(row.cores().mean(), 3))
+                    .append(',').append(f(row.spread().p99MinUs(), 2)).append(',').append(f(row.spread().p99MaxUs(), 2))
+                    .append(',').append(row.spread().repetitions()).append(',').append(d.unanswered())
+                    .append(',').append(csvText(d.byReason().isEmpty() ? "" : d.text()))
+                    .append(',').append(f(row.cores().granted(), 3)).append(',').append(f(row.generator().lateP99Us(), 2))
+                    .append(',').append(f(row.generator().cores(), 3)).append(',').append(row.health().faults());
             for (String c : classes) {
                 Row.ClassRow cr = row.classRow(c);
                 if (cr == null) sb.append(",,,,,");
-                else sb.append(',').append(cr.sent()).append(',').append(f(cr.achievedRps(), 1)).append(',').append(f(cr.p50Us(), 2))
-                        .append(',').append(f(cr.p99Us(), 2)).append(',').append(f(cr.p999Us(), 2));
+                else sb.append(',').append(cr.sent()).append(',').append(f(cr.achievedRps(), 1))
+                        .append(',').append(f(cr.latency().p50Us(), 2)).append(',').append(f(cr.latency().p99Us(), 2))
+                        .append(',').append(f(cr.latency().p999Us(), 2));
             }
             if (x.baseline() != null) sb.append(',').append(f(row.inflation(), 3));
             sb.append('\n');
@@ -184,25 +189,27 @@ public final class Report {
         sb.append("  \"rows\": [");
         for (int i = 0; i < r.rows().size(); i++) {
             Row row = r.rows().get(i);
+            Row.Latency l = row.latency();
             sb.append(i == 0 ? "\n" : ",\n").append("    {\"design\": ").append(q(row.design()))
                     .append(", \"offered_rps\": ").append(j(row.offeredRps())).append(", \"achieved_rps\": ").append(j(row.achievedRps()))
-                    .append(", \"p50_us\": ").append(j(row.p50Us())).append(", \"p99_us\": ").append(j(row.p99Us()))
-                    .append(", \"p999_us\": ").append(j(row.p999Us())).append(", \"dropped\": ").append(row.dropped())
-                    .append(", \"cores_mean\": ").append(j(row.coresMean())).append(",\n      \"p99_min_us\": ").append(j(row.p99MinUs()))
-                    .append(", \"p99_max_us\": ").append(j(row.p99MaxUs())).append(", \"repetitions\": ").append(row.repetitions())
-                    .append(", \"unanswered\": ").append(row.unanswered()).append(", \"cores_granted_mean\": ").append(j(row.coresGranted()))
-                    .append(", \"gen_late_p99_us\": ").append(j(row.generatorLateP99Us())).append(", \"gen_cores\": ").append(j(row.generatorCores()))
-                    .append(", \"faults\": ").append(row.faults()).append(", \"leaked_slots\": ").append(row.leakedSlots());
+                    .append(", \"p50_us\": ").append(j(l.p50Us())).append(", \"p99_us\": ").append(j(l.p99Us()))
+                    .append(", \"p999_us\": ").append(j(l.p999Us())).append(", \"dropped\": ").append(row.drops().total())
+                    .append(", \"cores_mean\": ").append(j(row.cores().mean())).append(",\n      \"p99_min_us\": ").append(j(row.spread().p99MinUs()))
+                    .append(", \"p99_max_us\": ").append(j(row.spread().p99MaxUs())).append(", \"repetitions\": ").append(row.spread().repetitions())
+                    .append(", \"unanswered\": ").append(row.drops().unanswered()).append(", \"cores_granted_mean\": ").append(j(row.cores().granted()))
+                    .append(", \"gen_late_p99_us\": ").append(j(row.generator().lateP99Us())).append(", \"gen_cores\": ").append(j(row.generator().cores()))
+                    .append(", \"faults\": ").append(row.health().faults()).append(", \"leaked_slots\": ").append(row.health().leakedSlots());
             if (x.baseline() != null) sb.append(", \"p99_inflation\": ").append(j(row.inflation()));
             sb.append(",\n      \"drops\": {");
             int k = 0;
-            for (Map.Entry<String, Long> e : row.drops().entrySet()) sb.append(k++ == 0 ? "" : ", ").append(q(e.getKey())).append(": ").append(e.getValue());
+            for (Map.Entry<String, Long> e : row.drops().byReason().entrySet()) sb.append(k++ == 0 ? "" : ", ").append(q(e.getKey())).append(": ").append(e.getValue());
             sb.append("},\n      \"classes\": [");
             for (int c = 0; c < row.classes().size(); c++) {
                 Row.ClassRow cr = row.classes().get(c);
                 sb.append(c == 0 ? "" : ", ").append("{\"name\": ").append(q(cr.name())).append(", \"sent\": ").append(cr.sent())
-                        .append(", \"achieved_rps\": ").append(j(cr.achievedRps())).append(", \"p50_us\": ").append(j(cr.p50Us()))
-                        .append(", \"p99_us\": ").append(j(cr.p99Us())).append(", \"p999_us\": ").append(j(cr.p999Us())).append('}');
+                        .append(", \"achieved_rps\": ").append(j(cr.achievedRps())).append(", \"p50_us\": ").append(j(cr.latency().p50Us()))
+                        .append(", \"p99_us\": ").append(j(cr.latency().p99Us())).append(", \"p999_us\": ").append(j(cr.latency().p999Us()))
+                        .append('}');
             }
             sb.append("]}");
         }

@@ -266,12 +266,16 @@ public final class Runner {
         double secs = window / 1e9;
         List<Row.ClassRow> classes = new ArrayList<>();
         for (int c = 0; c < byClass.length; c++) {
-            classes.add(new Row.ClassRow(names.get(c), sent[c], byClass[c].getTotalCount() / secs,
-                    us(byClass[c], 50), us(byClass[c], 99), us(byClass[c], 99.9)));
+            classes.add(new Row.ClassRow(names.get(c), sent[c], byClass[c].getTotalCount() / secs, latency(byClass[c])));
         }
-        return new Row(first.design(), first.offeredRps(), all.getTotalCount() / secs, us(all, 50), us(all, 99), us(all, 99.9),
-                total(drops), inReasonOrder(drops), cores / n, p99Min, p99Max, unanswered, granted / n, us(late, 99), genCores / n,
-                faults, leaked, n, classes, Double.NaN);
+        return new Row(first.design(), first.offeredRps(), all.getTotalCount() / secs, latency(all),
+                new Row.Spread(n, p99Min, p99Max), new Row.Drops(total(drops), inReasonOrder(drops), unanswered),
+                new Row.Cores(cores / n, granted / n), new Row.Generator(us(late, 99), genCores / n),
+                new Row.Health(faults, leaked), classes, Double.NaN);
+    }
+
+    private static Row.Latency latency(Histogram h) {
+        return new Row.Latency(us(h, 50), us(h, 99), us(h, 99.9));
     }
 
     /** Drops in the order of {@link DropReason}, so reports list them the same way every time. */
@@ -308,7 +312,7 @@ public final class Runner {
             }
             Row.ClassRow mine = r.classRow(x.inflationClass());
             Row.ClassRow theirs = base == null ? null : base.classRow(x.inflationClass());
-            double f = mine == null || theirs == null ? Double.NaN : mine.p99Us() / theirs.p99Us();
+            double f = mine == null || theirs == null ? Double.NaN : mine.latency().p99Us() / theirs.latency().p99Us();
             out.add(r.withInflation(f));
         }
         return out;

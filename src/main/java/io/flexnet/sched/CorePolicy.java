@@ -20,7 +20,7 @@ package io.flexnet.sched;
  * counts the fault and keeps the grants as they were.
  *
  * <p>Built in: {@link Dedicated}, {@link Spreading}, {@link Compacting} (Snap's three modes),
- * {@link QueueDepth} (Listing 3) and {@link Congestion} (Shenango's standing-queue rule).
+ * {@link QueueDepth} (Listing 3) and {@link StandingQueue} (Shenango's standing-queue rule).
  */
 @FunctionalInterface
 public interface CorePolicy {

@@ -82,11 +82,14 @@ public final class WorkerRunner implements CoroutineQueue.Sleeper {
     /**
      * Sleeps until kicked, for at most {@code backstopNanos}; returns at once if there is work or the
      * runner is stopping. Call only on the runner's thread (from an idle strategy).
-     * The volatile write of {@code sleeping} is a full fence, so the re-check below cannot miss an
-     * arrival whose source then reads {@code sleeping} after its own fence.
+     * The store of {@code sleeping} is followed by a full fence, so the re-check below cannot miss an
+     * arrival whose source then reads {@code sleeping} after its own fence. (A volatile store is one on
+     * HotSpot, but the memory model promises it only against other volatile accesses, and the queues
+     * read their indices with acquire; the explicit fence costs nothing on a path that is about to park.)
      */
     public void sleepUntilKicked(long backstopNanos) {
         sleeping = true;
+        java.lang.invoke.VarHandle.fullFence();
         if (!running || (worker.granted() && worker.hasWork())) {
             sleeping = false;
             return;

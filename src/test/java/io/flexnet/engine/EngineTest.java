@@ -13,7 +13,7 @@ import io.flexnet.proto.Endpoint;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.sched.BackoffPark;
-import io.flexnet.sched.Congestion;
+import io.flexnet.sched.StandingQueue;
 import io.flexnet.sched.CoreScheduler;
 import io.flexnet.sched.RoundRobinExecutor;
 import io.flexnet.sched.SleepUntilKicked;
@@ -78,7 +78,7 @@ class EngineTest {
 
     /**
      * A load step arriving through the in-memory NIC and the real layers, more CPU work than one worker
-     * can do: the Shenango-style congestion policy grants the second core, then takes it back once the
+     * can do: the Shenango-style standing-queue policy grants the second core, then takes it back once the
      * load is gone. No timing is asserted beyond "within a few seconds".
      */
     @Test
@@ -104,7 +104,7 @@ class EngineTest {
         Worker w0 = engine.worker("w0", new BackoffPark(), new RoundRobinExecutor(8, q));
         Worker w1 = engine.worker("w1", new BackoffPark(), new RoundRobinExecutor(8, q));
         int cores = Math.min(2, rt.cores());
-        CoreScheduler sched = CoreScheduler.builder(rt, new Congestion(1, 4)).workers(List.of(w0, w1)).queues(q)
+        CoreScheduler sched = CoreScheduler.builder(rt, new StandingQueue(1, 4)).workers(List.of(w0, w1)).queues(q)
                 .cores(cores == 2 ? new int[] {0, 1} : new int[] {0}).periodNanos(500_000).spin(false).build();
         engine.start();
         sched.start();

@@ -43,25 +43,26 @@ class RunnerTest {
         assertEquals(x.designs().size(), r.rows().size());
         for (Row row : r.rows()) {
             String d = row.design();
-            assertEquals(0, row.faults(), d + ": no executor faults");
-            assertEquals(0, row.leakedSlots(), d + ": every slot back in the pool");
+            assertEquals(0, row.health().faults(), d + ": no executor faults");
+            assertEquals(0, row.health().leakedSlots(), d + ": every slot back in the pool");
             long sent = row.classes().stream().mapToLong(Row.ClassRow::sent).sum();
             assertTrue(sent > 300, d + ": ~600 requests in the window, sent " + sent);
             // Every measured request was answered, or counted as dropped under a reason.
-            assertTrue(row.unanswered() <= row.dropped(), d + ": unanswered " + row.unanswered() + " > dropped " + row.dropsText());
+            assertTrue(row.drops().unanswered() <= row.drops().total(),
+                    d + ": unanswered " + row.drops().unanswered() + " > dropped " + row.drops().text());
             assertTrue(row.achievedRps() > 0, d + ": answered something");
-            assertTrue(row.p50Us() >= 5.0, d + ": no reply before its 5 us of work, p50 " + row.p50Us());
+            assertTrue(row.latency().p50Us() >= 5.0, d + ": no reply before its 5 us of work, p50 " + row.latency().p50Us());
             assertNotNull(row.classRow("lc"));
             assertNotNull(row.classRow("batch"));
-            assertTrue(row.classRow("batch").p99Us() >= 5.0);
+            assertTrue(row.classRow("batch").latency().p99Us() >= 5.0);
         }
         for (String snap : List.of("dedicated", "spreading", "compacting")) {
             Row row = r.rows(snap).getFirst();
-            assertFalse(Double.isNaN(row.coresGranted()), snap + " runs a core scheduler");
-            assertTrue(row.coresGranted() >= 1 - 1e-9, snap + " grants at least one core: " + row.coresGranted());
+            assertFalse(Double.isNaN(row.cores().granted()), snap + " runs a core scheduler");
+            assertTrue(row.cores().granted() >= 1 - 1e-9, snap + " grants at least one core: " + row.cores().granted());
         }
-        assertTrue(Double.isNaN(r.rows("rtc").getFirst().coresGranted()), "no scheduler, no grants");
-        for (Row row : r.rows()) assertTrue(row.coresMean() >= 0, row.design() + " cores " + row.coresMean());
+        assertTrue(Double.isNaN(r.rows("rtc").getFirst().cores().granted()), "no scheduler, no grants");
+        for (Row row : r.rows()) assertTrue(row.cores().mean() >= 0, row.design() + " cores " + row.cores().mean());
     }
 
     @Test
@@ -82,11 +83,11 @@ class RunnerTest {
                 """);
         Results r = new Runner(null, null).prime(false).run(x);
         Row row = r.rows().getFirst();
-        assertTrue(row.p50Us() >= 2000, "p50 " + row.p50Us() + " us is at least the 2 ms of work");
-        assertTrue(row.p50Us() < 2000 + 1_000_000, "p50 " + row.p50Us() + " us: measured from the intended send time");
+        assertTrue(row.latency().p50Us() >= 2000, "p50 " + row.latency().p50Us() + " us is at least the 2 ms of work");
+        assertTrue(row.latency().p50Us() < 2000 + 1_000_000, "p50 " + row.latency().p50Us() + " us: measured from the intended send time");
         RunResult run = r.runs().getFirst();
         assertTrue(run.latency()[0].getMinValue() >= 2_000_000, "even the fastest reply took the work");
         assertEquals(60, run.sent()[0], 1, "uniform arrivals: 100/s for 600 ms");
-        assertEquals(0, row.leakedSlots());
+        assertEquals(0, row.health().leakedSlots());
     }
 }

@@ -36,7 +36,7 @@ class CoreSchedulerIntegrationTest {
     static Stream<Arguments> policies() {
         return Stream.of(
                 Arguments.of("compacting", new Compacting(2_000_000, 0.8, 20, 1)),
-                Arguments.of("congestion", new Congestion(1, 4)));
+                Arguments.of("standing-queue", new StandingQueue(1, 4)));
     }
 
     /** Real CPU work per packet at ip_rcv (a hash chain the JIT cannot skip); delivery at socket_rcv. */

@@ -184,7 +184,7 @@ class CoreSchedulerTest {
     void aPeriodAllocatesNothing() {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         CorePolicy[] policies = {new QueueDepth(2.0, 0.5, 8), new Compacting(20_000, 0.8, 10, 1),
-                new Congestion(1, 2), new Dedicated(1)};
+                new StandingQueue(1, 2), new Dedicated(1)};
         for (CorePolicy policy : policies) {
             try (CoreRig rig = new CoreRig(policy, 2, 2, 0, 1)) {
                 rig.add(0, 100, P).begin();

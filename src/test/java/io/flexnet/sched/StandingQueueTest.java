@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import org.junit.jupiter.api.Test;
 
 /** Shenango's standing-queue rule on scripted arrivals. */
-class CongestionTest {
+class StandingQueueTest {
     static final long P = CoreRig.PERIOD;
 
     @Test
     void grantsWhenAnItemHasWaitedAWholePeriod() {
-        try (CoreRig rig = new CoreRig(new Congestion(1, 1), 1, 2, 0, 1)) {
+        try (CoreRig rig = new CoreRig(new StandingQueue(1, 1), 1, 2, 0, 1)) {
             rig.begin();
             assertEquals(1, rig.granted());
             rig.worker(0).load = 1.0;
@@ -24,8 +24,8 @@ class CongestionTest {
     }
 
     @Test
-    void aQueueThatDrainsBetweenChecksIsNotCongested() {
-        try (CoreRig rig = new CoreRig(new Congestion(1, 1), 1, 2, 0, 1)) {
+    void aQueueThatDrainsBetweenChecksIsNotStanding() {
+        try (CoreRig rig = new CoreRig(new StandingQueue(1, 1), 1, 2, 0, 1)) {
             rig.begin();
             rig.worker(0).load = 0.5;
             for (int i = 0; i < 50; i++) {
@@ -38,7 +38,7 @@ class CongestionTest {
 
     @Test
     void takesBackTheCoreOfAWorkerThatFoundNothingToDo() {
-        try (CoreRig rig = new CoreRig(new Congestion(1, 1), 1, 2, 0, 1)) {
+        try (CoreRig rig = new CoreRig(new StandingQueue(1, 1), 1, 2, 0, 1)) {
             rig.begin().add(0, 4, P).period();
             assertEquals(2, rig.granted());
             rig.takeAll(0);
@@ -56,7 +56,7 @@ class CongestionTest {
 
     @Test
     void keepsEveryCoreWhileTheQueueStands() {
-        try (CoreRig rig = new CoreRig(new Congestion(1, 1), 1, 2, 0, 1)) {
+        try (CoreRig rig = new CoreRig(new StandingQueue(1, 1), 1, 2, 0, 1)) {
             rig.begin().add(0, 100, P).period();
             assertEquals(2, rig.granted());
             rig.worker(1).load = 0.0;         // worker 1 idle, but the queue still stands
@@ -67,7 +67,7 @@ class CongestionTest {
 
     @Test
     void aWorkerInsideALongRoundIsNotIdle() {
-        try (CoreRig rig = new CoreRig(new Congestion(1, 1), 1, 2, 0, 1)) {
+        try (CoreRig rig = new CoreRig(new StandingQueue(1, 1), 1, 2, 0, 1)) {
             rig.begin().add(0, 4, P);
             rig.worker(0).load = 0.5;
             rig.worker(1).load = 1.0;
@@ -86,7 +86,7 @@ class CongestionTest {
 
     @Test
     void withNoCoreGrantedAnyQueuedItemGrantsOneAtOnce() {
-        try (CoreRig rig = new CoreRig(new Congestion(0, 2), 1, 2, 0, 1)) {
+        try (CoreRig rig = new CoreRig(new StandingQueue(0, 2), 1, 2, 0, 1)) {
             rig.begin();
             assertEquals(0, rig.granted());
             rig.add(0, 1, -1).period();
@@ -100,7 +100,7 @@ class CongestionTest {
 
     @Test
     void waitsForAGrantedCoreToWakeBeforeGrantingAnother() {
-        try (CoreRig rig = new CoreRig(new Congestion(0, 1), 1, 3, 0, 1, 2)) {
+        try (CoreRig rig = new CoreRig(new StandingQueue(0, 1), 1, 3, 0, 1, 2)) {
             rig.begin();
             rig.worker(0).wakes = false;
             rig.add(0, 10, P).period();

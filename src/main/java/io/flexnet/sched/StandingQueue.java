@@ -1,18 +1,18 @@
 package io.flexnet.sched;
 
 /**
- * Shenango's congestion rule (Caladan keeps it): a queue is congested when an item in it has waited a
- * whole period, i.e. was already there at the previous check, a standing queue. Each congested period
- * grants one more core; a worker that found nothing to do for {@code idlePeriods} periods gives its core
- * back, as a Shenango kthread parks when it finds no work. Never below {@code minCores}; with no core
- * granted, any queued item grants one at once.
+ * Shenango's standing-queue rule (Caladan keeps it; Shenango calls such a queue congested): a queue
+ * stands when an item in it has waited a whole period, i.e. was already there at the previous check.
+ * Each period a queue stands grants one more core; a worker that found nothing to do for
+ * {@code idlePeriods} periods gives its core back, as a Shenango kthread parks when it finds no work.
+ * Never below {@code minCores}; with no core granted, any queued item grants one at once.
  *
  * <p>A standing queue is detected within two periods of its first item, which bounds the reaction to a
- * load step. Cores go to the lowest-numbered free worker, which must be able to serve the congested
+ * load step. Cores go to the lowest-numbered free worker, which must be able to serve the standing
  * queue: share queues among workers (MPMC) or let them steal ({@link WorkStealing}), as Shenango's
  * kthreads steal from each other.
  */
-public final class Congestion implements CorePolicy {
+public final class StandingQueue implements CorePolicy {
     private final int minCores;
     private final int idlePeriods;
     private int[] idle;
@@ -21,7 +21,7 @@ public final class Congestion implements CorePolicy {
      * @param minCores    cores kept even when idle (Shenango's guaranteed cores)
      * @param idlePeriods periods a worker must find nothing to do before its core is taken back
      */
-    public Congestion(int minCores, int idlePeriods) {
+    public StandingQueue(int minCores, int idlePeriods) {
         if (minCores < 0) throw new IllegalArgumentException("minCores must be >= 0");
         if (idlePeriods < 1) throw new IllegalArgumentException("idlePeriods must be >= 1");
         this.minCores = minCores;
@@ -29,7 +29,7 @@ public final class Congestion implements CorePolicy {
     }
 
     /** One guaranteed core; an idle worker's core is taken back after one idle period. */
-    public Congestion() { this(1, 1); }
+    public StandingQueue() { this(1, 1); }
 
     @Override
     public void start(Signals s, Cores cores) {
@@ -41,7 +41,7 @@ public final class Congestion implements CorePolicy {
     public void onPeriod(Signals s, Cores cores) {
         final int workers = s.workers();
         for (int w = 0; w < workers; w++) idle[w] = s.granted(w) && s.busy(w) == 0 ? idle[w] + 1 : 0;
-        if (congested(s)) {
+        if (standing(s)) {
             if (s.grantsPending() > 0) return;  // the last grant has not woken yet: wait for it
             int w = s.firstUngranted();
             if (w >= 0) cores.grant(w);
@@ -52,7 +52,7 @@ public final class Congestion implements CorePolicy {
         }
     }
 
-    private static boolean congested(Signals s) {
+    private static boolean standing(Signals s) {
         if (s.coresGranted() == 0) return s.totalDepth() > 0;
         final long whole = s.periodNanos();
         for (int q = 0; q < s.queues(); q++) if (s.oldestAgeNanos(q) >= whole) return true;

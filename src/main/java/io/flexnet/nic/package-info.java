@@ -1,0 +1,8 @@
+/**
+ * Where frames enter and leave, behind {@link io.flexnet.nic.NicDriver}: the in-memory multi-queue
+ * NIC with RSS steering (the default for tests and experiments), pcap reading, writing, capture and
+ * replay, and a Linux TAP device through the foreign-function API.
+ *
+ * <p>Depends on packet only: a driver moves frames and knows nothing of layers or pipelines.
+ */
+package io.flexnet.nic;

@@ -1,0 +1,9 @@
+/**
+ * Who resumes coroutines, and on how many cores: executors (round robin, batched busy polling,
+ * strict priority, work stealing, NIC polling), workers and their idle strategies, core policies
+ * (Listing 3's queue depth, Shenango's standing queue, Snap's three modes), the signals they read and
+ * the core scheduler that runs them.
+ *
+ * <p>Depends on packet, runtime, nic (the receive queues executors poll) and pipeline.
+ */
+package io.flexnet.sched;

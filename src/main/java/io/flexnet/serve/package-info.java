@@ -1,0 +1,8 @@
+/**
+ * The stack serving a real NIC (a TAP device, usually): ARP, ping and UDP echo run to completion,
+ * a report of every stage's counters, and the echo benchmark against the kernel's UDP stack in a
+ * throw-away network namespace.
+ *
+ * <p>Depends on packet, runtime, proto, nic, pipeline, sched and engine.
+ */
+package io.flexnet.serve;
