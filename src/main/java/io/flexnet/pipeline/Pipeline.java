@@ -5,6 +5,7 @@ import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.proto.LayerContext;
+import java.nio.file.Path;
 
 /**
  * A verified template with suspension points: the ordered steps a coroutine runs. Made only by
@@ -36,8 +37,8 @@ public final class Pipeline {
     private final StepProgram program;
     private final boolean compiled;
 
-    /** {@code steps} verified and linked. */
-    Pipeline(String name, Template template, Step[] steps, boolean compile) {
+    /** {@code steps} verified and linked; {@code dump}, if not null, receives the compiled class's bytes. */
+    Pipeline(String name, Template template, Step[] steps, boolean compile, Path dump) {
         this.name = name;
         this.template = template;
         this.steps = steps;
@@ -46,7 +47,7 @@ public final class Pipeline {
         this.drops = new DropCounters("pipeline." + name);
         this.faults = new Counters("pipeline." + name + ".faults", stepNames);
         // Last: the compiled class captures this pipeline, so every field above must be set.
-        this.program = compile ? PipelineCompiler.compile(this, steps) : this::interpret;
+        this.program = compile ? PipelineCompiler.compile(this, steps, dump) : this::interpret;
         this.compiled = compile;
     }
 

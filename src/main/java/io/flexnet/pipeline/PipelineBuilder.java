@@ -2,6 +2,7 @@ package io.flexnet.pipeline;
 
 import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerKind;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,6 +48,7 @@ public final class PipelineBuilder {
     private final Function<LayerKind, Layer> layers;
     private final List<Req> reqs = new ArrayList<>();
     private boolean compile = !Boolean.getBoolean("flexnet.pipeline.interpret");
+    private Path dump = dumpProperty();
 
     private PipelineBuilder(String name, Template template, Function<LayerKind, Layer> layers) {
         this.name = Objects.requireNonNull(name, "name");
@@ -106,6 +108,15 @@ public final class PipelineBuilder {
         return this;
     }
 
+    /**
+     * Writes the compiled class's bytes to {@code dir}, as {@code -Dflexnet.pipeline.dump=DIR} does for
+     * every pipeline; null writes nothing.
+     */
+    PipelineBuilder dumpTo(Path dir) {
+        dump = dir;
+        return this;
+    }
+
     /** Appends a step of any kind; verified with the others at {@link #build()}. */
     PipelineBuilder step(Step step) {
         reqs.add(new Req(null, Objects.requireNonNull(step, "step")));
@@ -136,7 +147,7 @@ public final class PipelineBuilder {
                 throw unresolved;
             }
         }
-        return new Pipeline(name, template, verifier.verify(steps), compile);
+        return new Pipeline(name, template, verifier.verify(steps), compile, dump);
     }
 
     /** The {@code k}-th layer of {@code level} in the template, from the layers supplied. */
@@ -169,6 +180,11 @@ public final class PipelineBuilder {
             case L4_RCV, L4_SEND -> Level.L4;
             case SOCKET_RCV, SOCKET_SEND -> Level.SOCKET;
         };
+    }
+
+    private static Path dumpProperty() {
+        String dir = System.getProperty("flexnet.pipeline.dump");
+        return dir == null || dir.isBlank() ? null : Path.of(dir);
     }
 
     private PipelineException fail(int step, String stepName, String problem) {

@@ -7,6 +7,8 @@ import static io.flexnet.pipeline.StepEmitter.PC;
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_int;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.CodeBuilder;
@@ -17,6 +19,8 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -49,6 +53,10 @@ import java.util.stream.IntStream;
  * ends one) gets a method per segment, {@code segment0 ... segmentK}, each the code above for its
  * steps, and {@code run} only switches to the segment holding the resume point.
  *
+ * <p>The class is named after its pipeline ({@code io.flexnet.pipeline.Pipeline$listing1}, the JVM
+ * adds a suffix), so JIT logs and perfasm say which pipeline ran. {@code -Dflexnet.pipeline.dump=DIR}
+ * writes each class's bytes to {@code DIR/listing1.class} for {@code javap -c -p}.
+ *
  * <p>Semantics are the interpreter's ({@link Pipeline}); the tests run both.
  */
 final class PipelineCompiler {
@@ -73,8 +81,11 @@ final class PipelineCompiler {
 
     private PipelineCompiler() {}
 
-    /** Compiles {@code steps}, verified and linked, into a hidden class. */
-    static StepProgram compile(Pipeline pl, Step[] steps) {
+    /**
+     * Compiles {@code steps}, verified and linked, into a hidden class named after {@code pl}; writes
+     * its bytes to {@code dump}/NAME.class first when {@code dump} is not null.
+     */
+    static StepProgram compile(Pipeline pl, Step[] steps, Path dump) {
         List<Object> data = new ArrayList<>();
         data.add(pl);
         // Each step's constants, in step order: the first one's index in the class data.
@@ -83,7 +94,8 @@ final class PipelineCompiler {
             firstConstant[i] = data.size();
             data.addAll(steps[i].constants());
         }
-        ClassDesc self = ClassDesc.of(Pipeline.class.getPackageName() + ".CompiledPipeline");
+        String simpleName = className(pl.name());
+        ClassDesc self = ClassDesc.of(Pipeline.class.getName() + "$" + simpleName);
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                 ClassHierarchyResolver.ofClassLoading(Pipeline.class.getClassLoader())));
         byte[] bytes = cf.build(self, clb -> {
@@ -106,6 +118,7 @@ final class PipelineCompiler {
             clb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
                     cb -> dispatch(cb, self, bounds));
         });
+        if (dump != null) write(dump.resolve(simpleName + ".class"), bytes);
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup()
                     .defineHiddenClassWithClassData(bytes, List.copyOf(data), true);
@@ -113,6 +126,29 @@ final class PipelineCompiler {
                     .invoke();
         } catch (Throwable t) {
             throw new IllegalStateException("could not compile pipeline " + pl.name(), t);
+        }
+    }
+
+    /**
+     * The pipeline's name as the last part of a class name, so stack traces, JFR and perfasm say which
+     * pipeline ran: characters a class name or a file name would trip on become {@code _}.
+     */
+    static String className(String pipeline) {
+        StringBuilder sb = new StringBuilder(pipeline.length());
+        for (int i = 0; i < pipeline.length(); i++) {
+            char c = pipeline.charAt(i);
+            sb.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_') ? c : '_');
+        }
+        return sb.isEmpty() ? "_" : sb.toString();
+    }
+
+    /** For {@code javap -c -p}; a pipeline of the same name built later overwrites the file. */
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not dump the compiled pipeline to " + file, e);
         }
     }
 
