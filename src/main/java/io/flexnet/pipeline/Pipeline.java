@@ -4,39 +4,32 @@ import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
-import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerContext;
-import io.flexnet.proto.Replier;
+import java.nio.file.Path;
 
 /**
  * A verified template with suspension points: the ordered steps a coroutine runs. Made only by
  * {@link PipelineBuilder#build()}; immutable afterwards and shared by every coroutine that runs it.
  *
- * <p>The step loop ({@link #run}) is the coroutine's body. Steps are held in parallel arrays indexed by
- * program counter, so resuming is an array walk with no per-packet objects. Every way out of the loop
- * is a layer that took the packet, a suspension, or a counted drop with the slot released.
+ * <p>The step loop ({@link #run}) is the coroutine's body. Steps ({@code Step}s: layers, queue points,
+ * yields) are held in an array indexed by program counter, so resuming is an array walk with no
+ * per-packet objects; each step runs itself. Every way out of the loop is a layer that took the
+ * packet, a suspension, or a counted drop with the slot released.
  *
- * <p>Extension code (selectors, applications, layers) that throws is contained here: the packet is
- * dropped as {@code extension-fault}, the fault counted against the step, and the caller — a worker —
- * goes on. A layer that throws must not have handed the packet on before throwing.
+ * <p>Extension code (selectors, applications, layers) that throws is contained by the step that called
+ * it, through {@link #fault}: the packet is dropped as {@code extension-fault}, the fault counted
+ * against the step, and the caller — a worker — goes on. A layer that throws must not have handed the packet on before throwing.
  *
  * <p>Once a layer or application has taken the packet, the loop never writes the coroutine again: the
  * slot may already be released and its coroutine restarted by another thread.
  */
 public final class Pipeline {
-    static final byte LAYER = 0, QUEUE = 1, YIELD = 2;
     /** Program counter of a held coroutine once its application has answered. */
     static final int ANSWERED = -1;
 
     private final String name;
     private final Template template;
-    private final byte[] kinds;
-    private final Layer[] layers;
-    private final Selector[] selectors;
-    private final CoroutineQueue[][] queues;
-    private final Application[] apps;
-    /** At a yield() step: the l4_send layer after it, which turns an answered request into its reply. */
-    private final Replier[] repliers;
+    private final Step[] steps;
     private final String[] stepNames;
     private final DropCounters drops;
     private final Counters faults;
@@ -44,27 +37,17 @@ public final class Pipeline {
     private final StepProgram program;
     private final boolean compiled;
 
-    Pipeline(String name, Template template, byte[] kinds, Layer[] layers, Selector[] selectors,
-             CoroutineQueue[][] queues, Application[] apps, Replier[] repliers, String[] stepNames, boolean compile) {
+    /** {@code steps} verified and linked; {@code dump}, if not null, receives the compiled class's bytes. */
+    Pipeline(String name, Template template, Step[] steps, boolean compile, Path dump) {
         this.name = name;
         this.template = template;
-        this.kinds = kinds;
-        this.layers = layers;
-        this.selectors = selectors;
-        this.queues = queues;
-        this.apps = apps;
-        this.repliers = repliers;
-        this.stepNames = stepNames;
+        this.steps = steps;
+        this.stepNames = new String[steps.length];
+        for (int i = 0; i < steps.length; i++) stepNames[i] = steps[i].name();
         this.drops = new DropCounters("pipeline." + name);
         this.faults = new Counters("pipeline." + name + ".faults", stepNames);
-        Object[] extensions = new Object[kinds.length];
-        for (int i = 0; i < kinds.length; i++) {
-            extensions[i] = kinds[i] == LAYER ? layers[i] : kinds[i] == QUEUE ? selectors[i] : apps[i];
-        }
         // Last: the compiled class captures this pipeline, so every field above must be set.
-        this.program = compile
-                ? PipelineCompiler.compile(this, kinds.clone(), extensions, queues.clone(), repliers.clone())
-                : this::interpret;
+        this.program = compile ? PipelineCompiler.compile(this, steps, dump) : this::interpret;
         this.compiled = compile;
     }
 
@@ -77,67 +60,27 @@ public final class Pipeline {
     /** The step loop, interpreted: what the compiled form unrolls (see {@link PipelineCompiler}). */
     private int interpret(Coroutine co, int pc, LayerContext cx) {
         final Packet p = co.packet();
-        final byte[] kinds = this.kinds;
+        final Step[] steps = this.steps;
         while (true) {
-            byte kind = kinds[pc];
-            if (kind == LAYER) {
-                int verdict;
-                try {
-                    verdict = layers[pc].process(p, cx);
-                } catch (Throwable t) {
-                    return fault(co, pc, t, cx);
-                }
-                // DONE: the layer owns the packet and may already have released it; another thread
-                // may be reusing the slot and running this very coroutine again. Touch nothing.
-                if (verdict != Layer.NEXT) return Coroutine.FINISHED;
-                pc++;
-                if (pc == kinds.length) return fellOffEnd(co, cx);
-            } else if (kind == QUEUE) {
-                int index;
-                try {
-                    index = selectors[pc].select(p);
-                } catch (Throwable t) {
-                    return fault(co, pc, t, cx);
-                }
-                return park(co, pc, index, cx);
-            } else {
-                co.pc = pc + 1;
-                int answer;
-                try {
-                    answer = apps[pc].onYield(co);
-                } catch (Throwable t) {
-                    return fault(co, pc, t, cx);
-                }
-                if (answer == Application.ANSWER) {
-                    co.pc = ANSWERED;  // no longer held, while still ours: a stray answer() is refused
-                    repliers[pc].prepareReply(p, cx);
-                    pc++;
-                } else if (answer == Application.HOLD) {
-                    return Coroutine.SUSPENDED;
-                } else {
-                    return Coroutine.FINISHED;  // the application kept or released it: touch nothing
-                }
-            }
+            int result = steps[pc].interpret(this, co, pc, p, cx);
+            if (result != Step.NEXT) return result;
+            if (++pc == steps.length) return fellOffEnd(co, cx);
         }
     }
 
     int answer(Coroutine co, LayerContext cx) {
         int pc = co.pc;
-        if (co.pipeline != this || pc <= 0 || kinds[pc - 1] != YIELD) {
+        if (co.pipeline != this || pc <= 0 || !(steps[pc - 1] instanceof YieldStep at)) {
             throw new IllegalStateException(co + " is not held at a yield() of " + name);
         }
-        co.pc = ANSWERED;  // a second answer() is refused instead of sending the reply twice
-        repliers[pc - 1].prepareReply(co.packet(), cx);
+        at.answered(co, cx);  // a second answer() is refused instead of sending the reply twice
         return program.run(co, pc, cx);
     }
 
     /**
-     * Suspension at a {@code queue()} step: parks {@code co} in the selected queue, or drops it when
-     * the index is out of range or the queue is full.
+     * Suspension at a {@code queue()} step: parks {@code co} in the selected one of the step's queues
+     * {@code qs}, or drops it when the index is out of range or the queue is full.
      */
-    int park(Coroutine co, int step, int index, LayerContext cx) { return park(co, step, index, cx, queues[step]); }
-
-    /** As above with the step's queues given: the compiled form passes them as a constant. */
     int park(Coroutine co, int step, int index, LayerContext cx, CoroutineQueue[] qs) {
         if (index < 0 || index >= qs.length) {
             return drop(co, index == Selector.DROP ? DropReason.POLICY_DROP : DropReason.SELECTOR_RANGE, cx);
@@ -181,7 +124,7 @@ public final class Pipeline {
     /** True when the steps run as a generated class, false when interpreted. */
     public boolean compiled() { return compiled; }
     public Template template() { return template; }
-    public int steps() { return kinds.length; }
+    public int steps() { return steps.length; }
     public String stepName(int step) { return stepNames[step]; }
     /** Drops made by the pipeline itself (selector range, queue full, extension faults). */
     public DropCounters drops() { return drops; }
@@ -193,7 +136,7 @@ public final class Pipeline {
     /** Every distinct queue this pipeline can park coroutines in, in step order. */
     public java.util.List<CoroutineQueue> queues() {
         java.util.LinkedHashSet<CoroutineQueue> all = new java.util.LinkedHashSet<>();
-        for (CoroutineQueue[] qs : queues) if (qs != null) all.addAll(java.util.List.of(qs));
+        for (Step s : steps) all.addAll(s.queues());
         return java.util.List.copyOf(all);
     }
 

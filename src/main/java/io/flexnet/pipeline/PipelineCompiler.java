@@ -1,13 +1,14 @@
 package io.flexnet.pipeline;
 
+import static io.flexnet.pipeline.StepEmitter.CO;
+import static io.flexnet.pipeline.StepEmitter.CX;
+import static io.flexnet.pipeline.StepEmitter.P;
+import static io.flexnet.pipeline.StepEmitter.PC;
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_int;
-import static java.lang.constant.ConstantDescs.CD_void;
 
-import io.flexnet.packet.Packet;
-import io.flexnet.proto.Layer;
-import io.flexnet.proto.LayerContext;
-import io.flexnet.proto.Replier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.CodeBuilder;
@@ -15,21 +16,23 @@ import java.lang.classfile.Label;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
-import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
  * Compiles a pipeline into a class of its own whose {@code run} is the step loop unrolled: a
- * {@code tableswitch} on the resume point, then each step in order, falling through from layer to
- * layer. Every layer, selector and application is loaded with {@code ldc} of a class-data constant,
- * so each call site has one known receiver and the JIT inlines the whole path — where the interpreted
- * loop makes one megamorphic call per layer. Generated with the JDK's class-file API as a hidden
- * class; roughly:
+ * {@code tableswitch} on the resume point, then each step's own code in order ({@link Step#emit}),
+ * falling through from step to step. Every layer, selector and application is loaded with {@code ldc}
+ * of a class-data constant, so each call site has one known receiver and the JIT inlines the whole
+ * path — where the interpreted loop makes one megamorphic call per step. The compiler knows no step
+ * kind: a pipeline without a {@code yield()} has no code that mentions applications. Generated with the
+ * JDK's class-file API as a hidden class; roughly:
  *
  * <pre>{@code
  * int run(Coroutine co, int pc, LayerContext cx) {
@@ -50,24 +53,22 @@ import java.util.stream.IntStream;
  * ends one) gets a method per segment, {@code segment0 ... segmentK}, each the code above for its
  * steps, and {@code run} only switches to the segment holding the resume point.
  *
+ * <p>The class is named after its pipeline ({@code io.flexnet.pipeline.Pipeline$listing1}, the JVM
+ * adds a suffix), so JIT logs and perfasm say which pipeline ran. {@code -Dflexnet.pipeline.dump=DIR}
+ * writes each class's bytes to {@code DIR/listing1.class} for {@code javap -c -p}.
+ *
  * <p>Semantics are the interpreter's ({@link Pipeline}); the tests run both.
  */
 final class PipelineCompiler {
-    private static final ClassDesc CD_PIPELINE = desc(Pipeline.class);
-    private static final ClassDesc CD_COROUTINE = desc(Coroutine.class);
-    private static final ClassDesc CD_PACKET = desc(Packet.class);
-    private static final ClassDesc CD_LAYER = desc(Layer.class);
-    private static final ClassDesc CD_SELECTOR = desc(Selector.class);
-    private static final ClassDesc CD_APPLICATION = desc(Application.class);
-    private static final ClassDesc CD_CONTEXT = desc(LayerContext.class);
-    private static final ClassDesc CD_REPLIER = desc(Replier.class);
-    private static final ClassDesc CD_PROGRAM = desc(StepProgram.class);
-    private static final ClassDesc CD_THROWABLE = desc(Throwable.class);
-    private static final ClassDesc CD_QUEUES = desc(CoroutineQueue.class).arrayType();
+    private static final ClassDesc CD_PIPELINE = StepEmitter.CD_PIPELINE;
+    private static final ClassDesc CD_COROUTINE = StepEmitter.CD_COROUTINE;
+    private static final ClassDesc CD_PACKET = StepEmitter.CD_PACKET;
+    private static final ClassDesc CD_CONTEXT = StepEmitter.CD_CONTEXT;
+    private static final ClassDesc CD_PROGRAM = StepEmitter.desc(StepProgram.class);
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_CONTEXT);
 
-    // Locals of run(): 0 this, 1 co, 2 pc, 3 cx, 4 p, 5 scratch int, 6 throwable.
-    private static final int CO = 1, PC = 2, CX = 3, P = 4, TMP = 5, THROWN = 6;
+    // Locals of run() beyond the steps' (see StepEmitter): 0 this, 6 the throwable in the fault handler.
+    private static final int THROWN = 6;
 
     /**
      * Up to this many segments share {@code run}; more get a method each. Every packet runs each
@@ -80,27 +81,21 @@ final class PipelineCompiler {
 
     private PipelineCompiler() {}
 
-    private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
-
-    static StepProgram compile(Pipeline pl, byte[] kinds, Object[] extensions, CoroutineQueue[][] queues,
-                               Replier[] repliers) {
+    /**
+     * Compiles {@code steps}, verified and linked, into a hidden class named after {@code pl}; writes
+     * its bytes to {@code dump}/NAME.class first when {@code dump} is not null.
+     */
+    static StepProgram compile(Pipeline pl, Step[] steps, Path dump) {
         List<Object> data = new ArrayList<>();
         data.add(pl);
-        int[] slot = new int[kinds.length];
-        // A queue() step's queues, or a yield() step's replier: the step's second constant.
-        int[] queueSlot = new int[kinds.length];
-        for (int i = 0; i < kinds.length; i++) {
-            slot[i] = data.size();
-            data.add(extensions[i]);
-            if (kinds[i] == Pipeline.QUEUE) {
-                queueSlot[i] = data.size();
-                data.add(queues[i]);
-            } else if (kinds[i] == Pipeline.YIELD) {
-                queueSlot[i] = data.size();
-                data.add(repliers[i]);
-            }
+        // Each step's constants, in step order: the first one's index in the class data.
+        int[] firstConstant = new int[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            firstConstant[i] = data.size();
+            data.addAll(steps[i].constants());
         }
-        ClassDesc self = ClassDesc.of(Pipeline.class.getPackageName() + ".CompiledPipeline");
+        String simpleName = className(pl.name());
+        ClassDesc self = ClassDesc.of(Pipeline.class.getName() + "$" + simpleName);
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                 ClassHierarchyResolver.ofClassLoading(Pipeline.class.getClassLoader())));
         byte[] bytes = cf.build(self, clb -> {
@@ -108,21 +103,22 @@ final class PipelineCompiler {
             clb.withInterfaceSymbols(CD_PROGRAM);
             clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
                     cb -> cb.aload(0).invokespecial(CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
-            int[] bounds = segmentBounds(kinds);
+            int[] bounds = segmentBounds(steps);
             int segments = bounds.length - 1;
             if (segments <= ONE_METHOD_SEGMENTS) {
                 clb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                        cb -> body(cb, kinds, slot, queueSlot, 0, kinds.length));
+                        cb -> body(cb, steps, firstConstant, 0, steps.length));
                 return;
             }
             for (int k = 0; k < segments; k++) {
                 final int from = bounds[k], to = bounds[k + 1];
                 clb.withMethodBody("segment" + k, MTD_RUN, ClassFile.ACC_PRIVATE | ClassFile.ACC_FINAL,
-                        cb -> body(cb, kinds, slot, queueSlot, from, to));
+                        cb -> body(cb, steps, firstConstant, from, to));
             }
             clb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
                     cb -> dispatch(cb, self, bounds));
         });
+        if (dump != null) write(dump.resolve(simpleName + ".class"), bytes);
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup()
                     .defineHiddenClassWithClassData(bytes, List.copyOf(data), true);
@@ -133,17 +129,36 @@ final class PipelineCompiler {
         }
     }
 
-    private static DynamicConstantDesc<?> classData(ClassDesc type, int index) {
-        return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
+    /**
+     * The pipeline's name as the last part of a class name, so stack traces, JFR and perfasm say which
+     * pipeline ran: characters a class name or a file name would trip on become {@code _}.
+     */
+    static String className(String pipeline) {
+        StringBuilder sb = new StringBuilder(pipeline.length());
+        for (int i = 0; i < pipeline.length(); i++) {
+            char c = pipeline.charAt(i);
+            sb.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_') ? c : '_');
+        }
+        return sb.isEmpty() ? "_" : sb.toString();
+    }
+
+    /** For {@code javap -c -p}; a pipeline of the same name built later overwrites the file. */
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not dump the compiled pipeline to " + file, e);
+        }
     }
 
     /**
      * Segment {@code k} is steps {@code [bounds[k], bounds[k + 1])}; the last bound is the step count.
-     * A segment ends with a {@code queue()} step, which always returns.
+     * A segment ends with a step that {@linkplain Step#cutsSegment cuts} it, such as a {@code queue()}.
      */
-    static int[] segmentBounds(byte[] kinds) {
-        IntStream cuts = IntStream.range(0, kinds.length - 1).filter(i -> kinds[i] == Pipeline.QUEUE).map(i -> i + 1);
-        return IntStream.concat(IntStream.concat(IntStream.of(0), cuts), IntStream.of(kinds.length)).toArray();
+    static int[] segmentBounds(Step[] steps) {
+        IntStream cuts = IntStream.range(0, steps.length - 1).filter(i -> steps[i].cutsSegment()).map(i -> i + 1);
+        return IntStream.concat(IntStream.concat(IntStream.of(0), cuts), IntStream.of(steps.length)).toArray();
     }
 
     /**
@@ -166,14 +181,16 @@ final class PipelineCompiler {
             cb.aload(0).aload(CO).iload(PC).aload(CX).invokevirtual(self, "segment" + k, MTD_RUN).ireturn();
         }
         cb.labelBinding(bad);
-        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC)
-                .invokevirtual(CD_PIPELINE, "badResumePoint", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int))
-                .ireturn();
+        badResumePoint(cb);
     }
 
-    /** Steps {@code [from, to)}: a switch on the resume point, then the steps falling through. */
-    private static void body(CodeBuilder cb, byte[] kinds, int[] slot, int[] queueSlot, int from, int to) {
-        int n = kinds.length;
+    /**
+     * Steps {@code [from, to)}: a switch on the resume point, then each step's own code, falling
+     * through from one to the next; after the last step of the pipeline, the interpreter's
+     * {@code fellOffEnd}.
+     */
+    private static void body(CodeBuilder cb, Step[] steps, int[] firstConstant, int from, int to) {
+        int n = steps.length;
         Label[] step = new Label[n];
         List<SwitchCase> cases = new ArrayList<>();
         for (int i = from; i < to; i++) {
@@ -181,6 +198,7 @@ final class PipelineCompiler {
             cases.add(SwitchCase.of(i, step[i]));
         }
         Label bad = cb.newLabel(), finished = cb.newLabel(), suspended = cb.newLabel(), handler = cb.newLabel();
+        StepEmitter e = new StepEmitter(cb, finished, suspended, handler);
 
         cb.aload(CO).invokevirtual(CD_COROUTINE, "packet", MethodTypeDesc.of(CD_PACKET)).astore(P);
         cb.iload(PC).tableswitch(from, to - 1, bad, cases);
@@ -188,53 +206,14 @@ final class PipelineCompiler {
         for (int i = from; i < to; i++) {
             cb.labelBinding(step[i]);
             cb.loadConstant(i).istore(PC);
-            Label start = cb.newLabel(), end = cb.newLabel();
-            switch (kinds[i]) {
-                case Pipeline.LAYER -> {
-                    cb.labelBinding(start);
-                    cb.ldc(classData(CD_LAYER, slot[i])).checkcast(CD_LAYER).aload(P).aload(CX)
-                            .invokeinterface(CD_LAYER, "process", MethodTypeDesc.of(CD_int, CD_PACKET, CD_CONTEXT));
-                    cb.labelBinding(end);
-                    cb.ifne(finished);  // DONE: the layer took the packet; touch nothing more
-                    if (i == n - 1) {
-                        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).aload(CX)
-                                .invokevirtual(CD_PIPELINE, "fellOffEnd", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_CONTEXT))
-                                .ireturn();
-                    }
-                }
-                case Pipeline.QUEUE -> {
-                    cb.labelBinding(start);
-                    cb.ldc(classData(CD_SELECTOR, slot[i])).checkcast(CD_SELECTOR).aload(P)
-                            .invokeinterface(CD_SELECTOR, "select", MethodTypeDesc.of(CD_int, CD_PACKET))
-                            .istore(TMP);
-                    cb.labelBinding(end);
-                    cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).loadConstant(i)
-                            .iload(TMP).aload(CX)
-                            .ldc(classData(CD_QUEUES, queueSlot[i])).checkcast(CD_QUEUES)
-                            .invokevirtual(CD_PIPELINE, "park",
-                                    MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_int, CD_CONTEXT, CD_QUEUES))
-                            .ireturn();
-                }
-                default -> {  // YIELD
-                    cb.aload(CO).loadConstant(i + 1)
-                            .invokestatic(CD_PIPELINE, "setPc", MethodTypeDesc.of(CD_void, CD_COROUTINE, CD_int));
-                    cb.labelBinding(start);
-                    cb.ldc(classData(CD_APPLICATION, slot[i])).checkcast(CD_APPLICATION).aload(CO)
-                            .invokeinterface(CD_APPLICATION, "onYield", MethodTypeDesc.of(CD_int, CD_COROUTINE))
-                            .istore(TMP);
-                    cb.labelBinding(end);
-                    Label answered = cb.newLabel();
-                    cb.iload(TMP).ifeq(answered);                  // ANSWER == 0
-                    cb.iload(TMP).loadConstant(Application.HOLD).if_icmpeq(suspended);
-                    cb.goto_(finished);                             // CONSUMED: the application has it
-                    cb.labelBinding(answered);
-                    cb.aload(CO).loadConstant(Pipeline.ANSWERED)
-                            .invokestatic(CD_PIPELINE, "setPc", MethodTypeDesc.of(CD_void, CD_COROUTINE, CD_int));
-                    cb.ldc(classData(CD_REPLIER, queueSlot[i])).checkcast(CD_REPLIER).aload(P).aload(CX)
-                            .invokeinterface(CD_REPLIER, "prepareReply", MethodTypeDesc.of(CD_void, CD_PACKET, CD_CONTEXT));
-                }
+            e.at(i, firstConstant[i]);
+            steps[i].emit(e);
+            if (i == n - 1) {
+                e.pipeline();
+                cb.aload(CO).aload(CX)
+                        .invokevirtual(CD_PIPELINE, "fellOffEnd", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_CONTEXT))
+                        .ireturn();
             }
-            cb.exceptionCatch(start, end, handler, CD_THROWABLE);
         }
 
         cb.labelBinding(finished);
@@ -242,13 +221,19 @@ final class PipelineCompiler {
         cb.labelBinding(suspended);
         cb.loadConstant(Coroutine.SUSPENDED).ireturn();
         cb.labelBinding(bad);
-        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC)
-                .invokevirtual(CD_PIPELINE, "badResumePoint", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int))
-                .ireturn();
+        badResumePoint(cb);
         cb.labelBinding(handler);
         cb.astore(THROWN);
-        cb.ldc(classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC).aload(THROWN).aload(CX)
-                .invokevirtual(CD_PIPELINE, "fault", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_THROWABLE, CD_CONTEXT))
+        e.pipeline();
+        cb.aload(CO).iload(PC).aload(THROWN).aload(CX)
+                .invokevirtual(CD_PIPELINE, "fault",
+                        MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, StepEmitter.CD_THROWABLE, CD_CONTEXT))
+                .ireturn();
+    }
+
+    private static void badResumePoint(CodeBuilder cb) {
+        cb.ldc(StepEmitter.classData(CD_PIPELINE, 0)).checkcast(CD_PIPELINE).aload(CO).iload(PC)
+                .invokevirtual(CD_PIPELINE, "badResumePoint", MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int))
                 .ireturn();
     }
 }

@@ -2,6 +2,7 @@ package io.flexnet.pipeline;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerKind;
 import org.junit.jupiter.api.Test;
 
@@ -106,5 +107,33 @@ class PipelineVerifierTest {
         PipelineException e = refused(PipelineBuilder.rx("k", k -> layers.get(LayerKind.IP_RCV))
                 .eth().ip().l4().socket());
         assertTrue(e.getMessage().contains("is a ip_rcv, not a eth_rcv"), e.getMessage());
+    }
+
+    @Test
+    void refusesATransportAfterYieldThatCannotReply() {
+        Layer plain = new Layer() {
+            public String name() { return "plain_send"; }
+            public LayerKind kind() { return LayerKind.L4_SEND; }
+            public int process(io.flexnet.packet.Packet p, io.flexnet.proto.LayerContext cx) { return NEXT; }
+        };
+        PipelineException e = refused(PipelineBuilder.rxTx("r", layers)
+                .eth().ip().l4().yieldTo(co -> Application.ANSWER).layer(plain).ip().eth());
+        assertEquals(4, e.step());
+        assertTrue(e.getMessage().contains("'plain_send' cannot answer a request in place"), e.getMessage());
+    }
+
+    @Test
+    void namesTheFirstFaultEvenWhenALaterLevelCannotBeResolved() {
+        PipelineException e = refused(PipelineBuilder.rx("first", layers).queue(null, q).eth().eth().ip().l4().socket());
+        assertEquals(0, e.step());
+        assertTrue(e.getMessage().contains("needs a selector"), e.getMessage());
+    }
+
+    @Test
+    void aForgottenTransportAfterYieldIsMissingRatherThanUnableToReply() {
+        PipelineException e = refused(PipelineBuilder.rxTx("forgot", layers)
+                .eth().ip().l4().yieldTo(co -> Application.ANSWER).ip().eth());
+        assertEquals(-1, e.step());
+        assertTrue(e.getMessage().contains("(l4_send): missing"), e.getMessage());
     }
 }
