@@ -46,7 +46,7 @@ class ArchitectureTest {
             Map.entry("packet", Set.of()),
             Map.entry("runtime", Set.of()),
             Map.entry("proto", Set.of("packet", "runtime")),
-            Map.entry("nic", Set.of("packet")),
+            Map.entry("nic", Set.of("packet", "runtime")),
             Map.entry("pipeline", Set.of("packet", "proto")),
             Map.entry("sched", Set.of("packet", "runtime", "proto", "nic", "pipeline")),
             Map.entry("sched.affinity", Set.of("runtime")),
@@ -75,14 +75,10 @@ class ArchitectureTest {
         // Measurement rigs: they time themselves (and the clock's own cost) and spin for the worker.
         m.put("io/flexnet/bench/HandoffRig.java", 6);
         m.put("io/flexnet/bench/PipelineBenchmark.java", 2);
-        m.put("io/flexnet/cli/ServeCommand.java", 1);               // the TAP NIC's arrival clock
         m.put("io/flexnet/nic/EpochClock.java", 3);                 // capture timestamps since the epoch
-        m.put("io/flexnet/nic/InMemoryNic.java", 1);                // default arrival clock
-        m.put("io/flexnet/nic/TapNic.java", 2);                     // default arrival clock
         m.put("io/flexnet/nic/TapReader.java", 1);                  // sleeps before retrying a failed poll
         // A separate client program that times round trips.
         m.put("io/flexnet/serve/EchoClient.java", 4);
-        m.put("io/flexnet/serve/EchoServer.java", 3);               // how long it served, for rates
         m.put("io/flexnet/serve/KernelEcho.java", 1);               // a separate program: serves N seconds
         return m;
     }

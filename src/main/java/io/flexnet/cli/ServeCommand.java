@@ -77,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
         PacketPool pool = new PacketPool(poolSlots(workers));
         TapNic device;
         try {
-            device = TapNic.open(tap, workers, pool, TapNic.DEFAULT_RX_CAPACITY, System::nanoTime);
+            device = TapNic.open(tap, workers, pool, TapNic.DEFAULT_RX_CAPACITY, RealRuntime.INSTANCE::nanoTime);
         } catch (TapException e) {
             pool.close();
             err.println("flexnet serve: cannot open TAP device " + tap + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.flexnet.nic;
 
+import io.flexnet.runtime.RealRuntime;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
@@ -53,7 +54,7 @@ public final class InMemoryNic implements NicDriver {
     private volatile RxListener listener;
     private volatile boolean closed;
 
-    /** A NIC with {@code queues} receive and transmit queues, RSS steering and {@code System.nanoTime}. */
+    /** A NIC with {@code queues} receive and transmit queues, RSS steering and the real runtime's clock. */
     public InMemoryNic(PacketPool pool, int queues) {
         this(builder(pool).queues(queues));
     }
@@ -311,7 +312,7 @@ public final class InMemoryNic implements NicDriver {
         private boolean sharedRxPolling;
         private Rss rss;
         private RxSteering steering;
-        private LongSupplier clock = System::nanoTime;
+        private LongSupplier clock = RealRuntime.INSTANCE::nanoTime;
         private TxHandler txHandler;
 
         private Builder(PacketPool pool) {
@@ -343,7 +344,7 @@ public final class InMemoryNic implements NicDriver {
         /** Receive-queue choice; default: the RSS indirection table. */
         public Builder steering(RxSteering steering) { this.steering = Objects.requireNonNull(steering); return this; }
 
-        /** Arrival clock in nanoseconds; default {@code System::nanoTime}. */
+        /** Arrival clock in nanoseconds: the runtime's ({@code runtime::nanoTime}); by default the real runtime's. */
         public Builder clock(LongSupplier nanos) { this.clock = Objects.requireNonNull(nanos); return this; }
 
         /** Sends every transmitted frame to {@code handler} on the transmitting thread instead of queueing. */

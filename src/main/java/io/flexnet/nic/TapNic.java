@@ -1,6 +1,7 @@
 // A NIC driver over a Linux TAP device, so the Linux kernel is a real peer of the stack (no JNI: java.lang.foreign).
 package io.flexnet.nic;
 
+import io.flexnet.runtime.RealRuntime;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
@@ -73,9 +74,9 @@ public final class TapNic implements NicDriver {
     /** Held while serving a persistent multi-queue interface; see {@link #refuseIfServed}. */
     private ServeLock lock;
 
-    /** One queue, the JVM's nanosecond clock. */
+    /** One queue, the real runtime's clock. */
     public static TapNic open(String name, PacketPool pool) {
-        return open(name, 1, pool, DEFAULT_RX_CAPACITY, System::nanoTime);
+        return open(name, 1, pool, DEFAULT_RX_CAPACITY, RealRuntime.INSTANCE::nanoTime);
     }
 
     /**
@@ -103,7 +104,7 @@ public final class TapNic implements NicDriver {
     /** As {@link #open(String, int, PacketPool, int, LongSupplier)} with another clone device, for tests. */
     static TapNic open(String device, String name, PacketPool pool) {
         Tun.checkName(name);
-        return new TapNic(device, name, 1, pool, DEFAULT_RX_CAPACITY, System::nanoTime);
+        return new TapNic(device, name, 1, pool, DEFAULT_RX_CAPACITY, RealRuntime.INSTANCE::nanoTime);
     }
 
     @SuppressWarnings("unchecked")

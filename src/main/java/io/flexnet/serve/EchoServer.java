@@ -84,7 +84,7 @@ public final class EchoServer {
     public synchronized void start() {
         if (started) throw new IllegalStateException("server already started");
         started = true;
-        startNanos = System.nanoTime();
+        startNanos = engine.runtime().nanoTime();
         engine.start();
     }
 
@@ -93,13 +93,13 @@ public final class EchoServer {
         if (!started || stopped) return;
         stopped = true;
         engine.shutdown(DRAIN_MILLIS);
-        stopNanos = System.nanoTime();
+        stopNanos = engine.runtime().nanoTime();
     }
 
     /** Seconds served: from start to stop, or to now while running. */
     public synchronized double seconds() {
         if (!started) return 0;
-        return ((stopped ? stopNanos : System.nanoTime()) - startNanos) / 1e9;
+        return ((stopped ? stopNanos : engine.runtime().nanoTime()) - startNanos) / 1e9;
     }
 
     public Engine engine() { return engine; }
