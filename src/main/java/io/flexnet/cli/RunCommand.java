@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code flexnet run}: the main job. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = {
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = {
     "Run an experiment: every design at every load point on the in-memory NIC, with an open-loop load generator.",
     "Prints one table and writes results.csv, results.json and PNG plots. Without FILE, runs the default experiment."})
 public final class RunCommand implements Callable<Integer> {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * process is interrupted, then prints every counter. The kernel's side of the interface is configured
  * by the user, as for any TAP: give it an address in the same subnet and bring it up.
  */
-@Command(name = "serve", sortOptions = false,
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        sortOptions = false,
         description = {"Run the stack on a TAP device, answering real hosts (ping, UDP echo).",
                 "",
                 "It answers ARP and ping, echoes UDP on the echo port, and sends ICMP port unreachable",
