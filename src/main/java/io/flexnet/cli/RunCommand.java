@@ -16,7 +16,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,11 +56,8 @@ public final class RunCommand implements Callable<Integer> {
         Experiment x;
         try {
             x = file == null ? DefaultExperiment.load() : ExperimentFile.load(file);
-        } catch (NoSuchFileException e) {
-            System.err.println("flexnet run: no such file: " + file);
-            return 2;
         } catch (ExperimentFileException e) {
-            System.err.println("flexnet run: refused " + e.getMessage());
+            System.err.println("flexnet run: " + e.getMessage());
             return 2;
         }
         String plan = x.name() + ": " + x.designs().size() + " designs x " + x.loads().size() + " loads x "

@@ -8,8 +8,16 @@ import io.flexnet.workload.RequestClass;
 import io.flexnet.workload.ServiceTime;
 import io.flexnet.workload.Workload;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,8 +29,13 @@ import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -64,6 +77,14 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * </pre>
  */
 public final class ExperimentFile {
+    /** Files larger than this (1 MiB) are refused unread: the largest example is under 2 kB. */
+    public static final int MAX_BYTES = 1 << 20;
+    /** Lists and mappings nested deeper than this are refused; the format itself needs five levels. */
+    public static final int MAX_DEPTH = 64;
+    /** Aliases ({@code *name}) to lists and mappings allowed per file: enough to share a block, too few for a bomb. */
+    public static final int MAX_ALIASES = 50;
+    private static final String TOO_BIG = "is larger than 1 MiB, the most an experiment file may be";
+
     private static final Set<String> TOP = Set.of("name", "description", "workload", "loads", "warmup", "duration",
             "repetitions", "designs", "report");
     private static final Set<String> WORKLOAD = Set.of("arrivals", "flows", "seed", "keys", "generator", "classes", "service");
@@ -78,12 +99,69 @@ public final class ExperimentFile {
 
     private ExperimentFile(String source) { this.source = source; }
 
-    public static Experiment load(Path file) throws IOException, ExperimentFileException {
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    /**
+     * Reads and checks {@code file}. Whatever is wrong with it, from a missing file, a directory, a file
+     * over {@link #MAX_BYTES} (refused unread) or one that is not UTF-8 text to a bad value, comes back
+     * as an {@link ExperimentFileException} naming the file and, where there is one, the line.
+     */
+    public static Experiment load(Path file) throws ExperimentFileException {
+        String source = file.toString();
+        if (Files.isDirectory(file)) throw refused(source, 0, "is a directory; give an experiment file (YAML)");
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            // Bounded even where the size lies (a pipe, /dev/zero): one byte past the limit says "too big".
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw refused(source, 0, "no such file");
+        } catch (AccessDeniedException e) {
+            throw refused(source, 0, "cannot read it: permission denied");
+        } catch (IOException e) {
+            throw refused(source, 0, "cannot read it: "
+                    + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage()));
+        }
+        if (bytes.length > MAX_BYTES) throw refused(source, 0, TOO_BIG);
+        return parse(source, text(source, bytes));
+    }
+
+    /** UTF-8 text, or a refusal naming the line of the first NUL byte (binary) or undecodable byte. */
+    private static String text(String source, byte[] b) throws ExperimentFileException {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == 0) {
+                throw refused(source, lineOf(b, i), "a binary file, not YAML text (a NUL byte at column " + columnOf(b, i) + ")");
+            }
+        }
+        ByteBuffer in = ByteBuffer.wrap(b);
+        CharBuffer out = CharBuffer.allocate(b.length);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            throw refused(source, lineOf(b, at), String.format(Locale.ROOT,
+                    "not UTF-8 text: byte 0x%02X at column %d (save the file as UTF-8)", b[at] & 0xFF, columnOf(b, at)));
+        }
+        return out.flip().toString();
+    }
+
+    private static int lineOf(byte[] b, int at) {
+        int line = 1;
+        for (int i = 0; i < at; i++) if (b[i] == '\n') line++;
+        return line;
+    }
+
+    /** 1-based column in characters: bytes that start a UTF-8 sequence since the line began. */
+    private static int columnOf(byte[] b, int at) {
+        int col = 1;
+        for (int i = at - 1; i >= 0 && b[i] != '\n'; i--) if ((b[i] & 0xC0) != 0x80) col++;
+        return col;
+    }
+
+    private static ExperimentFileException refused(String source, int line, String message) {
+        return new ExperimentFileException(source, List.of(new Problem(line, 0, message)));
     }
 
     /** Parses and checks {@code text}; {@code source} names it in messages. */
     public static Experiment parse(String source, String text) throws ExperimentFileException {
+        if (text.length() > MAX_BYTES) throw refused(source, 0, TOO_BIG);
         ExperimentFile f = new ExperimentFile(source);
         Experiment e = f.read(text);
         if (!f.problems.isEmpty()) {
@@ -94,16 +172,41 @@ public final class ExperimentFile {
     }
 
     private Experiment read(String text) {
+        LoadSettings settings = LoadSettings.builder().setLabel(source)
+                .setCodePointLimit(MAX_BYTES)
+                .setMaxAliasesForCollections(MAX_ALIASES)
+                // The reader copies its unread window each time it reads a buffer, so a token longer than
+                // the buffer costs its length squared over the buffer size; one buffer for the whole text
+                // keeps reading linear.
+                .setBufferSize(text.length() + 1)
+                .build();
         Optional<Node> root;
         try {
-            root = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(text);
+            // The composer recurses once per level and would overflow the stack on deep nesting; the
+            // parser does not, so a first pass over its events refuses a file nested too deep.
+            int depth = 0;
+            for (Event e : new Parse(settings).parseString(text)) {
+                if (e instanceof CollectionStartEvent && ++depth > MAX_DEPTH) {
+                    problems.add(new Problem(e.getStartMark().map(m -> m.getLine() + 1).orElse(0), 0,
+                            "lists and mappings nested deeper than " + MAX_DEPTH + " levels"));
+                    return null;
+                }
+                if (e instanceof CollectionEndEvent) depth--;
+            }
+            root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
             problems.add(new Problem(m == null ? 0 : m.getLine() + 1, m == null ? 0 : m.getColumn() + 1,
-                    "not valid YAML: " + e.getProblem()));
+                    "not valid YAML: " + oneLine(e.getProblem())));
+            return null;
+        } catch (ReaderException e) {
+            int[] at = lineAndColumn(text, e.getPosition());
+            problems.add(new Problem(at[0], at[1], String.format(Locale.ROOT,
+                    "not valid YAML: control character 0x%02X at column %d (only tabs and line breaks are allowed)",
+                    e.getCodePoint(), at[1])));
             return null;
         } catch (YamlEngineException e) {
-            problems.add(new Problem(0, 0, "not valid YAML: " + e.getMessage()));
+            problems.add(new Problem(0, 0, "not valid YAML: " + oneLine(e.getMessage())));
             return null;
         }
         if (root.isEmpty()) {
@@ -545,5 +648,25 @@ public final class ExperimentFile {
 
     private void problem(YamlNode n, String message) {
         problems.add(new Problem(n.line(), n.column(), message));
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** 1-based line and column of the code point at {@code index}. */
+    private static int[] lineAndColumn(String text, int index) {
+        int line = 1, col = 1;
+        for (int i = 0, cp = 0; i < text.length() && cp < index; i += Character.charCount(text.codePointAt(i)), cp++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        return new int[] {line, col};
     }
 }

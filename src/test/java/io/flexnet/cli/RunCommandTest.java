@@ -32,6 +32,55 @@ class RunCommandTest {
         return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
 
+    /** Exit status 2 and exactly one line on stderr holding every word given, with no stack trace. */
+    static void assertRefusedInOneLine(String[] r, String... words) {
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].endsWith(System.lineSeparator()) && r[2].lines().count() == 1, "one line: " + r[2]);
+        for (String w : words) assertTrue(r[2].contains(w), "no '" + w + "' in: " + r[2]);
+        assertFalse(r[2].contains("Exception") || r[2].contains("\tat "), "no stack trace: " + r[2]);
+    }
+
+    @Test
+    void refusesABinaryFileNamingItAndTheLine() throws Exception {
+        Path f = dir.resolve("image.yaml");
+        Files.write(f, new byte[] {'n', 'a', 'm', 'e', ':', ' ', 'x', '\n', (byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, 'I', 'H', 'D', 'R'});
+        assertRefusedInOneLine(run("run", "--check", f.toString()), "flexnet run: " + f + ":2: ", "binary");
+    }
+
+    @Test
+    void refusesAFileThatIsNotUtf8NamingTheLineAndByte() throws Exception {
+        Path f = dir.resolve("latin1.yaml");
+        Files.write(f, "name: x\ndescription: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertRefusedInOneLine(run("run", "--check", f.toString()), "flexnet run: " + f + ":2: ", "not UTF-8", "0xE9");
+    }
+
+    @Test
+    void refusesADirectoryGivenAsTheFile() {
+        assertRefusedInOneLine(run("run", "--check", dir.toString()), "flexnet run: " + dir + ": ", "is a directory");
+    }
+
+    @Test
+    void refusesAMissingFile() {
+        Path f = dir.resolve("missing.yaml");
+        assertRefusedInOneLine(run("run", "--check", f.toString()), "flexnet run: " + f + ": ", "no such file");
+    }
+
+    @Test
+    void refusesDeeplyNestedYamlWithTheLine() throws Exception {
+        Path flow = dir.resolve("flow.yaml"), block = dir.resolve("block.yaml");
+        Files.writeString(flow, "name: x\nloads: " + "[".repeat(10_000) + "\n");
+        assertRefusedInOneLine(run("run", "--check", flow.toString()), "flexnet run: " + flow + ":2: ", "nested", "64");
+        Files.writeString(block, "name: x\nloads:\n  " + "- ".repeat(10_000) + "1\n");
+        assertRefusedInOneLine(run("run", "--check", block.toString()), "flexnet run: " + block + ":3: ", "nested", "64");
+    }
+
+    @Test
+    void refusesAFileOverTheSizeLimitBeforeReadingIt() throws Exception {
+        Path f = dir.resolve("big.yaml");
+        Files.writeString(f, "name: x\n# " + "a".repeat(1 << 20) + "\n");
+        assertRefusedInOneLine(run("run", "--check", f.toString()), "flexnet run: " + f + ": ", "1 MiB");
+    }
+
     @Test
     void refusesABadFileWithLineAndReasonBeforeRunning() throws Exception {
         Path f = dir.resolve("bad.yaml");
