@@ -83,6 +83,14 @@ public final class ExperimentFile {
     public static final int MAX_DEPTH = 64;
     /** Aliases ({@code *name}) to lists and mappings allowed per file: enough to share a block, too few for a bomb. */
     public static final int MAX_ALIASES = 50;
+    /** Longest warm-up per run: 10 minutes. */
+    public static final long MAX_WARMUP_NANOS = 600_000_000_000L;
+    /** Longest measured time per run: 1 hour. */
+    public static final long MAX_DURATION_NANOS = 3_600_000_000_000L;
+    /** Most repetitions of each run. */
+    public static final int MAX_REPETITIONS = 100;
+    /** Longest service time a request class may ask for: 10 s, above a thousand times the examples' longest. */
+    public static final long MAX_SERVICE_NANOS = 10_000_000_000L;
     private static final String TOO_BIG = "is larger than 1 MiB, the most an experiment file may be";
 
     private static final Set<String> TOP = Set.of("name", "description", "workload", "loads", "warmup", "duration",
@@ -224,8 +232,10 @@ public final class ExperimentFile {
         YamlNode n = require(m, "name", top, "experiment");
         if (n != null) {
             name = scalar(n, "name");
-            if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
-                problem(n, "name '" + name + "' may only have letters, digits, '.', '_' and '-' (it names the output directory)");
+            // The name becomes a directory under results/: '.' and '..' would write beside or above it.
+            if (name != null && (!name.matches("[A-Za-z0-9._-]{1,100}") || name.equals(".") || name.equals(".."))) {
+                problem(n, "name '" + shown(name) + "' may only have letters, digits, '.', '_' and '-', at most 100 of them,"
+                        + " and may not be '.' or '..' (it names the output directory)");
                 name = null;
             }
         }
@@ -239,9 +249,11 @@ public final class ExperimentFile {
         YamlNode l = require(m, "loads", top, "experiment");
         if (l != null) loads = loads(l);
 
-        long warmup = m.containsKey("warmup") ? duration(m.get("warmup"), "warmup", true) : 500_000_000L;
-        long duration = m.containsKey("duration") ? duration(m.get("duration"), "duration", false) : 2_000_000_000L;
-        int repetitions = m.containsKey("repetitions") ? integer(m.get("repetitions"), "repetitions", 1, 1000, 1) : 1;
+        long warmup = m.containsKey("warmup") ? duration(m.get("warmup"), "warmup", true, MAX_WARMUP_NANOS, "10 minutes")
+                : 500_000_000L;
+        long duration = m.containsKey("duration") ? duration(m.get("duration"), "duration", false, MAX_DURATION_NANOS, "1 hour")
+                : 2_000_000_000L;
+        int repetitions = m.containsKey("repetitions") ? integer(m.get("repetitions"), "repetitions", 1, MAX_REPETITIONS, 1) : 1;
 
         List<DesignSpec> designs = new ArrayList<>();
         YamlNode d = require(m, "designs", top, "experiment");
@@ -269,6 +281,13 @@ public final class ExperimentFile {
                     inflationClass = workload.classes().getFirst().name();
                 }
                 if (inflationClass != null && baseline == null) problem(r, "report class needs a baseline design");
+            }
+        }
+        if (l != null && !loads.isEmpty() && !designs.isEmpty()) {
+            long runs = (long) designs.size() * loads.size() * repetitions;
+            if (Experiment.plannedNanos(designs.size(), loads.size(), repetitions, warmup, duration) > Experiment.MAX_PLANNED_NANOS) {
+                problem(l, designs.size() + " designs x " + loads.size() + " loads x " + repetitions + " repetitions make "
+                        + runs + " runs, which would take more than 7 days (the most an experiment may plan)");
             }
         }
         if (!problems.isEmpty()) return null;
@@ -304,6 +323,9 @@ public final class ExperimentFile {
             else if (g != null && !g.equals("hybrid")) problem(m.get("generator"), "generator must be hybrid or spin, got '" + g + "'");
         }
         ServiceTime[] service = new ServiceTime[4];
+        // Types given a service time, valid or not: a refused one is reported once, for its own cause,
+        // and not again as missing where a class sends that type.
+        boolean[] given = new boolean[4];
         YamlNode s = require(m, "service", w, "workload");
         if (s != null) {
             if (!s.isMap()) {
@@ -313,9 +335,10 @@ public final class ExperimentFile {
                     int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
                     if (type < 0) {
                         problem(e.keyNode(), "unknown request type '" + e.key() + "' (GET, SCAN, PUT)");
-                    } else if (service[type] != null) {
+                    } else if (given[type]) {
                         problem(e.keyNode(), "service time for " + KvRequest.typeName(type) + " given twice");
                     } else {
+                        given[type] = true;
                         service[type] = serviceTime(e.value(), KvRequest.typeName(type));
                     }
                 }
@@ -329,7 +352,7 @@ public final class ExperimentFile {
             } else {
                 Set<String> names = new HashSet<>();
                 for (YamlNode item : c.items()) {
-                    RequestClass rc = requestClass(item, service);
+                    RequestClass rc = requestClass(item, service, given);
                     if (rc != null && !names.add(rc.name())) problem(item, "request class '" + rc.name() + "' defined twice");
                     else if (rc != null) classes.add(rc);
                 }
@@ -344,7 +367,7 @@ public final class ExperimentFile {
         }
     }
 
-    private RequestClass requestClass(YamlNode n, ServiceTime[] service) {
+    private RequestClass requestClass(YamlNode n, ServiceTime[] service, boolean[] given) {
         if (!n.isMap()) {
             problem(n, "a request class is a mapping (name, port, share, mix, payload); found " + n.kind());
             return null;
@@ -379,13 +402,13 @@ public final class ExperimentFile {
                     double wgt = number(e.value(), "mix weight of " + e.key(), false);
                     mix[type] = wgt;
                     sum += wgt;
-                    if (wgt > 0 && service[type] == null) {
+                    if (wgt > 0 && !given[type]) {
                         problem(e.keyNode(), "mix sends " + KvRequest.typeName(type) + " requests but service: gives no time for them");
                     }
                 }
                 if (!(sum > 0) && problems.size() == before) problem(x, "mix needs at least one positive weight");
             }
-        } else if (service[KvRequest.GET] == null) {
+        } else if (!given[KvRequest.GET]) {
             problem(n, "class " + name + " sends GET requests (the default mix) but service: gives no time for GET");
         }
         int payload = m.containsKey("payload") ? integer(m.get("payload"), "payload", KvRequest.LENGTH, 1472, KvRequest.LENGTH)
@@ -404,23 +427,23 @@ public final class ExperimentFile {
             return switch (w[0].toLowerCase(Locale.ROOT)) {
                 case "fixed" -> {
                     if (w.length != 2) throw new IllegalArgumentException(usage);
-                    yield new ServiceTime.Fixed(Durations.parse(w[1]));
+                    yield new ServiceTime.Fixed(serviceDuration(w[1], type));
                 }
                 case "uniform" -> {
                     if (w.length != 3) throw new IllegalArgumentException(usage);
-                    long lo = Durations.parse(w[1]), hi = Durations.parse(w[2]);
+                    long lo = serviceDuration(w[1], type), hi = serviceDuration(w[2], type);
                     if (hi < lo) throw new IllegalArgumentException("service time of " + type + ": uniform needs LO <= HI");
                     yield new ServiceTime.Uniform(lo, hi);
                 }
                 case "exponential" -> {
                     if (w.length != 2) throw new IllegalArgumentException(usage);
-                    long mean = Durations.parse(w[1]);
+                    long mean = serviceDuration(w[1], type);
                     if (mean <= 0) throw new IllegalArgumentException("service time of " + type + ": exponential needs a mean > 0");
                     yield new ServiceTime.Exponential(mean);
                 }
                 case "bimodal" -> {
                     if (w.length != 4) throw new IllegalArgumentException(usage);
-                    yield new ServiceTime.Bimodal(probability(w[1], type), Durations.parse(w[2]), Durations.parse(w[3]));
+                    yield new ServiceTime.Bimodal(probability(w[1], type), serviceDuration(w[2], type), serviceDuration(w[3], type));
                 }
                 default -> throw new IllegalArgumentException(usage);
             };
@@ -429,6 +452,15 @@ public final class ExperimentFile {
             problem(n, msg.startsWith("service time") ? msg : "service time of " + type + ": " + msg);
             return null;
         }
+    }
+
+    /** A service time's duration; longer than {@link #MAX_SERVICE_NANOS} would stall a worker for the whole run. */
+    private static long serviceDuration(String text, String type) {
+        long v = Durations.parse(text);
+        if (v > MAX_SERVICE_NANOS) {
+            throw new IllegalArgumentException("service time of " + type + ": at most 10s, got '" + shown(text) + "'");
+        }
+        return v;
     }
 
     private static double probability(String text, String type) {
@@ -630,13 +662,17 @@ public final class ExperimentFile {
         }
     }
 
-    private long duration(YamlNode n, String what, boolean zeroAllowed) {
+    private long duration(YamlNode n, String what, boolean zeroAllowed, long max, String maxText) {
         String t = scalar(n, what);
         if (t == null) return 1;
         try {
             long v = Durations.parse(t);
             if (v == 0 && !zeroAllowed) {
                 problem(n, what + " must be longer than 0");
+                return 1;
+            }
+            if (v > max) {
+                problem(n, what + " must be at most " + maxText + ", got '" + shown(t) + "'");
                 return 1;
             }
             return v;
@@ -648,6 +684,17 @@ public final class ExperimentFile {
 
     private void problem(YamlNode n, String message) {
         problems.add(new Problem(n.line(), n.column(), message));
+    }
+
+    /** User text quoted in a message: at most 40 characters, control characters escaped, so it stays one short line. */
+    static String shown(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && sb.length() < 40; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F) sb.append(String.format(Locale.ROOT, "\\x%02X", (int) c));
+            else sb.append(c);
+        }
+        return sb.length() < s.length() ? sb.append("...").toString() : sb.toString();
     }
 
     private static String oneLine(String s) {

@@ -121,7 +121,10 @@ public final class Params {
         return d;
     }
 
-    /** A duration such as {@code 50us}, in nanoseconds; must be positive. */
+    /** Longest duration a parameter may give: an hour is beyond any run's length. */
+    public static final long MAX_DURATION_NANOS = 3_600_000_000_000L;
+
+    /** A duration such as {@code 50us}, in nanoseconds; must be positive and at most an hour. */
     public long duration(String name, long defNanos) {
         Value v = scalar(name);
         if (v == null) return defNanos;
@@ -132,6 +135,7 @@ public final class Params {
             throw bad(v, name, e.getMessage());
         }
         if (ns <= 0) throw bad(v, name, "must be longer than 0");
+        if (ns > MAX_DURATION_NANOS) throw bad(v, name, "must be at most 1 hour, got '" + ExperimentFile.shown(v.text) + "'");
         return ns;
     }
 

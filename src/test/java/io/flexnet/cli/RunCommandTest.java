@@ -81,6 +81,66 @@ class RunCommandTest {
         assertRefusedInOneLine(run("run", "--check", f.toString()), "flexnet run: " + f + ": ", "1 MiB");
     }
 
+    static final String TINY = """
+            name: tiny
+            workload:
+              classes: [{name: a, port: 9000}]
+              service: {GET: fixed 5us}
+            loads: [500, 1000]
+            warmup: 50ms
+            duration: 200ms
+            designs:
+              - {name: rtc, builtin: run-to-completion}
+            """;
+
+    /** {@code --check} of TINY with one line replaced. */
+    private String[] checkTinyWith(String line, String replacement) throws Exception {
+        Path f = dir.resolve("edited.yaml");
+        assertTrue(TINY.contains(line), line);
+        Files.writeString(f, TINY.replace(line, replacement));
+        return run("run", "--check", f.toString());
+    }
+
+    @Test
+    void refusesNamesThatWouldLeaveTheResultsDirectory() throws Exception {
+        Path f = dir.resolve("edited.yaml");
+        for (String name : new String[] {".", "..", "a/b", "'../up'", "'a\\\\b'"}) {
+            assertRefusedInOneLine(checkTinyWith("name: tiny", "name: " + name), f + ":1: ", "name '", "letters, digits");
+        }
+        String[] ok = checkTinyWith("name: tiny", "name: .hidden-is.fine_2");
+        assertEquals("0", ok[0], ok[2]);
+    }
+
+    @Test
+    void refusesDurationsAndRepetitionsBeyondTheirLimits() throws Exception {
+        Path f = dir.resolve("edited.yaml");
+        assertRefusedInOneLine(checkTinyWith("duration: 200ms", "duration: 3601s"), f + ":7: ", "duration", "at most 1 hour", "3601s");
+        assertRefusedInOneLine(checkTinyWith("warmup: 50ms", "warmup: 100000000s"), f + ":6: ", "warmup", "at most 10 minutes");
+        assertRefusedInOneLine(checkTinyWith("warmup: 50ms", "repetitions: 101"), f + ":6: ", "repetitions", "[1, 100]", "101");
+        assertRefusedInOneLine(checkTinyWith("fixed 5us", "fixed 11s"), f + ":4: ", "service time of GET", "at most 10s");
+    }
+
+    @Test
+    void aBadServiceTimeIsReportedForItsOwnCauseAlone() throws Exception {
+        // Not also "class a sends GET requests but service: gives no time for GET", a consequence.
+        Path f = dir.resolve("edited.yaml");
+        assertRefusedInOneLine(checkTinyWith("fixed 5us", "fixed 5"), f + ":4: ", "service time of GET", "'5' needs a unit");
+        assertRefusedInOneLine(checkTinyWith("fixed 5us", "uniform 5us 5xs"), f + ":4: ", "unknown unit 'xs'");
+    }
+
+    @Test
+    void refusesAnExperimentWhosePlannedTimeWouldOverflow() throws Exception {
+        // 2,000 designs x 30,000 loads x 100 repetitions: 6e9 runs, more than an int counts.
+        StringBuilder loads = new StringBuilder("loads: [1");
+        for (int i = 1; i < 30_000; i++) loads.append(", ").append(1 + i % 1000);
+        StringBuilder designs = new StringBuilder("designs:\n");
+        for (int i = 0; i < 2_000; i++) designs.append("  - {name: d").append(i).append(", builtin: run-to-completion}\n");
+        Path f = dir.resolve("edited.yaml");
+        String[] r = checkTinyWith("loads: [500, 1000]\nwarmup: 50ms\nduration: 200ms\ndesigns:\n  - {name: rtc, builtin: run-to-completion}\n",
+                loads + "]\nrepetitions: 100\nduration: 1s\n" + designs);
+        assertRefusedInOneLine(r, f + ":5: ", "6000000000 runs", "more than 7 days");
+    }
+
     @Test
     void refusesABadFileWithLineAndReasonBeforeRunning() throws Exception {
         Path f = dir.resolve("bad.yaml");

@@ -199,6 +199,13 @@ class ExperimentFileTest {
     }
 
     @Test
+    void refusesADesignDurationParameterOverAnHour() {
+        List<ExperimentFileException.Problem> ps = problems(GOOD.replace("params: {cores: 1, idle: spin}",
+                "params: {period: 3601s}").replace("builtin: run-to-completion", "builtin: snap"));
+        assertProblem(ps, 25, "parameter 'period' must be at most 1 hour, got '3601s'");
+    }
+
+    @Test
     void messageNamesTheFileAndLine() {
         ExperimentFileException e = assertThrows(ExperimentFileException.class,
                 () -> ExperimentFile.parse("exp.yaml", GOOD.replace("loads: [1000, 2500.5]", "loads: [-1]")));
