@@ -269,13 +269,13 @@ public final class ExperimentFile {
                 if (rm.containsKey("baseline")) {
                     baseline = scalar(rm.get("baseline"), "report baseline");
                     if (baseline != null && !designNames.contains(baseline)) {
-                        problem(rm.get("baseline"), "report baseline '" + baseline + "' is not one of the designs");
+                        problem(rm.get("baseline"), "report baseline '" + shown(baseline) + "' is not one of the designs");
                     }
                 }
                 if (rm.containsKey("class")) {
                     inflationClass = scalar(rm.get("class"), "report class");
                     if (inflationClass != null && workload != null && workload.classIndex(inflationClass) < 0) {
-                        problem(rm.get("class"), "report class '" + inflationClass + "' is not a request class of the workload");
+                        problem(rm.get("class"), "report class '" + shown(inflationClass) + "' is not a request class of the workload");
                     }
                 } else if (baseline != null && workload != null) {
                     inflationClass = workload.classes().getFirst().name();
@@ -308,7 +308,7 @@ public final class ExperimentFile {
         if (m.containsKey("arrivals")) {
             String a = scalar(m.get("arrivals"), "arrivals");
             if (a != null && !a.equals("poisson") && !a.equals("uniform")) {
-                problem(m.get("arrivals"), "arrivals must be poisson or uniform, got '" + a + "'");
+                problem(m.get("arrivals"), "arrivals must be poisson or uniform, got '" + shown(a) + "'");
             } else if (a != null) {
                 arrivals = a;
             }
@@ -320,7 +320,7 @@ public final class ExperimentFile {
         if (m.containsKey("generator")) {
             String g = scalar(m.get("generator"), "generator");
             if ("spin".equals(g)) wait = Workload.GeneratorWait.SPIN;
-            else if (g != null && !g.equals("hybrid")) problem(m.get("generator"), "generator must be hybrid or spin, got '" + g + "'");
+            else if (g != null && !g.equals("hybrid")) problem(m.get("generator"), "generator must be hybrid or spin, got '" + shown(g) + "'");
         }
         ServiceTime[] service = new ServiceTime[4];
         // Types given a service time, valid or not: a refused one is reported once, for its own cause,
@@ -334,7 +334,7 @@ public final class ExperimentFile {
                 for (YamlNode.Entry e : s.entries()) {
                     int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
                     if (type < 0) {
-                        problem(e.keyNode(), "unknown request type '" + e.key() + "' (GET, SCAN, PUT)");
+                        problem(e.keyNode(), "unknown request type '" + shown(e.key()) + "' (GET, SCAN, PUT)");
                     } else if (given[type]) {
                         problem(e.keyNode(), "service time for " + KvRequest.typeName(type) + " given twice");
                     } else {
@@ -353,7 +353,7 @@ public final class ExperimentFile {
                 Set<String> names = new HashSet<>();
                 for (YamlNode item : c.items()) {
                     RequestClass rc = requestClass(item, service, given);
-                    if (rc != null && !names.add(rc.name())) problem(item, "request class '" + rc.name() + "' defined twice");
+                    if (rc != null && !names.add(rc.name())) problem(item, "request class '" + shown(rc.name()) + "' defined twice");
                     else if (rc != null) classes.add(rc);
                 }
             }
@@ -379,7 +379,7 @@ public final class ExperimentFile {
         if (nn != null) {
             name = scalar(nn, "class name");
             if (name != null && !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
-                problem(nn, "class name '" + name + "' must start with a letter and have only letters, digits and '_' (it names CSV columns)");
+                problem(nn, "class name '" + shown(name) + "' must start with a letter and have only letters, digits and '_' (it names CSV columns)");
             }
         }
         YamlNode pn = require(m, "port", n, "request class");
@@ -396,7 +396,7 @@ public final class ExperimentFile {
                 for (YamlNode.Entry e : x.entries()) {
                     int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
                     if (type < 0) {
-                        problem(e.keyNode(), "unknown request type '" + e.key() + "' in mix (GET, SCAN, PUT)");
+                        problem(e.keyNode(), "unknown request type '" + shown(e.key()) + "' in mix (GET, SCAN, PUT)");
                         continue;
                     }
                     double wgt = number(e.value(), "mix weight of " + e.key(), false);
@@ -422,7 +422,7 @@ public final class ExperimentFile {
         if (t == null) return null;
         String[] w = t.trim().split("\\s+");
         String usage = "service time of " + type + " must be 'fixed T', 'uniform LO HI', 'exponential MEAN' or "
-                + "'bimodal P% SHORT LONG'; got '" + t + "'";
+                + "'bimodal P% SHORT LONG'; got '" + shown(t) + "'";
         try {
             return switch (w[0].toLowerCase(Locale.ROOT)) {
                 case "fixed" -> {
@@ -456,6 +456,9 @@ public final class ExperimentFile {
 
     /** A service time's duration; longer than {@link #MAX_SERVICE_NANOS} would stall a worker for the whole run. */
     private static long serviceDuration(String text, String type) {
+        if (text.length() > 40) {
+            throw new IllegalArgumentException("service time of " + type + ": '" + shown(text) + "' is not a duration");
+        }
         long v = Durations.parse(text);
         if (v > MAX_SERVICE_NANOS) {
             throw new IllegalArgumentException("service time of " + type + ": at most 10s, got '" + shown(text) + "'");
@@ -469,7 +472,7 @@ public final class ExperimentFile {
         try {
             v = Double.parseDouble(pct ? text.substring(0, text.length() - 1) : text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("service time of " + type + ": bimodal share '" + text + "' is not a number");
+            throw new IllegalArgumentException("service time of " + type + ": bimodal share '" + shown(text) + "' is not a number");
         }
         if (pct) v /= 100;
         if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("service time of " + type + ": bimodal share must be in [0%, 100%]");
@@ -490,7 +493,7 @@ public final class ExperimentFile {
             try {
                 v = Double.parseDouble(t.trim());
             } catch (NumberFormatException e) {
-                problem(item, "load '" + t + "' is not a number of requests per second");
+                problem(item, "load '" + shown(t) + "' is not a number of requests per second");
                 continue;
             }
             if (!(v > 0) || Double.isInfinite(v)) {
@@ -524,10 +527,10 @@ public final class ExperimentFile {
             Map<String, YamlNode> m = keys(item, DESIGN, "design");
             YamlNode nn = require(m, "name", item, "design");
             String name = nn == null ? null : scalar(nn, "design name");
-            if (name != null && !name.matches("[A-Za-z0-9._+-]+")) {
-                problem(nn, "design name '" + name + "' may only have letters, digits and . _ + -");
+            if (name != null && !name.matches("[A-Za-z0-9._+-]{1,100}")) {
+                problem(nn, "design name '" + shown(name) + "' may only have letters, digits and . _ + -, at most 100 of them");
             }
-            if (name != null && !names.add(name)) problem(nn, "design name '" + name + "' used twice");
+            if (name != null && !names.add(name)) problem(nn, "design name '" + shown(name) + "' used twice");
             if (name != null) designNames.add(name);
             String builtin = m.containsKey("builtin") ? scalar(m.get("builtin"), "builtin") : null;
             String cls = m.containsKey("class") ? scalar(m.get("class"), "class") : null;
@@ -541,7 +544,7 @@ public final class ExperimentFile {
             if (builtin != null && cls == null) {
                 instance = Designs.builtin(builtin);
                 if (instance == null) {
-                    problem(m.get("builtin"), "unknown design '" + builtin + "' (built in: " + String.join(", ", Designs.builtins())
+                    problem(m.get("builtin"), "unknown design '" + shown(builtin) + "' (built in: " + String.join(", ", Designs.builtins())
                             + "; or name a class with 'class:')");
                 }
             } else if (cls != null && builtin == null) {
@@ -566,7 +569,7 @@ public final class ExperimentFile {
                     String cn = scalar(ci, "class name");
                     if (cn == null) continue;
                     if (workload != null && workload.classIndex(cn) < 0) {
-                        problem(ci, "design " + name + " is offered class '" + cn + "', which the workload does not define");
+                        problem(ci, "design " + name + " is offered class '" + shown(cn) + "', which the workload does not define");
                     }
                     classes.add(cn);
                 }
@@ -577,7 +580,7 @@ public final class ExperimentFile {
                     instance.configure(params);
                     for (String unknown : params.unread()) {
                         problems.add(new Problem(params.line(unknown), 0, "design " + name + ": unknown parameter '"
-                                + unknown + "' for " + (builtin != null ? builtin : cls)));
+                                + shown(unknown) + "' for " + (builtin != null ? builtin : cls)));
                     }
                 } catch (ParamException e) {
                     problems.add(new Problem(e.line() > 0 ? e.line() : item.line(), 0, e.getMessage()));
@@ -599,9 +602,9 @@ public final class ExperimentFile {
             if (e.key() == null) {
                 problem(e.keyNode(), what + ": keys are plain words; found " + e.keyNode().kind());
             } else if (!known.contains(e.key())) {
-                problem(e.keyNode(), "unknown key '" + e.key() + "' in " + what + " (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                problem(e.keyNode(), "unknown key '" + shown(e.key()) + "' in " + what + " (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             } else if (out.containsKey(e.key())) {
-                problem(e.keyNode(), what + ": key '" + e.key() + "' given twice");
+                problem(e.keyNode(), what + ": key '" + shown(e.key()) + "' given twice");
             } else {
                 out.put(e.key(), e.value());
             }
@@ -641,7 +644,7 @@ public final class ExperimentFile {
             }
             return v;
         } catch (NumberFormatException e) {
-            problem(n, what + " must be a whole number, got '" + t + "'");
+            problem(n, what + " must be a whole number, got '" + shown(t) + "'");
             return fallback;
         }
     }
@@ -657,7 +660,7 @@ public final class ExperimentFile {
             }
             return v;
         } catch (NumberFormatException e) {
-            problem(n, what + " must be a number, got '" + t + "'");
+            problem(n, what + " must be a number, got '" + shown(t) + "'");
             return 1;
         }
     }
@@ -665,6 +668,10 @@ public final class ExperimentFile {
     private long duration(YamlNode n, String what, boolean zeroAllowed, long max, String maxText) {
         String t = scalar(n, what);
         if (t == null) return 1;
+        if (t.length() > 40) {
+            problem(n, what + ": '" + shown(t) + "' is not a duration (a number and a unit: ns, us, ms, s)");
+            return 1;
+        }
         try {
             long v = Durations.parse(t);
             if (v == 0 && !zeroAllowed) {

@@ -206,6 +206,16 @@ class ExperimentFileTest {
     }
 
     @Test
+    void quotesAHugeOrMultiLineValueShortAndOnOneLine() {
+        ExperimentFileException.Problem p = problems(GOOD.replace("name: small", "name: " + "a".repeat(100_000))).getFirst();
+        assertTrue(p.message().length() < 300 && p.message().contains("'" + "a".repeat(40) + "...'"), p.message());
+        p = problems(GOOD.replace("name: small", "name: \"a\\nb\"")).getFirst();
+        assertTrue(p.message().contains("'a\\x0Ab'"), p.message());
+        p = problems(GOOD.replace("duration: 1.5s", "duration: " + "9".repeat(100_000) + "s")).getFirst();
+        assertTrue(p.message().length() < 300 && p.message().contains("is not a duration"), p.message());
+    }
+
+    @Test
     void messageNamesTheFileAndLine() {
         ExperimentFileException e = assertThrows(ExperimentFileException.class,
                 () -> ExperimentFile.parse("exp.yaml", GOOD.replace("loads: [1000, 2500.5]", "loads: [-1]")));
