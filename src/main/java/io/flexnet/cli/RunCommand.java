@@ -66,10 +66,23 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("ok: " + plan);
             return 0;
         }
+        // Where results and the capture go is checked before the run, not found unwritable after it.
         Path dir = out != null ? out : Path.of("results", x.name());
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            System.err.println("flexnet run: " + (out != null ? "--out " : "output directory ") + dir
+                    + ": cannot create the directory: " + Reasons.of(e));
+            return 2;
+        }
+        PcapWriter capture;
+        try {
+            capture = pcap == null ? null : PcapWriter.create(pcap);
+        } catch (IOException e) {
+            System.err.println("flexnet run: --pcap " + pcap + ": cannot write it: " + Reasons.of(e));
+            return 2;
+        }
         System.err.println("running " + plan);
-        PcapWriter capture = pcap == null ? null : PcapWriter.create(pcap);
         Results r;
         try {
             r = new Runner(System.err, capture).run(x);

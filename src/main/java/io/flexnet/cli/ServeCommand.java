@@ -75,28 +75,30 @@ public final class ServeCommand implements Callable<Integer> {
         NetConfig cfg = config();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // The capture file first: a path that cannot be written is the user's to fix, found before the
+        // device is made.
+        PcapWriter capture = null;
+        if (pcap != null) {
+            try {
+                capture = PcapWriter.create(pcap);
+            } catch (IOException e) {
+                err.println("flexnet serve: --pcap " + pcap + ": cannot write it: " + Reasons.of(e));
+                err.flush();
+                return 2;
+            }
+        }
         PacketPool pool = new PacketPool(poolSlots(workers));
         TapNic device;
         try {
             device = TapNic.open(tap, workers, pool, TapNic.DEFAULT_RX_CAPACITY, System::nanoTime);
         } catch (TapException e) {
             pool.close();
+            if (capture != null) capture.close();
             err.println("flexnet serve: cannot open TAP device " + tap + ": " + e.getMessage());
             err.flush();
             return 1;
         }
-        NicDriver nic = device;
-        if (pcap != null) {
-            try {
-                nic = new CapturingNic(device, PcapWriter.create(pcap));
-            } catch (IOException e) {
-                device.close();
-                pool.close();
-                err.println("flexnet serve: cannot write capture " + pcap + ": " + e.getMessage());
-                err.flush();
-                return 1;
-            }
-        }
+        NicDriver nic = capture == null ? device : new CapturingNic(device, capture);
         EchoServer server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE);
         Finish finish = new Finish(server, nic, pool, out);
         Thread hook = new Thread(finish::run, "flexnet-serve-exit");

@@ -142,6 +142,34 @@ class RunCommandTest {
     }
 
     @Test
+    void refusesAnOutputDirectoryItCannotCreateBeforeRunning() throws Exception {
+        // Root ignores permission bits, so the unwritable places are under a regular file.
+        Path f = dir.resolve("tiny.yaml"), plain = dir.resolve("plain");
+        Files.writeString(f, TINY);
+        Files.writeString(plain, "not a directory");
+        Path under = plain.resolve("out");
+        assertRefusedInOneLine(run("run", f.toString(), "--out", under.toString()),
+                "flexnet run: --out " + under + ": cannot create the directory: Not a directory");
+        assertRefusedInOneLine(run("run", f.toString(), "--out", plain.toString()),
+                "flexnet run: --out " + plain + ": cannot create the directory: exists and is not a directory");
+    }
+
+    @Test
+    void refusesACaptureFileItCannotWriteBeforeRunning() throws Exception {
+        Path f = dir.resolve("tiny.yaml"), plain = dir.resolve("plain");
+        Files.writeString(f, TINY);
+        Files.writeString(plain, "not a directory");
+        Path pcap = plain.resolve("x.pcap");
+        assertRefusedInOneLine(run("run", f.toString(), "--out", dir.resolve("out").toString(), "--pcap", pcap.toString()),
+                "flexnet run: --pcap " + pcap + ": cannot write it: Not a directory");
+        assertRefusedInOneLine(run("run", f.toString(), "--out", dir.resolve("out").toString(), "--pcap", dir.toString()),
+                "flexnet run: --pcap " + dir + ": cannot write it: ");
+        // serve checks its capture before it opens a TAP device, so this needs neither root nor a device.
+        assertRefusedInOneLine(run("serve", "--tap", "fx-none", "--ip", "198.18.0.2/24", "--pcap", pcap.toString()),
+                "flexnet serve: --pcap " + pcap + ": cannot write it: Not a directory");
+    }
+
+    @Test
     void refusesABadFileWithLineAndReasonBeforeRunning() throws Exception {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, """
