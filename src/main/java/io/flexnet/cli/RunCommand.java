@@ -3,6 +3,7 @@ package io.flexnet.cli;
 
 import io.flexnet.experiment.Charts;
 import io.flexnet.experiment.DefaultExperiment;
+import io.flexnet.experiment.DesignFailedException;
 import io.flexnet.experiment.Experiment;
 import io.flexnet.experiment.ExperimentFile;
 import io.flexnet.experiment.ExperimentFileException;
@@ -12,6 +13,7 @@ import io.flexnet.experiment.Runner;
 import io.flexnet.nic.PcapWriter;
 import io.flexnet.workload.Durations;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +49,14 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (Path p : classpath) {
+            String bad = Files.isDirectory(p) ? null : !Files.exists(p) ? "no such file or directory"
+                    : !isJar(p) ? "neither a directory nor a jar" : null;
+            if (bad != null) {
+                System.err.println("flexnet run: --classpath " + p + ": " + bad);
+                return 2;
+            }
+        }
         if (!classpath.isEmpty()) {
             // Designs named by class are loaded through the context class loader (see Designs.ofClass).
             URL[] urls = new URL[classpath.size()];
@@ -86,6 +96,9 @@ public final class RunCommand implements Callable<Integer> {
         Results r;
         try {
             r = new Runner(System.err, capture).run(x);
+        } catch (DesignFailedException e) {
+            System.err.println("flexnet run: " + e.getMessage());
+            return 2;
         } finally {
             if (capture != null) capture.close();
         }
@@ -106,6 +119,16 @@ public final class RunCommand implements Callable<Integer> {
         if (capture != null) System.out.println("captured " + capture.records() + " frames in " + pcap);
         boolean broken = r.rows().stream().anyMatch(row -> row.faults() > 0 || row.leakedSlots() > 0);
         return broken ? 1 : 0;
+    }
+
+    /** A jar (a zip file) by its first bytes, as the class loader will read it. */
+    private static boolean isJar(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(4);
+            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && (b[2] == 3 || b[2] == 5) && (b[3] == 4 || b[3] == 6);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void write(Path p, String text) throws IOException {

@@ -584,8 +584,8 @@ public final class ExperimentFile {
                     }
                 } catch (ParamException e) {
                     problems.add(new Problem(e.line() > 0 ? e.line() : item.line(), 0, e.getMessage()));
-                } catch (RuntimeException e) {
-                    problem(item, "design " + name + " refused its parameters: " + e.getMessage());
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    problem(item, "design " + name + " refused its parameters: " + Designs.reason(e));
                 }
             }
             if (problems.size() == before) out.add(new DesignSpec(name, cls == null ? builtin : null, cls, params, classes, item.line()));

@@ -169,6 +169,65 @@ class RunCommandTest {
                 "flexnet serve: --pcap " + pcap + ": cannot write it: Not a directory");
     }
 
+    /** Compiles designs that fail in each way a user's design can into {@code classes}; false without a compiler. */
+    private boolean compileFailingDesigns(Path classes) throws Exception {
+        Path src = dir.resolve("src/demo");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("FailsToAssemble.java"), """
+                package demo;
+                public final class FailsToAssemble implements io.flexnet.experiment.Design {
+                    public void assemble(io.flexnet.experiment.DesignContext ctx) {
+                        throw new IllegalStateException("needs 3 cores, has 2");
+                    }
+                }
+                """);
+        Files.writeString(src.resolve("FailsToInitialise.java"), """
+                package demo;
+                public final class FailsToInitialise implements io.flexnet.experiment.Design {
+                    static final int CORES = Integer.parseInt("many");
+                    public void assemble(io.flexnet.experiment.DesignContext ctx) {}
+                }
+                """);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        if (javac == null) return false;
+        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
+                src.resolve("FailsToAssemble.java").toString(), src.resolve("FailsToInitialise.java").toString()));
+        return true;
+    }
+
+    @Test
+    void aDesignWhoseAssembleThrowsEndsTheRunInOneLineWithItsLine() throws Exception {
+        Path classes = dir.resolve("classes"), f = dir.resolve("tiny.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(compileFailingDesigns(classes), "no compiler in this JDK");
+        Files.writeString(f, TINY.replace("{name: rtc, builtin: run-to-completion}", "{name: greedy, class: demo.FailsToAssemble}"));
+        String[] r = run("run", "--classpath", classes.toString(), f.toString(), "--out", dir.resolve("out").toString());
+        // The line saying what runs comes first; then one line for the failure.
+        String[] lines = r[2].lines().filter(l -> !l.startsWith("running ")).toArray(String[]::new);
+        assertRefusedInOneLine(new String[] {r[0], r[1], lines.length == 1 ? lines[0] + System.lineSeparator() : r[2]},
+                "flexnet run: " + f + ":9: design greedy: assemble() failed: needs 3 cores, has 2");
+    }
+
+    @Test
+    void aDesignWhoseStaticInitialiserThrowsIsRefusedWithItsLine() throws Exception {
+        Path classes = dir.resolve("classes"), f = dir.resolve("tiny.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(compileFailingDesigns(classes), "no compiler in this JDK");
+        Files.writeString(f, TINY.replace("{name: rtc, builtin: run-to-completion}", "{name: eager, class: demo.FailsToInitialise}"));
+        assertRefusedInOneLine(run("run", "--check", "--classpath", classes.toString(), f.toString()),
+                "flexnet run: " + f + ":9: design eager: class demo.FailsToInitialise failed in its static initialiser: ",
+                "For input string: \"many\"");
+    }
+
+    @Test
+    void refusesClasspathEntriesThatDoNotExistOrAreNotJars() throws Exception {
+        Path f = dir.resolve("tiny.yaml"), missing = dir.resolve("nope"), text = dir.resolve("notes.txt");
+        Files.writeString(f, TINY);
+        Files.writeString(text, "not a jar");
+        assertRefusedInOneLine(run("run", "--check", "--classpath", dir + ":" + missing, f.toString()),
+                "flexnet run: --classpath " + missing + ": no such file or directory");
+        assertRefusedInOneLine(run("run", "--check", "--classpath", text.toString(), f.toString()),
+                "flexnet run: --classpath " + text + ": neither a directory nor a jar");
+    }
+
     @Test
     void refusesABadFileWithLineAndReasonBeforeRunning() throws Exception {
         Path f = dir.resolve("bad.yaml");
