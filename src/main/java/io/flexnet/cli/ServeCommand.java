@@ -135,8 +135,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (!(duration >= 0)) throw new CommandLine.ParameterException(cl, "--duration must be >= 0, got " + duration);
         try {
-            String m = mac != null ? mac : MacAddress.format(EchoServer.defaultMac(Ip4.address(Ip4.parseCidr(ip))));
-            return NetConfig.parse(m, ip, null, NetConfig.DEFAULT_MTU);
+            // Without --mac the address is parsed once with a stand-in, so a bad --ip is reported as such.
+            NetConfig c = NetConfig.parse(mac != null ? mac : "02:00:00:00:00:01", ip, null, NetConfig.DEFAULT_MTU);
+            return mac != null ? c : new NetConfig(EchoServer.defaultMac(c.ip()), c.ip(), c.prefixLength(), 0, c.mtu());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, "--" + e.getMessage());
         }
