@@ -4,9 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code flexnet} command line. Exit status: 0 done, 1 the run found faults (or a device would not
- * open), 2 refused: a bad command line, a bad file or design, or a failure nobody foresaw, which is
- * reported in one line rather than a stack trace.
+ * The {@code flexnet} command line. Exit status: 0 done, 1 a run found faults or leaked slots (or a
+ * TAP device would not open), 2 refused: a bad command line, file or design, an output that cannot be
+ * written, or a failure nobody foresaw, which is reported in one line rather than a stack trace.
  */
 @Command(name = "flexnet", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "FlexNet for the JVM: a structurally extensible host network stack.",

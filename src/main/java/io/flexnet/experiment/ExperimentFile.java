@@ -45,7 +45,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * its line. The format (durations as {@code 10us}, {@code 500ms}, {@code 2s}):
  *
  * <pre>
- * name: default                      # letters, digits, '.', '_', '-': names the output directory
+ * name: default                      # letters, digits, '.', '_', '-' (not . or ..): names the output directory
  * description: what it shows         # optional
  * workload:
  *   arrivals: poisson                # poisson (default) or uniform
@@ -63,9 +63,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *     GET: uniform 10us 12us         # fixed T | uniform LO HI | exponential MEAN | bimodal P% SHORT LONG
  *     SCAN: fixed 700us
  * loads: [10000, 20000]              # requests per second, all classes together
- * warmup: 500ms                      # default 500ms
- * duration: 2s                       # measured time per run, default 2s
- * repetitions: 1                     # default 1
+ * warmup: 500ms                      # default 500ms, at most 600s
+ * duration: 2s                       # measured time per run, default 2s, at most 3600s
+ * repetitions: 1                     # default 1, at most 100
  * designs:                           # at least one
  *   - name: rtc                      # required, unique
  *     builtin: run-to-completion     # or  class: com.example.MyDesign
@@ -75,6 +75,13 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *   baseline: alone                  # adds p99 inflation of 'class' against this design at each load
  *   class: lc
  * </pre>
+ *
+ * <p>Limits, each refused with a message rather than run: a file is UTF-8 text of at most
+ * {@link #MAX_BYTES} (1 MiB; a larger one is not read), lists and mappings nest at most
+ * {@link #MAX_DEPTH} (64) deep, with at most {@link #MAX_ALIASES} (50) aliases to them; warm-up at most
+ * 10 minutes, duration 1 hour, repetitions 100, each service time 10 s; and designs × loads ×
+ * repetitions runs may plan at most {@link Experiment#MAX_PLANNED_NANOS} (7 days). The name may not be
+ * {@code .} or {@code ..}. Parsing takes time linear in the file's size, however long its lines.
  */
 public final class ExperimentFile {
     /** Files larger than this (1 MiB) are refused unread: the largest example is under 2 kB. */
