@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code flexnet bench pipeline}: the coroutine machinery's cost, as a table or JSON. */
-@Command(name = "bench", description = "Measure the stack. Targets: pipeline.")
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Measure the stack. Targets: pipeline.")
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET", description = "What to measure: pipeline.")
     String target;

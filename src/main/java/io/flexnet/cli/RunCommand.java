@@ -3,6 +3,7 @@ package io.flexnet.cli;
 
 import io.flexnet.experiment.Charts;
 import io.flexnet.experiment.DefaultExperiment;
+import io.flexnet.experiment.DesignFailedException;
 import io.flexnet.experiment.Experiment;
 import io.flexnet.experiment.ExperimentFile;
 import io.flexnet.experiment.ExperimentFileException;
@@ -12,11 +13,11 @@ import io.flexnet.experiment.Runner;
 import io.flexnet.nic.PcapWriter;
 import io.flexnet.workload.Durations;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code flexnet run}: the main job. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = {
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = {
     "Run an experiment: every design at every load point on the in-memory NIC, with an open-loop load generator.",
     "Prints one table and writes results.csv, results.json and PNG plots. Without FILE, runs the default experiment."})
 public final class RunCommand implements Callable<Integer> {
@@ -47,6 +49,14 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (Path p : classpath) {
+            String bad = Files.isDirectory(p) ? null : !Files.exists(p) ? "no such file or directory"
+                    : !isJar(p) ? "neither a directory nor a jar" : null;
+            if (bad != null) {
+                System.err.println("flexnet run: --classpath " + p + ": " + bad);
+                return 2;
+            }
+        }
         if (!classpath.isEmpty()) {
             // Designs named by class are loaded through the context class loader (see Designs.ofClass).
             URL[] urls = new URL[classpath.size()];
@@ -56,11 +66,8 @@ public final class RunCommand implements Callable<Integer> {
         Experiment x;
         try {
             x = file == null ? DefaultExperiment.load() : ExperimentFile.load(file);
-        } catch (NoSuchFileException e) {
-            System.err.println("flexnet run: no such file: " + file);
-            return 2;
         } catch (ExperimentFileException e) {
-            System.err.println("flexnet run: refused " + e.getMessage());
+            System.err.println("flexnet run: " + e.getMessage());
             return 2;
         }
         String plan = x.name() + ": " + x.designs().size() + " designs x " + x.loads().size() + " loads x "
@@ -69,13 +76,29 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("ok: " + plan);
             return 0;
         }
+        // Where results and the capture go is checked before the run, not found unwritable after it.
         Path dir = out != null ? out : Path.of("results", x.name());
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            System.err.println("flexnet run: " + (out != null ? "--out " : "output directory ") + dir
+                    + ": cannot create the directory: " + Reasons.of(e));
+            return 2;
+        }
+        PcapWriter capture;
+        try {
+            capture = pcap == null ? null : PcapWriter.create(pcap);
+        } catch (IOException e) {
+            System.err.println("flexnet run: --pcap " + pcap + ": cannot write it: " + Reasons.of(e));
+            return 2;
+        }
         System.err.println("running " + plan);
-        PcapWriter capture = pcap == null ? null : PcapWriter.create(pcap);
         Results r;
         try {
             r = new Runner(System.err, capture).run(x);
+        } catch (DesignFailedException e) {
+            System.err.println("flexnet run: " + e.getMessage());
+            return 2;
         } finally {
             if (capture != null) capture.close();
         }
@@ -96,6 +119,16 @@ public final class RunCommand implements Callable<Integer> {
         if (capture != null) System.out.println("captured " + capture.records() + " frames in " + pcap);
         boolean broken = r.rows().stream().anyMatch(row -> row.health().faults() > 0 || row.health().leakedSlots() > 0);
         return broken ? 1 : 0;
+    }
+
+    /** A jar (a zip file) by its first bytes, as the class loader will read it. */
+    private static boolean isJar(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(4);
+            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && (b[2] == 3 || b[2] == 5) && (b[3] == 4 || b[3] == 6);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void write(Path p, String text) throws IOException {

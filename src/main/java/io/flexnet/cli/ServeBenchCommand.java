@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs {@link ServeBench}: a few seconds of closed-loop round trips, then a table and the stack's counters. */
-@Command(name = "serve-bench", sortOptions = false,
+@Command(name = "serve-bench", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        sortOptions = false,
         description = {"Measure UDP echo round trips over a TAP device: the stack against the kernel's.",
                 "",
                 "The stack (198.18.0.2) against the kernel's own UDP stack serving a Java echo (198.18.0.1),",

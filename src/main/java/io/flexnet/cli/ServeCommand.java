@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * process is interrupted, then prints every counter. The kernel's side of the interface is configured
  * by the user, as for any TAP: give it an address in the same subnet and bring it up.
  */
-@Command(name = "serve", sortOptions = false,
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        sortOptions = false,
         description = {"Run the stack on a TAP device, answering real hosts (ping, UDP echo).",
                 "",
                 "It answers ARP and ping, echoes UDP on the echo port, and sends ICMP port unreachable",
@@ -74,28 +75,30 @@ public final class ServeCommand implements Callable<Integer> {
         NetConfig cfg = config();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // The capture file first: a path that cannot be written is the user's to fix, found before the
+        // device is made.
+        PcapWriter capture = null;
+        if (pcap != null) {
+            try {
+                capture = PcapWriter.create(pcap);
+            } catch (IOException e) {
+                err.println("flexnet serve: --pcap " + pcap + ": cannot write it: " + Reasons.of(e));
+                err.flush();
+                return 2;
+            }
+        }
         PacketPool pool = new PacketPool(poolSlots(workers));
         TapNic device;
         try {
             device = TapNic.open(tap, workers, pool, TapNic.DEFAULT_RX_CAPACITY, RealRuntime.INSTANCE::nanoTime);
         } catch (TapException e) {
             pool.close();
+            if (capture != null) capture.close();
             err.println("flexnet serve: cannot open TAP device " + tap + ": " + e.getMessage());
             err.flush();
             return 1;
         }
-        NicDriver nic = device;
-        if (pcap != null) {
-            try {
-                nic = new CapturingNic(device, PcapWriter.create(pcap));
-            } catch (IOException e) {
-                device.close();
-                pool.close();
-                err.println("flexnet serve: cannot write capture " + pcap + ": " + e.getMessage());
-                err.flush();
-                return 1;
-            }
-        }
+        NicDriver nic = capture == null ? device : new CapturingNic(device, capture);
         EchoServer server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE);
         Finish finish = new Finish(server, nic, pool, out);
         Thread hook = new Thread(finish::run, "flexnet-serve-exit");
@@ -138,8 +141,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (!(duration >= 0)) throw new CommandLine.ParameterException(cl, "--duration must be >= 0, got " + duration);
         try {
-            String m = mac != null ? mac : MacAddress.format(EchoServer.defaultMac(Ip4.address(Ip4.parseCidr(ip))));
-            return NetConfig.parse(m, ip, null, NetConfig.DEFAULT_MTU);
+            // Without --mac the address is parsed once with a stand-in, so a bad --ip is reported as such.
+            NetConfig c = NetConfig.parse(mac != null ? mac : "02:00:00:00:00:01", ip, null, NetConfig.DEFAULT_MTU);
+            return mac != null ? c : new NetConfig(EchoServer.defaultMac(c.ip()), c.ip(), c.prefixLength(), 0, c.mtu());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, "--" + e.getMessage());
         }

@@ -5,7 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code flexnet version}: the project's version and the JVM it runs on. */
-@Command(name = "version", description = "Print the version of flexnet and of the JVM.")
+@Command(name = "version", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Print the version of flexnet and of the JVM.")
 public final class VersionCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -35,8 +35,16 @@ public final class Designs {
         Class<?> c;
         try {
             c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
+        } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("class " + className + " is not on the classpath");
+        } catch (ExceptionInInitializerError e) {
+            throw new IllegalArgumentException("class " + className + " failed in its static initialiser: " + reason(e.getCause()));
+        } catch (NoClassDefFoundError e) {
+            // The class was found, but something it needs was not (or failed to initialise earlier).
+            throw new IllegalArgumentException("class " + className + " needs " + e.getMessage().replace('/', '.')
+                    + ", which could not be loaded");
+        } catch (LinkageError e) {
+            throw new IllegalArgumentException("class " + className + " could not be loaded: " + reason(e));
         }
         if (!Design.class.isAssignableFrom(c)) {
             throw new IllegalArgumentException("class " + className + " does not implement " + Design.class.getName());
@@ -45,9 +53,17 @@ public final class Designs {
             return (Design) c.getConstructor().newInstance();
         } catch (NoSuchMethodException e) {
             throw new IllegalArgumentException("class " + className + " has no public no-argument constructor");
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException("class " + className + " could not be made: " + cause);
+            throw new IllegalArgumentException("class " + className + " could not be made: " + reason(cause));
         }
+    }
+
+    /** A failure in a design's own code, for a one-line message: its message, or its kind when it has none. */
+    static String reason(Throwable e) {
+        String m = e == null ? null : e.getMessage();
+        if (m == null || m.isBlank()) return e == null ? "no reason given" : e.getClass().getSimpleName();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 }

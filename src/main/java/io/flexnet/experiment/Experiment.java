@@ -17,7 +17,16 @@ public record Experiment(String name, String description, Workload workload, Lis
     public Experiment {
         loads = List.copyOf(loads);
         designs = List.copyOf(designs);
+        if (plannedNanos(designs.size(), loads.size(), repetitions, warmupNanos, durationNanos) > MAX_PLANNED_NANOS) {
+            throw new IllegalArgumentException("experiment " + name + " would take more than 7 days");
+        }
     }
+
+    /**
+     * The most an experiment may plan: 7 days. It also bounds the number of runs (each costs at least
+     * {@link #SETUP_NANOS}) to about 1.5 million, so {@link #runs()} fits an {@code int}.
+     */
+    public static final long MAX_PLANNED_NANOS = 7 * 24 * 3_600_000_000_000L;
 
     /** Each design first runs once this long, unmeasured, at the first load: the JIT's warm-up. */
     public static final long PRIME_NANOS = 400_000_000L;
@@ -29,7 +38,19 @@ public record Experiment(String name, String description, Workload workload, Lis
 
     /** Wall time the experiment should take: priming, then every run, with a typical set-up cost each. */
     public long plannedNanos() {
-        return designs.size() * (warmupNanos + PRIME_NANOS + SETUP_NANOS) + runs() * (warmupNanos + durationNanos + SETUP_NANOS);
+        return plannedNanos(designs.size(), loads.size(), repetitions, warmupNanos, durationNanos);
+    }
+
+    /** The same from the counts and times; {@link Long#MAX_VALUE} when the product does not fit a long. */
+    static long plannedNanos(long designs, long loads, long repetitions, long warmupNanos, long durationNanos) {
+        try {
+            long runs = Math.multiplyExact(Math.multiplyExact(designs, loads), repetitions);
+            long priming = Math.multiplyExact(designs, Math.addExact(warmupNanos, PRIME_NANOS + SETUP_NANOS));
+            long perRun = Math.addExact(Math.addExact(warmupNanos, durationNanos), SETUP_NANOS);
+            return Math.addExact(priming, Math.multiplyExact(runs, perRun));
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
     }
 
     public DesignSpec design(String name) {

@@ -8,8 +8,16 @@ import io.flexnet.workload.RequestClass;
 import io.flexnet.workload.ServiceTime;
 import io.flexnet.workload.Workload;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,8 +29,13 @@ import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -32,7 +45,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * its line. The format (durations as {@code 10us}, {@code 500ms}, {@code 2s}):
  *
  * <pre>
- * name: default                      # letters, digits, '.', '_', '-': names the output directory
+ * name: default                      # letters, digits, '.', '_', '-' (not . or ..): names the output directory
  * description: what it shows         # optional
  * workload:
  *   arrivals: poisson                # poisson (default) or uniform
@@ -50,9 +63,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *     GET: uniform 10us 12us         # fixed T | uniform LO HI | exponential MEAN | bimodal P% SHORT LONG
  *     SCAN: fixed 700us
  * loads: [10000, 20000]              # requests per second, all classes together
- * warmup: 500ms                      # default 500ms
- * duration: 2s                       # measured time per run, default 2s
- * repetitions: 1                     # default 1
+ * warmup: 500ms                      # default 500ms, at most 600s
+ * duration: 2s                       # measured time per run, default 2s, at most 3600s
+ * repetitions: 1                     # default 1, at most 100
  * designs:                           # at least one
  *   - name: rtc                      # required, unique
  *     builtin: run-to-completion     # or  class: com.example.MyDesign
@@ -62,8 +75,31 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *   baseline: alone                  # adds p99 inflation of 'class' against this design at each load
  *   class: lc
  * </pre>
+ *
+ * <p>Limits, each refused with a message rather than run: a file is UTF-8 text of at most
+ * {@link #MAX_BYTES} (1 MiB; a larger one is not read), lists and mappings nest at most
+ * {@link #MAX_DEPTH} (64) deep, with at most {@link #MAX_ALIASES} (50) aliases to them; warm-up at most
+ * 10 minutes, duration 1 hour, repetitions 100, each service time 10 s; and designs × loads ×
+ * repetitions runs may plan at most {@link Experiment#MAX_PLANNED_NANOS} (7 days). The name may not be
+ * {@code .} or {@code ..}. Parsing takes time linear in the file's size, however long its lines.
  */
 public final class ExperimentFile {
+    /** Files larger than this (1 MiB) are refused unread: the largest example is under 2 kB. */
+    public static final int MAX_BYTES = 1 << 20;
+    /** Lists and mappings nested deeper than this are refused; the format itself needs five levels. */
+    public static final int MAX_DEPTH = 64;
+    /** Aliases ({@code *name}) to lists and mappings allowed per file: enough to share a block, too few for a bomb. */
+    public static final int MAX_ALIASES = 50;
+    /** Longest warm-up per run: 10 minutes. */
+    public static final long MAX_WARMUP_NANOS = 600_000_000_000L;
+    /** Longest measured time per run: 1 hour. */
+    public static final long MAX_DURATION_NANOS = 3_600_000_000_000L;
+    /** Most repetitions of each run. */
+    public static final int MAX_REPETITIONS = 100;
+    /** Longest service time a request class may ask for: 10 s, above a thousand times the examples' longest. */
+    public static final long MAX_SERVICE_NANOS = 10_000_000_000L;
+    private static final String TOO_BIG = "is larger than 1 MiB, the most an experiment file may be";
+
     private static final Set<String> TOP = Set.of("name", "description", "workload", "loads", "warmup", "duration",
             "repetitions", "designs", "report");
     private static final Set<String> WORKLOAD = Set.of("arrivals", "flows", "seed", "keys", "generator", "classes", "service");
@@ -78,12 +114,69 @@ public final class ExperimentFile {
 
     private ExperimentFile(String source) { this.source = source; }
 
-    public static Experiment load(Path file) throws IOException, ExperimentFileException {
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    /**
+     * Reads and checks {@code file}. Whatever is wrong with it, from a missing file, a directory, a file
+     * over {@link #MAX_BYTES} (refused unread) or one that is not UTF-8 text to a bad value, comes back
+     * as an {@link ExperimentFileException} naming the file and, where there is one, the line.
+     */
+    public static Experiment load(Path file) throws ExperimentFileException {
+        String source = file.toString();
+        if (Files.isDirectory(file)) throw refused(source, 0, "is a directory; give an experiment file (YAML)");
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            // Bounded even where the size lies (a pipe, /dev/zero): one byte past the limit says "too big".
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw refused(source, 0, "no such file");
+        } catch (AccessDeniedException e) {
+            throw refused(source, 0, "cannot read it: permission denied");
+        } catch (IOException e) {
+            throw refused(source, 0, "cannot read it: "
+                    + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage()));
+        }
+        if (bytes.length > MAX_BYTES) throw refused(source, 0, TOO_BIG);
+        return parse(source, text(source, bytes));
+    }
+
+    /** UTF-8 text, or a refusal naming the line of the first NUL byte (binary) or undecodable byte. */
+    private static String text(String source, byte[] b) throws ExperimentFileException {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == 0) {
+                throw refused(source, lineOf(b, i), "a binary file, not YAML text (a NUL byte at column " + columnOf(b, i) + ")");
+            }
+        }
+        ByteBuffer in = ByteBuffer.wrap(b);
+        CharBuffer out = CharBuffer.allocate(b.length);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            throw refused(source, lineOf(b, at), String.format(Locale.ROOT,
+                    "not UTF-8 text: byte 0x%02X at column %d (save the file as UTF-8)", b[at] & 0xFF, columnOf(b, at)));
+        }
+        return out.flip().toString();
+    }
+
+    private static int lineOf(byte[] b, int at) {
+        int line = 1;
+        for (int i = 0; i < at; i++) if (b[i] == '\n') line++;
+        return line;
+    }
+
+    /** 1-based column in characters: bytes that start a UTF-8 sequence since the line began. */
+    private static int columnOf(byte[] b, int at) {
+        int col = 1;
+        for (int i = at - 1; i >= 0 && b[i] != '\n'; i--) if ((b[i] & 0xC0) != 0x80) col++;
+        return col;
+    }
+
+    private static ExperimentFileException refused(String source, int line, String message) {
+        return new ExperimentFileException(source, List.of(new Problem(line, 0, message)));
     }
 
     /** Parses and checks {@code text}; {@code source} names it in messages. */
     public static Experiment parse(String source, String text) throws ExperimentFileException {
+        if (text.length() > MAX_BYTES) throw refused(source, 0, TOO_BIG);
         ExperimentFile f = new ExperimentFile(source);
         Experiment e = f.read(text);
         if (!f.problems.isEmpty()) {
@@ -94,16 +187,41 @@ public final class ExperimentFile {
     }
 
     private Experiment read(String text) {
+        LoadSettings settings = LoadSettings.builder().setLabel(source)
+                .setCodePointLimit(MAX_BYTES)
+                .setMaxAliasesForCollections(MAX_ALIASES)
+                // The reader copies its unread window each time it reads a buffer, so a token longer than
+                // the buffer costs its length squared over the buffer size; one buffer for the whole text
+                // keeps reading linear.
+                .setBufferSize(text.length() + 1)
+                .build();
         Optional<Node> root;
         try {
-            root = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(text);
+            // The composer recurses once per level and would overflow the stack on deep nesting; the
+            // parser does not, so a first pass over its events refuses a file nested too deep.
+            int depth = 0;
+            for (Event e : new Parse(settings).parseString(text)) {
+                if (e instanceof CollectionStartEvent && ++depth > MAX_DEPTH) {
+                    problems.add(new Problem(e.getStartMark().map(m -> m.getLine() + 1).orElse(0), 0,
+                            "lists and mappings nested deeper than " + MAX_DEPTH + " levels"));
+                    return null;
+                }
+                if (e instanceof CollectionEndEvent) depth--;
+            }
+            root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
             problems.add(new Problem(m == null ? 0 : m.getLine() + 1, m == null ? 0 : m.getColumn() + 1,
-                    "not valid YAML: " + e.getProblem()));
+                    "not valid YAML: " + oneLine(e.getProblem())));
+            return null;
+        } catch (ReaderException e) {
+            int[] at = lineAndColumn(text, e.getPosition());
+            problems.add(new Problem(at[0], at[1], String.format(Locale.ROOT,
+                    "not valid YAML: control character 0x%02X at column %d (only tabs and line breaks are allowed)",
+                    e.getCodePoint(), at[1])));
             return null;
         } catch (YamlEngineException e) {
-            problems.add(new Problem(0, 0, "not valid YAML: " + e.getMessage()));
+            problems.add(new Problem(0, 0, "not valid YAML: " + oneLine(e.getMessage())));
             return null;
         }
         if (root.isEmpty()) {
@@ -121,8 +239,10 @@ public final class ExperimentFile {
         YamlNode n = require(m, "name", top, "experiment");
         if (n != null) {
             name = scalar(n, "name");
-            if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
-                problem(n, "name '" + name + "' may only have letters, digits, '.', '_' and '-' (it names the output directory)");
+            // The name becomes a directory under results/: '.' and '..' would write beside or above it.
+            if (name != null && (!name.matches("[A-Za-z0-9._-]{1,100}") || name.equals(".") || name.equals(".."))) {
+                problem(n, "name '" + shown(name) + "' may only have letters, digits, '.', '_' and '-', at most 100 of them,"
+                        + " and may not be '.' or '..' (it names the output directory)");
                 name = null;
             }
         }
@@ -136,9 +256,11 @@ public final class ExperimentFile {
         YamlNode l = require(m, "loads", top, "experiment");
         if (l != null) loads = loads(l);
 
-        long warmup = m.containsKey("warmup") ? duration(m.get("warmup"), "warmup", true) : 500_000_000L;
-        long duration = m.containsKey("duration") ? duration(m.get("duration"), "duration", false) : 2_000_000_000L;
-        int repetitions = m.containsKey("repetitions") ? integer(m.get("repetitions"), "repetitions", 1, 1000, 1) : 1;
+        long warmup = m.containsKey("warmup") ? duration(m.get("warmup"), "warmup", true, MAX_WARMUP_NANOS, "10 minutes")
+                : 500_000_000L;
+        long duration = m.containsKey("duration") ? duration(m.get("duration"), "duration", false, MAX_DURATION_NANOS, "1 hour")
+                : 2_000_000_000L;
+        int repetitions = m.containsKey("repetitions") ? integer(m.get("repetitions"), "repetitions", 1, MAX_REPETITIONS, 1) : 1;
 
         List<DesignSpec> designs = new ArrayList<>();
         YamlNode d = require(m, "designs", top, "experiment");
@@ -154,18 +276,25 @@ public final class ExperimentFile {
                 if (rm.containsKey("baseline")) {
                     baseline = scalar(rm.get("baseline"), "report baseline");
                     if (baseline != null && !designNames.contains(baseline)) {
-                        problem(rm.get("baseline"), "report baseline '" + baseline + "' is not one of the designs");
+                        problem(rm.get("baseline"), "report baseline '" + shown(baseline) + "' is not one of the designs");
                     }
                 }
                 if (rm.containsKey("class")) {
                     inflationClass = scalar(rm.get("class"), "report class");
                     if (inflationClass != null && workload != null && workload.classIndex(inflationClass) < 0) {
-                        problem(rm.get("class"), "report class '" + inflationClass + "' is not a request class of the workload");
+                        problem(rm.get("class"), "report class '" + shown(inflationClass) + "' is not a request class of the workload");
                     }
                 } else if (baseline != null && workload != null) {
                     inflationClass = workload.classes().getFirst().name();
                 }
                 if (inflationClass != null && baseline == null) problem(r, "report class needs a baseline design");
+            }
+        }
+        if (l != null && !loads.isEmpty() && !designs.isEmpty()) {
+            long runs = (long) designs.size() * loads.size() * repetitions;
+            if (Experiment.plannedNanos(designs.size(), loads.size(), repetitions, warmup, duration) > Experiment.MAX_PLANNED_NANOS) {
+                problem(l, designs.size() + " designs x " + loads.size() + " loads x " + repetitions + " repetitions make "
+                        + runs + " runs, which would take more than 7 days (the most an experiment may plan)");
             }
         }
         if (!problems.isEmpty()) return null;
@@ -186,7 +315,7 @@ public final class ExperimentFile {
         if (m.containsKey("arrivals")) {
             String a = scalar(m.get("arrivals"), "arrivals");
             if (a != null && !a.equals("poisson") && !a.equals("uniform")) {
-                problem(m.get("arrivals"), "arrivals must be poisson or uniform, got '" + a + "'");
+                problem(m.get("arrivals"), "arrivals must be poisson or uniform, got '" + shown(a) + "'");
             } else if (a != null) {
                 arrivals = a;
             }
@@ -198,9 +327,12 @@ public final class ExperimentFile {
         if (m.containsKey("generator")) {
             String g = scalar(m.get("generator"), "generator");
             if ("spin".equals(g)) wait = Workload.GeneratorWait.SPIN;
-            else if (g != null && !g.equals("hybrid")) problem(m.get("generator"), "generator must be hybrid or spin, got '" + g + "'");
+            else if (g != null && !g.equals("hybrid")) problem(m.get("generator"), "generator must be hybrid or spin, got '" + shown(g) + "'");
         }
         ServiceTime[] service = new ServiceTime[4];
+        // Types given a service time, valid or not: a refused one is reported once, for its own cause,
+        // and not again as missing where a class sends that type.
+        boolean[] given = new boolean[4];
         YamlNode s = require(m, "service", w, "workload");
         if (s != null) {
             if (!s.isMap()) {
@@ -209,10 +341,11 @@ public final class ExperimentFile {
                 for (YamlNode.Entry e : s.entries()) {
                     int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
                     if (type < 0) {
-                        problem(e.keyNode(), "unknown request type '" + e.key() + "' (GET, SCAN, PUT)");
-                    } else if (service[type] != null) {
+                        problem(e.keyNode(), "unknown request type '" + shown(e.key()) + "' (GET, SCAN, PUT)");
+                    } else if (given[type]) {
                         problem(e.keyNode(), "service time for " + KvRequest.typeName(type) + " given twice");
                     } else {
+                        given[type] = true;
                         service[type] = serviceTime(e.value(), KvRequest.typeName(type));
                     }
                 }
@@ -226,8 +359,8 @@ public final class ExperimentFile {
             } else {
                 Set<String> names = new HashSet<>();
                 for (YamlNode item : c.items()) {
-                    RequestClass rc = requestClass(item, service);
-                    if (rc != null && !names.add(rc.name())) problem(item, "request class '" + rc.name() + "' defined twice");
+                    RequestClass rc = requestClass(item, service, given);
+                    if (rc != null && !names.add(rc.name())) problem(item, "request class '" + shown(rc.name()) + "' defined twice");
                     else if (rc != null) classes.add(rc);
                 }
             }
@@ -241,7 +374,7 @@ public final class ExperimentFile {
         }
     }
 
-    private RequestClass requestClass(YamlNode n, ServiceTime[] service) {
+    private RequestClass requestClass(YamlNode n, ServiceTime[] service, boolean[] given) {
         if (!n.isMap()) {
             problem(n, "a request class is a mapping (name, port, share, mix, payload); found " + n.kind());
             return null;
@@ -253,7 +386,7 @@ public final class ExperimentFile {
         if (nn != null) {
             name = scalar(nn, "class name");
             if (name != null && !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
-                problem(nn, "class name '" + name + "' must start with a letter and have only letters, digits and '_' (it names CSV columns)");
+                problem(nn, "class name '" + shown(name) + "' must start with a letter and have only letters, digits and '_' (it names CSV columns)");
             }
         }
         YamlNode pn = require(m, "port", n, "request class");
@@ -270,19 +403,19 @@ public final class ExperimentFile {
                 for (YamlNode.Entry e : x.entries()) {
                     int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
                     if (type < 0) {
-                        problem(e.keyNode(), "unknown request type '" + e.key() + "' in mix (GET, SCAN, PUT)");
+                        problem(e.keyNode(), "unknown request type '" + shown(e.key()) + "' in mix (GET, SCAN, PUT)");
                         continue;
                     }
                     double wgt = number(e.value(), "mix weight of " + e.key(), false);
                     mix[type] = wgt;
                     sum += wgt;
-                    if (wgt > 0 && service[type] == null) {
+                    if (wgt > 0 && !given[type]) {
                         problem(e.keyNode(), "mix sends " + KvRequest.typeName(type) + " requests but service: gives no time for them");
                     }
                 }
                 if (!(sum > 0) && problems.size() == before) problem(x, "mix needs at least one positive weight");
             }
-        } else if (service[KvRequest.GET] == null) {
+        } else if (!given[KvRequest.GET]) {
             problem(n, "class " + name + " sends GET requests (the default mix) but service: gives no time for GET");
         }
         int payload = m.containsKey("payload") ? integer(m.get("payload"), "payload", KvRequest.LENGTH, 1472, KvRequest.LENGTH)
@@ -296,28 +429,28 @@ public final class ExperimentFile {
         if (t == null) return null;
         String[] w = t.trim().split("\\s+");
         String usage = "service time of " + type + " must be 'fixed T', 'uniform LO HI', 'exponential MEAN' or "
-                + "'bimodal P% SHORT LONG'; got '" + t + "'";
+                + "'bimodal P% SHORT LONG'; got '" + shown(t) + "'";
         try {
             return switch (w[0].toLowerCase(Locale.ROOT)) {
                 case "fixed" -> {
                     if (w.length != 2) throw new IllegalArgumentException(usage);
-                    yield new ServiceTime.Fixed(Durations.parse(w[1]));
+                    yield new ServiceTime.Fixed(serviceDuration(w[1], type));
                 }
                 case "uniform" -> {
                     if (w.length != 3) throw new IllegalArgumentException(usage);
-                    long lo = Durations.parse(w[1]), hi = Durations.parse(w[2]);
+                    long lo = serviceDuration(w[1], type), hi = serviceDuration(w[2], type);
                     if (hi < lo) throw new IllegalArgumentException("service time of " + type + ": uniform needs LO <= HI");
                     yield new ServiceTime.Uniform(lo, hi);
                 }
                 case "exponential" -> {
                     if (w.length != 2) throw new IllegalArgumentException(usage);
-                    long mean = Durations.parse(w[1]);
+                    long mean = serviceDuration(w[1], type);
                     if (mean <= 0) throw new IllegalArgumentException("service time of " + type + ": exponential needs a mean > 0");
                     yield new ServiceTime.Exponential(mean);
                 }
                 case "bimodal" -> {
                     if (w.length != 4) throw new IllegalArgumentException(usage);
-                    yield new ServiceTime.Bimodal(probability(w[1], type), Durations.parse(w[2]), Durations.parse(w[3]));
+                    yield new ServiceTime.Bimodal(probability(w[1], type), serviceDuration(w[2], type), serviceDuration(w[3], type));
                 }
                 default -> throw new IllegalArgumentException(usage);
             };
@@ -328,13 +461,25 @@ public final class ExperimentFile {
         }
     }
 
+    /** A service time's duration; longer than {@link #MAX_SERVICE_NANOS} would stall a worker for the whole run. */
+    private static long serviceDuration(String text, String type) {
+        if (text.length() > 40) {
+            throw new IllegalArgumentException("service time of " + type + ": '" + shown(text) + "' is not a duration");
+        }
+        long v = Durations.parse(text);
+        if (v > MAX_SERVICE_NANOS) {
+            throw new IllegalArgumentException("service time of " + type + ": at most 10s, got '" + shown(text) + "'");
+        }
+        return v;
+    }
+
     private static double probability(String text, String type) {
         boolean pct = text.endsWith("%");
         double v;
         try {
             v = Double.parseDouble(pct ? text.substring(0, text.length() - 1) : text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("service time of " + type + ": bimodal share '" + text + "' is not a number");
+            throw new IllegalArgumentException("service time of " + type + ": bimodal share '" + shown(text) + "' is not a number");
         }
         if (pct) v /= 100;
         if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("service time of " + type + ": bimodal share must be in [0%, 100%]");
@@ -355,7 +500,7 @@ public final class ExperimentFile {
             try {
                 v = Double.parseDouble(t.trim());
             } catch (NumberFormatException e) {
-                problem(item, "load '" + t + "' is not a number of requests per second");
+                problem(item, "load '" + shown(t) + "' is not a number of requests per second");
                 continue;
             }
             if (!(v > 0) || Double.isInfinite(v)) {
@@ -389,10 +534,10 @@ public final class ExperimentFile {
             Map<String, YamlNode> m = keys(item, DESIGN, "design");
             YamlNode nn = require(m, "name", item, "design");
             String name = nn == null ? null : scalar(nn, "design name");
-            if (name != null && !name.matches("[A-Za-z0-9._+-]+")) {
-                problem(nn, "design name '" + name + "' may only have letters, digits and . _ + -");
+            if (name != null && !name.matches("[A-Za-z0-9._+-]{1,100}")) {
+                problem(nn, "design name '" + shown(name) + "' may only have letters, digits and . _ + -, at most 100 of them");
             }
-            if (name != null && !names.add(name)) problem(nn, "design name '" + name + "' used twice");
+            if (name != null && !names.add(name)) problem(nn, "design name '" + shown(name) + "' used twice");
             if (name != null) designNames.add(name);
             String builtin = m.containsKey("builtin") ? scalar(m.get("builtin"), "builtin") : null;
             String cls = m.containsKey("class") ? scalar(m.get("class"), "class") : null;
@@ -406,7 +551,7 @@ public final class ExperimentFile {
             if (builtin != null && cls == null) {
                 instance = Designs.builtin(builtin);
                 if (instance == null) {
-                    problem(m.get("builtin"), "unknown design '" + builtin + "' (built in: " + String.join(", ", Designs.builtins())
+                    problem(m.get("builtin"), "unknown design '" + shown(builtin) + "' (built in: " + String.join(", ", Designs.builtins())
                             + "; or name a class with 'class:')");
                 }
             } else if (cls != null && builtin == null) {
@@ -431,7 +576,7 @@ public final class ExperimentFile {
                     String cn = scalar(ci, "class name");
                     if (cn == null) continue;
                     if (workload != null && workload.classIndex(cn) < 0) {
-                        problem(ci, "design " + name + " is offered class '" + cn + "', which the workload does not define");
+                        problem(ci, "design " + name + " is offered class '" + shown(cn) + "', which the workload does not define");
                     }
                     classes.add(cn);
                 }
@@ -442,12 +587,12 @@ public final class ExperimentFile {
                     instance.configure(params);
                     for (String unknown : params.unread()) {
                         problems.add(new Problem(params.line(unknown), 0, "design " + name + ": unknown parameter '"
-                                + unknown + "' for " + (builtin != null ? builtin : cls)));
+                                + shown(unknown) + "' for " + (builtin != null ? builtin : cls)));
                     }
                 } catch (ParamException e) {
                     problems.add(new Problem(e.line() > 0 ? e.line() : item.line(), 0, e.getMessage()));
-                } catch (RuntimeException e) {
-                    problem(item, "design " + name + " refused its parameters: " + e.getMessage());
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    problem(item, "design " + name + " refused its parameters: " + Designs.reason(e));
                 }
             }
             if (problems.size() == before) out.add(new DesignSpec(name, cls == null ? builtin : null, cls, params, classes, item.line()));
@@ -464,9 +609,9 @@ public final class ExperimentFile {
             if (e.key() == null) {
                 problem(e.keyNode(), what + ": keys are plain words; found " + e.keyNode().kind());
             } else if (!known.contains(e.key())) {
-                problem(e.keyNode(), "unknown key '" + e.key() + "' in " + what + " (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                problem(e.keyNode(), "unknown key '" + shown(e.key()) + "' in " + what + " (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             } else if (out.containsKey(e.key())) {
-                problem(e.keyNode(), what + ": key '" + e.key() + "' given twice");
+                problem(e.keyNode(), what + ": key '" + shown(e.key()) + "' given twice");
             } else {
                 out.put(e.key(), e.value());
             }
@@ -506,7 +651,7 @@ public final class ExperimentFile {
             }
             return v;
         } catch (NumberFormatException e) {
-            problem(n, what + " must be a whole number, got '" + t + "'");
+            problem(n, what + " must be a whole number, got '" + shown(t) + "'");
             return fallback;
         }
     }
@@ -522,18 +667,26 @@ public final class ExperimentFile {
             }
             return v;
         } catch (NumberFormatException e) {
-            problem(n, what + " must be a number, got '" + t + "'");
+            problem(n, what + " must be a number, got '" + shown(t) + "'");
             return 1;
         }
     }
 
-    private long duration(YamlNode n, String what, boolean zeroAllowed) {
+    private long duration(YamlNode n, String what, boolean zeroAllowed, long max, String maxText) {
         String t = scalar(n, what);
         if (t == null) return 1;
+        if (t.length() > 40) {
+            problem(n, what + ": '" + shown(t) + "' is not a duration (a number and a unit: ns, us, ms, s)");
+            return 1;
+        }
         try {
             long v = Durations.parse(t);
             if (v == 0 && !zeroAllowed) {
                 problem(n, what + " must be longer than 0");
+                return 1;
+            }
+            if (v > max) {
+                problem(n, what + " must be at most " + maxText + ", got '" + shown(t) + "'");
                 return 1;
             }
             return v;
@@ -545,5 +698,36 @@ public final class ExperimentFile {
 
     private void problem(YamlNode n, String message) {
         problems.add(new Problem(n.line(), n.column(), message));
+    }
+
+    /** User text quoted in a message: at most 40 characters, control characters escaped, so it stays one short line. */
+    static String shown(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && sb.length() < 40; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F) sb.append(String.format(Locale.ROOT, "\\x%02X", (int) c));
+            else sb.append(c);
+        }
+        return sb.length() < s.length() ? sb.append("...").toString() : sb.toString();
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** 1-based line and column of the code point at {@code index}. */
+    private static int[] lineAndColumn(String text, int index) {
+        int line = 1, col = 1;
+        for (int i = 0, cp = 0; i < text.length() && cp < index; i += Character.charCount(text.codePointAt(i)), cp++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        return new int[] {line, col};
     }
 }

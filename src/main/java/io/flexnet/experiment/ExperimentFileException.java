@@ -26,14 +26,17 @@ public final class ExperimentFileException extends Exception {
 
     public List<Problem> problems() { return problems; }
 
+    /** One problem on one line, {@code file:line: reason}; several under a line that counts them. */
     private static String render(String source, List<Problem> problems) {
-        StringBuilder sb = new StringBuilder(source).append(": ").append(problems.size())
-                .append(problems.size() == 1 ? " problem" : " problems");
-        for (Problem p : problems) {
-            sb.append(System.lineSeparator()).append("  ").append(source);
-            if (p.line() > 0) sb.append(':').append(p.line());
-            sb.append(": ").append(p.message());
-        }
+        if (problems.size() == 1) return place(new StringBuilder(), source, problems.getFirst()).toString();
+        StringBuilder sb = new StringBuilder(source).append(": ").append(problems.size()).append(" problems");
+        for (Problem p : problems) place(sb.append(System.lineSeparator()).append("  "), source, p);
         return sb.toString();
+    }
+
+    private static StringBuilder place(StringBuilder sb, String source, Problem p) {
+        sb.append(source);
+        if (p.line() > 0) sb.append(':').append(p.line());
+        return sb.append(": ").append(p.message());
     }
 }

@@ -64,7 +64,7 @@ public final class Params {
             }
             if (p.values.containsKey(e.key())) {
                 problems.add(new ExperimentFileException.Problem(e.keyNode().line(), e.keyNode().column(),
-                        "design " + owner + ": parameter '" + e.key() + "' given twice"));
+                        "design " + owner + ": parameter '" + ExperimentFile.shown(e.key()) + "' given twice"));
                 continue;
             }
             YamlNode v = e.value();
@@ -75,7 +75,7 @@ public final class Params {
                 for (YamlNode item : v.items()) {
                     if (!item.isScalar()) {
                         problems.add(new ExperimentFileException.Problem(item.line(), item.column(),
-                                "design " + owner + ": parameter '" + e.key() + "' must list plain values"));
+                                "design " + owner + ": parameter '" + ExperimentFile.shown(e.key()) + "' must list plain values"));
                     } else {
                         texts.add(item.text());
                     }
@@ -83,7 +83,7 @@ public final class Params {
                 p.values.put(e.key(), new Value(null, texts, v.line()));
             } else {
                 problems.add(new ExperimentFileException.Problem(v.line(), v.column(),
-                        "design " + owner + ": parameter '" + e.key() + "' must be a value or a list of values"));
+                        "design " + owner + ": parameter '" + ExperimentFile.shown(e.key()) + "' must be a value or a list of values"));
             }
         }
         return p;
@@ -101,7 +101,7 @@ public final class Params {
         try {
             n = Integer.parseInt(v.text.trim());
         } catch (NumberFormatException e) {
-            throw bad(v, name, "must be a whole number, got '" + v.text + "'");
+            throw bad(v, name, "must be a whole number, got '" + ExperimentFile.shown(v.text) + "'");
         }
         if (n < min || n > max) throw bad(v, name, "must be in [" + min + ", " + max + "], got " + n);
         return n;
@@ -115,13 +115,16 @@ public final class Params {
         try {
             d = Double.parseDouble(v.text.trim());
         } catch (NumberFormatException e) {
-            throw bad(v, name, "must be a number, got '" + v.text + "'");
+            throw bad(v, name, "must be a number, got '" + ExperimentFile.shown(v.text) + "'");
         }
         if (!(d >= min && d <= max)) throw bad(v, name, "must be in [" + min + ", " + max + "], got " + v.text);
         return d;
     }
 
-    /** A duration such as {@code 50us}, in nanoseconds; must be positive. */
+    /** Longest duration a parameter may give: an hour is beyond any run's length. */
+    public static final long MAX_DURATION_NANOS = 3_600_000_000_000L;
+
+    /** A duration such as {@code 50us}, in nanoseconds; must be positive and at most an hour. */
     public long duration(String name, long defNanos) {
         Value v = scalar(name);
         if (v == null) return defNanos;
@@ -132,6 +135,7 @@ public final class Params {
             throw bad(v, name, e.getMessage());
         }
         if (ns <= 0) throw bad(v, name, "must be longer than 0");
+        if (ns > MAX_DURATION_NANOS) throw bad(v, name, "must be at most 1 hour, got '" + ExperimentFile.shown(v.text) + "'");
         return ns;
     }
 
@@ -141,7 +145,7 @@ public final class Params {
         if (v == null) return def;
         String t = v.text.trim().toLowerCase(Locale.ROOT);
         for (String a : allowed) if (a.equals(t)) return t;
-        throw bad(v, name, "must be one of " + String.join(", ", allowed) + "; got '" + v.text + "'");
+        throw bad(v, name, "must be one of " + String.join(", ", allowed) + "; got '" + ExperimentFile.shown(v.text) + "'");
     }
 
     public boolean flag(String name, boolean def) {
@@ -150,7 +154,7 @@ public final class Params {
         return switch (v.text.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
-            default -> throw bad(v, name, "must be true or false, got '" + v.text + "'");
+            default -> throw bad(v, name, "must be true or false, got '" + ExperimentFile.shown(v.text) + "'");
         };
     }
 
@@ -165,7 +169,7 @@ public final class Params {
             try {
                 out[i] = Integer.parseInt(texts.get(i).trim());
             } catch (NumberFormatException e) {
-                throw bad(v, name, "must list whole numbers, got '" + texts.get(i) + "'");
+                throw bad(v, name, "must list whole numbers, got '" + ExperimentFile.shown(texts.get(i)) + "'");
             }
             if (out[i] < min || out[i] > max) throw bad(v, name, "values must be in [" + min + ", " + max + "], got " + out[i]);
         }
@@ -203,6 +207,6 @@ public final class Params {
     }
 
     private ParamException bad(Value v, String name, String problem) {
-        return new ParamException(v.line, "design " + owner + ": parameter '" + name + "' " + problem);
+        return new ParamException(v.line, "design " + owner + ": parameter '" + ExperimentFile.shown(name) + "' " + problem);
     }
 }

@@ -98,8 +98,12 @@ public final class Runner {
         try {
             LatencyMeter meter = new LatencyMeter(w.classes().size(), meterCapacity(offered), runtime::nanoTime);
             DesignContext ctx = new DesignContext(w, pool, meter, capture, addresses, runtime);
-            Design design = spec.create();
-            design.assemble(ctx);
+            try {
+                spec.create().assemble(ctx);
+            } catch (Exception | LinkageError | AssertionError e) {
+                // The design's own code failed: say which design, and where the file names it.
+                throw new DesignFailedException(x.source(), spec, e);
+            }
             Engine engine = ctx.engine();
             InMemoryNic nic = ctx.inMemoryNic();
             LoadGenerator gen = new LoadGenerator(nic, w, offered, meter, addresses, runtime);

@@ -62,11 +62,22 @@ public record NetConfig(long mac, int ip, int prefixLength, int gateway, int mtu
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("mac: " + e.getMessage(), e);
         }
-        long c;
+        int slash = cidr == null ? -1 : cidr.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("ip: '" + cidr + "' has no prefix length (want address/length like 198.18.0.2/24)");
+        }
+        int ip;
         try {
-            c = Ip4.parseCidr(cidr);
+            ip = Ip4.parse(cidr.substring(0, slash));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ip: " + e.getMessage(), e);
+        }
+        // Checked here rather than left to Ip4.parseCidr, which takes /0, so that every bad prefix, as
+        // typed, gets the one range a host address can have.
+        String len = cidr.substring(slash + 1);
+        int prefix = len.matches("[0-9]{1,2}") ? Integer.parseInt(len) : -1;
+        if (prefix < 1 || prefix > 32) {
+            throw new IllegalArgumentException("ip: prefix length must be a whole number in [1, 32], got '" + len + "'");
         }
         int gw = 0;
         if (gateway != null && !gateway.isBlank()) {
@@ -76,7 +87,7 @@ public record NetConfig(long mac, int ip, int prefixLength, int gateway, int mtu
                 throw new IllegalArgumentException("gateway: " + e.getMessage(), e);
             }
         }
-        return new NetConfig(m, Ip4.address(c), Ip4.prefix(c), gw, mtu);
+        return new NetConfig(m, ip, prefix, gw, mtu);
     }
 
     public int mask() { return Ip4.mask(prefixLength); }

@@ -75,6 +75,23 @@ class ServeCommandTest {
     }
 
     @Test
+    void badIpFormsSayWhatWasTypedAndWhatIsAllowed() {
+        String[][] cases = {
+            {"300.1.1.1/24", "--ip: '300.1.1.1' is not an IPv4 address (want four decimal octets like 198.18.0.2)"},
+            {"x/0", "--ip: 'x' is not an IPv4 address"},
+            {"198.18.0.2/0", "--ip: prefix length must be a whole number in [1, 32], got '0'"},
+            {"198.18.0.2/33", "--ip: prefix length must be a whole number in [1, 32], got '33'"},
+            {"198.18.0.2/x", "--ip: prefix length must be a whole number in [1, 32], got 'x'"},
+            {"198.18.0.2", "--ip: '198.18.0.2' has no prefix length (want address/length like 198.18.0.2/24)"},
+        };
+        for (String[] c : cases) {
+            String[] r = RunCommandTest.run("serve", "--tap", "fx0", "--ip", c[0]);
+            assertEquals("2", r[0], c[0]);
+            assertTrue(r[2].startsWith(c[1]), c[0] + " -> " + r[2]);
+        }
+    }
+
+    @Test
     void defaultMacIsLocallyAdministeredAndFollowsTheAddress() {
         assertEquals("02:00:c6:12:00:02", io.flexnet.packet.MacAddress.format(io.flexnet.serve.EchoServer.defaultMac(0xC6120002)));
     }

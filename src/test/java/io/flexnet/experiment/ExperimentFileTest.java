@@ -170,6 +170,52 @@ class ExperimentFileTest {
     }
 
     @Test
+    void parsesALongLineInTimeLinearInItsLength() throws Exception {
+        // One line of 48 kB and one 20 times longer, under the size limit: linear parsing takes about 20
+        // times as long, quadratic about 400 times. The bound leaves room for a noisy machine.
+        String small = GOOD.replace("description: two designs", "description: " + "a".repeat(48 * 1024));
+        String big = GOOD.replace("description: two designs", "description: " + "a".repeat(960 * 1024));
+        long ts = Long.MAX_VALUE, tb = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) ts = Math.min(ts, parseNanos(small));
+        for (int i = 0; i < 3; i++) tb = Math.min(tb, parseNanos(big));
+        for (int i = 0; i < 5; i++) ts = Math.min(ts, parseNanos(small));
+        assertTrue(tb < 80 * ts, "960 kB took " + tb / 1000 + " us, 48 kB " + ts / 1000 + " us: " + (double) tb / ts + "x");
+    }
+
+    private static long parseNanos(String text) throws ExperimentFileException {
+        long t0 = System.nanoTime();
+        Experiment x = ExperimentFile.parse("long.yaml", text);
+        long t = System.nanoTime() - t0;
+        assertEquals("small", x.name());
+        return t;
+    }
+
+    @Test
+    void refusesTextOverTheSizeLimitAndAliasBombs() {
+        assertProblem(problems("name: x\n# " + "a".repeat(1 << 20) + "\n"), 0, "larger than 1 MiB");
+        StringBuilder bomb = new StringBuilder("a: &a0 [x, x]\n");
+        for (int i = 1; i < 30; i++) bomb.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        assertProblem(problems(bomb.toString()), 0, "aliases");
+    }
+
+    @Test
+    void refusesADesignDurationParameterOverAnHour() {
+        List<ExperimentFileException.Problem> ps = problems(GOOD.replace("params: {cores: 1, idle: spin}",
+                "params: {period: 3601s}").replace("builtin: run-to-completion", "builtin: snap"));
+        assertProblem(ps, 25, "parameter 'period' must be at most 1 hour, got '3601s'");
+    }
+
+    @Test
+    void quotesAHugeOrMultiLineValueShortAndOnOneLine() {
+        ExperimentFileException.Problem p = problems(GOOD.replace("name: small", "name: " + "a".repeat(100_000))).getFirst();
+        assertTrue(p.message().length() < 300 && p.message().contains("'" + "a".repeat(40) + "...'"), p.message());
+        p = problems(GOOD.replace("name: small", "name: \"a\\nb\"")).getFirst();
+        assertTrue(p.message().contains("'a\\x0Ab'"), p.message());
+        p = problems(GOOD.replace("duration: 1.5s", "duration: " + "9".repeat(100_000) + "s")).getFirst();
+        assertTrue(p.message().length() < 300 && p.message().contains("is not a duration"), p.message());
+    }
+
+    @Test
     void messageNamesTheFileAndLine() {
         ExperimentFileException e = assertThrows(ExperimentFileException.class,
                 () -> ExperimentFile.parse("exp.yaml", GOOD.replace("loads: [1000, 2500.5]", "loads: [-1]")));

@@ -38,12 +38,29 @@ class NetConfigTest {
         assertField("ip", () -> NetConfig.parse("02:00:00:00:00:01", "198.18.0.255/24", null, 1500));
         assertField("ip", () -> NetConfig.parse("02:00:00:00:00:01", "224.0.0.1/24", null, 1500));
         assertField("ip", () -> NetConfig.parse("02:00:00:00:00:01", "127.0.0.1/8", null, 1500));
-        assertField("prefixLength", () -> NetConfig.parse("02:00:00:00:00:01", "198.18.0.2/0", null, 1500));
+        assertField("prefixLength", () -> new NetConfig(2, Ip4.parse("198.18.0.2"), 0, 0, 1500));
         assertField("gateway", () -> NetConfig.parse("02:00:00:00:00:01", "198.18.0.2/24", "198.18.1.1", 1500));
         assertField("gateway", () -> NetConfig.parse("02:00:00:00:00:01", "198.18.0.2/24", "198.18.0.2", 1500));
         assertField("gateway", () -> NetConfig.parse("02:00:00:00:00:01", "198.18.0.2/24", "198.18.0.x", 1500));
         assertField("mtu", () -> NetConfig.parse("02:00:00:00:00:01", "198.18.0.2/24", null, 67));
         assertField("mtu", () -> NetConfig.parse("02:00:00:00:00:01", "198.18.0.2/24", null, 9217));
+    }
+
+    @Test
+    void givesOnePrefixRangeForEveryBadPrefixAsTyped() {
+        // The parser alone would take /0 and leave the constructor to refuse it in other words.
+        for (String len : new String[] {"0", "33", "x", "+8", "", " 24", "999999999999"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> NetConfig.parse("02:00:00:00:00:01", "198.18.0.2/" + len, null, 1500));
+            assertEquals("ip: prefix length must be a whole number in [1, 32], got '" + len + "'", e.getMessage());
+        }
+    }
+
+    @Test
+    void namesTheAddressAsTypedFirst() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NetConfig.parse("02:00:00:00:00:01", "300.1.1.1/0", null, 1500));
+        assertEquals("ip: '300.1.1.1' is not an IPv4 address (want four decimal octets like 198.18.0.2)", e.getMessage());
     }
 
     private static void assertField(String field, Runnable r) {
