@@ -31,7 +31,8 @@ class InMemoryNicAllocationTest {
 
         byte[][] frames = new byte[8][];
         for (int i = 0; i < frames.length; i++) {
-            frames[i] = Frame.udp().from(new Host(Hosts.mac("02:00:00:00:00:0a"), ip("198.18.0.2"))).to(new Host(Hosts.mac("02:00:00:00:00:0b"), ip("198.18.0.1"))).ports(40_000 + i, 7000).payload(new byte[22]).build();
+            frames[i] = Frame.udp().from(new Host(Hosts.mac("02:00:00:00:00:0a"), ip("198.18.0.2")))
+                    .to(new Host(Hosts.mac("02:00:00:00:00:0b"), ip("198.18.0.1"))).ports(40_000 + i, 7000).payload(new byte[22]).build();
         }
         try (PacketPool pool = new PacketPool(256);
              PcapWriter sink = new PcapWriter(new NullChannel(), PcapWriter.Precision.NANOS, 65535)) {

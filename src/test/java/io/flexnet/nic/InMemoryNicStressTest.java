@@ -38,7 +38,8 @@ class InMemoryNicStressTest {
         InMemoryNic nic = InMemoryNic.builder(pool).queues(2).queueCapacity(64).build();
         byte[][] flows = new byte[FLOWS][];
         for (int f = 0; f < FLOWS; f++) {
-            flows[f] = Frame.udp().from(new Host(Hosts.mac("02:00:00:00:00:0a"), ip("198.18.0.1"))).to(new Host(Hosts.mac("02:00:00:00:00:0b"), ip("198.19.0.1"))).ports(40_000 + f, 7000).payload(new byte[18]).build();
+            flows[f] = Frame.udp().from(new Host(Hosts.mac("02:00:00:00:00:0a"), ip("198.18.0.1")))
+                    .to(new Host(Hosts.mac("02:00:00:00:00:0b"), ip("198.19.0.1"))).ports(40_000 + f, 7000).payload(new byte[18]).build();
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong progress = new AtomicLong();

@@ -44,7 +44,8 @@ class PcapReplayNicTest {
         List<byte[]> frames = new ArrayList<>();
         try (PcapWriter w = PcapWriter.create(file)) {
             for (int i = 0; i < count; i++) {
-                byte[] f = Frame.udp().from(new Host(A, ip("198.18.0.2"))).to(new Host(B, ip("198.18.0.1"))).ports(30_000 + i * 7, 7000).payload(new byte[] {(byte) i}).build();
+                byte[] f = Frame.udp().from(new Host(A, ip("198.18.0.2"))).to(new Host(B, ip("198.18.0.1")))
+                        .ports(30_000 + i * 7, 7000).payload(new byte[] {(byte) i}).build();
                 frames.add(f);
                 w.write(f, i * 1_000L);
             }
@@ -144,8 +145,10 @@ class PcapReplayNicTest {
         Path file = dir.resolve("cap.pcap");
         byte[][] frames = {
                 Frame.arpRequest().from(new Host(A, ip("10.0.0.1"))).ipDst(ip("10.0.0.2")).build(),
-                Frame.tcp().from(new Host(A, ip("10.0.0.1"))).to(new Host(B, ip("10.0.0.2"))).ports(5555, 80).flags(Frame.SYN).seq(1000).build(),
-                Frame.udp().from(new Host(A, ip("10.0.0.1"))).to(new Host(B, ip("10.0.0.2"))).ports(5556, 53).payload(new byte[30]).vlan(7).build(),
+                Frame.tcp().from(new Host(A, ip("10.0.0.1"))).to(new Host(B, ip("10.0.0.2"))).ports(5555, 80)
+                        .flags(Frame.SYN).seq(1000).build(),
+                Frame.udp().from(new Host(A, ip("10.0.0.1"))).to(new Host(B, ip("10.0.0.2"))).ports(5556, 53)
+                        .payload(new byte[30]).vlan(7).build(),
         };
         InMemoryNic source = InMemoryNic.builder(pool).build();
         try (CapturingNic capture = new CapturingNic(source, PcapWriter.create(file))) {

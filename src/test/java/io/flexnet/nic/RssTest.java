@@ -65,9 +65,12 @@ class RssTest {
             int dst = ip((String) row[0]), dport = (int) row[1], src = ip((String) row[2]), sport = (int) row[3];
             Frame syn = Frame.tcp().from(new Host(A, src)).to(new Host(B, dst)).ports(sport, dport).flags(Frame.SYN);
             byte[] tcp = syn.build();
-            byte[] udp = Frame.udp().from(new Host(A, src)).to(new Host(B, dst)).ports(sport, dport).payload(new byte[] {1, 2, 3}).build();
-            byte[] gre = Frame.ipv4(47).from(new Host(A, src)).to(new Host(B, dst)).dontFragment(false).payload(new byte[8]).build();
-            byte[] icmp = Frame.icmpEcho().from(new Host(A, src)).to(new Host(B, dst)).dontFragment(false).echo(1, 1).payload(new byte[4]).build();
+            byte[] udp = Frame.udp().from(new Host(A, src)).to(new Host(B, dst)).ports(sport, dport)
+                    .payload(new byte[] {1, 2, 3}).build();
+            byte[] gre = Frame.ipv4(47).from(new Host(A, src)).to(new Host(B, dst)).dontFragment(false)
+                    .payload(new byte[8]).build();
+            byte[] icmp = Frame.icmpEcho().from(new Host(A, src)).to(new Host(B, dst)).dontFragment(false).echo(1, 1)
+                    .payload(new byte[4]).build();
             assertEquals((int) row[5], hashFrame(tcp), "tcp");
             assertEquals((int) row[5], hashFrame(udp), "udp");
             assertEquals((int) row[4], hashFrame(gre), "ip proto 47");
@@ -80,8 +83,10 @@ class RssTest {
     @Test
     void fragmentsHashByAddressesOnlySoAllFragmentsShareAQueue() {
         int src = ip("66.9.149.187"), dst = ip("161.142.100.80");
-        byte[] first = Frame.ipv4(17).from(new Host(A, src)).to(new Host(B, dst)).fragment(0, true).payload(new byte[16]).build();   // MF, offset 0
-        byte[] later = Frame.ipv4(17).from(new Host(A, src)).to(new Host(B, dst)).fragment(24, false).payload(new byte[16]).build();   // offset 24 bytes
+        byte[] first = Frame.ipv4(17).from(new Host(A, src)).to(new Host(B, dst)).fragment(0, true)
+                .payload(new byte[16]).build();   // MF, offset 0
+        byte[] later = Frame.ipv4(17).from(new Host(A, src)).to(new Host(B, dst)).fragment(24, false)
+                .payload(new byte[16]).build();   // offset 24 bytes
         assertEquals(0x323e8fc2, hashFrame(first));
         assertEquals(0x323e8fc2, hashFrame(later));
     }
@@ -89,9 +94,11 @@ class RssTest {
     @Test
     void nonIpAndShortFramesHashToZeroWithoutThrowing() {
         assertEquals(0, hashFrame(Frame.arpRequest().from(new Host(A, ip("10.0.0.1"))).ipDst(ip("10.0.0.2")).build()));
-        assertEquals(0, hashFrame(Frame.ethernet(0x86DD).from(Hosts.US).to(Hosts.PEER).payload(Frame.counter(7, 60 - Frame.ETH_HEADER)).build()));
+        assertEquals(0, hashFrame(Frame.ethernet(0x86DD).from(Hosts.US).to(Hosts.PEER)
+                .payload(Frame.counter(7, 60 - Frame.ETH_HEADER)).build()));
         assertEquals(0, hashFrame(new byte[10]));
-        byte[] tcp = Frame.tcp().from(new Host(A, ip("1.2.3.4"))).to(new Host(B, ip("5.6.7.8"))).ports(1, 2).flags(Frame.SYN).seq(1000).build();
+        byte[] tcp = Frame.tcp().from(new Host(A, ip("1.2.3.4"))).to(new Host(B, ip("5.6.7.8"))).ports(1, 2)
+                .flags(Frame.SYN).seq(1000).build();
         assertEquals(0, rss.hashFrame(MemorySegment.ofArray(tcp), 0, 14 + 19), "IPv4 header cut short");
         byte[] badVersion = tcp.clone();
         badVersion[14] = 0x65;

@@ -4,7 +4,6 @@ package io.flexnet.nic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexnet.fixture.Decoded;
 import io.flexnet.fixture.Frame;

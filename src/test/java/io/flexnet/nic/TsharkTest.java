@@ -96,11 +96,16 @@ class TsharkTest {
         byte[] hello = "hello flexnet".getBytes(StandardCharsets.US_ASCII);
         byte[][] frames = {
                 Frame.arpRequest().from(new Host(PEER, peer)).ipDst(host).build(),
-                Frame.icmpEcho().from(new Host(PEER, peer)).to(new Host(HOST, host)).dontFragment(false).echo(0x77, 1).payload(new byte[32]).build(),
-                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40001, 7000).payload(hello).build(),
-                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40002, 7001).payload(hello).build(),
-                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(50003, 9999).payload(new byte[100]).build(),
-                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40004, 7002).payload(hello).vlan(42).build(),
+                Frame.icmpEcho().from(new Host(PEER, peer)).to(new Host(HOST, host)).dontFragment(false).echo(0x77, 1)
+                        .payload(new byte[32]).build(),
+                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40001, 7000).payload(hello)
+                        .build(),
+                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40002, 7001).payload(hello)
+                        .build(),
+                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(50003, 9999)
+                        .payload(new byte[100]).build(),
+                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40004, 7002).payload(hello)
+                        .vlan(42).build(),
         };
         Row[] rows = {
                 new Row(42, PEER, 0xFFFF_FFFF_FFFFL, "", "", "", "", "ARP", ""),
@@ -127,7 +132,8 @@ class TsharkTest {
                     }
                 }
                 assertEquals(frames.length, expected.size());
-                byte[] reply = Frame.udp().from(new Host(HOST, host)).to(new Host(PEER, peer)).ports(7000, 40001).payload(hello).build();
+                byte[] reply = Frame.udp().from(new Host(HOST, host)).to(new Host(PEER, peer)).ports(7000, 40001)
+                        .payload(hello).build();
                 assertTrue(capture.transmit(0, pool.allocate(reply, 0, reply.length)));
                 expected.add(new Row(55, HOST, PEER, "198.18.0.1", "198.18.0.2", "7000", "40001", "UDP", ""));
                 assertEquals(1, nic.drainTx(0, (q, p) -> assertArrayEquals(reply, p.toBytes()), 8));
@@ -142,7 +148,8 @@ class TsharkTest {
     void readerReadsWhatText2pcapWrote() throws Exception {
         byte[][] frames = {
                 Frame.arpRequest().from(new Host(PEER, ip("10.1.1.2"))).ipDst(ip("10.1.1.1")).build(),
-                Frame.udp().from(new Host(PEER, ip("10.1.1.2"))).to(new Host(HOST, ip("10.1.1.1"))).ports(1234, 5678).payload(new byte[77]).build(),
+                Frame.udp().from(new Host(PEER, ip("10.1.1.2"))).to(new Host(HOST, ip("10.1.1.1"))).ports(1234, 5678)
+                        .payload(new byte[77]).build(),
         };
         StringBuilder dump = new StringBuilder();
         String[] times = {"12:00:00.250000", "12:00:01.000000"};
@@ -177,7 +184,8 @@ class TsharkTest {
     @Test
     void readerReadsWhatEditcapWroteFromOurFile() throws Exception {
         Path ours = dir.resolve("ours.pcap"), cut = dir.resolve("editcap.pcap");
-        byte[] big = Frame.udp().from(new Host(PEER, ip("10.1.1.2"))).to(new Host(HOST, ip("10.1.1.1"))).ports(1234, 5678).payload(new byte[400]).build();
+        byte[] big = Frame.udp().from(new Host(PEER, ip("10.1.1.2"))).to(new Host(HOST, ip("10.1.1.1")))
+                .ports(1234, 5678).payload(new byte[400]).build();
         byte[] small = Frame.arpRequest().from(new Host(PEER, ip("10.1.1.2"))).ipDst(ip("10.1.1.1")).build();
         try (PcapWriter w = PcapWriter.create(ours)) {
             w.write(big, BASE);

@@ -43,7 +43,8 @@ class FaultContainmentTest {
     }
 
     private int choose(int port, int choices) {
-        Packet p = Packets.parsed(pool, Frame.udp().from(PEER).to(US).ports(40_000, port).payload(new byte[20]).build());
+        Packet p = Packets.parsed(pool, Frame.udp().from(PEER).to(US).ports(40_000, port).payload(new byte[20])
+                .build());
         try {
             return hook.choose(p, choices);
         } finally {
@@ -134,8 +135,10 @@ class FaultContainmentTest {
                 .queue(new QueueHook(rx, 2, p -> 1), q0, q1).eth().ip().l4().socket().build();
         Coroutines cos = new Coroutines(pool);
         for (int i = 0; i < 10; i++) {
-            cos.of(Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, 7000).payload(new byte[3]).build())).start(pl, LayerContext.at(0));
-            cos.of(Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, 8000).payload(new byte[3]).build())).start(pl, LayerContext.at(0));
+            cos.of(Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, 7000).payload(new byte[3]).build()))
+                    .start(pl, LayerContext.at(0));
+            cos.of(Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, 8000).payload(new byte[3]).build()))
+                    .start(pl, LayerContext.at(0));
         }
         assertEquals(0, q0.depth());
         assertEquals(10, q1.depth(), "the faulty tenant's packets took the default queue");

@@ -80,7 +80,8 @@ class IsolationTest {
                 int port = base + off;
                 byte[] payload = new byte[rnd.nextInt(40)];
                 Frame b = rnd.nextBoolean() ? Frame.udp().from(PEER).to(US).ports(1024 + rnd.nextInt(50_000), port)
-                        : Frame.tcp().from(PEER).to(US).ports(1024 + rnd.nextInt(50_000), port).flags(Frame.PSH | Frame.ACK);
+                        : Frame.tcp().from(PEER).to(US).ports(1024 + rnd.nextInt(50_000), port)
+                                .flags(Frame.PSH | Frame.ACK);
                 if (rnd.nextInt(10) == 0) b.vlan(rnd.nextInt(4096));
                 byte[] f = b.payload(payload).build();
                 if (owner[off] < 0) unownedExpected++;
@@ -98,7 +99,8 @@ class IsolationTest {
                 assertTrue(q >= 0 && q < 8);
             }
             // Frames nobody could own: no transport header at all.
-            Packet icmp = Packets.copy(pool, Frame.ipv4(1).from(PEER).to(US).ipSrc(1).ipDst(2).dontFragment(false).payload(new byte[8]).build());
+            Packet icmp = Packets.copy(pool, Frame.ipv4(1).from(PEER).to(US).ipSrc(1).ipDst(2).dontFragment(false)
+                    .payload(new byte[8]).build());
             assertEquals(7, rxSel.select(icmp));
             icmp.release();
 
@@ -145,7 +147,8 @@ class IsolationTest {
                 for (int p = base; p < base + span; p++) {
                     Tenant o = tenants.ownerOf(p);
                     Deployment d = o == null ? null : o.deployment(sock);
-                    Packet parsed = Packets.parsed(pool, Frame.udp().from(PEER).to(US).ports(5, p).payload(new byte[1]).build());
+                    Packet parsed = Packets.parsed(pool, Frame.udp().from(PEER).to(US).ports(5, p).payload(new byte[1])
+                            .build());
                     int c = sock.choose(parsed, choices);
                     parsed.release();
                     assertEquals(d == null ? MatchingPolicy.PASS : o.id(), c, "step " + step + ", port " + p + ", owner " + o);
@@ -167,7 +170,8 @@ class IsolationTest {
             int[] ports = {7000, 8000, 7001, 9999, 8000};
             int[] expect = {a.id() % 4, b.id() % 4, a.id() % 4, 3, b.id() % 4};
             for (int i = 0; i < ports.length; i++) {
-                Packet p = Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, ports[i]).payload(new byte[1]).build());
+                Packet p = Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, ports[i]).payload(new byte[1])
+                        .build());
                 assertEquals(expect[i], steer.queueFor(p, 4), "port " + ports[i]);
                 p.release();
             }

@@ -67,7 +67,8 @@ class PolicyInputTest {
 
     @Test
     void aHeaderCutShortReadsAsNotARequest() {
-        PolicyInput in = bound(Frame.udp().from(PEER).to(US).ports(1, 2).payload(new byte[RequestHeader.USER + 3]).build());
+        PolicyInput in = bound(Frame.udp().from(PEER).to(US).ports(1, 2).payload(new byte[RequestHeader.USER + 3])
+                .build());
         assertEquals(0, in.payloadU8(RequestHeader.TYPE));
         assertEquals(-1, in.payloadU32(RequestHeader.USER));
     }
@@ -77,7 +78,8 @@ class PolicyInputTest {
         PolicyInput in = bound(Frame.udp().from(PEER).to(US).vlan(42).ports(5, 6000).payload(new byte[4]).build());
         assertNotNull(in);
         assertEquals(6000, in.dstPort());
-        in = bound(Frame.tcp().from(PEER).to(US).ports(7, 8080).flags(Frame.PSH | Frame.ACK).payload(new byte[] {9, 9}).build());
+        in = bound(Frame.tcp().from(PEER).to(US).ports(7, 8080).flags(Frame.PSH | Frame.ACK).payload(new byte[] {9, 9})
+                .build());
         assertNotNull(in);
         assertEquals(6, in.protocol());
         assertEquals(8080, in.dstPort());
@@ -91,7 +93,8 @@ class PolicyInputTest {
         byte[] fragment = udp.clone();
         fragment[20] = 0x20;  // more-fragments flag
         assertNull(bound(fragment));
-        byte[] icmp = Frame.ipv4(1).from(PEER).to(US).ipSrc(PEER.ip()).ipDst(US.ip()).dontFragment(false).payload(new byte[8]).build();
+        byte[] icmp = Frame.ipv4(1).from(PEER).to(US).ipSrc(PEER.ip()).ipDst(US.ip()).dontFragment(false)
+                .payload(new byte[8]).build();
         assertNull(bound(icmp));
         assertNull(bound(java.util.Arrays.copyOf(udp, 14 + 20 + 7)), "UDP header cut short");
         byte[] badUdpLength = udp.clone();

@@ -54,7 +54,8 @@ class PortabilityTest {
         for (int i = 0; i < n; i++) {
             int type = rnd.nextInt(200) == 0 ? RequestHeader.SCAN : RequestHeader.GET;
             byte[] payload = Requests.request(i, type, rnd.nextInt(), 1, rnd.nextInt(30));
-            frames.add(Frame.udp().from(PEER).to(US).ipSrc(Hosts.ip(198, 18, 1, rnd.nextInt(50))).ports(1024 + rnd.nextInt(60_000), 9000).payload(payload).build());
+            frames.add(Frame.udp().from(PEER).to(US).ipSrc(Hosts.ip(198, 18, 1, rnd.nextInt(50)))
+                    .ports(1024 + rnd.nextInt(60_000), 9000).payload(payload).build());
         }
         return frames;
     }

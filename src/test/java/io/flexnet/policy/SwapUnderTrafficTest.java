@@ -36,8 +36,10 @@ class SwapUnderTrafficTest {
                     .queue(new QueueHook(rx, 4, p -> 3), qs).eth().ip().l4().socket().build();
             Coroutines cos = new Coroutines(pool);
             byte[][] frames = {
-                    Frame.udp().from(PEER).to(US).ports(40_000, 9000).payload(Requests.request(1, RequestHeader.GET, 1, 1, 0)).build(),
-                    Frame.udp().from(PEER).to(US).ports(40_001, 9000).payload(Requests.request(2, RequestHeader.SCAN, 1, 1, 0)).build(),
+                    Frame.udp().from(PEER).to(US).ports(40_000, 9000)
+                            .payload(Requests.request(1, RequestHeader.GET, 1, 1, 0)).build(),
+                    Frame.udp().from(PEER).to(US).ports(40_001, 9000)
+                            .payload(Requests.request(2, RequestHeader.SCAN, 1, 1, 0)).build(),
                     Frame.udp().from(PEER).to(US).ports(40_002, 9001).payload(new byte[4]).build(),
                     Frame.udp().from(PEER).to(US).ports(40_003, 5555).payload(new byte[4]).build(),
             };

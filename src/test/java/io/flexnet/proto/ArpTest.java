@@ -82,7 +82,8 @@ class ArpTest {
 
             h.stack.arp().learn(PEER.ip(), MacAddress.parse("02:00:00:00:00:55"));
             h.advance(h.stack.arp().times().lock());           // past the lock time of that change
-            h.receive(Frame.arpRequest().from(PEER).ipDst(Ip4.parse("198.18.0.77")).build());  // RFC 826 merge: the sender moved
+            h.receive(Frame.arpRequest().from(PEER).ipDst(Ip4.parse("198.18.0.77"))
+                    .build());  // RFC 826 merge: the sender moved
             assertEquals(PEER.mac(), h.stack.arp().resolve(PEER.ip()));
         }
     }
@@ -93,7 +94,8 @@ class ArpTest {
             byte[] f = Frame.arpRequest().from(PEER).to(US).build();
             ArpHeader.hlen(MemorySegment.ofArray(f), 14, 8);
             h.receive(f);
-            h.receive(java.util.Arrays.copyOf(Frame.arpRequest().from(PEER).to(US).build(), 14 + 27));  // one byte short
+            h.receive(java.util.Arrays.copyOf(Frame.arpRequest().from(PEER).to(US)
+                    .build(), 14 + 27));  // one byte short
             byte[] multicastSender = Frame.arpRequest().from(PEER).to(US).build();
             ArpHeader.sha(MemorySegment.ofArray(multicastSender), 14, MacAddress.parse("01:00:5e:00:00:01"));
             h.receive(multicastSender);
@@ -175,7 +177,8 @@ class ArpTest {
             assertEquals(1, h.stack.arp().pending());
             assertEquals(1, h.stack.arp().drops().get(DropReason.ARP_UNRESOLVED));
             h.advance(2 * SECOND);
-            h.receive(Frame.arpRequest().from(PEER).ipDst(Ip4.parse("198.18.0.77")).build());  // any ARP activity expires too
+            h.receive(Frame.arpRequest().from(PEER).ipDst(Ip4.parse("198.18.0.77"))
+                    .build());  // any ARP activity expires too
             assertEquals(0, h.stack.arp().pending());
             assertEquals(2, h.stack.arp().drops().get(DropReason.ARP_UNRESOLVED));
         }

@@ -5,7 +5,6 @@ import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flexnet.fixture.Frame;
-import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.EthernetHeader;
 import io.flexnet.packet.MacAddress;
@@ -54,7 +53,8 @@ class EthRcvTest {
     void dropsTruncatedFrames() {
         try (Harness h = new Harness()) {
             assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(new byte[13]), LayerContext.at(0)));
-            byte[] tagOnly = java.util.Arrays.copyOf(Frame.udp().from(PEER).to(US).ports(1, 2).payload(Frame.bytes(0)).vlan(5).build(), 17);
+            byte[] tagOnly = java.util.Arrays.copyOf(Frame.udp().from(PEER).to(US).ports(1, 2).payload(Frame.bytes(0))
+                    .vlan(5).build(), 17);
             assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(tagOnly), LayerContext.at(0)));
             assertEquals(2, h.stack.ethRcv().drops().get(DropReason.TRUNCATED));
         }
@@ -63,7 +63,8 @@ class EthRcvTest {
     @Test
     void readsVlanTagAndFindsTheRealEthertype() {
         try (Harness h = new Harness()) {
-            Packet p = h.packet(Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(4)).vlan(503).build());
+            Packet p = h.packet(Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(4)).vlan(503)
+                    .build());
             assertEquals(Layer.NEXT, h.stack.ethRcv().process(p, LayerContext.at(0)));
             assertEquals(503, p.vlan);
             assertEquals(p.offset + 18, p.l3Offset);
@@ -83,7 +84,8 @@ class EthRcvTest {
     @Test
     void handsArpToTheArpModule() {
         try (Harness h = new Harness()) {
-            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(Frame.arpRequest().from(PEER).to(US).build()), LayerContext.at(0)));
+            assertEquals(Layer.DONE, h.stack.ethRcv().process(h.packet(Frame.arpRequest().from(PEER).to(US)
+                    .build()), LayerContext.at(0)));
             assertEquals(1, h.stack.ethRcv().counters().get("arp"));
             assertEquals(1, h.stack.arp().counters().get("replied"));
             assertEquals(1, h.sent.size());

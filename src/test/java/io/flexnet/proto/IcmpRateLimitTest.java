@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexnet.fixture.Frame;
-import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.Ip4;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +23,8 @@ class IcmpRateLimitTest {
     void aFloodToAClosedPortFromOneHostDrawsSixErrorsThenOneASecond() {
         try (Harness h = new Harness()) {
             h.stack.arp().learn(PEER.ip(), PEER.mac());
-            for (int i = 0; i < 10_000; i++) h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999).payload(new byte[8]).build());
+            for (int i = 0; i < 10_000; i++) h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999)
+                    .payload(new byte[8]).build());
             assertEquals(6, h.drainSent().size(), "Linux's burst toward one destination");
             assertEquals(6, h.stack.icmp().counters().get("unreachable-sent"));
             assertEquals(9_994, h.stack.icmp().counters().get("rate-limited"));
@@ -32,7 +32,8 @@ class IcmpRateLimitTest {
             h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999).payload(new byte[8]).build());
             assertEquals(0, h.drainSent().size(), "less than a second later: still held back");
             h.advance(MS);
-            for (int i = 0; i < 100; i++) h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999).payload(new byte[8]).build());
+            for (int i = 0; i < 100; i++) h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999)
+                    .payload(new byte[8]).build());
             assertEquals(1, h.drainSent().size(), "one token a second");
         }
     }
@@ -43,13 +44,15 @@ class IcmpRateLimitTest {
             h.stack.arp().learn(GATEWAY.ip(), GATEWAY.mac());  // 198.18.1.0/24 is off-link: errors go via the gateway
             for (int round = 0; round < 10; round++) {
                 for (int host = 1; host <= 200; host++) {
-                    h.receive(Frame.udp().from(PEER).to(US).ipSrc(Ip4.parse("198.18.1." + host)).ports(40000, 9999).payload(new byte[8]).build());
+                    h.receive(Frame.udp().from(PEER).to(US).ipSrc(Ip4.parse("198.18.1." + host)).ports(40000, 9999)
+                            .payload(new byte[8]).build());
                 }
             }
             assertEquals(50, h.drainSent().size(), "icmp_msgs_burst for the host, whatever the sources");
             h.advance(SECOND);
             for (int host = 1; host <= 200; host++) {
-                for (int i = 0; i < 10; i++) h.receive(Frame.udp().from(PEER).to(US).ipSrc(Ip4.parse("198.18.2." + host)).ports(40000, 9999).payload(new byte[8]).build());
+                for (int i = 0; i < 10; i++) h.receive(Frame.udp().from(PEER).to(US)
+                        .ipSrc(Ip4.parse("198.18.2." + host)).ports(40000, 9999).payload(new byte[8]).build());
             }
             assertEquals(50, h.drainSent().size(), "a second refills the host's bucket up to its burst, not beyond");
         }

@@ -6,7 +6,6 @@ import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flexnet.fixture.Frame;
-import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Hex;
 import io.flexnet.packet.Frames;
@@ -46,7 +45,8 @@ class IpRcvTest {
     void passesValidUdpWithFlowFieldsSet() {
         try (Harness h = new Harness()) {
             Packet[] out = new Packet[1];
-            assertEquals(Layer.NEXT, ipRcv(h, Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(16)).build(), out));
+            assertEquals(Layer.NEXT, ipRcv(h, Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(16))
+                    .build(), out));
             Packet p = out[0];
             assertEquals(PEER.ip(), p.srcIp);
             assertEquals(US.ip(), p.dstIp);
@@ -106,7 +106,8 @@ class IpRcvTest {
     @Test
     void dropsTruncatedHeader() {
         try (Harness h = new Harness()) {
-            assertEquals(Layer.DONE, ipRcv(h, Arrays.copyOf(Frame.udp().from(PEER).to(US).ports(1, 2).payload(Frame.bytes(0)).build(), 14 + 19), null));
+            assertEquals(Layer.DONE, ipRcv(h, Arrays.copyOf(Frame.udp().from(PEER).to(US).ports(1, 2)
+                    .payload(Frame.bytes(0)).build(), 14 + 19), null));
             assertEquals(1, h.stack.ipRcv().drops().get(DropReason.TRUNCATED));
         }
     }

@@ -38,7 +38,8 @@ class ProtoStackTest {
         try (Harness h = new Harness()) {
             h.receive(new byte[10]);                                  // eth_rcv: truncated
             h.receive(Frame.ethernet(0x86DD).from(PEER).to(US).payload(40).build());  // eth_rcv: unknown ethertype
-            h.receive(Frame.udp().from(PEER).to(US).ports(1, 2).payload(Frame.bytes(4)).build());                       // udp_rcv: no socket (+ port unreachable)
+            h.receive(Frame.udp().from(PEER).to(US).ports(1, 2).payload(Frame.bytes(4))
+                    .build());                       // udp_rcv: no socket (+ port unreachable)
             h.receive(Frame.udp().from(PEER).to(US).ports(1, 3).payload(Frame.bytes(4)).build());
             Map<String, Long> drops = h.stack.dropsByReason();
             assertEquals(1L, drops.get("truncated"));

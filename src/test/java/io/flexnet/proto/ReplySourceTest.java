@@ -6,7 +6,6 @@ import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flexnet.fixture.Frame;
-import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.EthernetHeader;
 import io.flexnet.packet.Ipv4Header;
 import io.flexnet.packet.MacAddress;

@@ -193,20 +193,27 @@ class RxPathProperties {
         int neighbour = Ip4.parse("198.18.0.0") + 1 + rnd.nextInt(250);
         return switch (b) {
             case UDP_OPEN -> Frame.udp().from(PEER).to(US).ports(port, OPEN_PORT).payload(payload).build();
-            case UDP_CLOSED -> Frame.udp().from(PEER).to(US).ipSrc(neighbour).ports(port, port == OPEN_PORT ? 1 : port).payload(payload).build();
-            case UDP_BROADCAST -> withDst(Frame.udp().from(PEER).to(US).ipDst(SUBNET_BROADCAST).ports(port, OPEN_PORT).payload(payload).build(), MacAddress.BROADCAST);
-            case UDP_OFF_LINK -> Frame.udp().from(PEER).to(US).ipSrc(REMOTE.ip()).ports(port, rnd.nextBoolean() ? OPEN_PORT : 9).payload(payload).build();
-            case UDP_VLAN -> Frame.udp().from(PEER).to(US).ports(port, OPEN_PORT).payload(payload).vlan(rnd.nextInt(4096)).build();
-            case UDP_MARTIAN -> Frame.udp().from(PEER).to(US).ipSrc(MARTIANS[rnd.nextInt(MARTIANS.length)]).ports(port, rnd.nextBoolean() ? OPEN_PORT : 9).payload(payload).build();
+            case UDP_CLOSED -> Frame.udp().from(PEER).to(US).ipSrc(neighbour).ports(port, port == OPEN_PORT ? 1 : port)
+                    .payload(payload).build();
+            case UDP_BROADCAST -> withDst(Frame.udp().from(PEER).to(US).ipDst(SUBNET_BROADCAST).ports(port, OPEN_PORT)
+                    .payload(payload).build(), MacAddress.BROADCAST);
+            case UDP_OFF_LINK -> Frame.udp().from(PEER).to(US).ipSrc(REMOTE.ip())
+                    .ports(port, rnd.nextBoolean() ? OPEN_PORT : 9).payload(payload).build();
+            case UDP_VLAN -> Frame.udp().from(PEER).to(US).ports(port, OPEN_PORT).payload(payload)
+                    .vlan(rnd.nextInt(4096)).build();
+            case UDP_MARTIAN -> Frame.udp().from(PEER).to(US).ipSrc(MARTIANS[rnd.nextInt(MARTIANS.length)])
+                    .ports(port, rnd.nextBoolean() ? OPEN_PORT : 9).payload(payload).build();
             case TCP -> Frame.ipv4(Frame.PROTO_TCP).from(PEER).to(US)
                     .payload(Arrays.copyOf(payload, Math.max(20, payload.length))).build();
             case PING -> Frame.icmpEcho().from(PEER).to(US).ipSrc(neighbour)
                     .echo(port, rnd.nextInt(0x10000)).payload(payload).build();
-            case PING_VLAN -> Frame.icmpEcho().from(PEER).to(US).echo(port, 1).payload(payload).vlan(rnd.nextInt(4096)).build();
+            case PING_VLAN -> Frame.icmpEcho().from(PEER).to(US).echo(port, 1).payload(payload).vlan(rnd.nextInt(4096))
+                    .build();
             case PING_MARTIAN -> Frame.icmpEcho().from(PEER).to(US)
                     .ipSrc(MARTIANS[rnd.nextInt(MARTIANS.length)]).echo(port, 1).payload(payload).build();
             case ARP_REQUEST -> Frame.arpRequest().from(PEER).to(US).build();
-            case ARP_REPLY -> Frame.arpReply().from(new Host(0x0200_0000_0000L | rnd.nextInt(1 << 24), neighbour)).to(US).build();
+            case ARP_REPLY -> Frame.arpReply().from(new Host(0x0200_0000_0000L | rnd.nextInt(1 << 24), neighbour))
+                    .to(US).build();
             case ARP_OTHER -> Frame.arpRequest().from(PEER).ipDst(neighbour).build();
             case ARP_FORGED -> {  // the peer's address with some other hardware address: a flip, or a liar
                 long forged = 0x0200_0000_0000L | rnd.nextInt(1 << 24);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexnet.fixture.Frame;
-import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,8 @@ class SocketRcvTest {
             Probe probe = new Probe(5);
             probe.refuse = true;
             h.stack.ports().bind(2000, probe);
-            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, Frame.udp().from(PEER).to(US).ports(1, 2000).payload(Frame.bytes(8)).build()), LayerContext.at(0)));
+            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, Frame.udp().from(PEER).to(US)
+                    .ports(1, 2000).payload(Frame.bytes(8)).build()), LayerContext.at(0)));
             assertEquals(1, h.stack.socketRcv().drops().get(DropReason.SOCKET_FULL));
         }
     }
@@ -42,7 +42,8 @@ class SocketRcvTest {
             Probe probe = new Probe(5);
             probe.fail = true;
             h.stack.ports().bind(2000, probe);
-            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, Frame.udp().from(PEER).to(US).ports(1, 2000).payload(Frame.bytes(8)).build()), LayerContext.at(0)));
+            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, Frame.udp().from(PEER).to(US)
+                    .ports(1, 2000).payload(Frame.bytes(8)).build()), LayerContext.at(0)));
             assertEquals(1, h.stack.socketRcv().drops().get(DropReason.EXTENSION_FAULT));
         }
     }

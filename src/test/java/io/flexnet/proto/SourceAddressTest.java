@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexnet.fixture.Frame;
-import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.DropReason;
-import io.flexnet.packet.EthernetHeader;
-import io.flexnet.packet.IcmpHeader;
 import io.flexnet.packet.Ip4;
-import io.flexnet.packet.Ipv4Header;
 import io.flexnet.packet.MacAddress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,7 +26,8 @@ class SourceAddressTest {
     void aMartianSourceGetsNoPortUnreachable(String source) {
         int src = Ip4.parse(source);
         try (Harness h = new Harness()) {
-            h.receive(Frame.udp().from(PEER).to(US).ipSrc(src).ports(7, 9999).payload(bytes(16)).build());  // closed port
+            h.receive(Frame.udp().from(PEER).to(US).ipSrc(src).ports(7, 9999).payload(bytes(16))
+                    .build());  // closed port
             assertTrue(h.sent.isEmpty(), "no ICMP error toward " + source);
             assertEquals(1, h.stack.ipRcv().drops().get(DropReason.MARTIAN_SOURCE));
             assertEquals(0, h.stack.icmp().counters().get("unreachable-sent"));

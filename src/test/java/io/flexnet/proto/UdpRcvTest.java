@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexnet.fixture.Frame;
-import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.Bytes;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.EthernetHeader;
@@ -39,7 +38,8 @@ class UdpRcvTest {
             assertEquals(2000, p.dstPort);
             assertEquals(64, p.payloadLength);
             assertEquals(p.l4Offset + 8, p.payloadOffset);
-            assertEquals(Hex.of(Frame.bytes(64)), Hex.of(p.segment().asSlice(p.payloadOffset, 64).toArray(ValueLayout.JAVA_BYTE)));
+            assertEquals(Hex.of(Frame.bytes(64)), Hex.of(p.segment().asSlice(p.payloadOffset, 64)
+                    .toArray(ValueLayout.JAVA_BYTE)));
             assertEquals(1, h.stack.socketRcv().counters().get("delivered"));
             probe.releaseAll();
         }
@@ -137,7 +137,8 @@ class UdpRcvTest {
     @Test
     void sendsNoErrorForBroadcastDatagrams() {
         try (Harness h = new Harness()) {
-            byte[] f = Frame.udp().from(PEER).to(US).ipDst(SUBNET_BROADCAST).ports(1000, 2001).payload(Frame.bytes(8)).build();
+            byte[] f = Frame.udp().from(PEER).to(US).ipDst(SUBNET_BROADCAST).ports(1000, 2001).payload(Frame.bytes(8))
+                    .build();
             EthernetHeader.dst(MemorySegment.ofArray(f), 0, MacAddress.BROADCAST);
             h.receive(f);
             assertEquals(1, h.stack.udpRcv().drops().get(DropReason.NO_SOCKET));

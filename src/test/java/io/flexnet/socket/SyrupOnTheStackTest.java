@@ -82,16 +82,19 @@ class SyrupOnTheStackTest {
                 byte[] frame;
                 if (pick < 6) {
                     boolean scan = rnd.nextInt(10) == 0;
-                    frame = Frame.udp().from(PEER).to(US).ports(20_000 + rnd.nextInt(100), 9000).payload(Requests.request(i, scan ? RequestHeader.SCAN : RequestHeader.GET, 1, 1, 0)).build();
+                    frame = Frame.udp().from(PEER).to(US).ports(20_000 + rnd.nextInt(100), 9000)
+                            .payload(Requests.request(i, scan ? RequestHeader.SCAN : RequestHeader.GET, 1, 1, 0)).build();
                     kvSent++;
                     if (scan) kvScans++;
                 } else if (pick < 9) {
                     int key = rnd.nextInt(4);
-                    frame = Frame.udp().from(PEER).to(US).ports(30_000 + rnd.nextInt(100), 9100).payload(Requests.request(i, RequestHeader.PUT, key, 2, 0)).build();
+                    frame = Frame.udp().from(PEER).to(US).ports(30_000 + rnd.nextInt(100), 9100)
+                            .payload(Requests.request(i, RequestHeader.PUT, key, 2, 0)).build();
                     batchSent++;
                     if (key == 0) batchRefused++;
                 } else {
-                    frame = Frame.udp().from(PEER).to(US).ports(40_000, 7).payload(new byte[8]).build();  // nobody's port: RSS, then no-socket
+                    frame = Frame.udp().from(PEER).to(US).ports(40_000, 7).payload(new byte[8])
+                            .build();  // nobody's port: RSS, then no-socket
                     unowned++;
                 }
                 // Where each frame should land on the NIC: kv by its policy (the RSS hash scaled), batch on
