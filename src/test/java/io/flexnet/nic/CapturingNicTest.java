@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
@@ -27,12 +29,12 @@ class CapturingNicTest {
             AtomicInteger wakeups = new AtomicInteger();
             try (CapturingNic capture = new CapturingNic(nic, PcapWriter.create(file), () -> 5_000_000_000L)) {
                 capture.setRxListener(q -> wakeups.incrementAndGet());
-                nic.inject(Frames.raw(60, 0x88B5, 1));
+                nic.inject(numbered(60, 1));
                 assertEquals(1, wakeups.get(), "listener reaches the inner driver");
                 assertEquals(1, capture.receive(0, batch, 8));
                 batch[0].release();
-                assertTrue(capture.transmit(0, pool.allocate(Frames.raw(61, 0x88B5, 2), 0, 61)));
-                assertFalse(capture.transmit(0, pool.allocate(Frames.raw(62, 0x88B5, 3), 0, 62)), "tx queue full");
+                assertTrue(capture.transmit(0, pool.allocate(numbered(61, 2), 0, 61)));
+                assertFalse(capture.transmit(0, pool.allocate(numbered(62, 3), 0, 62)), "tx queue full");
                 assertEquals(1, capture.drops().get(DropReason.TX_FULL));
                 assertEquals(1, nic.drainTx(0, (q, p) -> { }, 8));
             }
@@ -42,7 +44,7 @@ class CapturingNicTest {
             for (int len = 60; len <= 62; len++) {
                 assertTrue(r.next());
                 assertEquals(len, r.capturedLength());
-                assertArrayEquals(Frames.raw(len, 0x88B5, len - 59), r.frameBytes());
+                assertArrayEquals(numbered(len, len - 59), r.frameBytes());
                 assertEquals(5_000_000_000L, r.timestampNanos());
             }
             assertFalse(r.next());
@@ -57,7 +59,7 @@ class CapturingNicTest {
             PcapWriter writer = PcapWriter.create(dir.resolve("gone.pcap"));
             CapturingNic capture = new CapturingNic(nic, writer);
             writer.close();  // every later capture write fails
-            nic.inject(Frames.raw(60, 0x88B5, 1));
+            nic.inject(numbered(60, 1));
             assertEquals(1, capture.receive(0, batch, 8));
             assertTrue(capture.transmit(0, batch[0]));
             assertEquals(2, capture.captureErrors());
@@ -65,5 +67,11 @@ class CapturingNicTest {
             capture.close();
             assertEquals(pool.capacity(), pool.available());
         }
+    }
+
+    /** A {@code len}-byte frame of the local-experimental EtherType whose body says which one it is. */
+    private static byte[] numbered(int len, int seq) {
+        return Frame.ethernet(0x88B5).from(Hosts.US).to(Hosts.PEER).payload(Frame.counter(seq, len - Frame.ETH_HEADER))
+                .build();
     }
 }

@@ -1,9 +1,12 @@
 package io.flexnet.nic;
 
-import static io.flexnet.nic.Frames.ip;
+import static io.flexnet.fixture.Hosts.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import java.lang.management.ManagementFactory;
@@ -28,8 +31,8 @@ class InMemoryNicAllocationTest {
 
         byte[][] frames = new byte[8][];
         for (int i = 0; i < frames.length; i++) {
-            frames[i] = Frames.udp(Frames.mac("02:00:00:00:00:0b"), Frames.mac("02:00:00:00:00:0a"),
-                    ip("198.18.0.2"), ip("198.18.0.1"), 40_000 + i, 7000, new byte[22]);
+            frames[i] = Frame.udp().from(new Host(Hosts.mac("02:00:00:00:00:0a"), ip("198.18.0.2")))
+                    .to(new Host(Hosts.mac("02:00:00:00:00:0b"), ip("198.18.0.1"))).ports(40_000 + i, 7000).payload(new byte[22]).build();
         }
         try (PacketPool pool = new PacketPool(256);
              PcapWriter sink = new PcapWriter(new NullChannel(), PcapWriter.Precision.NANOS, 65535)) {

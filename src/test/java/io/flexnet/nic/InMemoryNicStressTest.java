@@ -1,10 +1,13 @@
 package io.flexnet.nic;
 
-import static io.flexnet.nic.Frames.ip;
+import static io.flexnet.fixture.Hosts.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
@@ -35,8 +38,8 @@ class InMemoryNicStressTest {
         InMemoryNic nic = InMemoryNic.builder(pool).queues(2).queueCapacity(64).build();
         byte[][] flows = new byte[FLOWS][];
         for (int f = 0; f < FLOWS; f++) {
-            flows[f] = Frames.udp(Frames.mac("02:00:00:00:00:0b"), Frames.mac("02:00:00:00:00:0a"),
-                    ip("198.18.0.1"), ip("198.19.0.1"), 40_000 + f, 7000, new byte[18]);
+            flows[f] = Frame.udp().from(new Host(Hosts.mac("02:00:00:00:00:0a"), ip("198.18.0.1")))
+                    .to(new Host(Hosts.mac("02:00:00:00:00:0b"), ip("198.19.0.1"))).ports(40_000 + f, 7000).payload(new byte[18]).build();
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong progress = new AtomicLong();

@@ -1,12 +1,15 @@
 package io.flexnet.nic;
 
-import static io.flexnet.nic.Frames.ip;
+import static io.flexnet.fixture.Hosts.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
@@ -22,8 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InMemoryNicTest {
-    private static final long A = Frames.mac("02:00:00:00:00:0a");
-    private static final long B = Frames.mac("02:00:00:00:00:0b");
+    private static final long A = Hosts.mac("02:00:00:00:00:0a");
+    private static final long B = Hosts.mac("02:00:00:00:00:0b");
 
     private final PacketPool pool = new PacketPool(64);
     private final AtomicLong time = new AtomicLong(1_000);
@@ -50,7 +53,7 @@ class InMemoryNicTest {
     @Test
     void receivesBatchesInArrivalOrderStampedByTheClock() {
         try (InMemoryNic nic = nic(1).build()) {
-            for (int i = 0; i < 10; i++) assertTrue(nic.inject(Frames.raw(60, 0x88B5, i)));
+            for (int i = 0; i < 10; i++) assertTrue(nic.inject(numbered(60, i)));
             int seq = 0;
             for (int expected : new int[] {4, 4, 2, 0}) {
                 int n = nic.receive(0, batch, 4);
@@ -73,7 +76,7 @@ class InMemoryNicTest {
     @Test
     void receiveNeverWritesPastTheArrayOrMax() {
         try (InMemoryNic nic = nic(1).build()) {
-            for (int i = 0; i < 5; i++) nic.inject(Frames.raw(60, 0x88B5, i));
+            for (int i = 0; i < 5; i++) nic.inject(numbered(60, i));
             Packet[] small = new Packet[2];
             assertEquals(2, nic.receive(0, small, 100));
             small[0].release();
@@ -95,7 +98,8 @@ class InMemoryNicTest {
                 int sp = 1024 + r.nextInt(60000), dp = 7000;
                 int hash = rss.hash4(src, dst, sp, dp);
                 int expected = rss.entry(hash & 127);
-                assertTrue(nic.inject(Frames.udp(B, A, src, dst, sp, dp, new byte[] {1})));
+                assertTrue(nic.inject(Frame.udp().from(new Host(A, src)).to(new Host(B, dst)).ports(sp, dp)
+                        .payload(new byte[] {1}).build()));
                 assertEquals(1, nic.rxDepth(expected), "flow landed on queue " + expected);
                 assertEquals(1, nic.receive(expected, batch, 64));
                 assertEquals(hash, batch[0].flowHash);
@@ -113,7 +117,8 @@ class InMemoryNicTest {
     @Test
     void retargetingATableEntryMovesItsFlows() {
         try (InMemoryNic nic = nic(4).build()) {
-            byte[] f = Frames.tcp(B, A, ip("66.9.149.187"), ip("161.142.100.80"), 2794, 1766, 0x02);
+            byte[] f = Frame.tcp().from(new Host(A, ip("66.9.149.187"))).to(new Host(B, ip("161.142.100.80")))
+                    .ports(2794, 1766).flags(Frame.SYN).seq(1000).build();
             int index = 0x51ccc178 & 127;
             for (int q = 0; q < 4; q++) {
                 nic.rss().setEntry(index, q);
@@ -129,21 +134,22 @@ class InMemoryNicTest {
     void steeringPolicyReplacesRssAndItsMistakesAreCountedDrops() {
         RxSteering toTwo = (p, queues) -> queues - 2;
         try (InMemoryNic nic = nic(4).steering(toTwo).build()) {
-            for (int i = 0; i < 5; i++) nic.inject(Frames.udp(B, A, ip("10.0.0.1"), ip("10.0.0.2"), 1000 + i, 53, new byte[1]));
+            for (int i = 0; i < 5; i++) nic.inject(Frame.udp().from(new Host(A, ip("10.0.0.1")))
+                    .to(new Host(B, ip("10.0.0.2"))).ports(1000 + i, 53).payload(new byte[1]).build());
             assertEquals(5, nic.rxDepth(2));
             assertEquals(5, nic.receive(2, batch, 64));
             releaseAll(5);
         }
         try (InMemoryNic nic = nic(4).steering((p, q) -> q).build()) {
-            assertFalse(nic.inject(Frames.raw(60, 0x88B5, 0)));
+            assertFalse(nic.inject(numbered(60, 0)));
             assertEquals(1, nic.drops().get(DropReason.SELECTOR_RANGE));
         }
         try (InMemoryNic nic = nic(4).steering((p, q) -> RxSteering.DROP).build()) {
-            assertFalse(nic.inject(Frames.raw(60, 0x88B5, 0)));
+            assertFalse(nic.inject(numbered(60, 0)));
             assertEquals(1, nic.drops().get(DropReason.POLICY_DROP), "a policy's deliberate drop");
         }
         try (InMemoryNic nic = nic(4).steering((p, q) -> { throw new IllegalStateException("bug"); }).build()) {
-            assertFalse(nic.inject(Frames.raw(60, 0x88B5, 0)));
+            assertFalse(nic.inject(numbered(60, 0)));
             assertEquals(1, nic.drops().get(DropReason.EXTENSION_FAULT));
         }
     }
@@ -152,7 +158,7 @@ class InMemoryNicTest {
     void dropsAreCountedByReasonAndSlotsReturn() {
         try (InMemoryNic nic = nic(1).rxCapacity(8).build()) {
             int accepted = 0;
-            for (int i = 0; i < 20; i++) if (nic.inject(Frames.raw(60, 0x88B5, i))) accepted++;
+            for (int i = 0; i < 20; i++) if (nic.inject(numbered(60, i))) accepted++;
             assertEquals(8, accepted);
             assertEquals(12, nic.drops().get(DropReason.RX_FULL));
             assertEquals(8, pool.inUse());
@@ -166,7 +172,7 @@ class InMemoryNicTest {
         }
         try (InMemoryNic nic = nic(1).rxCapacity(128).build()) {
             int accepted = 0;
-            for (int i = 0; i < 70; i++) if (nic.inject(Frames.raw(60, 0x88B5, i))) accepted++;
+            for (int i = 0; i < 70; i++) if (nic.inject(numbered(60, i))) accepted++;
             assertEquals(64, accepted);
             assertEquals(6, nic.drops().get(DropReason.POOL_EMPTY));
             assertEquals(64, nic.receive(0, batch, 64));
@@ -177,7 +183,7 @@ class InMemoryNicTest {
     @Test
     void injectsFromSegmentsAndFromSlotsWrittenInPlace() {
         try (InMemoryNic nic = nic(1).build(); Arena arena = Arena.ofConfined()) {
-            byte[] frame = Frames.raw(80, 0x88B5, 99);
+            byte[] frame = numbered(80, 99);
             MemorySegment src = arena.allocate(200);
             MemorySegment.copy(frame, 0, src, ValueLayout.JAVA_BYTE, 50, frame.length);
             assertTrue(nic.inject(src, 50, frame.length));
@@ -196,7 +202,7 @@ class InMemoryNicTest {
     void transmitQueuesHandFramesToTheCollectorInOrderAndReleaseThem() {
         try (InMemoryNic nic = nic(2).txCapacity(4).build()) {
             for (int i = 0; i < 6; i++) {
-                Packet p = pool.allocate(Frames.raw(70, 0x88B5, i), 0, 70);
+                Packet p = pool.allocate(numbered(70, i), 0, 70);
                 assertEquals(i < 4, nic.transmit(1, p));
             }
             assertEquals(2, nic.drops().get(DropReason.TX_FULL));
@@ -217,7 +223,7 @@ class InMemoryNicTest {
     @Test
     void drainReleasesTheFrameEvenWhenTheCollectorThrows() {
         try (InMemoryNic nic = nic(1).build()) {
-            nic.transmit(0, pool.allocate(Frames.raw(60, 0x88B5, 1), 0, 60));
+            nic.transmit(0, pool.allocate(numbered(60, 1), 0, 60));
             try {
                 nic.drainTx(0, (q, p) -> { throw new IllegalStateException("collector bug"); }, 1);
             } catch (IllegalStateException expected) {
@@ -231,14 +237,14 @@ class InMemoryNicTest {
         List<String> seen = new ArrayList<>();
         TxHandler handler = (q, p) -> seen.add(q + ":" + seqOf(p) + ":" + Thread.currentThread().getName());
         try (InMemoryNic nic = nic(2).txHandler(handler).build()) {
-            for (int i = 0; i < 3; i++) assertTrue(nic.transmit(i % 2, pool.allocate(Frames.raw(60, 0x88B5, i), 0, 60)));
+            for (int i = 0; i < 3; i++) assertTrue(nic.transmit(i % 2, pool.allocate(numbered(60, i), 0, 60)));
             String me = Thread.currentThread().getName();
             assertEquals(List.of("0:0:" + me, "1:1:" + me, "0:2:" + me), seen);
             assertEquals(0, nic.txDepth(0));
             assertEquals(2, nic.txPackets(0));
         }
         try (InMemoryNic nic = nic(1).txHandler((q, p) -> { throw new RuntimeException("handler bug"); }).build()) {
-            assertFalse(nic.transmit(0, pool.allocate(Frames.raw(60, 0x88B5, 0), 0, 60)));
+            assertFalse(nic.transmit(0, pool.allocate(numbered(60, 0), 0, 60)));
             assertEquals(1, nic.drops().get(DropReason.EXTENSION_FAULT));
         }
     }
@@ -248,18 +254,18 @@ class InMemoryNicTest {
         try (InMemoryNic nic = nic(2).steering((p, q) -> seqOf(p) % 2).build()) {
             AtomicInteger[] calls = {new AtomicInteger(), new AtomicInteger()};
             nic.setRxListener(q -> calls[q].incrementAndGet());
-            for (int i = 0; i < 3; i++) nic.inject(Frames.raw(60, 0x88B5, 0));
+            for (int i = 0; i < 3; i++) nic.inject(numbered(60, 0));
             assertEquals(1, calls[0].get(), "one transition, one call");
             assertEquals(0, calls[1].get());
             assertEquals(2, nic.receive(0, batch, 2));   // not drained: still non-empty
             releaseAll(2);
-            nic.inject(Frames.raw(60, 0x88B5, 0));
+            nic.inject(numbered(60, 0));
             assertEquals(1, calls[0].get());
             assertEquals(2, nic.receive(0, batch, 64));  // drained: the poller saw it empty
             releaseAll(2);
-            nic.inject(Frames.raw(60, 0x88B5, 0));
+            nic.inject(numbered(60, 0));
             assertEquals(2, calls[0].get());
-            nic.inject(Frames.raw(60, 0x88B5, 1));
+            nic.inject(numbered(60, 1));
             assertEquals(1, calls[1].get(), "queues are armed independently");
             assertEquals(1, nic.receive(0, batch, 64));
             batch[0].release();
@@ -271,18 +277,19 @@ class InMemoryNicTest {
     @Test
     void closeReleasesQueuedFramesAsShutdownAndRefusesMore() {
         InMemoryNic nic = nic(2).build();
-        for (int i = 0; i < 5; i++) nic.inject(Frames.udp(B, A, ip("10.0.0.1"), ip("10.0.0.2"), 1000 + i, 53, new byte[1]));
-        nic.transmit(1, pool.allocate(Frames.raw(60, 0x88B5, 0), 0, 60));
+        for (int i = 0; i < 5; i++) nic.inject(Frame.udp().from(new Host(A, ip("10.0.0.1")))
+                .to(new Host(B, ip("10.0.0.2"))).ports(1000 + i, 53).payload(new byte[1]).build());
+        nic.transmit(1, pool.allocate(numbered(60, 0), 0, 60));
         nic.close();
         assertEquals(6, nic.drops().get(DropReason.SHUTDOWN));
-        assertFalse(nic.inject(Frames.raw(60, 0x88B5, 0)));
+        assertFalse(nic.inject(numbered(60, 0)));
         assertEquals(7, nic.drops().get(DropReason.SHUTDOWN));
     }
 
     @Test
     void sharedPollingQueuesBehaveTheSame() {
         try (InMemoryNic nic = nic(1).sharedRxPolling(true).rxCapacity(8).build()) {
-            for (int i = 0; i < 10; i++) nic.inject(Frames.raw(60, 0x88B5, i));
+            for (int i = 0; i < 10; i++) nic.inject(numbered(60, i));
             assertEquals(2, nic.drops().get(DropReason.RX_FULL));
             assertEquals(8, nic.receive(0, batch, 64));
             for (int i = 0; i < 8; i++) assertEquals(i, seqOf(batch[i]));
@@ -297,5 +304,11 @@ class InMemoryNicTest {
             assertEquals("rx1-bytes", nic.counters().label(3));
             assertEquals("tx0-packets", nic.counters().label(4));
         }
+    }
+
+    /** A {@code len}-byte frame of the local-experimental EtherType whose body says which one it is. */
+    private static byte[] numbered(int len, int seq) {
+        return Frame.ethernet(0x88B5).from(Hosts.US).to(Hosts.PEER).payload(Frame.counter(seq, len - Frame.ETH_HEADER))
+                .build();
     }
 }

@@ -1,6 +1,8 @@
 // Test fixture: a TapNic whose other end is the Linux kernel, configured inside a throw-away namespace.
 package io.flexnet.nic;
 
+import io.flexnet.fixture.Decoded;
+import io.flexnet.fixture.Hosts;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import java.time.Duration;
@@ -19,8 +21,8 @@ import java.util.function.Predicate;
  * <pre>{@code
  * NetNs.assumeAvailable();
  * try (PacketPool pool = new PacketPool(256); KernelPeer peer = KernelPeer.open(pool)) {
- *     peer.send(TapFrames.arp(...));
- *     Packet reply = peer.await(Duration.ofSeconds(2), p -> TapFrames.arp(p) != null);
+ *     peer.send(Frame.arpRequest()...build());
+ *     Packet reply = peer.await(Duration.ofSeconds(2), p -> Decoded.of(p).arp);
  * }
  * }</pre>
  */
@@ -73,12 +75,12 @@ public final class KernelPeer implements AutoCloseable {
     public String ifname() { return nic.name(); }
     /** The MAC the kernel uses on its side of the TAP. */
     public long kernelMac() { return kernelMac; }
-    public static int kernelIp() { return TapFrames.ip(KERNEL_IP); }
-    public static int stackIp() { return TapFrames.ip(STACK_IP); }
+    public static int kernelIp() { return Hosts.ip(KERNEL_IP); }
+    public static int stackIp() { return Hosts.ip(STACK_IP); }
 
     /** Tells the kernel that {@link #STACK_IP} is at {@link #STACK_MAC}, so it sends without asking ARP first. */
     public void teachNeighbour() {
-        ns.ip("neigh", "replace", STACK_IP, "lladdr", TapFrames.macText(STACK_MAC), "dev", ifname(), "nud", "permanent")
+        ns.ip("neigh", "replace", STACK_IP, "lladdr", Hosts.macText(STACK_MAC), "dev", ifname(), "nud", "permanent")
                 .orFail();
     }
 
@@ -93,7 +95,7 @@ public final class KernelPeer implements AutoCloseable {
 
     /**
      * Receives from every queue until a frame matches, then returns it (the caller releases it); null at
-     * the deadline. TapFrames that do not match are released and listed by {@link #skipped()}.
+     * the deadline. Frames that do not match are released and listed by {@link #skipped()}.
      */
     public Packet await(Duration timeout, Predicate<Packet> match) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -106,7 +108,7 @@ public final class KernelPeer implements AutoCloseable {
                     any = true;
                     Packet p = one[0];
                     if (match.test(p)) return p;
-                    skipped.add(TapFrames.describe(p));
+                    skipped.add(Decoded.of(p).toString());
                     p.release();
                 }
             }
@@ -115,7 +117,7 @@ public final class KernelPeer implements AutoCloseable {
         return null;
     }
 
-    /** TapFrames {@link #await} received and threw away, for failure messages. */
+    /** Frames {@link #await} received and threw away, for failure messages. */
     public List<String> skipped() { return List.copyOf(skipped); }
 
     /** Runs {@code command} inside the namespace. */

@@ -1,6 +1,7 @@
 // A throw-away Linux network namespace for tests that use the kernel as a real network peer.
 package io.flexnet.nic;
 
+import io.flexnet.fixture.Hosts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ public final class NetNs implements AutoCloseable {
         Shell.Result r = ip("link", "show", "dev", ifname).orFail();
         Matcher m = MAC.matcher(r.stdout());
         if (!m.find()) throw new AssertionError("no MAC in: " + r.stdout());
-        return TapFrames.mac(m.group(1));
+        return Hosts.mac(m.group(1));
     }
 
     /** {@code ip -n NS args...}, within {@link Shell#QUICK}. */

@@ -1,12 +1,15 @@
 package io.flexnet.nic;
 
-import static io.flexnet.nic.Frames.ip;
+import static io.flexnet.fixture.Hosts.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
@@ -22,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PcapReplayNicTest {
-    private static final long A = Frames.mac("02:00:00:00:00:0a");
-    private static final long B = Frames.mac("02:00:00:00:00:0b");
+    private static final long A = Hosts.mac("02:00:00:00:00:0a");
+    private static final long B = Hosts.mac("02:00:00:00:00:0b");
 
     @TempDir
     Path dir;
@@ -41,7 +44,8 @@ class PcapReplayNicTest {
         List<byte[]> frames = new ArrayList<>();
         try (PcapWriter w = PcapWriter.create(file)) {
             for (int i = 0; i < count; i++) {
-                byte[] f = Frames.udp(B, A, ip("198.18.0.2"), ip("198.18.0.1"), 30_000 + i * 7, 7000, new byte[] {(byte) i});
+                byte[] f = Frame.udp().from(new Host(A, ip("198.18.0.2"))).to(new Host(B, ip("198.18.0.1")))
+                        .ports(30_000 + i * 7, 7000).payload(new byte[] {(byte) i}).build();
                 frames.add(f);
                 w.write(f, i * 1_000L);
             }
@@ -140,9 +144,11 @@ class PcapReplayNicTest {
     void aCaptureReplaysToTheSameFrames() throws IOException {
         Path file = dir.resolve("cap.pcap");
         byte[][] frames = {
-                Frames.arpRequest(A, ip("10.0.0.1"), ip("10.0.0.2")),
-                Frames.tcp(B, A, ip("10.0.0.1"), ip("10.0.0.2"), 5555, 80, 0x02),
-                Frames.vlan(Frames.udp(B, A, ip("10.0.0.1"), ip("10.0.0.2"), 5556, 53, new byte[30]), 7),
+                Frame.arpRequest().from(new Host(A, ip("10.0.0.1"))).ipDst(ip("10.0.0.2")).build(),
+                Frame.tcp().from(new Host(A, ip("10.0.0.1"))).to(new Host(B, ip("10.0.0.2"))).ports(5555, 80)
+                        .flags(Frame.SYN).seq(1000).build(),
+                Frame.udp().from(new Host(A, ip("10.0.0.1"))).to(new Host(B, ip("10.0.0.2"))).ports(5556, 53)
+                        .payload(new byte[30]).vlan(7).build(),
         };
         InMemoryNic source = InMemoryNic.builder(pool).build();
         try (CapturingNic capture = new CapturingNic(source, PcapWriter.create(file))) {

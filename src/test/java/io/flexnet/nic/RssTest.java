@@ -1,19 +1,22 @@
 package io.flexnet.nic;
 
-import static io.flexnet.nic.Frames.ip;
+import static io.flexnet.fixture.Hosts.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RssTest {
-    private static final long A = Frames.mac("02:00:00:00:00:0a");
-    private static final long B = Frames.mac("02:00:00:00:00:0b");
+    private static final long A = Hosts.mac("02:00:00:00:00:0a");
+    private static final long B = Hosts.mac("02:00:00:00:00:0b");
 
     /**
      * Every IPv4 row of Microsoft's "Verifying the RSS Hash Calculation" table (Windows Driver Kit,
@@ -60,34 +63,42 @@ class RssTest {
     void framePathHashesTcpAndUdpByFourTupleAndOtherIpv4ByTwo() {
         for (Object[] row : MICROSOFT_IPV4) {
             int dst = ip((String) row[0]), dport = (int) row[1], src = ip((String) row[2]), sport = (int) row[3];
-            byte[] tcp = Frames.tcp(B, A, src, dst, sport, dport, 0x02);
-            byte[] udp = Frames.udp(B, A, src, dst, sport, dport, new byte[] {1, 2, 3});
-            byte[] gre = Frames.ipv4(B, A, src, dst, 47, new byte[8], 0);
-            byte[] icmp = Frames.icmpEcho(B, A, src, dst, 1, 1, new byte[4]);
+            Frame syn = Frame.tcp().from(new Host(A, src)).to(new Host(B, dst)).ports(sport, dport).flags(Frame.SYN);
+            byte[] tcp = syn.build();
+            byte[] udp = Frame.udp().from(new Host(A, src)).to(new Host(B, dst)).ports(sport, dport)
+                    .payload(new byte[] {1, 2, 3}).build();
+            byte[] gre = Frame.ipv4(47).from(new Host(A, src)).to(new Host(B, dst)).dontFragment(false)
+                    .payload(new byte[8]).build();
+            byte[] icmp = Frame.icmpEcho().from(new Host(A, src)).to(new Host(B, dst)).dontFragment(false).echo(1, 1)
+                    .payload(new byte[4]).build();
             assertEquals((int) row[5], hashFrame(tcp), "tcp");
             assertEquals((int) row[5], hashFrame(udp), "udp");
             assertEquals((int) row[4], hashFrame(gre), "ip proto 47");
             assertEquals((int) row[4], hashFrame(icmp), "icmp");
-            assertEquals((int) row[5], hashFrame(Frames.vlan(tcp, 42)), "tcp behind 802.1Q");
-            assertEquals((int) row[5], rss.hash(MemorySegment.ofArray(tcp), Frames.ETH, tcp.length - Frames.ETH));
+            assertEquals((int) row[5], hashFrame(syn.vlan(42).build()), "tcp behind 802.1Q");
+            assertEquals((int) row[5], rss.hash(MemorySegment.ofArray(tcp), Frame.ETH_HEADER, tcp.length - Frame.ETH_HEADER));
         }
     }
 
     @Test
     void fragmentsHashByAddressesOnlySoAllFragmentsShareAQueue() {
         int src = ip("66.9.149.187"), dst = ip("161.142.100.80");
-        byte[] first = Frames.ipv4(B, A, src, dst, 17, new byte[16], 0x2000);   // MF, offset 0
-        byte[] later = Frames.ipv4(B, A, src, dst, 17, new byte[16], 0x0003);   // offset 24 bytes
+        byte[] first = Frame.ipv4(17).from(new Host(A, src)).to(new Host(B, dst)).fragment(0, true)
+                .payload(new byte[16]).build();   // MF, offset 0
+        byte[] later = Frame.ipv4(17).from(new Host(A, src)).to(new Host(B, dst)).fragment(24, false)
+                .payload(new byte[16]).build();   // offset 24 bytes
         assertEquals(0x323e8fc2, hashFrame(first));
         assertEquals(0x323e8fc2, hashFrame(later));
     }
 
     @Test
     void nonIpAndShortFramesHashToZeroWithoutThrowing() {
-        assertEquals(0, hashFrame(Frames.arpRequest(A, ip("10.0.0.1"), ip("10.0.0.2"))));
-        assertEquals(0, hashFrame(Frames.raw(60, 0x86DD, 7)));
+        assertEquals(0, hashFrame(Frame.arpRequest().from(new Host(A, ip("10.0.0.1"))).ipDst(ip("10.0.0.2")).build()));
+        assertEquals(0, hashFrame(Frame.ethernet(0x86DD).from(Hosts.US).to(Hosts.PEER)
+                .payload(Frame.counter(7, 60 - Frame.ETH_HEADER)).build()));
         assertEquals(0, hashFrame(new byte[10]));
-        byte[] tcp = Frames.tcp(B, A, ip("1.2.3.4"), ip("5.6.7.8"), 1, 2, 0x02);
+        byte[] tcp = Frame.tcp().from(new Host(A, ip("1.2.3.4"))).to(new Host(B, ip("5.6.7.8"))).ports(1, 2)
+                .flags(Frame.SYN).seq(1000).build();
         assertEquals(0, rss.hashFrame(MemorySegment.ofArray(tcp), 0, 14 + 19), "IPv4 header cut short");
         byte[] badVersion = tcp.clone();
         badVersion[14] = 0x65;

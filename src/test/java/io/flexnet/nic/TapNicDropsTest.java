@@ -4,8 +4,9 @@ package io.flexnet.nic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Decoded;
+import io.flexnet.fixture.Frame;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
@@ -35,8 +36,8 @@ class TapNicDropsTest {
     }
 
     private static boolean isEchoRequest(Packet p) {
-        TapFrames.Echo e = TapFrames.echo(p);
-        return e != null && e.type() == TapFrames.ICMP_ECHO_REQUEST;
+        Decoded d = Decoded.of(p);
+        return d.icmp && !d.truncated && d.icmpType == Frame.ICMP_ECHO_REQUEST;
     }
 
     @Test
@@ -98,7 +99,7 @@ class TapNicDropsTest {
             int n = peer.nic().receive(0, out, out.length);
             assertEquals(capacity, n, "the queue keeps the frames that fit, oldest first");
             for (int i = 0; i < n; i++) {
-                assertEquals(i + 1, TapFrames.echo(out[i]).seq(), "frame " + i);
+                assertEquals(i + 1, Decoded.of(out[i]).icmpSeq, "frame " + i);
                 out[i].release();
             }
             Await.until(WAIT, () -> pool.inUse() == 0, () -> pool.inUse() + " slots still in use");

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Decoded;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import java.nio.charset.StandardCharsets;
@@ -32,17 +36,17 @@ class TapNicKernelTest {
             long before = System.nanoTime();
             // The kernel must resolve 198.18.0.2 before it can send the echo request: it asks by ARP.
             try (Shell.Spawned ping = peer.spawn("ping", "-c", "1", "-W", "1", KernelPeer.STACK_IP)) {
-                Packet p = peer.await(WAIT, f -> TapFrames.ethType(f) == TapFrames.ETHERTYPE_ARP);
+                Packet p = peer.await(WAIT, f -> Decoded.of(f).etherType == Frame.ETHERTYPE_ARP);
                 assertNotNull(p, "no ARP frame from the kernel; other frames: " + peer.skipped());
                 long after = System.nanoTime();
-                TapFrames.Arp arp = TapFrames.arp(p);
-                assertNotNull(arp, "not ARP for IPv4 over Ethernet: " + TapFrames.describe(p));
-                assertEquals(TapFrames.BROADCAST, arp.ethDst());
-                assertEquals(peer.kernelMac(), arp.ethSrc());
-                assertEquals(TapFrames.ARP_REQUEST, arp.oper());
-                assertEquals(peer.kernelMac(), arp.senderMac());
-                assertEquals(KernelPeer.kernelIp(), arp.senderIp());
-                assertEquals(KernelPeer.stackIp(), arp.targetIp());
+                Decoded arp = Decoded.of(p);
+                assertTrue(arp.arp, "not ARP for IPv4 over Ethernet: " + arp);
+                assertEquals(Hosts.BROADCAST_MAC, arp.ethDst);
+                assertEquals(peer.kernelMac(), arp.ethSrc);
+                assertEquals(Frame.ARP_REQUEST, arp.arpOp);
+                assertEquals(peer.kernelMac(), arp.senderMac);
+                assertEquals(KernelPeer.kernelIp(), arp.senderIp);
+                assertEquals(KernelPeer.stackIp(), arp.targetIp);
                 // Padding to Ethernet's 60-byte minimum is a card driver's job and tun does none: 42 bytes or more.
                 assertTrue(p.length >= 42, "frame length " + p.length);
                 assertEquals(0, p.rxQueue);
@@ -57,27 +61,27 @@ class TapNicKernelTest {
     @Test
     void kernelAnswersOurArpRequestAndLearnsOurMac() {
         try (PacketPool pool = new PacketPool(64); KernelPeer peer = KernelPeer.open(pool)) {
-            byte[] request = TapFrames.arp(TapFrames.BROADCAST, TapFrames.ARP_REQUEST, KernelPeer.STACK_MAC,
-                    KernelPeer.stackIp(), 0, KernelPeer.kernelIp());
+            byte[] request = Frame.arpRequest().from(new Host(KernelPeer.STACK_MAC, KernelPeer.stackIp()))
+                    .ipDst(KernelPeer.kernelIp()).build();
             assertTrue(peer.send(request), "transmit refused: " + peer.nic().drops());
 
             Packet p = peer.await(WAIT, f -> {
-                TapFrames.Arp a = TapFrames.arp(f);
-                return a != null && a.oper() == TapFrames.ARP_REPLY;
+                Decoded a = Decoded.of(f);
+                return a.arp && a.arpOp == Frame.ARP_REPLY;
             });
             assertNotNull(p, "no ARP reply from the kernel; other frames: " + peer.skipped());
-            TapFrames.Arp reply = TapFrames.arp(p);
+            Decoded reply = Decoded.of(p);
             p.release();
-            assertEquals(KernelPeer.STACK_MAC, reply.ethDst());
-            assertEquals(peer.kernelMac(), reply.ethSrc());
-            assertEquals(peer.kernelMac(), reply.senderMac());
-            assertEquals(KernelPeer.kernelIp(), reply.senderIp());
-            assertEquals(KernelPeer.STACK_MAC, reply.targetMac());
-            assertEquals(KernelPeer.stackIp(), reply.targetIp());
+            assertEquals(KernelPeer.STACK_MAC, reply.ethDst);
+            assertEquals(peer.kernelMac(), reply.ethSrc);
+            assertEquals(peer.kernelMac(), reply.senderMac);
+            assertEquals(KernelPeer.kernelIp(), reply.senderIp);
+            assertEquals(KernelPeer.STACK_MAC, reply.targetMac);
+            assertEquals(KernelPeer.stackIp(), reply.targetIp);
 
             // A request aimed at the kernel's address makes it note the asker (net/ipv4/arp.c, arp_process).
             String neigh = peer.ns().ip("neigh", "show", KernelPeer.STACK_IP, "dev", peer.ifname()).orFail().stdout();
-            assertTrue(neigh.contains("lladdr " + TapFrames.macText(KernelPeer.STACK_MAC)), "neighbour table: " + neigh);
+            assertTrue(neigh.contains("lladdr " + Hosts.macText(KernelPeer.STACK_MAC)), "neighbour table: " + neigh);
             assertEquals(1, peer.nic().stats().get("tx-frames"));
             assertEquals(request.length, peer.nic().stats().get("tx-bytes"));
         }
@@ -88,22 +92,22 @@ class TapNicKernelTest {
         try (PacketPool pool = new PacketPool(64); KernelPeer peer = KernelPeer.open(pool)) {
             peer.teachNeighbour();
             byte[] payload = "flexnet echo 0123456789".getBytes(StandardCharsets.US_ASCII);
-            assertTrue(peer.send(TapFrames.echoRequest(KernelPeer.STACK_MAC, peer.kernelMac(), KernelPeer.stackIp(),
-                    KernelPeer.kernelIp(), 0x1234, 7, payload)));
+            assertTrue(peer.send(Frame.icmpEcho().from(new Host(KernelPeer.STACK_MAC, KernelPeer.stackIp()))
+                    .to(new Host(peer.kernelMac(), KernelPeer.kernelIp())).echo(0x1234, 7).payload(payload).build()));
 
-            Packet p = peer.await(WAIT, f -> TapFrames.echo(f) != null);
+            Packet p = peer.await(WAIT, TapNicKernelTest::isEcho);
             assertNotNull(p, "no echo reply from the kernel; other frames: " + peer.skipped());
-            TapFrames.Echo echo = TapFrames.echo(p);
+            Decoded echo = Decoded.of(p);
             p.release();
-            assertEquals(TapFrames.ICMP_ECHO_REPLY, echo.type());
-            assertEquals(KernelPeer.STACK_MAC, echo.ethDst());
-            assertEquals(peer.kernelMac(), echo.ethSrc());
-            assertEquals(KernelPeer.kernelIp(), echo.srcIp());
-            assertEquals(KernelPeer.stackIp(), echo.dstIp());
-            assertEquals(0x1234, echo.id());
-            assertEquals(7, echo.seq());
-            assertArrayEquals(payload, echo.payload());
-            assertTrue(echo.ipChecksumOk() && echo.icmpChecksumOk(), "kernel's checksums do not verify");
+            assertEquals(Frame.ICMP_ECHO_REPLY, echo.icmpType);
+            assertEquals(KernelPeer.STACK_MAC, echo.ethDst);
+            assertEquals(peer.kernelMac(), echo.ethSrc);
+            assertEquals(KernelPeer.kernelIp(), echo.srcIp);
+            assertEquals(KernelPeer.stackIp(), echo.dstIp);
+            assertEquals(0x1234, echo.icmpId);
+            assertEquals(7, echo.icmpSeq);
+            assertArrayEquals(payload, echo.payload);
+            assertTrue(echo.ipChecksumOk && echo.l4ChecksumOk, "kernel's checksums do not verify");
         }
     }
 
@@ -115,18 +119,19 @@ class TapNicKernelTest {
             // socat sends its input as one datagram, then waits up to 1 s for an answer and prints it.
             try (Shell.Spawned socat = peer.spawnWithInput("ping from kernel\n",
                     "socat", "-t", "1", "-", "UDP:" + KernelPeer.STACK_IP + ":7")) {
-                Packet p = peer.await(WAIT, f -> TapFrames.udp(f) != null);
+                Packet p = peer.await(WAIT, TapNicKernelTest::isUdp);
                 assertNotNull(p, "no datagram from socat; other frames: " + peer.skipped());
-                TapFrames.Udp in = TapFrames.udp(p);
+                Decoded in = Decoded.of(p);
                 p.release();
-                assertEquals(KernelPeer.kernelIp(), in.srcIp());
-                assertEquals(KernelPeer.stackIp(), in.dstIp());
-                assertEquals(7, in.dstPort());
-                assertEquals("ping from kernel\n", new String(in.payload(), StandardCharsets.US_ASCII));
-                assertTrue(in.ipChecksumOk() && in.udpChecksumOk(), "kernel's checksums do not verify");
+                assertEquals(KernelPeer.kernelIp(), in.srcIp);
+                assertEquals(KernelPeer.stackIp(), in.dstIp);
+                assertEquals(7, in.dstPort);
+                assertEquals("ping from kernel\n", new String(in.payload, StandardCharsets.US_ASCII));
+                assertTrue(in.ipChecksumOk && in.l4ChecksumOk, "kernel's checksums do not verify");
 
-                assertTrue(peer.send(TapFrames.udp(KernelPeer.STACK_MAC, peer.kernelMac(), KernelPeer.stackIp(),
-                        KernelPeer.kernelIp(), 7, in.srcPort(), "pong from stack\n".getBytes(StandardCharsets.US_ASCII))));
+                assertTrue(peer.send(Frame.udp().from(new Host(KernelPeer.STACK_MAC, KernelPeer.stackIp()))
+                        .to(new Host(peer.kernelMac(), KernelPeer.kernelIp())).ports(7, in.srcPort)
+                        .payload("pong from stack\n".getBytes(StandardCharsets.US_ASCII)).build()));
                 Shell.Result r = socat.await(WAIT);
                 assertEquals("pong from stack\n", r.stdout(), r.describe());
             }
@@ -147,12 +152,13 @@ class TapNicKernelTest {
             peer.teachNeighbour();
             for (int txq = 0; txq < 2; txq++) {
                 byte[] payload = ("queue " + txq).getBytes(StandardCharsets.US_ASCII);
-                assertTrue(peer.send(txq, TapFrames.echoRequest(KernelPeer.STACK_MAC, peer.kernelMac(),
-                        KernelPeer.stackIp(), KernelPeer.kernelIp(), 0x4242, txq, payload)));
+                assertTrue(peer.send(txq, Frame.icmpEcho().from(new Host(KernelPeer.STACK_MAC, KernelPeer.stackIp()))
+                        .to(new Host(peer.kernelMac(), KernelPeer.kernelIp())).echo(0x4242, txq).payload(payload)
+                        .build()));
                 final int seq = txq;
                 Packet p = peer.await(WAIT, f -> {
-                    TapFrames.Echo e = TapFrames.echo(f);
-                    return e != null && e.type() == TapFrames.ICMP_ECHO_REPLY && e.seq() == seq;
+                    Decoded e = Decoded.of(f);
+                    return isEcho(f) && e.icmpType == Frame.ICMP_ECHO_REPLY && e.icmpSeq == seq;
                 });
                 assertNotNull(p, "no reply to the request sent on queue " + txq + "; other frames: " + peer.skipped());
                 assertTrue(p.rxQueue == 0 || p.rxQueue == 1, "rxQueue " + p.rxQueue);
@@ -178,7 +184,7 @@ class TapNicKernelTest {
                 int n = peer.nic().receive(q, out, out.length);
                 for (int i = 0; i < n; i++) {
                     assertEquals(q, out[i].rxQueue, "frame stamped with another queue than the one it came from");
-                    assertNotNull(TapFrames.udp(out[i]), TapFrames.describe(out[i]));
+                    assertTrue(isUdp(out[i]), Decoded.of(out[i]).toString());
                     out[i].release();
                 }
                 perQueue[q] = n;
@@ -216,5 +222,17 @@ class TapNicKernelTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("tap-" + ifname + "-rx"))
                 .toArray(Thread[]::new);
+    }
+
+    /** A whole ICMP echo request or reply in IPv4. */
+    private static boolean isEcho(Packet p) {
+        Decoded d = Decoded.of(p);
+        return d.icmp && !d.truncated && (d.icmpType == Frame.ICMP_ECHO_REPLY || d.icmpType == Frame.ICMP_ECHO_REQUEST);
+    }
+
+    /** A whole UDP datagram in IPv4, its length field inside the IP packet. */
+    private static boolean isUdp(Packet p) {
+        Decoded d = Decoded.of(p);
+        return d.udp && !d.truncated && d.udpLength >= 8 && d.udpLength <= d.ipTotalLength - d.ipHeaderLength;
     }
 }

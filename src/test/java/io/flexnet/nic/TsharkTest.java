@@ -1,11 +1,14 @@
 package io.flexnet.nic;
 
-import static io.flexnet.nic.Frames.ip;
+import static io.flexnet.fixture.Hosts.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import java.io.IOException;
@@ -27,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and editcap wrote. Skipped, with the reason printed, where the tools are not installed.
  */
 class TsharkTest {
-    private static final long HOST = Frames.mac("02:00:00:00:00:0a");
-    private static final long PEER = Frames.mac("02:00:00:00:00:0b");
+    private static final long HOST = Hosts.mac("02:00:00:00:00:0a");
+    private static final long PEER = Hosts.mac("02:00:00:00:00:0b");
     private static final long BASE = 1_700_000_000_123_456_789L;
 
     @TempDir
@@ -92,12 +95,17 @@ class TsharkTest {
         int host = ip("198.18.0.1"), peer = ip("198.18.0.2");
         byte[] hello = "hello flexnet".getBytes(StandardCharsets.US_ASCII);
         byte[][] frames = {
-                Frames.arpRequest(PEER, peer, host),
-                Frames.icmpEcho(HOST, PEER, peer, host, 0x77, 1, new byte[32]),
-                Frames.udp(HOST, PEER, peer, host, 40001, 7000, hello),
-                Frames.udp(HOST, PEER, peer, host, 40002, 7001, hello),
-                Frames.udp(HOST, PEER, peer, host, 50003, 9999, new byte[100]),
-                Frames.vlan(Frames.udp(HOST, PEER, peer, host, 40004, 7002, hello), 42),
+                Frame.arpRequest().from(new Host(PEER, peer)).ipDst(host).build(),
+                Frame.icmpEcho().from(new Host(PEER, peer)).to(new Host(HOST, host)).dontFragment(false).echo(0x77, 1)
+                        .payload(new byte[32]).build(),
+                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40001, 7000).payload(hello)
+                        .build(),
+                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40002, 7001).payload(hello)
+                        .build(),
+                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(50003, 9999)
+                        .payload(new byte[100]).build(),
+                Frame.udp().from(new Host(PEER, peer)).to(new Host(HOST, host)).ports(40004, 7002).payload(hello)
+                        .vlan(42).build(),
         };
         Row[] rows = {
                 new Row(42, PEER, 0xFFFF_FFFF_FFFFL, "", "", "", "", "ARP", ""),
@@ -124,7 +132,8 @@ class TsharkTest {
                     }
                 }
                 assertEquals(frames.length, expected.size());
-                byte[] reply = Frames.udp(PEER, HOST, host, peer, 7000, 40001, hello);
+                byte[] reply = Frame.udp().from(new Host(HOST, host)).to(new Host(PEER, peer)).ports(7000, 40001)
+                        .payload(hello).build();
                 assertTrue(capture.transmit(0, pool.allocate(reply, 0, reply.length)));
                 expected.add(new Row(55, HOST, PEER, "198.18.0.1", "198.18.0.2", "7000", "40001", "UDP", ""));
                 assertEquals(1, nic.drainTx(0, (q, p) -> assertArrayEquals(reply, p.toBytes()), 8));
@@ -138,8 +147,9 @@ class TsharkTest {
     @Test
     void readerReadsWhatText2pcapWrote() throws Exception {
         byte[][] frames = {
-                Frames.arpRequest(PEER, ip("10.1.1.2"), ip("10.1.1.1")),
-                Frames.udp(HOST, PEER, ip("10.1.1.2"), ip("10.1.1.1"), 1234, 5678, new byte[77]),
+                Frame.arpRequest().from(new Host(PEER, ip("10.1.1.2"))).ipDst(ip("10.1.1.1")).build(),
+                Frame.udp().from(new Host(PEER, ip("10.1.1.2"))).to(new Host(HOST, ip("10.1.1.1"))).ports(1234, 5678)
+                        .payload(new byte[77]).build(),
         };
         StringBuilder dump = new StringBuilder();
         String[] times = {"12:00:00.250000", "12:00:01.000000"};
@@ -174,8 +184,9 @@ class TsharkTest {
     @Test
     void readerReadsWhatEditcapWroteFromOurFile() throws Exception {
         Path ours = dir.resolve("ours.pcap"), cut = dir.resolve("editcap.pcap");
-        byte[] big = Frames.udp(HOST, PEER, ip("10.1.1.2"), ip("10.1.1.1"), 1234, 5678, new byte[400]);
-        byte[] small = Frames.arpRequest(PEER, ip("10.1.1.2"), ip("10.1.1.1"));
+        byte[] big = Frame.udp().from(new Host(PEER, ip("10.1.1.2"))).to(new Host(HOST, ip("10.1.1.1")))
+                .ports(1234, 5678).payload(new byte[400]).build();
+        byte[] small = Frame.arpRequest().from(new Host(PEER, ip("10.1.1.2"))).ipDst(ip("10.1.1.1")).build();
         try (PcapWriter w = PcapWriter.create(ours)) {
             w.write(big, BASE);
             w.write(small, BASE + 5_000);

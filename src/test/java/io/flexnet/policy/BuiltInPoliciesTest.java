@@ -1,5 +1,10 @@
 package io.flexnet.policy;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Packets;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.Packet;
@@ -26,7 +31,7 @@ class BuiltInPoliciesTest {
     }
 
     private int choose(int srcPort, byte[] payload, int choices) {
-        Packet p = TestFrames.parsed(pool, TestFrames.udp(srcPort, PORT, payload));
+        Packet p = Packets.parsed(pool, Frame.udp().from(PEER).to(US).ports(srcPort, PORT).payload(payload).build());
         try {
             return hook.choose(p, choices);
         } finally {
@@ -35,7 +40,7 @@ class BuiltInPoliciesTest {
     }
 
     private int request(int type, int user, int choices) {
-        return choose(40_000, TestFrames.request(1, type, 5, user, 0), choices);
+        return choose(40_000, Requests.request(1, type, 5, user, 0), choices);
     }
 
     @Test
@@ -47,7 +52,7 @@ class BuiltInPoliciesTest {
             int c = choose(10_000 + flow, new byte[4], 6);
             int again = choose(10_000 + flow, new byte[9], 6);
             assertEquals(c, again, "same flow, same executor");
-            int h = PolicyInput.tupleHash(TestFrames.CLIENT, TestFrames.SERVER, 10_000 + flow, PORT, 17);
+            int h = PolicyInput.tupleHash(PEER.ip(), US.ip(), 10_000 + flow, PORT, 17);
             assertEquals((int) (((h & 0xFFFFFFFFL) * 6) >>> 32), c, "reciprocal_scale(hash, 6)");
             seen.put(flow, c);
             per[c]++;

@@ -1,5 +1,11 @@
 package io.flexnet.policy;
 
+import static io.flexnet.fixture.Hosts.US;
+import static io.flexnet.fixture.Hosts.PEER;
+
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Packets;
+
 import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -37,7 +43,8 @@ class FaultContainmentTest {
     }
 
     private int choose(int port, int choices) {
-        Packet p = TestFrames.parsed(pool, TestFrames.udp(40_000, port, new byte[20]));
+        Packet p = Packets.parsed(pool, Frame.udp().from(PEER).to(US).ports(40_000, port).payload(new byte[20])
+                .build());
         try {
             return hook.choose(p, choices);
         } finally {
@@ -128,8 +135,10 @@ class FaultContainmentTest {
                 .queue(new QueueHook(rx, 2, p -> 1), q0, q1).eth().ip().l4().socket().build();
         Coroutines cos = new Coroutines(pool);
         for (int i = 0; i < 10; i++) {
-            cos.of(TestFrames.packet(pool, TestFrames.udp(5, 7000, new byte[3]))).start(pl, LayerContext.at(0));
-            cos.of(TestFrames.packet(pool, TestFrames.udp(5, 8000, new byte[3]))).start(pl, LayerContext.at(0));
+            cos.of(Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, 7000).payload(new byte[3]).build()))
+                    .start(pl, LayerContext.at(0));
+            cos.of(Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, 8000).payload(new byte[3]).build()))
+                    .start(pl, LayerContext.at(0));
         }
         assertEquals(0, q0.depth());
         assertEquals(10, q1.depth(), "the faulty tenant's packets took the default queue");

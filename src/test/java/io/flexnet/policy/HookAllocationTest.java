@@ -1,5 +1,11 @@
 package io.flexnet.policy;
 
+import static io.flexnet.fixture.Hosts.US;
+import static io.flexnet.fixture.Hosts.PEER;
+
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Packets;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -29,11 +35,11 @@ class HookAllocationTest {
             }
             Packet[] raw = new Packet[policies.length];
             Packet[] parsed = new Packet[policies.length];
-            byte[] payload = TestFrames.request(1, RequestHeader.GET, 1, 1, 8);
+            byte[] payload = Requests.request(1, RequestHeader.GET, 1, 1, 8);
             for (int i = 0; i < policies.length; i++) {
-                byte[] f = TestFrames.udp(40_000, 9000 + i, payload);
-                raw[i] = TestFrames.packet(pool, f);
-                parsed[i] = TestFrames.parsed(pool, f);
+                byte[] f = Frame.udp().from(PEER).to(US).ports(40_000, 9000 + i).payload(payload).build();
+                raw[i] = Packets.copy(pool, f);
+                parsed[i] = Packets.parsed(pool, f);
             }
             for (int i = 0; i < 200_000; i++) run(nic, sockHook, raw, parsed);
             long tid = Thread.currentThread().threadId();

@@ -1,5 +1,11 @@
 package io.flexnet.policy;
 
+import static io.flexnet.fixture.Hosts.US;
+import static io.flexnet.fixture.Hosts.PEER;
+
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Packets;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.nic.Rss;
@@ -73,15 +79,17 @@ class IsolationTest {
                 int off = rnd.nextInt(span);
                 int port = base + off;
                 byte[] payload = new byte[rnd.nextInt(40)];
-                byte[] f = rnd.nextBoolean() ? TestFrames.udp(1024 + rnd.nextInt(50_000), port, payload)
-                        : TestFrames.tcp(1024 + rnd.nextInt(50_000), port, payload);
-                if (rnd.nextInt(10) == 0) f = TestFrames.vlan(f, rnd.nextInt(4096));
+                Frame b = rnd.nextBoolean() ? Frame.udp().from(PEER).to(US).ports(1024 + rnd.nextInt(50_000), port)
+                        : Frame.tcp().from(PEER).to(US).ports(1024 + rnd.nextInt(50_000), port)
+                                .flags(Frame.PSH | Frame.ACK);
+                if (rnd.nextInt(10) == 0) b.vlan(rnd.nextInt(4096));
+                byte[] f = b.payload(payload).build();
                 if (owner[off] < 0) unownedExpected++;
-                Packet raw = TestFrames.packet(pool, f);
+                Packet raw = Packets.copy(pool, f);
                 int q = nicSteer.queueFor(raw, 8);
                 int s = rxSel.select(raw);
                 raw.release();
-                Packet parsed = TestFrames.parsed(pool, f);
+                Packet parsed = Packets.parsed(pool, f);
                 int c = sock.choose(parsed, 8);
                 parsed.release();
                 if (owner[off] < 0) {
@@ -91,7 +99,8 @@ class IsolationTest {
                 assertTrue(q >= 0 && q < 8);
             }
             // Frames nobody could own: no transport header at all.
-            Packet icmp = TestFrames.packet(pool, TestFrames.ipv4(1, 2, 1, new byte[8], 0));
+            Packet icmp = Packets.copy(pool, Frame.ipv4(1).from(PEER).to(US).ipSrc(1).ipDst(2).dontFragment(false)
+                    .payload(new byte[8]).build());
             assertEquals(7, rxSel.select(icmp));
             icmp.release();
 
@@ -138,7 +147,8 @@ class IsolationTest {
                 for (int p = base; p < base + span; p++) {
                     Tenant o = tenants.ownerOf(p);
                     Deployment d = o == null ? null : o.deployment(sock);
-                    Packet parsed = TestFrames.parsed(pool, TestFrames.udp(5, p, new byte[1]));
+                    Packet parsed = Packets.parsed(pool, Frame.udp().from(PEER).to(US).ports(5, p).payload(new byte[1])
+                            .build());
                     int c = sock.choose(parsed, choices);
                     parsed.release();
                     assertEquals(d == null ? MatchingPolicy.PASS : o.id(), c, "step " + step + ", port " + p + ", owner " + o);
@@ -160,7 +170,8 @@ class IsolationTest {
             int[] ports = {7000, 8000, 7001, 9999, 8000};
             int[] expect = {a.id() % 4, b.id() % 4, a.id() % 4, 3, b.id() % 4};
             for (int i = 0; i < ports.length; i++) {
-                Packet p = TestFrames.packet(pool, TestFrames.udp(5, ports[i], new byte[1]));
+                Packet p = Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, ports[i]).payload(new byte[1])
+                        .build());
                 assertEquals(expect[i], steer.queueFor(p, 4), "port " + ports[i]);
                 p.release();
             }
@@ -168,7 +179,7 @@ class IsolationTest {
             assertEquals(List.of(8000, 8000), rb.ports);
             a.release(7001);
             b.claim(7001);
-            Packet p = TestFrames.packet(pool, TestFrames.udp(5, 7001, new byte[1]));
+            Packet p = Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, 7001).payload(new byte[1]).build());
             steer.queueFor(p, 4);
             p.release();
             assertEquals(List.of(8000, 8000, 7001), rb.ports, "a port moves with its owner");

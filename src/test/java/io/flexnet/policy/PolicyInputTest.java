@@ -1,5 +1,10 @@
 package io.flexnet.policy;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Packets;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.packet.Packet;
@@ -18,7 +23,7 @@ class PolicyInputTest {
     void close() { pool.close(); }
 
     private PolicyInput bound(byte[] frame) {
-        Packet p = TestFrames.packet(pool, frame);
+        Packet p = Packets.copy(pool, frame);
         PolicyInput in = PolicyInput.slotOf(p);
         boolean ok = in.bindFromFrame(p);
         p.release();
@@ -27,11 +32,11 @@ class PolicyInputTest {
 
     @Test
     void readsTheUdpTupleAndRequestHeaderFromTheFrame() {
-        byte[] payload = TestFrames.request(0x0102030405060708L, RequestHeader.SCAN, 0xCAFEBABE, 77, 3);
-        PolicyInput in = bound(TestFrames.udp(40_000, 9000, payload));
+        byte[] payload = Requests.request(0x0102030405060708L, RequestHeader.SCAN, 0xCAFEBABE, 77, 3);
+        PolicyInput in = bound(Frame.udp().from(PEER).to(US).ports(40_000, 9000).payload(payload).build());
         assertNotNull(in);
-        assertEquals(TestFrames.CLIENT, in.srcIp());
-        assertEquals(TestFrames.SERVER, in.dstIp());
+        assertEquals(PEER.ip(), in.srcIp());
+        assertEquals(US.ip(), in.dstIp());
         assertEquals(40_000, in.srcPort());
         assertEquals(9000, in.dstPort());
         assertEquals(17, in.protocol());
@@ -46,7 +51,7 @@ class PolicyInputTest {
 
     @Test
     void outOfBoundsReadsAnswerMinusOneAtEveryEdge() {
-        PolicyInput in = bound(TestFrames.udp(1, 2, new byte[] {1, 2, 3, 4, 5}));
+        PolicyInput in = bound(Frame.udp().from(PEER).to(US).ports(1, 2).payload(new byte[] {1, 2, 3, 4, 5}).build());
         assertEquals(5, in.payloadLength());
         assertEquals(5, in.payloadU8(4));
         assertEquals(-1, in.payloadU8(5));
@@ -62,17 +67,19 @@ class PolicyInputTest {
 
     @Test
     void aHeaderCutShortReadsAsNotARequest() {
-        PolicyInput in = bound(TestFrames.udp(1, 2, new byte[RequestHeader.USER + 3]));
+        PolicyInput in = bound(Frame.udp().from(PEER).to(US).ports(1, 2).payload(new byte[RequestHeader.USER + 3])
+                .build());
         assertEquals(0, in.payloadU8(RequestHeader.TYPE));
         assertEquals(-1, in.payloadU32(RequestHeader.USER));
     }
 
     @Test
     void skipsVlanTagsAndReadsTcp() {
-        PolicyInput in = bound(TestFrames.vlan(TestFrames.udp(5, 6000, new byte[4]), 42));
+        PolicyInput in = bound(Frame.udp().from(PEER).to(US).vlan(42).ports(5, 6000).payload(new byte[4]).build());
         assertNotNull(in);
         assertEquals(6000, in.dstPort());
-        in = bound(TestFrames.tcp(7, 8080, new byte[] {9, 9}));
+        in = bound(Frame.tcp().from(PEER).to(US).ports(7, 8080).flags(Frame.PSH | Frame.ACK).payload(new byte[] {9, 9})
+                .build());
         assertNotNull(in);
         assertEquals(6, in.protocol());
         assertEquals(8080, in.dstPort());
@@ -82,11 +89,12 @@ class PolicyInputTest {
 
     @Test
     void findsNoTupleInFragmentsOtherProtocolsOrTruncatedFrames() {
-        byte[] udp = TestFrames.udp(5, 6000, new byte[8]);
+        byte[] udp = Frame.udp().from(PEER).to(US).ports(5, 6000).payload(new byte[8]).build();
         byte[] fragment = udp.clone();
         fragment[20] = 0x20;  // more-fragments flag
         assertNull(bound(fragment));
-        byte[] icmp = TestFrames.ipv4(TestFrames.CLIENT, TestFrames.SERVER, 1, new byte[8], 0);
+        byte[] icmp = Frame.ipv4(1).from(PEER).to(US).ipSrc(PEER.ip()).ipDst(US.ip()).dontFragment(false)
+                .payload(new byte[8]).build();
         assertNull(bound(icmp));
         assertNull(bound(java.util.Arrays.copyOf(udp, 14 + 20 + 7)), "UDP header cut short");
         byte[] badUdpLength = udp.clone();
@@ -97,7 +105,7 @@ class PolicyInputTest {
 
     @Test
     void payloadStopsAtTheIpTotalLengthNotAtEthernetPadding() {
-        byte[] frame = TestFrames.udp(5, 6000, new byte[] {1, 2});
+        byte[] frame = Frame.udp().from(PEER).to(US).ports(5, 6000).payload(new byte[] {1, 2}).build();
         byte[] padded = java.util.Arrays.copyOf(frame, 60);  // padded to the Ethernet minimum
         java.util.Arrays.fill(padded, frame.length, 60, (byte) 0xEE);
         PolicyInput in = bound(padded);
@@ -107,7 +115,7 @@ class PolicyInputTest {
 
     @Test
     void fieldsFromTheLayersAreClippedToTheFrame() {
-        Packet p = TestFrames.parsed(pool, TestFrames.udp(5, 6000, new byte[10]));
+        Packet p = Packets.parsed(pool, Frame.udp().from(PEER).to(US).ports(5, 6000).payload(new byte[10]).build());
         p.payloadLength = 5000;  // a layer bug must not let a policy read beyond the frame
         PolicyInput in = PolicyInput.slotOf(p);
         in.bindFromFields(p);
@@ -118,11 +126,11 @@ class PolicyInputTest {
 
     @Test
     void flowHashPrefersTheNicsHashAndIsStableWithoutIt() {
-        Packet p = TestFrames.packet(pool, TestFrames.udp(5, 6000, new byte[10]));
+        Packet p = Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(5, 6000).payload(new byte[10]).build());
         PolicyInput in = PolicyInput.slotOf(p);
         in.bindFromFrame(p);
         int h = in.flowHash();
-        assertEquals(PolicyInput.tupleHash(TestFrames.CLIENT, TestFrames.SERVER, 5, 6000, 17), h);
+        assertEquals(PolicyInput.tupleHash(PEER.ip(), US.ip(), 5, 6000, 17), h);
         p.flowHash = 0x1234;
         in.bindFromFrame(p);
         assertEquals(0x1234, in.flowHash());

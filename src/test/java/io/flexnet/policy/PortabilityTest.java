@@ -1,5 +1,12 @@
 package io.flexnet.policy;
 
+import static io.flexnet.fixture.Hosts.US;
+import static io.flexnet.fixture.Hosts.PEER;
+
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Packets;
+import io.flexnet.fixture.Hosts;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.nic.Rss;
@@ -27,7 +34,7 @@ class PortabilityTest {
             QueueHook queue = kind == HookKind.RX_QUEUE ? new QueueHook(hook, choices, p -> 0) : null;
             List<Integer> out = new ArrayList<>();
             for (byte[] f : frames) {
-                Packet p = kind == HookKind.SOCKET ? TestFrames.parsed(pool, f) : TestFrames.packet(pool, f);
+                Packet p = kind == HookKind.SOCKET ? Packets.parsed(pool, f) : Packets.copy(pool, f);
                 p.flowHash = rss.hashFrame(p.segment(), p.offset, p.length);  // as the NIC stored it
                 out.add(switch (kind) {
                     case NIC_RX_QUEUE -> nic.queueFor(p, choices);
@@ -46,9 +53,9 @@ class PortabilityTest {
         List<byte[]> frames = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int type = rnd.nextInt(200) == 0 ? RequestHeader.SCAN : RequestHeader.GET;
-            byte[] payload = TestFrames.request(i, type, rnd.nextInt(), 1, rnd.nextInt(30));
-            frames.add(TestFrames.udp(TestFrames.ip(198, 18, 1, rnd.nextInt(50)), 1024 + rnd.nextInt(60_000),
-                    TestFrames.SERVER, 9000, payload));
+            byte[] payload = Requests.request(i, type, rnd.nextInt(), 1, rnd.nextInt(30));
+            frames.add(Frame.udp().from(PEER).to(US).ipSrc(Hosts.ip(198, 18, 1, rnd.nextInt(50)))
+                    .ports(1024 + rnd.nextInt(60_000), 9000).payload(payload).build());
         }
         return frames;
     }
@@ -85,13 +92,13 @@ class PortabilityTest {
             app.deploy(nicHook, rr);
             app.deploy(sockHook, rr);
             RxQueueHook nic = new RxQueueHook(nicHook, rss);
-            byte[] f = TestFrames.udp(1, 9000, new byte[4]);
+            byte[] f = Frame.udp().from(PEER).to(US).ports(1, 9000).payload(new byte[4]).build();
             List<Integer> seq = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                Packet raw = TestFrames.packet(pool, f);
+                Packet raw = Packets.copy(pool, f);
                 seq.add(nic.queueFor(raw, 3));
                 raw.release();
-                Packet parsed = TestFrames.parsed(pool, f);
+                Packet parsed = Packets.parsed(pool, f);
                 seq.add(sockHook.choose(parsed, 3));
                 parsed.release();
             }

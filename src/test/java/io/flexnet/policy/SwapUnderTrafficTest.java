@@ -1,5 +1,10 @@
 package io.flexnet.policy;
 
+import static io.flexnet.fixture.Hosts.US;
+import static io.flexnet.fixture.Hosts.PEER;
+
+import io.flexnet.fixture.Frame;
+
 import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -31,10 +36,12 @@ class SwapUnderTrafficTest {
                     .queue(new QueueHook(rx, 4, p -> 3), qs).eth().ip().l4().socket().build();
             Coroutines cos = new Coroutines(pool);
             byte[][] frames = {
-                    TestFrames.udp(40_000, 9000, TestFrames.request(1, RequestHeader.GET, 1, 1, 0)),
-                    TestFrames.udp(40_001, 9000, TestFrames.request(2, RequestHeader.SCAN, 1, 1, 0)),
-                    TestFrames.udp(40_002, 9001, new byte[4]),
-                    TestFrames.udp(40_003, 5555, new byte[4]),
+                    Frame.udp().from(PEER).to(US).ports(40_000, 9000)
+                            .payload(Requests.request(1, RequestHeader.GET, 1, 1, 0)).build(),
+                    Frame.udp().from(PEER).to(US).ports(40_001, 9000)
+                            .payload(Requests.request(2, RequestHeader.SCAN, 1, 1, 0)).build(),
+                    Frame.udp().from(PEER).to(US).ports(40_002, 9001).payload(new byte[4]).build(),
+                    Frame.udp().from(PEER).to(US).ports(40_003, 5555).payload(new byte[4]).build(),
             };
 
             List<Deployment> deployments = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

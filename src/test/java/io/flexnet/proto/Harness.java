@@ -1,5 +1,7 @@
 package io.flexnet.proto;
 
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Packets;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.runtime.ManualClock;
@@ -17,7 +19,7 @@ final class Harness implements AutoCloseable {
     final ArrayDeque<Packet> sent = new ArrayDeque<>();
     final ManualClock clock = new ManualClock(1_000_000_000L);
 
-    Harness() { this(TestFrames.config(), 64); }
+    Harness() { this(Hosts.config(), 64); }
 
     Harness(NetConfig cfg, int slots) {
         pool = new PacketPool(slots);
@@ -30,11 +32,7 @@ final class Harness implements AutoCloseable {
         stack = new ProtoStack(cfg, pool, sent::add, clock, arp);
     }
 
-    Packet packet(byte[] frame) {
-        Packet p = pool.allocate(frame, 0, frame.length);
-        if (p == null) throw new IllegalStateException("pool empty");
-        return p;
-    }
+    Packet packet(byte[] frame) { return Packets.copy(pool, frame); }
 
     void receive(byte[] frame) { stack.receive(packet(frame)); }
 

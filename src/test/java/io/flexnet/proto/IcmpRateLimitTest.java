@@ -1,11 +1,14 @@
 package io.flexnet.proto;
 
-import static io.flexnet.proto.TestFrames.*;
+import static io.flexnet.fixture.Hosts.GATEWAY;
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
 import io.flexnet.packet.Ip4;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +22,18 @@ class IcmpRateLimitTest {
     @Test
     void aFloodToAClosedPortFromOneHostDrawsSixErrorsThenOneASecond() {
         try (Harness h = new Harness()) {
-            h.stack.arp().learn(PEER_IP, PEER_MAC);
-            for (int i = 0; i < 10_000; i++) h.receive(udpFrame(40000, 9999, new byte[8]));
+            h.stack.arp().learn(PEER.ip(), PEER.mac());
+            for (int i = 0; i < 10_000; i++) h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999)
+                    .payload(new byte[8]).build());
             assertEquals(6, h.drainSent().size(), "Linux's burst toward one destination");
             assertEquals(6, h.stack.icmp().counters().get("unreachable-sent"));
             assertEquals(9_994, h.stack.icmp().counters().get("rate-limited"));
             h.advance(999 * MS);
-            h.receive(udpFrame(40000, 9999, new byte[8]));
+            h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999).payload(new byte[8]).build());
             assertEquals(0, h.drainSent().size(), "less than a second later: still held back");
             h.advance(MS);
-            for (int i = 0; i < 100; i++) h.receive(udpFrame(40000, 9999, new byte[8]));
+            for (int i = 0; i < 100; i++) h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999)
+                    .payload(new byte[8]).build());
             assertEquals(1, h.drainSent().size(), "one token a second");
         }
     }
@@ -36,16 +41,18 @@ class IcmpRateLimitTest {
     @Test
     void aFloodFromManyHostsIsCappedForTheWholeHost() {
         try (Harness h = new Harness()) {
-            h.stack.arp().learn(GATEWAY_IP, GATEWAY_MAC);  // 198.18.1.0/24 is off-link: errors go via the gateway
+            h.stack.arp().learn(GATEWAY.ip(), GATEWAY.mac());  // 198.18.1.0/24 is off-link: errors go via the gateway
             for (int round = 0; round < 10; round++) {
                 for (int host = 1; host <= 200; host++) {
-                    h.receive(udpFrame(Ip4.parse("198.18.1." + host), OUR_IP, 40000, 9999, new byte[8]));
+                    h.receive(Frame.udp().from(PEER).to(US).ipSrc(Ip4.parse("198.18.1." + host)).ports(40000, 9999)
+                            .payload(new byte[8]).build());
                 }
             }
             assertEquals(50, h.drainSent().size(), "icmp_msgs_burst for the host, whatever the sources");
             h.advance(SECOND);
             for (int host = 1; host <= 200; host++) {
-                for (int i = 0; i < 10; i++) h.receive(udpFrame(Ip4.parse("198.18.2." + host), OUR_IP, 40000, 9999, new byte[8]));
+                for (int i = 0; i < 10; i++) h.receive(Frame.udp().from(PEER).to(US)
+                        .ipSrc(Ip4.parse("198.18.2." + host)).ports(40000, 9999).payload(new byte[8]).build());
             }
             assertEquals(50, h.drainSent().size(), "a second refills the host's bucket up to its burst, not beyond");
         }
@@ -81,10 +88,10 @@ class IcmpRateLimitTest {
     void limitsCanBeChangedAndRefuseNonsense() {
         try (Harness h = new Harness()) {
             h.stack.icmp().rateLimit(IcmpRateLimit.unlimited());
-            h.stack.arp().learn(PEER_IP, PEER_MAC);
+            h.stack.arp().learn(PEER.ip(), PEER.mac());
             int sent = 0;
             for (int i = 0; i < 500; i++) {
-                h.receive(udpFrame(40000, 9999, new byte[8]));
+                h.receive(Frame.udp().from(PEER).to(US).ports(40000, 9999).payload(new byte[8]).build());
                 sent += h.drainSent().size();  // the harness's pool is small: give the slots back
             }
             assertEquals(500, sent);

@@ -1,9 +1,12 @@
 package io.flexnet.proto;
 
-import static io.flexnet.proto.TestFrames.*;
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.SUBNET_BROADCAST;
+import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.EthernetHeader;
 import io.flexnet.packet.Frames;
@@ -21,7 +24,7 @@ class IcmpTest {
     /** The constructed ping's addresses: 198.18.0.1 (02:..:01) pings 198.18.0.2 (02:..:02) = us. */
     private static Harness pinged() {
         Harness h = new Harness();
-        h.stack.arp().learn(PEER_IP, PEER_MAC);
+        h.stack.arp().learn(PEER.ip(), PEER.mac());
         return h;
     }
 
@@ -37,11 +40,11 @@ class IcmpTest {
             MemorySegment s = r.segment();
             int eth = r.offset;
             assertEquals(98, r.length);
-            assertEquals(PEER_MAC, EthernetHeader.dst(s, eth));
-            assertEquals(OUR_MAC, EthernetHeader.src(s, eth));
+            assertEquals(PEER.mac(), EthernetHeader.dst(s, eth));
+            assertEquals(US.mac(), EthernetHeader.src(s, eth));
             Ipv4Header ip = new Ipv4Header().wrap(s, eth + 14);
-            assertEquals(OUR_IP, ip.src());
-            assertEquals(PEER_IP, ip.dst());
+            assertEquals(US.ip(), ip.src());
+            assertEquals(PEER.ip(), ip.dst());
             assertEquals(84, ip.totalLength());
             assertEquals(64, ip.ttl());
             assertEquals(Ipv4Header.PROTO_ICMP, ip.protocol());
@@ -63,7 +66,7 @@ class IcmpTest {
     @Test
     void repliesOnTheRequestsVlan() {
         try (Harness h = pinged()) {
-            h.receive(tagged(Hex.bytes(Frames.PING), 503));
+            h.receive(Frame.tagged(Hex.bytes(Frames.PING), 503));
             Packet r = h.takeSent();
             assertEquals(503, EthernetHeader.vlanId(r.segment(), r.offset));
             assertEquals(EthernetHeader.TYPE_IPV4, EthernetHeader.etherType(r.segment(), r.offset));
@@ -81,7 +84,7 @@ class IcmpTest {
             Packet request = h.takeSent();
             assertEquals(EthernetHeader.TYPE_ARP, EthernetHeader.type(request.segment(), request.offset));
             request.release();
-            h.receive(arpReply(PEER_MAC, PEER_IP));
+            h.receive(Frame.arpReply().from(PEER).to(US).build());
             Packet reply = h.takeSent();
             assertEquals(IcmpHeader.TYPE_ECHO_REPLY, IcmpHeader.type(reply.segment(), reply.offset + 34));
             reply.release();
@@ -91,8 +94,8 @@ class IcmpTest {
     @Test
     void ignoresEchoRequestsToBroadcast() {
         try (Harness h = pinged()) {
-            byte[] f = ethernet(MacAddress.BROADCAST, PEER_MAC, EthernetHeader.TYPE_IPV4,
-                    ipv4(PEER_IP, SUBNET_BROADCAST, Ipv4Header.PROTO_ICMP, icmpEcho(IcmpHeader.TYPE_ECHO_REQUEST, 1, 1, bytes(8))));
+            byte[] f = Frame.icmpEcho().from(PEER).to(US).ethDst(MacAddress.BROADCAST).ipDst(SUBNET_BROADCAST)
+                    .echo(1, 1).payload(8).build();
             h.receive(f);
             assertTrue(h.sent.isEmpty());
             assertEquals(1, h.stack.icmp().drops().get(DropReason.ICMP_UNHANDLED));
@@ -113,8 +116,8 @@ class IcmpTest {
     @Test
     void dropsIcmpShorterThanItsHeader() {
         try (Harness h = pinged()) {
-            h.receive(ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4,
-                    ipv4(PEER_IP, OUR_IP, Ipv4Header.PROTO_ICMP, new byte[] {8, 0, (byte) 0xF7, (byte) 0xFF})));
+            h.receive(Frame.ipv4(Frame.PROTO_ICMP).from(PEER).to(US)
+                    .payload(new byte[] {8, 0, (byte) 0xF7, (byte) 0xFF}).build());
             assertEquals(1, h.stack.icmp().drops().get(DropReason.BAD_ICMP));
         }
     }
@@ -122,8 +125,7 @@ class IcmpTest {
     @Test
     void countsOtherIcmpAsUnhandled() {
         try (Harness h = pinged()) {
-            h.receive(ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4,
-                    ipv4(PEER_IP, OUR_IP, Ipv4Header.PROTO_ICMP, icmpEcho(IcmpHeader.TYPE_ECHO_REPLY, 1, 1, bytes(8)))));
+            h.receive(Frame.icmpEcho().reply().from(PEER).to(US).echo(1, 1).payload(8).build());
             assertEquals(1, h.stack.icmp().drops().get(DropReason.ICMP_UNHANDLED));
             assertEquals(1, h.stack.ipRcv().counters().get("icmp"));
         }

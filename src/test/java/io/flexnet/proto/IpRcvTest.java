@@ -1,8 +1,11 @@
 package io.flexnet.proto;
 
-import static io.flexnet.proto.TestFrames.*;
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.SUBNET_BROADCAST;
+import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.flexnet.fixture.Frame;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Hex;
 import io.flexnet.packet.Frames;
@@ -30,7 +33,7 @@ class IpRcvTest {
 
     private static void assertDropped(DropReason reason, Consumer<MemorySegment> edit) {
         try (Harness h = new Harness()) {
-            byte[] f = udpFrame(1000, 2000, bytes(16));
+            byte[] f = Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(16)).build();
             edit.accept(MemorySegment.ofArray(f));
             assertEquals(Layer.DONE, ipRcv(h, f, null));
             assertEquals(1, h.stack.ipRcv().drops().get(reason), reason.label());
@@ -42,10 +45,11 @@ class IpRcvTest {
     void passesValidUdpWithFlowFieldsSet() {
         try (Harness h = new Harness()) {
             Packet[] out = new Packet[1];
-            assertEquals(Layer.NEXT, ipRcv(h, udpFrame(1000, 2000, bytes(16)), out));
+            assertEquals(Layer.NEXT, ipRcv(h, Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(16))
+                    .build(), out));
             Packet p = out[0];
-            assertEquals(PEER_IP, p.srcIp);
-            assertEquals(OUR_IP, p.dstIp);
+            assertEquals(PEER.ip(), p.srcIp);
+            assertEquals(US.ip(), p.dstIp);
             assertEquals(Ipv4Header.PROTO_UDP, p.protocol);
             assertEquals(p.l3Offset + 20, p.l4Offset);
             p.release();
@@ -102,7 +106,8 @@ class IpRcvTest {
     @Test
     void dropsTruncatedHeader() {
         try (Harness h = new Harness()) {
-            assertEquals(Layer.DONE, ipRcv(h, Arrays.copyOf(udpFrame(1, 2, bytes(0)), 14 + 19), null));
+            assertEquals(Layer.DONE, ipRcv(h, Arrays.copyOf(Frame.udp().from(PEER).to(US).ports(1, 2)
+                    .payload(Frame.bytes(0)).build(), 14 + 19), null));
             assertEquals(1, h.stack.ipRcv().drops().get(DropReason.TRUNCATED));
         }
     }
@@ -131,7 +136,7 @@ class IpRcvTest {
     void acceptsLimitedAndDirectedBroadcast() {
         try (Harness h = new Harness()) {
             for (int dst : new int[] {Ip4.BROADCAST, SUBNET_BROADCAST}) {
-                byte[] f = udpFrame(PEER_IP, dst, 68, 67, bytes(8));
+                byte[] f = Frame.udp().from(PEER).to(US).ipDst(dst).ports(68, 67).payload(Frame.bytes(8)).build();
                 io.flexnet.packet.EthernetHeader.dst(MemorySegment.ofArray(f), 0, MacAddress.BROADCAST);
                 assertEquals(Layer.NEXT, ipRcv(h, f, null), Ip4.format(dst));
             }
@@ -161,7 +166,7 @@ class IpRcvTest {
     @Test
     void acceptsHeaderWithOptions() {
         try (Harness h = new Harness()) {
-            byte[] plain = udpFrame(1000, 2000, bytes(4));
+            byte[] plain = Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(4)).build();
             byte[] f = new byte[plain.length + 4];
             System.arraycopy(plain, 0, f, 0, 34);
             f[34] = (byte) 0x94;  // Router Alert

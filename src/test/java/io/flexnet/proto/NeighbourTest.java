@@ -1,9 +1,14 @@
 package io.flexnet.proto;
 
-import static io.flexnet.proto.TestFrames.*;
+import static io.flexnet.fixture.Hosts.GATEWAY;
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.packet.ArpHeader;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.EthernetHeader;
@@ -24,8 +29,8 @@ class NeighbourTest {
     @Test
     void anUnsolicitedReplyCreatesNoEntry() {
         try (Harness h = new Harness()) {
-            h.receive(arpReply(GATEWAY_MAC, GATEWAY_IP));
-            assertEquals(-1, h.stack.arp().resolve(GATEWAY_IP), "arp_accept=0: nobody asked");
+            h.receive(Frame.arpReply().from(GATEWAY).to(US).build());
+            assertEquals(-1, h.stack.arp().resolve(GATEWAY.ip()), "arp_accept=0: nobody asked");
             assertEquals(0, h.stack.arp().cacheSize());
             assertEquals(1, h.stack.arp().counters().get("unsolicited"));
             assertEquals(1, h.stack.arp().counters().get("reply-ignored"));
@@ -35,26 +40,26 @@ class NeighbourTest {
     @Test
     void aRequestForUsCreatesAStaleEntryForItsSender() {
         try (Harness h = new Harness()) {
-            h.receive(arpRequest(OUR_IP));
+            h.receive(Frame.arpRequest().from(PEER).to(US).build());
             h.drainSent();
-            assertEquals("stale", h.stack.arp().state(PEER_IP), "it wants to talk to us, but is not confirmed");
+            assertEquals("stale", h.stack.arp().state(PEER.ip()), "it wants to talk to us, but is not confirmed");
         }
     }
 
     @Test
     void oneForgedFrameCannotFlipAnEntryWithinTheLockTime() {
         try (Harness h = new Harness()) {
-            h.stack.arp().learn(PEER_IP, PEER_MAC);
+            h.stack.arp().learn(PEER.ip(), PEER.mac());
             h.advance(SECOND / 2);
             h.receive(arpFrom(FORGED, ArpHeader.OP_REPLY));
             h.receive(arpFrom(FORGED, ArpHeader.OP_REQUEST));
             h.drainSent();
-            assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP), "still the address it had");
+            assertEquals(PEER.mac(), h.stack.arp().resolve(PEER.ip()), "still the address it had");
             assertEquals(2, h.stack.arp().counters().get("locked-out"));
             h.advance(SECOND);
             h.receive(arpFrom(FORGED, ArpHeader.OP_REQUEST));
             h.drainSent();
-            assertEquals(FORGED, h.stack.arp().resolve(PEER_IP), "after the lock time a change is honoured, unconfirmed");
+            assertEquals(FORGED, h.stack.arp().resolve(PEER.ip()), "after the lock time a change is honoured, unconfirmed");
         }
     }
 
@@ -62,29 +67,29 @@ class NeighbourTest {
     void aForgedAddressIsProbedAwayWithinSecondsNotAMinute() {
         try (Harness h = new Harness()) {
             Arp.Times t = h.stack.arp().times();
-            h.stack.arp().learn(PEER_IP, PEER_MAC);
+            h.stack.arp().learn(PEER.ip(), PEER.mac());
             h.advance(2 * SECOND);
             h.receive(arpFrom(FORGED, ArpHeader.OP_REQUEST));  // e.g. one bit-flipped request
             h.drainSent();
-            assertEquals("stale", h.stack.arp().state(PEER_IP));
+            assertEquals("stale", h.stack.arp().state(PEER.ip()));
             h.stack.send(ArpTest.udpToPeer(h));               // traffic: uses it, starts the delay
             assertEquals(FORGED, EthernetHeader.dst(MemorySegment.ofArray(h.drainSent().getFirst()), 0));
-            assertEquals("delay", h.stack.arp().state(PEER_IP));
+            assertEquals("delay", h.stack.arp().state(PEER.ip()));
             h.advance(t.delayFirstProbe());
             h.stack.expire();
             for (int i = 0; i < t.unicastProbes(); i++) {
                 byte[] probe = single(h);
                 assertEquals(FORGED, EthernetHeader.dst(MemorySegment.ofArray(probe), 0), "unicast probe " + i);
                 assertEquals(ArpHeader.OP_REQUEST, ArpHeader.oper(MemorySegment.ofArray(probe), 14));
-                assertEquals(PEER_IP, ArpHeader.tpa(MemorySegment.ofArray(probe), 14));
+                assertEquals(PEER.ip(), ArpHeader.tpa(MemorySegment.ofArray(probe), 14));
                 h.advance(t.retransmit());
                 h.stack.expire();
             }
             byte[] broadcast = single(h);
             assertEquals(MacAddress.BROADCAST, EthernetHeader.dst(MemorySegment.ofArray(broadcast), 0), "then by broadcast");
-            h.receive(arpReply(PEER_MAC, PEER_IP));  // the real peer answers
-            assertEquals("reachable", h.stack.arp().state(PEER_IP));
-            assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP), "corrected");
+            h.receive(Frame.arpReply().from(PEER).to(US).build());  // the real peer answers
+            assertEquals("reachable", h.stack.arp().state(PEER.ip()));
+            assertEquals(PEER.mac(), h.stack.arp().resolve(PEER.ip()), "corrected");
             assertTrue(t.delayFirstProbe() + (t.unicastProbes() + 1) * t.retransmit() < 10 * SECOND);
         }
     }
@@ -93,7 +98,7 @@ class NeighbourTest {
     void aSilentNeighbourIsForgottenAfterItsProbes() {
         try (Harness h = new Harness()) {
             Arp.Times t = h.stack.arp().times();
-            h.stack.arp().learn(PEER_IP, PEER_MAC);
+            h.stack.arp().learn(PEER.ip(), PEER.mac());
             h.advance(t.reachable());
             h.stack.expire();
             h.stack.send(ArpTest.udpToPeer(h));
@@ -106,7 +111,7 @@ class NeighbourTest {
                 h.advance(t.retransmit());
             }
             assertEquals(t.unicastProbes() + t.broadcastProbes(), probes);
-            assertEquals("none", h.stack.arp().state(PEER_IP), "failed: forgotten, to be resolved afresh");
+            assertEquals("none", h.stack.arp().state(PEER.ip()), "failed: forgotten, to be resolved afresh");
             assertEquals(1, h.stack.arp().counters().get("failed"));
         }
     }
@@ -114,22 +119,22 @@ class NeighbourTest {
     @Test
     void aPermanentNeighbourIsNeverProbed() {
         try (Harness h = new Harness()) {
-            h.stack.arp().learnPermanent(PEER_IP, PEER_MAC);
+            h.stack.arp().learnPermanent(PEER.ip(), PEER.mac());
             h.advance(3600 * SECOND);
             h.stack.send(ArpTest.udpToPeer(h));
             h.advance(3600 * SECOND);
             h.stack.expire();
             assertEquals(1, h.drainSent().size(), "the datagram, and no probe");
-            assertEquals("permanent", h.stack.arp().state(PEER_IP));
+            assertEquals("permanent", h.stack.arp().state(PEER.ip()));
             h.receive(arpFrom(FORGED, ArpHeader.OP_REQUEST));
             h.drainSent();
-            assertEquals(PEER_MAC, h.stack.arp().resolve(PEER_IP), "not ARP's to change");
+            assertEquals(PEER.mac(), h.stack.arp().resolve(PEER.ip()), "not ARP's to change");
         }
     }
 
     @Test
     void retriesGoOutOnScheduleWhenThePendingQueueIsFull() {
-        try (Harness h = new Harness(config(), 64, 2)) {
+        try (Harness h = new Harness(Hosts.config(), 64, 2)) {
             for (int i = 0; i < 5; i++) h.stack.send(ArpTest.udpToPeer(h));
             assertEquals(1, h.drainSent().size(), "one request");
             assertEquals(3, h.stack.arp().drops().get(DropReason.ARP_PENDING_FULL));
@@ -145,7 +150,8 @@ class NeighbourTest {
 
     /** An ARP frame from the peer's address with {@code sha} as its hardware address, to us. */
     private static byte[] arpFrom(long sha, int op) {
-        return ethernet(OUR_MAC, sha, EthernetHeader.TYPE_ARP, arp(op, sha, PEER_IP, op == ArpHeader.OP_REPLY ? OUR_MAC : 0, OUR_IP));
+        return Frame.arpRequest().arpOp(op).from(new Host(sha, PEER.ip())).to(US).ethDst(US.mac())
+                .arpTargetMac(op == ArpHeader.OP_REPLY ? US.mac() : 0).build();
     }
 
     private static byte[] single(Harness h) {

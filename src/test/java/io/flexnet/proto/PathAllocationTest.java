@@ -1,7 +1,10 @@
 package io.flexnet.proto;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
 import io.flexnet.runtime.ManualClock;
-import static io.flexnet.proto.TestFrames.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -30,7 +33,7 @@ class PathAllocationTest {
                 @Override public boolean offer(Packet p) { p.release(); return true; }
             };
             h.stack.ports().bind(7000, sink);
-            byte[] frame = udpFrame(40000, 7000, bytes(64));
+            byte[] frame = Frame.udp().from(PEER).to(US).ports(40000, 7000).payload(Frame.bytes(64)).build();
             for (int i = 0; i < 300_000; i++) h.receive(frame);  // let the JIT compile the path
             long tid = Thread.currentThread().threadId();
             long before = mx.getThreadAllocatedBytes(tid);
@@ -46,9 +49,9 @@ class PathAllocationTest {
     void sendPathAllocatesNothingPerDatagram() {
         com.sun.management.ThreadMXBean mx = allocationCounter();
         try (PacketPool pool = new PacketPool(16)) {
-            ProtoStack stack = new ProtoStack(config(), pool, Packet::release, new ManualClock());
-            stack.arp().learn(PEER_IP, PEER_MAC);
-            byte[] payload = bytes(64);
+            ProtoStack stack = new ProtoStack(Hosts.config(), pool, Packet::release, new ManualClock());
+            stack.arp().learn(PEER.ip(), PEER.mac());
+            byte[] payload = Frame.bytes(64);
             for (int i = 0; i < 300_000; i++) send(stack, pool, payload);
             long tid = Thread.currentThread().threadId();
             long before = mx.getThreadAllocatedBytes(tid);
@@ -62,7 +65,7 @@ class PathAllocationTest {
 
     private static void send(ProtoStack stack, PacketPool pool, byte[] payload) {
         Packet p = SocketSend.allocate(pool, payload, 0, payload.length);
-        p.dstIp = PEER_IP;
+        p.dstIp = PEER.ip();
         p.dstPort = 9000;
         p.srcPort = 4000;
         stack.send(p);

@@ -1,7 +1,10 @@
 package io.flexnet.proto;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
 import io.flexnet.runtime.ManualClock;
-import static io.flexnet.proto.TestFrames.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,9 +37,10 @@ class ProtoStackTest {
     void sumsDropsOfAllLayersByReason() {
         try (Harness h = new Harness()) {
             h.receive(new byte[10]);                                  // eth_rcv: truncated
-            h.receive(ethernet(OUR_MAC, PEER_MAC, 0x86DD, bytes(40)));  // eth_rcv: unknown ethertype
-            h.receive(udpFrame(1, 2, bytes(4)));                       // udp_rcv: no socket (+ port unreachable)
-            h.receive(udpFrame(1, 3, bytes(4)));
+            h.receive(Frame.ethernet(0x86DD).from(PEER).to(US).payload(40).build());  // eth_rcv: unknown ethertype
+            h.receive(Frame.udp().from(PEER).to(US).ports(1, 2).payload(Frame.bytes(4))
+                    .build());                       // udp_rcv: no socket (+ port unreachable)
+            h.receive(Frame.udp().from(PEER).to(US).ports(1, 3).payload(Frame.bytes(4)).build());
             Map<String, Long> drops = h.stack.dropsByReason();
             assertEquals(1L, drops.get("truncated"));
             assertEquals(1L, drops.get("unknown-ethertype"));
@@ -51,7 +55,7 @@ class ProtoStackTest {
     void refusesAPoolTooSmallForTheMtu() {
         try (PacketPool small = new PacketPool(4, 1024, 128)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new ProtoStack(config(), small, p -> p.release(), new ManualClock()));
+                    () -> new ProtoStack(Hosts.config(), small, p -> p.release(), new ManualClock()));
             assertTrue(e.getMessage().startsWith("pool:"), e.getMessage());
         }
     }

@@ -1,7 +1,13 @@
 package io.flexnet.proto;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.REMOTE;
+import static io.flexnet.fixture.Hosts.SUBNET_BROADCAST;
+import static io.flexnet.fixture.Hosts.US;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.runtime.ManualClock;
-import static io.flexnet.proto.TestFrames.*;
 
 import io.flexnet.packet.Bytes;
 import io.flexnet.packet.DropCounters;
@@ -47,7 +53,7 @@ class RxPathProperties {
     private static final ManualClock clock = new ManualClock(1_000_000_000L);
     private static final ArrayDeque<Packet> egress = new ArrayDeque<>();
     private static final PacketPool pool = new PacketPool(1024);
-    private static final ProtoStack stack = new ProtoStack(config(), pool, egress::add, clock);
+    private static final ProtoStack stack = new ProtoStack(Hosts.config(), pool, egress::add, clock);
     private static final Keeper endpoint = new Keeper();
     private static long injected;
 
@@ -71,7 +77,7 @@ class RxPathProperties {
 
     /** Sources no host may have: unspecified, loopback, multicast, class E, broadcasts, our own. */
     private static final int[] MARTIANS = {0, Ip4.parse("0.1.2.3"), Ip4.parse("127.0.0.1"), Ip4.parse("224.0.0.1"),
-            Ip4.parse("239.255.255.250"), Ip4.parse("240.0.0.9"), Ip4.BROADCAST, SUBNET_BROADCAST, OUR_IP};
+            Ip4.parse("239.255.255.250"), Ip4.parse("240.0.0.9"), Ip4.BROADCAST, SUBNET_BROADCAST, US.ip()};
 
     enum Op { FLIP, SET_BYTE, TRUNCATE, PAD, IP_TOTAL_LENGTH, IHL, UDP_LENGTH, ETHERTYPE, TTL_ZERO, FRAGMENT, IP_DST }
 
@@ -186,29 +192,36 @@ class RxPathProperties {
         int port = 1 + rnd.nextInt(0xFFFF);
         int neighbour = Ip4.parse("198.18.0.0") + 1 + rnd.nextInt(250);
         return switch (b) {
-            case UDP_OPEN -> udpFrame(PEER_IP, OUR_IP, port, OPEN_PORT, payload);
-            case UDP_CLOSED -> udpFrame(neighbour, OUR_IP, port, port == OPEN_PORT ? 1 : port, payload);
-            case UDP_BROADCAST -> withDst(udpFrame(PEER_IP, SUBNET_BROADCAST, port, OPEN_PORT, payload), MacAddress.BROADCAST);
-            case UDP_OFF_LINK -> udpFrame(REMOTE_IP, OUR_IP, port, rnd.nextBoolean() ? OPEN_PORT : 9, payload);
-            case UDP_VLAN -> tagged(udpFrame(PEER_IP, OUR_IP, port, OPEN_PORT, payload), rnd.nextInt(4096));
-            case UDP_MARTIAN -> udpFrame(MARTIANS[rnd.nextInt(MARTIANS.length)], OUR_IP, port,
-                    rnd.nextBoolean() ? OPEN_PORT : 9, payload);
-            case TCP -> ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4,
-                    ipv4(PEER_IP, OUR_IP, Ipv4Header.PROTO_TCP, Arrays.copyOf(payload, Math.max(20, payload.length))));
-            case PING -> ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4, ipv4(neighbour, OUR_IP, Ipv4Header.PROTO_ICMP,
-                    icmpEcho(IcmpHeader.TYPE_ECHO_REQUEST, port, rnd.nextInt(0x10000), payload)));
-            case PING_VLAN -> tagged(pingFrame(port, 1, payload), rnd.nextInt(4096));
-            case PING_MARTIAN -> ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4, ipv4(MARTIANS[rnd.nextInt(MARTIANS.length)],
-                    OUR_IP, Ipv4Header.PROTO_ICMP, icmpEcho(IcmpHeader.TYPE_ECHO_REQUEST, port, 1, payload)));
-            case ARP_REQUEST -> arpRequest(OUR_IP);
-            case ARP_REPLY -> arpReply(0x0200_0000_0000L | rnd.nextInt(1 << 24), neighbour);
-            case ARP_OTHER -> arpRequest(neighbour);
+            case UDP_OPEN -> Frame.udp().from(PEER).to(US).ports(port, OPEN_PORT).payload(payload).build();
+            case UDP_CLOSED -> Frame.udp().from(PEER).to(US).ipSrc(neighbour).ports(port, port == OPEN_PORT ? 1 : port)
+                    .payload(payload).build();
+            case UDP_BROADCAST -> withDst(Frame.udp().from(PEER).to(US).ipDst(SUBNET_BROADCAST).ports(port, OPEN_PORT)
+                    .payload(payload).build(), MacAddress.BROADCAST);
+            case UDP_OFF_LINK -> Frame.udp().from(PEER).to(US).ipSrc(REMOTE.ip())
+                    .ports(port, rnd.nextBoolean() ? OPEN_PORT : 9).payload(payload).build();
+            case UDP_VLAN -> Frame.udp().from(PEER).to(US).ports(port, OPEN_PORT).payload(payload)
+                    .vlan(rnd.nextInt(4096)).build();
+            case UDP_MARTIAN -> Frame.udp().from(PEER).to(US).ipSrc(MARTIANS[rnd.nextInt(MARTIANS.length)])
+                    .ports(port, rnd.nextBoolean() ? OPEN_PORT : 9).payload(payload).build();
+            case TCP -> Frame.ipv4(Frame.PROTO_TCP).from(PEER).to(US)
+                    .payload(Arrays.copyOf(payload, Math.max(20, payload.length))).build();
+            case PING -> Frame.icmpEcho().from(PEER).to(US).ipSrc(neighbour)
+                    .echo(port, rnd.nextInt(0x10000)).payload(payload).build();
+            case PING_VLAN -> Frame.icmpEcho().from(PEER).to(US).echo(port, 1).payload(payload).vlan(rnd.nextInt(4096))
+                    .build();
+            case PING_MARTIAN -> Frame.icmpEcho().from(PEER).to(US)
+                    .ipSrc(MARTIANS[rnd.nextInt(MARTIANS.length)]).echo(port, 1).payload(payload).build();
+            case ARP_REQUEST -> Frame.arpRequest().from(PEER).to(US).build();
+            case ARP_REPLY -> Frame.arpReply().from(new Host(0x0200_0000_0000L | rnd.nextInt(1 << 24), neighbour))
+                    .to(US).build();
+            case ARP_OTHER -> Frame.arpRequest().from(PEER).ipDst(neighbour).build();
             case ARP_FORGED -> {  // the peer's address with some other hardware address: a flip, or a liar
                 long forged = 0x0200_0000_0000L | rnd.nextInt(1 << 24);
                 int op = rnd.nextBoolean() ? 1 : 2;
-                yield ethernet(OUR_MAC, forged, EthernetHeader.TYPE_ARP, arp(op, forged, PEER_IP, op == 2 ? OUR_MAC : 0, OUR_IP));
+                yield Frame.arpRequest().arpOp(op).from(new Host(forged, PEER.ip())).to(US).ethDst(US.mac())
+                        .arpTargetMac(op == 2 ? US.mac() : 0).build();
             }
-            case IP_RANDOM -> ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4, payload);
+            case IP_RANDOM -> Frame.ethernet(Frame.ETHERTYPE_IPV4).from(PEER).to(US).payload(payload).build();
             case RANDOM -> payload;
         };
     }
@@ -241,7 +254,7 @@ class RxPathProperties {
             case ETHERTYPE -> set16(f, 12, v);
             case TTL_ZERO -> { if (f.length > 22) f[22] = 0; }
             case FRAGMENT -> set16(f, 20, v);
-            case IP_DST -> { if (f.length >= 34) Bytes.i32(MemorySegment.ofArray(f), 30, v % 3 == 0 ? OUR_IP + v % 5 : v << 16 | v); }
+            case IP_DST -> { if (f.length >= 34) Bytes.i32(MemorySegment.ofArray(f), 30, v % 3 == 0 ? US.ip() + v % 5 : v << 16 | v); }
         }
         return f;
     }

@@ -1,11 +1,13 @@
 package io.flexnet.proto;
 
-import static io.flexnet.proto.TestFrames.*;
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,8 @@ class SocketRcvTest {
             Probe probe = new Probe(5);
             probe.refuse = true;
             h.stack.ports().bind(2000, probe);
-            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, udpFrame(1, 2000, bytes(8))), LayerContext.at(0)));
+            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, Frame.udp().from(PEER).to(US)
+                    .ports(1, 2000).payload(Frame.bytes(8)).build()), LayerContext.at(0)));
             assertEquals(1, h.stack.socketRcv().drops().get(DropReason.SOCKET_FULL));
         }
     }
@@ -39,7 +42,8 @@ class SocketRcvTest {
             Probe probe = new Probe(5);
             probe.fail = true;
             h.stack.ports().bind(2000, probe);
-            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, udpFrame(1, 2000, bytes(8))), LayerContext.at(0)));
+            assertEquals(Layer.DONE, h.stack.socketRcv().process(upToSocket(h, Frame.udp().from(PEER).to(US)
+                    .ports(1, 2000).payload(Frame.bytes(8)).build()), LayerContext.at(0)));
             assertEquals(1, h.stack.socketRcv().drops().get(DropReason.EXTENSION_FAULT));
         }
     }
@@ -49,7 +53,7 @@ class SocketRcvTest {
         try (Harness h = new Harness()) {
             Probe probe = new Probe(5);
             h.stack.ports().bind(2000, probe);
-            Packet p = upToSocket(h, udpFrame(1, 2000, bytes(8)));
+            Packet p = upToSocket(h, Frame.udp().from(PEER).to(US).ports(1, 2000).payload(Frame.bytes(8)).build());
             h.stack.ports().unbind(2000);
             h.stack.ports().bind(2000, new Probe(6));  // another endpoint took the port meanwhile
             assertEquals(Layer.DONE, h.stack.socketRcv().process(p, LayerContext.at(0)));

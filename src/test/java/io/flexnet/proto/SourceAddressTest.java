@@ -1,14 +1,14 @@
 package io.flexnet.proto;
 
-import static io.flexnet.proto.TestFrames.*;
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.SUBNET_BROADCAST;
+import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
 import io.flexnet.packet.DropReason;
-import io.flexnet.packet.EthernetHeader;
-import io.flexnet.packet.IcmpHeader;
 import io.flexnet.packet.Ip4;
-import io.flexnet.packet.Ipv4Header;
 import io.flexnet.packet.MacAddress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +26,8 @@ class SourceAddressTest {
     void aMartianSourceGetsNoPortUnreachable(String source) {
         int src = Ip4.parse(source);
         try (Harness h = new Harness()) {
-            h.receive(udpFrame(src, OUR_IP, 7, 9999, bytes(16)));  // closed port
+            h.receive(Frame.udp().from(PEER).to(US).ipSrc(src).ports(7, 9999).payload(bytes(16))
+                    .build());  // closed port
             assertTrue(h.sent.isEmpty(), "no ICMP error toward " + source);
             assertEquals(1, h.stack.ipRcv().drops().get(DropReason.MARTIAN_SOURCE));
             assertEquals(0, h.stack.icmp().counters().get("unreachable-sent"));
@@ -40,7 +41,7 @@ class SourceAddressTest {
         try (Harness h = new Harness()) {
             Probe probe = new Probe(3);
             h.stack.ports().bind(7, probe);
-            h.receive(udpFrame(src, OUR_IP, 40000, 7, bytes(16)));
+            h.receive(Frame.udp().from(PEER).to(US).ipSrc(src).ports(40000, 7).payload(bytes(16)).build());
             assertTrue(probe.got.isEmpty(), "an echo service never sees a datagram from " + source);
             assertEquals(1, h.stack.ipRcv().drops().get(DropReason.MARTIAN_SOURCE));
         }
@@ -51,8 +52,7 @@ class SourceAddressTest {
     void anEchoRequestFromAMartianSourceIsNotAnswered(String source) {
         int src = Ip4.parse(source);
         try (Harness h = new Harness()) {
-            h.receive(ethernet(OUR_MAC, PEER_MAC, EthernetHeader.TYPE_IPV4, ipv4(src, OUR_IP, Ipv4Header.PROTO_ICMP,
-                    icmpEcho(IcmpHeader.TYPE_ECHO_REQUEST, 1, 1, bytes(8)))));
+            h.receive(Frame.icmpEcho().from(PEER).to(US).ipSrc(src).echo(1, 1).payload(bytes(8)).build());
             assertTrue(h.sent.isEmpty(), "no echo reply toward " + source);
             assertEquals(1, h.stack.ipRcv().drops().get(DropReason.MARTIAN_SOURCE));
         }
@@ -63,8 +63,8 @@ class SourceAddressTest {
         try (Harness h = new Harness()) {
             Probe probe = new Probe(3);
             h.stack.ports().bind(7, probe);
-            h.receive(ethernet(MacAddress.BROADCAST, PEER_MAC, EthernetHeader.TYPE_IPV4,
-                    ipv4(PEER_IP, SUBNET_BROADCAST, Ipv4Header.PROTO_UDP, udp(PEER_IP, SUBNET_BROADCAST, 40000, 7, bytes(4)))));
+            h.receive(Frame.udp().from(PEER).to(US).ethDst(MacAddress.BROADCAST).ipDst(SUBNET_BROADCAST)
+                    .ports(40000, 7).payload(bytes(4)).build());
             assertEquals(1, probe.got.size(), "a unicast source may send to the broadcast address");
             probe.releaseAll();
         }

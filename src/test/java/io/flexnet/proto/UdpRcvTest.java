@@ -1,9 +1,12 @@
 package io.flexnet.proto;
 
-import static io.flexnet.proto.TestFrames.*;
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.SUBNET_BROADCAST;
+import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
 import io.flexnet.packet.Bytes;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.EthernetHeader;
@@ -27,7 +30,7 @@ class UdpRcvTest {
         try (Harness h = new Harness()) {
             Probe probe = new Probe(3);
             h.stack.ports().bind(2000, probe);
-            h.receive(udpFrame(1000, 2000, bytes(64)));
+            h.receive(Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(64)).build());
             assertEquals(1, probe.got.size());
             Packet p = probe.got.get(0);
             assertEquals(3, p.owner);
@@ -35,7 +38,8 @@ class UdpRcvTest {
             assertEquals(2000, p.dstPort);
             assertEquals(64, p.payloadLength);
             assertEquals(p.l4Offset + 8, p.payloadOffset);
-            assertEquals(Hex.of(bytes(64)), Hex.of(p.segment().asSlice(p.payloadOffset, 64).toArray(ValueLayout.JAVA_BYTE)));
+            assertEquals(Hex.of(Frame.bytes(64)), Hex.of(p.segment().asSlice(p.payloadOffset, 64)
+                    .toArray(ValueLayout.JAVA_BYTE)));
             assertEquals(1, h.stack.socketRcv().counters().get("delivered"));
             probe.releaseAll();
         }
@@ -62,7 +66,7 @@ class UdpRcvTest {
         for (int len : new int[] {7, 8 + 16 + 1, 0xFFFF}) {
             try (Harness h = new Harness()) {
                 h.stack.ports().bind(2000, new Probe(1));
-                byte[] f = udpFrame(1000, 2000, bytes(16));
+                byte[] f = Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(16)).build();
                 MemorySegment s = MemorySegment.ofArray(f);
                 UdpHeader.length(s, 34, len);
                 h.receive(f);
@@ -76,7 +80,7 @@ class UdpRcvTest {
         try (Harness h = new Harness()) {
             Probe probe = new Probe(1);
             h.stack.ports().bind(2000, probe);
-            byte[] f = udpFrame(1000, 2000, bytes(16));
+            byte[] f = Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(16)).build();
             MemorySegment s = MemorySegment.ofArray(f);
             UdpHeader.length(s, 34, 8 + 10);
             UdpHeader.checksum(s, 34, 0);
@@ -91,7 +95,7 @@ class UdpRcvTest {
         try (Harness h = new Harness()) {
             Probe probe = new Probe(1);
             h.stack.ports().bind(2000, probe);
-            byte[] f = udpFrame(1000, 2000, bytes(16));
+            byte[] f = Frame.udp().from(PEER).to(US).ports(1000, 2000).payload(Frame.bytes(16)).build();
             f[50] ^= 0x40;
             h.receive(f);
             assertEquals(1, h.stack.udpRcv().drops().get(DropReason.BAD_UDP_CHECKSUM));
@@ -105,16 +109,16 @@ class UdpRcvTest {
     @Test
     void sendsPortUnreachableForClosedPort() {
         try (Harness h = new Harness()) {
-            h.stack.arp().learn(PEER_IP, PEER_MAC);
-            byte[] f = udpFrame(1000, 2001, bytes(32));
+            h.stack.arp().learn(PEER.ip(), PEER.mac());
+            byte[] f = Frame.udp().from(PEER).to(US).ports(1000, 2001).payload(Frame.bytes(32)).build();
             h.receive(f);
             assertEquals(1, h.stack.udpRcv().drops().get(DropReason.NO_SOCKET));
             Packet e = h.takeSent();
             MemorySegment s = e.segment();
-            assertEquals(PEER_MAC, EthernetHeader.dst(s, e.offset));
+            assertEquals(PEER.mac(), EthernetHeader.dst(s, e.offset));
             Ipv4Header ip = new Ipv4Header().wrap(s, e.offset + 14);
-            assertEquals(OUR_IP, ip.src());
-            assertEquals(PEER_IP, ip.dst());
+            assertEquals(US.ip(), ip.src());
+            assertEquals(PEER.ip(), ip.dst());
             assertEquals(Ipv4Header.PROTO_ICMP, ip.protocol());
             assertEquals(20 + 8 + 28, ip.totalLength());
             assertTrue(ip.checksumOk());
@@ -133,7 +137,8 @@ class UdpRcvTest {
     @Test
     void sendsNoErrorForBroadcastDatagrams() {
         try (Harness h = new Harness()) {
-            byte[] f = udpFrame(PEER_IP, SUBNET_BROADCAST, 1000, 2001, bytes(8));
+            byte[] f = Frame.udp().from(PEER).to(US).ipDst(SUBNET_BROADCAST).ports(1000, 2001).payload(Frame.bytes(8))
+                    .build();
             EthernetHeader.dst(MemorySegment.ofArray(f), 0, MacAddress.BROADCAST);
             h.receive(f);
             assertEquals(1, h.stack.udpRcv().drops().get(DropReason.NO_SOCKET));

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Hosts.Host;
 import io.flexnet.nic.Await;
 import io.flexnet.nic.KernelPeer;
 import io.flexnet.nic.NetNs;
 import io.flexnet.nic.PcapReader;
 import io.flexnet.nic.Shell;
-import io.flexnet.nic.TapFrames;
 import io.flexnet.packet.Counters;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +57,7 @@ class EchoServerKernelTest {
             // The kernel asked by ARP, our answer taught it our MAC, and every request was answered.
             assertTrue(s.server.stack().arp().counters().get("replied") >= 1, s.server.report());
             String after = s.peer.ns().ip("neigh", "show", STACK, "dev", s.ifname()).orFail().stdout();
-            assertTrue(after.contains("lladdr " + TapFrames.macText(KernelPeer.STACK_MAC)), "neighbour table: " + after);
+            assertTrue(after.contains("lladdr " + Hosts.macText(KernelPeer.STACK_MAC)), "neighbour table: " + after);
             assertEquals(3, s.server.stack().icmp().counters().get("echo-answered"), s.server.report());
             assertEquals(Map.of(), s.server.engine().dropsByReason());
             assertEquals(0, s.stop(), "slots in use after stop");
@@ -144,8 +146,9 @@ class EchoServerKernelTest {
         NetNs.assumeCommand("ping", "iputils-ping");
         try (ServedPeer s = ServedPeer.open(null)) {
             long kernelMac = s.peer.kernelMac();
-            byte[] good = TapFrames.udp(kernelMac, KernelPeer.STACK_MAC, KernelPeer.kernelIp(), KernelPeer.stackIp(),
-                    40000, ServedPeer.ECHO_PORT, payload(32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] good = Frame.udp().from(new Host(kernelMac, KernelPeer.kernelIp()))
+                    .to(new Host(KernelPeer.STACK_MAC, KernelPeer.stackIp())).ports(40000, ServedPeer.ECHO_PORT)
+                    .payload(payload(32).getBytes(java.nio.charset.StandardCharsets.US_ASCII)).build();
             Map<String, byte[]> bad = new LinkedHashMap<>();
             byte[] f = good.clone();
             f[14 + 10] ^= (byte) 0xFF;                      // IPv4 header checksum

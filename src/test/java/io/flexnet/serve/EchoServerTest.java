@@ -1,15 +1,17 @@
 // The echo server's pipeline on the in-memory NIC: replies built in place, closed ports refused, slots returned.
 package io.flexnet.serve;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.flexnet.fixture.Frame;
 import io.flexnet.nic.Await;
 import io.flexnet.nic.InMemoryNic;
-import io.flexnet.nic.TapFrames;
 import io.flexnet.packet.Bytes;
 import io.flexnet.packet.Checksum;
 import io.flexnet.packet.PacketPool;
@@ -27,10 +29,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class EchoServerTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final long STACK_MAC = TapFrames.mac("02:00:c6:12:00:02");
-    private static final long PEER_MAC = TapFrames.mac("02:00:c6:12:00:01");
-    private static final int STACK_IP = TapFrames.ip("198.18.0.2");
-    private static final int PEER_IP = TapFrames.ip("198.18.0.1");
 
     /** The stack on an in-memory NIC whose transmitted frames the test collects as bytes. */
     private static final class Rig implements AutoCloseable {
@@ -40,13 +38,13 @@ class EchoServerTest {
         final List<byte[]> sent = new ArrayList<>();
 
         Rig(boolean busyPoll) {
-            server = new EchoServer(nic, new NetConfig(STACK_MAC, STACK_IP, 24, 0, 1500), 7, busyPoll,
+            server = new EchoServer(nic, new NetConfig(US.mac(), US.ip(), 24, 0, 1500), 7, busyPoll,
                     RealRuntime.INSTANCE);
             server.start();
             // The peer introduces itself as the kernel would before its first datagram.
-            nic.inject(TapFrames.arp(TapFrames.BROADCAST, TapFrames.ARP_REQUEST, PEER_MAC, PEER_IP, 0, STACK_IP));
+            nic.inject(Frame.arpRequest().from(PEER).to(US).build());
             byte[] reply = next();
-            assertEquals(TapFrames.ETHERTYPE_ARP, Bytes.u16(java.lang.foreign.MemorySegment.ofArray(reply), 12));
+            assertEquals(Frame.ETHERTYPE_ARP, Bytes.u16(java.lang.foreign.MemorySegment.ofArray(reply), 12));
         }
 
         /** The next frame the stack transmits. */
@@ -72,19 +70,19 @@ class EchoServerTest {
         for (boolean busy : new boolean[] {false, true}) {
             try (Rig rig = new Rig(busy)) {
                 byte[] payload = "echo me, byte for byte".getBytes(StandardCharsets.US_ASCII);
-                rig.nic.inject(TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, 40001, 7, payload));
+                rig.nic.inject(Frame.udp().from(PEER).to(US).ports(40001, 7).payload(payload).build());
                 byte[] reply = rig.next();
                 java.lang.foreign.MemorySegment s = java.lang.foreign.MemorySegment.ofArray(reply);
-                assertEquals(PEER_MAC, Bytes.u48(s, 0));
-                assertEquals(STACK_MAC, Bytes.u48(s, 6));
-                assertEquals(STACK_IP, Bytes.i32(s, 14 + 12));
-                assertEquals(PEER_IP, Bytes.i32(s, 14 + 16));
+                assertEquals(PEER.mac(), Bytes.u48(s, 0));
+                assertEquals(US.mac(), Bytes.u48(s, 6));
+                assertEquals(US.ip(), Bytes.i32(s, 14 + 12));
+                assertEquals(PEER.ip(), Bytes.i32(s, 14 + 16));
                 assertEquals(17, Bytes.u8(s, 14 + 9));
                 assertEquals(0, Checksum.compute(s, 14, 20), "IPv4 header checksum");
                 assertEquals(7, Bytes.u16(s, 34));
                 assertEquals(40001, Bytes.u16(s, 36));
                 assertEquals(8 + payload.length, Bytes.u16(s, 38));
-                assertEquals(0, Checksum.transport(s, 34, 8 + payload.length, STACK_IP, PEER_IP, 17), "UDP checksum");
+                assertEquals(0, Checksum.transport(s, 34, 8 + payload.length, US.ip(), PEER.ip(), 17), "UDP checksum");
                 assertArrayEquals(payload, java.util.Arrays.copyOfRange(reply, 42, reply.length));
                 assertEquals(1, rig.server.echo().counters().get("datagrams"));
                 assertEquals(payload.length, rig.server.echo().counters().get("bytes"));
@@ -99,9 +97,9 @@ class EchoServerTest {
             // A spoofed datagram "from" another host's echo or chargen port: answering would start
             // an exchange between the two services that never ends.
             for (int port : new int[] {7, 19, 13, 37, 0}) {
-                rig.nic.inject(TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, port, 7, new byte[8]));
+                rig.nic.inject(Frame.udp().from(PEER).to(US).ports(port, 7).payload(new byte[8]).build());
             }
-            rig.nic.inject(TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, 40003, 7, new byte[8]));
+            rig.nic.inject(Frame.udp().from(PEER).to(US).ports(40003, 7).payload(new byte[8]).build());
             byte[] reply = rig.next();
             assertEquals(40003, Bytes.u16(java.lang.foreign.MemorySegment.ofArray(reply), 36), "only the client is answered");
             Thread.sleep(50);
@@ -115,7 +113,7 @@ class EchoServerTest {
     @Test
     void answersOtherPortWithIcmpPortUnreachableQuotingTheDatagram() throws Exception {
         try (Rig rig = new Rig(false)) {
-            byte[] request = TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, 40002, 9, new byte[12]);
+            byte[] request = Frame.udp().from(PEER).to(US).ports(40002, 9).payload(new byte[12]).build();
             rig.nic.inject(request);
             byte[] reply = rig.next();
             java.lang.foreign.MemorySegment s = java.lang.foreign.MemorySegment.ofArray(reply);
@@ -138,10 +136,10 @@ class EchoServerTest {
         try (PacketPool pool = new PacketPool(16)) {
             InMemoryNic nic = new InMemoryNic(pool, 1);
             // Not started: the test's thread runs each frame's coroutine itself, as a poller would.
-            EchoServer server = new EchoServer(nic, new NetConfig(STACK_MAC, STACK_IP, 24, 0, 1500), 7, false,
+            EchoServer server = new EchoServer(nic, new NetConfig(US.mac(), US.ip(), 24, 0, 1500), 7, false,
                     RealRuntime.INSTANCE);
-            server.stack().arp().learn(PEER_IP, PEER_MAC);
-            byte[] frame = TapFrames.udp(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, 40001, 7, new byte[64]);
+            server.stack().arp().learn(PEER.ip(), PEER.mac());
+            byte[] frame = Frame.udp().from(PEER).to(US).ports(40001, 7).payload(new byte[64]).build();
             for (int i = 0; i < 200_000; i++) echoOnce(server, nic, pool, frame);  // let the JIT compile the path
             long tid = Thread.currentThread().threadId();
             long before = mx.getThreadAllocatedBytes(tid);
@@ -164,7 +162,7 @@ class EchoServerTest {
     @Test
     void reportNamesEveryStageAndTheDrops() throws Exception {
         try (Rig rig = new Rig(false)) {
-            rig.nic.inject(TapFrames.echoRequest(PEER_MAC, STACK_MAC, PEER_IP, STACK_IP, 1, 1, new byte[8]));
+            rig.nic.inject(Frame.icmpEcho().from(PEER).to(US).echo(1, 1).payload(new byte[8]).build());
             assertNotNull(rig.next());
             rig.nic.inject(new byte[10]);
             Await.until(WAIT, () -> rig.server.engine().totalDrops() == 1, rig.server::report);

@@ -1,7 +1,11 @@
 package io.flexnet.socket;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
+
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.flexnet.policy.Requests;
 import io.flexnet.packet.DropReason;
 import io.flexnet.policy.HookKind;
 import io.flexnet.policy.MatchingPolicy;
@@ -13,7 +17,6 @@ import io.flexnet.policy.ScanAvoid;
 import io.flexnet.policy.Sita;
 import io.flexnet.policy.Tenant;
 import io.flexnet.policy.Tenants;
-import io.flexnet.policy.TestFrames;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +39,7 @@ class PortGroupTest {
         return -1;
     }
 
-    private static byte[] request(int type) { return TestFrames.request(1, type, 3, 1, 0); }
+    private static byte[] request(int type) { return Requests.request(1, type, 3, 1, 0); }
 
     @Test
     void byDefaultEachFlowStaysOnOneSocketPickedByTheScaledFlowHash() {
@@ -50,7 +53,7 @@ class PortGroupTest {
                     int got = whoGot(s);
                     Integer before = flowTo.putIfAbsent(flow, got);
                     if (before != null) assertEquals(before, got, "flow " + flow + " moved");
-                    int hash = PolicyInput.tupleHash(TestFrames.CLIENT, TestFrames.SERVER, 20_000 + flow, PORT, 17);
+                    int hash = PolicyInput.tupleHash(PEER.ip(), US.ip(), 20_000 + flow, PORT, 17);
                     assertEquals(MatchingPolicy.scale(hash, 4), got, "reciprocal_scale(flow hash, 4)");
                     per[got]++;
                 }

@@ -1,5 +1,10 @@
 package io.flexnet.socket;
 
+import static io.flexnet.fixture.Hosts.US;
+import static io.flexnet.fixture.Hosts.PEER;
+
+import io.flexnet.fixture.Frame;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,7 +13,6 @@ import io.flexnet.policy.HookKind;
 import io.flexnet.policy.PolicyHook;
 import io.flexnet.policy.RoundRobinPolicy;
 import io.flexnet.policy.Tenants;
-import io.flexnet.policy.TestFrames;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +29,7 @@ class SocketAllocationTest {
             Sockets sockets = new Sockets(h.stack.ports(), h.pool, Packet::release, 1472, h.stack.runtime()).socketHook(hook);
             UdpSocket a = sockets.open().reusePort(true).bind(9000).mode(RecvMode.NON_BLOCKING);
             UdpSocket b = sockets.open().reusePort(true).bind(9000).mode(RecvMode.NON_BLOCKING);
-            byte[] frame = TestFrames.udp(40_000, 9000, new byte[64]);
+            byte[] frame = Frame.udp().from(PEER).to(US).ports(40_000, 9000).payload(new byte[64]).build();
             byte[] buf = new byte[128];
             Peer from = new Peer();
             for (int i = 0; i < 200_000; i++) round(h, frame, a, b, buf, from);

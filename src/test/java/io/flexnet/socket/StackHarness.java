@@ -1,9 +1,14 @@
 package io.flexnet.socket;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
+
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Packets;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
-import io.flexnet.policy.TestFrames;
 import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerKind;
 import io.flexnet.proto.NetConfig;
@@ -11,9 +16,10 @@ import io.flexnet.proto.ProtoStack;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A real protocol stack (198.18.0.1, 02:00:00:00:00:01) on an in-memory pool: frames go in through the
- * receive layers, frames the send layers emit are captured with the thread that emitted them. The
- * client (198.18.0.2) is a static ARP neighbour. Closing checks that every slot came back.
+ * A real protocol stack (US) on an in-memory pool: frames go in through the receive layers, frames the
+ * send layers emit are captured with the thread that emitted them. The client (PEER) is a static ARP
+ * neighbour; there is no gateway, so nothing off-link is reachable. Closing checks that every slot
+ * came back.
  */
 final class StackHarness implements AutoCloseable {
     final PacketPool pool;
@@ -23,21 +29,23 @@ final class StackHarness implements AutoCloseable {
 
     StackHarness(int slots) {
         pool = new PacketPool(slots);
-        NetConfig cfg = new NetConfig(TestFrames.DST_MAC, TestFrames.SERVER, 24, 0, 1500);
+        NetConfig cfg = new NetConfig(US.mac(), US.ip(), Hosts.PREFIX_LENGTH, 0, Hosts.MTU);
         stack = new ProtoStack(cfg, pool, p -> {
             sentBy.add(Thread.currentThread().getName());
             sent.add(p);
         }, RealRuntime.INSTANCE);
-        stack.arp().learn(TestFrames.CLIENT, TestFrames.SRC_MAC);
+        stack.arp().learn(PEER.ip(), PEER.mac());
     }
 
     StackHarness() { this(64); }
 
     /** A frame from the client through eth_rcv, ip_rcv, udp_rcv, socket_rcv. */
-    void receive(byte[] frame) { stack.receive(TestFrames.packet(pool, frame)); }
+    void receive(byte[] frame) { stack.receive(Packets.copy(pool, frame)); }
 
     /** A UDP datagram from the client's {@code srcPort} to our {@code dstPort}. */
-    void receive(int srcPort, int dstPort, byte[] payload) { receive(TestFrames.udp(srcPort, dstPort, payload)); }
+    void receive(int srcPort, int dstPort, byte[] payload) {
+        receive(Frame.udp().from(PEER).to(US).ports(srcPort, dstPort).payload(payload).build());
+    }
 
     Layer layer(LayerKind k) {
         return switch (k) {

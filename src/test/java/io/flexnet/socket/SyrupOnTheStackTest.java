@@ -1,5 +1,12 @@
 package io.flexnet.socket;
 
+import static io.flexnet.fixture.Hosts.US;
+import static io.flexnet.fixture.Hosts.PEER;
+
+import io.flexnet.policy.Requests;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Packets;
+
 import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -22,7 +29,6 @@ import io.flexnet.policy.RxQueueHook;
 import io.flexnet.policy.Sita;
 import io.flexnet.policy.Tenant;
 import io.flexnet.policy.Tenants;
-import io.flexnet.policy.TestFrames;
 import io.flexnet.sched.ExecContext;
 import java.util.ArrayDeque;
 import java.util.Random;
@@ -76,24 +82,26 @@ class SyrupOnTheStackTest {
                 byte[] frame;
                 if (pick < 6) {
                     boolean scan = rnd.nextInt(10) == 0;
-                    frame = TestFrames.udp(20_000 + rnd.nextInt(100), 9000,
-                            TestFrames.request(i, scan ? RequestHeader.SCAN : RequestHeader.GET, 1, 1, 0));
+                    frame = Frame.udp().from(PEER).to(US).ports(20_000 + rnd.nextInt(100), 9000)
+                            .payload(Requests.request(i, scan ? RequestHeader.SCAN : RequestHeader.GET, 1, 1, 0)).build();
                     kvSent++;
                     if (scan) kvScans++;
                 } else if (pick < 9) {
                     int key = rnd.nextInt(4);
-                    frame = TestFrames.udp(30_000 + rnd.nextInt(100), 9100, TestFrames.request(i, RequestHeader.PUT, key, 2, 0));
+                    frame = Frame.udp().from(PEER).to(US).ports(30_000 + rnd.nextInt(100), 9100)
+                            .payload(Requests.request(i, RequestHeader.PUT, key, 2, 0)).build();
                     batchSent++;
                     if (key == 0) batchRefused++;
                 } else {
-                    frame = TestFrames.udp(40_000, 7, new byte[8]);  // nobody's port: RSS, then no-socket
+                    frame = Frame.udp().from(PEER).to(US).ports(40_000, 7).payload(new byte[8])
+                            .build();  // nobody's port: RSS, then no-socket
                     unowned++;
                 }
                 // Where each frame should land on the NIC: kv by its policy (the RSS hash scaled), batch on
                 // queue 1, nobody's port by the RSS table.
                 int hash = rss.hashFrame(java.lang.foreign.MemorySegment.ofArray(frame), 0, frame.length);
                 nicQueue[pick < 6 ? MatchingPolicy.scale(hash, 2) : pick < 9 ? 1 : rss.queueOf(hash)]++;
-                Packet p = TestFrames.packet(h.pool, frame);
+                Packet p = Packets.copy(h.pool, frame);
                 p.flowHash = hash;
                 int q = steering.queueFor(p, 2);
                 assertTrue(q == 0 || q == 1, "steered to " + q);

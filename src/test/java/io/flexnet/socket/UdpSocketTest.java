@@ -1,5 +1,8 @@
 package io.flexnet.socket;
 
+import static io.flexnet.fixture.Hosts.PEER;
+import static io.flexnet.fixture.Hosts.US;
+
 import io.flexnet.proto.LayerContext;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -10,7 +13,6 @@ import io.flexnet.pipeline.Coroutines;
 import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.pipeline.Pipeline;
 import io.flexnet.pipeline.PipelineBuilder;
-import io.flexnet.policy.TestFrames;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,7 +37,7 @@ class UdpSocketTest {
             Peer from = new Peer();
             assertEquals(30, s.receive(buf, 5, 95, from));
             assertArrayEquals(bytes(30), java.util.Arrays.copyOfRange(buf, 5, 35));
-            assertEquals(TestFrames.CLIENT, from.ip);
+            assertEquals(PEER.ip(), from.ip);
             assertEquals(40_000, from.port);
             assertEquals(30, from.length);
             assertEquals(0, h.pool.inUse(), "receive released the slot after copying");
@@ -180,22 +182,22 @@ class UdpSocketTest {
     void sendToBuildsAValidUdpDatagramOnTheStacksSendPath() {
         try (StackHarness h = new StackHarness()) {
             UdpSocket s = new Sockets(h.stack).open().bind(9000);
-            assertEquals(25, s.sendTo(bytes(25), 0, 25, TestFrames.CLIENT, 5555));
+            assertEquals(25, s.sendTo(bytes(25), 0, 25, PEER.ip(), 5555));
             Packet out = h.sent.poll();
             assertNotNull(out);
             byte[] f = out.toBytes();
             out.release();
             ByteBuffer b = ByteBuffer.wrap(f);
-            assertEquals(TestFrames.SRC_MAC, (long) (b.getShort(0) & 0xFFFF) << 32 | (b.getInt(2) & 0xFFFFFFFFL), "to the neighbour's MAC");
+            assertEquals(PEER.mac(), (long) (b.getShort(0) & 0xFFFF) << 32 | (b.getInt(2) & 0xFFFFFFFFL), "to the neighbour's MAC");
             assertEquals(0x0800, b.getShort(12) & 0xFFFF);
             assertEquals(0xFFFF, Checksum.fold(Checksum.sum(MemorySegment.ofArray(f), 14, 20, 0)), "IPv4 header checksum verifies");
-            assertEquals(TestFrames.SERVER, b.getInt(26));
-            assertEquals(TestFrames.CLIENT, b.getInt(30));
+            assertEquals(US.ip(), b.getInt(26));
+            assertEquals(PEER.ip(), b.getInt(30));
             assertEquals(17, b.get(23));
             assertEquals(9000, b.getShort(34) & 0xFFFF);
             assertEquals(5555, b.getShort(36) & 0xFFFF);
             assertEquals(8 + 25, b.getShort(38) & 0xFFFF);
-            long acc = Checksum.pseudoHeader(TestFrames.SERVER, TestFrames.CLIENT, 17, 33);
+            long acc = Checksum.pseudoHeader(US.ip(), PEER.ip(), 17, 33);
             assertEquals(0xFFFF, Checksum.fold(Checksum.sum(MemorySegment.ofArray(f), 34, 33, acc)), "UDP checksum verifies");
             assertArrayEquals(bytes(25), java.util.Arrays.copyOfRange(f, 42, 67));
             assertEquals(1, s.sent());
@@ -206,7 +208,7 @@ class UdpSocketTest {
     @Test
     void connectSetsTheDefaultDestinationAndAnUnboundSocketGetsAnEphemeralPort() {
         try (StackHarness h = new StackHarness()) {
-            UdpSocket s = new Sockets(h.stack).open().connect(TestFrames.CLIENT, 7777);
+            UdpSocket s = new Sockets(h.stack).open().connect(PEER.ip(), 7777);
             int port = s.localPort();
             assertTrue(port >= Sockets.EPHEMERAL_FIRST && port <= Sockets.EPHEMERAL_LAST, "port " + port);
             assertEquals(3, s.send(bytes(3), 0, 3));
@@ -226,10 +228,10 @@ class UdpSocketTest {
             UdpSocket s = new Sockets(h.stack).open().bind(9000);
             Packet[] hold = new Packet[4];
             for (int i = 0; i < 4; i++) hold[i] = h.pool.allocate();
-            assertEquals(UdpSocket.WOULD_BLOCK, s.sendTo(bytes(4), 0, 4, TestFrames.CLIENT, 1));
+            assertEquals(UdpSocket.WOULD_BLOCK, s.sendTo(bytes(4), 0, 4, PEER.ip(), 1));
             assertEquals(1, s.drops().get(DropReason.POOL_EMPTY));
             for (Packet p : hold) p.release();
-            assertThrows(IllegalArgumentException.class, () -> s.sendTo(new byte[1473], 0, 1473, TestFrames.CLIENT, 1),
+            assertThrows(IllegalArgumentException.class, () -> s.sendTo(new byte[1473], 0, 1473, PEER.ip(), 1),
                     "1500 - 20 - 8 = 1472 bytes fit one datagram");
             s.close();
         }
@@ -261,7 +263,7 @@ class UdpSocketTest {
             Pipeline tx = PipelineBuilder.tx("listing4", h::layer).socket().queue(p -> 0, txq).l4().ip().eth().build();
             Sockets sockets = new Sockets(h.stack, Sockets.pipeline(tx, new Coroutines(h.pool), h.stack));
             UdpSocket s = sockets.open().bind(9000);
-            for (int i = 0; i < 5; i++) assertEquals(10, s.sendTo(bytes(10), 0, 10, TestFrames.CLIENT, 6000 + i));
+            for (int i = 0; i < 5; i++) assertEquals(10, s.sendTo(bytes(10), 0, 10, PEER.ip(), 6000 + i));
             assertEquals(5, txq.depth(), "socket_send ran here, the coroutines wait for a stack core");
             assertTrue(h.sent.isEmpty());
             Thread core = new Thread(() -> {
