@@ -71,7 +71,10 @@ public final class Icmp {
             return;
         }
         IcmpHeader.type(s, l4, IcmpHeader.TYPE_ECHO_REPLY);
-        IcmpHeader.checksum(s, l4, Checksum.update16(IcmpHeader.checksum(s, l4), typeCode, IcmpHeader.TYPE_ECHO_REPLY << 8));
+        int sum = Checksum.update16(IcmpHeader.checksum(s, l4), typeCode, IcmpHeader.TYPE_ECHO_REPLY << 8);
+        // RFC 1624's update yields 0x0000 when the reply's words sum to zero (an empty echo with id and
+        // sequence 0); only 0xFFFF verifies then, and it verifies whenever 0x0000 would.
+        IcmpHeader.checksum(s, l4, sum == 0 ? 0xFFFF : sum);
         int requester = p.srcIp;
         p.offset = l4;
         p.length = len;

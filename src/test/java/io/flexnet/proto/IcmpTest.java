@@ -64,6 +64,18 @@ class IcmpTest {
     }
 
     @Test
+    void anEmptyEchoWithIdAndSequenceZeroGetsAReplyWhoseChecksumVerifies() {
+        // Its reply's words sum to zero: the incremental update then gives 0x0000, which fails; only
+        // 0xFFFF verifies (RFC 1624 section 3). Checked by the fixture's independent decoder.
+        try (Harness h = pinged()) {
+            h.receive(Frame.icmpEcho().from(PEER).to(US).echo(0, 0).build());
+            io.flexnet.fixture.Decoded reply = io.flexnet.fixture.Decoded.of(h.drainSent().getFirst());
+            assertEquals(0, reply.icmpType, "an echo reply");
+            assertTrue(reply.l4ChecksumOk, "its checksum verifies");
+        }
+    }
+
+    @Test
     void repliesOnTheRequestsVlan() {
         try (Harness h = pinged()) {
             h.receive(Frame.tagged(Hex.bytes(Frames.PING), 503));
