@@ -220,6 +220,73 @@ class HeaderSettersTest {
         assertEquals(0x0123, Bytes.u16(s, 14), "an id above twelve bits does not spill into the priority");
     }
 
+    @Test
+    void everyViewReportsWhereItIsWrapped() {
+        MemorySegment f = Hex.segment(Frames.TCP_SYN);
+        assertEquals(f, new TcpHeader().wrap(f, 34).segment());
+        assertEquals(34, new TcpHeader().wrap(f, 34).offset());
+        assertEquals(f, new Ipv4Header().wrap(f, 14).segment());
+        assertEquals(14, new Ipv4Header().wrap(f, 14).offset());
+        assertEquals(f, new ArpHeader().wrap(f, 14).segment());
+        assertEquals(14, new ArpHeader().wrap(f, 14).offset());
+        assertEquals(34, new UdpHeader().wrap(f, 34).offset());
+        assertEquals(34, new IcmpHeader().wrap(f, 34).offset());
+        assertEquals(6, new EthernetHeader().wrap(f, 6).offset());
+    }
+
+    @Test
+    void fillingAChecksumIgnoresWhatTheFieldHeld() {
+        int src = Ip4.parse("198.18.0.1"), dst = Ip4.parse("198.18.0.2");
+        MemorySegment f = Hex.segment(Frames.TCP_SYN);
+        new TcpHeader().wrap(f, 34).checksum(0x1234).fillChecksum(40, src, dst);
+        assertEquals(0x43DA, TcpHeader.checksum(f, 34));
+        MemorySegment p = Hex.segment(Frames.PING);
+        new IcmpHeader().wrap(p, 34).checksum(0x1234).fillChecksum(64);
+        assertEquals(0xB554, IcmpHeader.checksum(p, 34));
+        MemorySegment d = Hex.segment(Frames.DNS);
+        new Ipv4Header().wrap(d, 14).checksum(0x1234).fillChecksum();
+        assertEquals(0x2F3D, Ipv4Header.checksum(d, 14));
+        UdpHeader udp = new UdpHeader().wrap(d, 34).checksum(0x1234);
+        assertFalse(udp.checksumOk(Ip4.parse("109.194.160.4"), Ip4.parse("95.211.92.14")), "a wrong checksum is wrong");
+        assertEquals(0xA597, udp.fillChecksum(Ip4.parse("109.194.160.4"), Ip4.parse("95.211.92.14")).checksum());
+    }
+
+    @Test
+    void fluentSettersChainOnTheSameView() {
+        MemorySegment s = MemorySegment.ofArray(new byte[36]);
+        IcmpHeader icmp = new IcmpHeader().wrap(s, 0);
+        assertEquals(icmp, icmp.nextHopMtu(1400).type(IcmpHeader.TYPE_DEST_UNREACHABLE));
+        assertEquals(1400, icmp.nextHopMtu());
+        EthernetHeader eth = new EthernetHeader().wrap(s, 0);
+        assertEquals(eth, eth.type(EthernetHeader.TYPE_ARP).src(1));
+        Ipv4Header ip = new Ipv4Header().wrap(s, 0);
+        assertEquals(ip, ip.checksum(0xABCD).flagsFragment(Ipv4Header.FLAG_DF | 3));
+        assertEquals(Ipv4Header.FLAG_DF | 3, ip.flagsFragment());
+        assertEquals(3, ip.fragmentOffset());
+    }
+
+    @Test
+    void aPriorityTaggedFrameOnVlanZeroIsStillTagged() {
+        // 802.1Q: VLAN id 0 carries only a priority, and the tag stays on the wire.
+        try (PacketPool pool = new PacketPool(2)) {
+            Packet p = pool.allocate();
+            p.vlan = 0;
+            p.offset = EthernetHeader.TAGGED_HEADER_LENGTH;  // exactly room for a tagged header
+            p.length = 20;
+            assertTrue(EthernetHeader.prepend(p, 1, 2, EthernetHeader.TYPE_IPV4));
+            assertEquals(0, p.offset);
+            assertEquals(38, p.length);
+            assertTrue(EthernetHeader.tagged(p.segment(), 0));
+            assertEquals(0, EthernetHeader.vlanId(p.segment(), 0));
+            Packet q = pool.allocate();
+            q.offset = EthernetHeader.HEADER_LENGTH;
+            assertTrue(EthernetHeader.prepend(q, 1, 2, EthernetHeader.TYPE_IPV4), "untagged: fourteen bytes are enough");
+            assertEquals(0, q.offset);
+            p.release();
+            q.release();
+        }
+    }
+
     private static MemorySegment garbage(int n) {
         byte[] b = new byte[n];
         Arrays.fill(b, (byte) 0xFF);
