@@ -12,6 +12,9 @@ import io.flexnet.packet.Ip4;
 import io.flexnet.packet.Ipv4Header;
 import io.flexnet.packet.MacAddress;
 import io.flexnet.packet.Packet;
+import io.flexnet.packet.PacketPool;
+import io.flexnet.runtime.ManualClock;
+import java.util.ArrayList;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +38,10 @@ class NeighbourStatesTest {
             h.advance(T.reachable());
             arp.expire();
             assertEquals("stale", arp.state(PEER_IP), "a hand-made entry is confirmed once, not forever");
-            h.advance(T.stale());
+            h.advance(T.stale() - 1);
+            arp.expire();
+            assertEquals("stale", arp.state(PEER_IP), "kept, unused, for the whole stale time");
+            h.advance(1);
             arp.expire();
             assertEquals("none", arp.state(PEER_IP));
         }
@@ -390,6 +396,9 @@ class NeighbourStatesTest {
             assertEquals(OTHER_MAC, arp.resolve(PEER_IP), "a reply after the lock time corrects it");
             assertEquals("reachable", arp.state(PEER_IP), "and confirms it");
             assertEquals(1, arp.counters().get("learned"));
+            h.advance(T.reachable() - 1);
+            arp.expire();
+            assertEquals("reachable", arp.state(PEER_IP), "for a whole reachable time");
         }
     }
 
@@ -452,6 +461,78 @@ class NeighbourStatesTest {
             assertEquals(2, arp.drops().get(DropReason.SHUTDOWN));
             assertEquals(0, arp.pending());
             assertEquals(0, arp.discardPending(DropReason.SHUTDOWN));
+        }
+    }
+
+    @Test
+    void aFrameWaitsNoLongerThanThePendingTimeoutEvenWhenItsEntryIsGone() {
+        try (Harness h = new Harness()) {
+            Arp arp = h.stack.arp();
+            h.stack.send(ArpTest.udpToPeer(h));
+            assertEquals(1, arp.counters().get("parked"));
+            h.drainSent();
+            assertTrue(arp.forget(PEER_IP));  // no entry left to time anything
+            h.advance(SECOND);
+            arp.expire();
+            assertEquals(1, arp.pending());
+            h.advance(T.pendingTimeout() - SECOND);
+            arp.expire();
+            assertEquals(0, arp.pending(), "the queue keeps its own deadline");
+            assertEquals(1, arp.drops().get(DropReason.ARP_UNRESOLVED));
+        }
+    }
+
+    @Test
+    void aFrameOnVlanZeroAsksWithAPriorityTag() {
+        try (Harness h = new Harness()) {
+            Packet p = ArpTest.udpToPeer(h);
+            p.vlan = 0;
+            h.stack.send(p);
+            MemorySegment s = MemorySegment.ofArray(single(h));
+            assertTrue(EthernetHeader.tagged(s, 0), "802.1Q: id 0 still carries the tag");
+            assertEquals(0, EthernetHeader.vlanId(s, 0));
+            assertEquals(PEER_IP, ArpHeader.tpa(s, 18));
+        }
+    }
+
+    @Test
+    void aWaitingFrameWithNoRoomForItsEthernetHeaderIsDroppedWhenReleased() {
+        try (Harness h = new Harness()) {
+            Arp arp = h.stack.arp();
+            Packet p = h.pool.allocate();
+            p.offset = EthernetHeader.HEADER_LENGTH - 1;
+            p.length = 20;
+            p.nextHop = PEER_IP;
+            arp.park(p, LayerContext.at(h.clock.nanoTime()));
+            h.drainSent();
+            arp.learn(PEER_IP, PEER_MAC);
+            assertTrue(h.sent.isEmpty());
+            assertEquals(1, arp.drops().get(DropReason.BAD_SEND));
+        }
+    }
+
+    @Test
+    void aReplyIsPaddedWithZerosOnlyWhenItsSlotHasRoom() {
+        ManualClock clock = new ManualClock(SECOND);
+        byte[] request = arpRequest(OUR_IP);  // 42 bytes: short of the 60-byte minimum
+        for (int headroom : new int[] {128 - 60, 128 - 59}) {
+            try (PacketPool pool = new PacketPool(2, 128, headroom)) {
+                for (int i = 0; i < 2; i++) pool.get(i).segment().fill((byte) 0xEE);  // a previous frame's bytes
+                List<Packet> sent = new ArrayList<>();
+                Arp arp = new Arp(config(), pool, clock, 8, 2, T);
+                arp.bind(new Output(null, null, sent::add));
+                Packet p = pool.allocate(request, 0, request.length);
+                arp.receive(p, p.offset + 14, LayerContext.at(clock.nanoTime()));
+                Packet r = sent.getFirst();
+                byte[] frame = r.toBytes();
+                if (headroom == 128 - 60) {
+                    assertEquals(60, frame.length, "exactly room for the minimum frame");
+                    for (int i = 42; i < 60; i++) assertEquals(0, frame[i], "padding byte " + i);
+                } else {
+                    assertEquals(42, frame.length, "no room: sent short rather than written past the slot");
+                }
+                r.release();
+            }
         }
     }
 
