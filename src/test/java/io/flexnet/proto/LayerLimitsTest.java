@@ -312,6 +312,7 @@ class LayerLimitsTest {
     @Test
     void portUnreachableQuotesTheHeaderAndEightBytesWithTheUnusedWordZero() {
         try (Harness h = new Harness()) {
+            dirtyEverySlot(h.pool);  // the error's slot must not carry a previous frame's bytes
             h.stack.arp().learn(PEER_IP, PEER_MAC);
             byte[] f = udpFrame(1000, 2000, bytes(40));
             h.receive(f);
@@ -339,6 +340,42 @@ class LayerLimitsTest {
             assertEquals(io.flexnet.packet.Hex.of(java.util.Arrays.copyOfRange(f, 14, 42)),
                     io.flexnet.packet.Hex.of(java.util.Arrays.copyOfRange(e, 42, 70)));
         }
+    }
+
+    @Test
+    void noErrorWhenThePoolIsEmptyAndTheDatagramIsStillDropped() {
+        try (Harness h = new Harness(config(), 2)) {
+            h.stack.arp().learnPermanent(PEER_IP, PEER_MAC);
+            Packet held = h.pool.allocate();
+            h.receive(udpFrame(1000, 2000, bytes(4)));  // takes the last slot
+            assertTrue(h.sent.isEmpty());
+            assertEquals(1, h.stack.icmp().drops().get(DropReason.POOL_EMPTY));
+            assertEquals(1, h.stack.udpRcv().drops().get(DropReason.NO_SOCKET));
+            assertEquals(1, h.pool.available(), "the datagram's slot came back");
+            assertSame(h.stack.icmp().rateLimit(), h.stack.icmp().rateLimit());
+            held.release();
+        }
+    }
+
+    @Test
+    void udpRcvSaysDoneForWhatItDrops() {
+        try (Harness h = new Harness()) {
+            LayerContext cx = LayerContext.at(0);
+            Packet tcp = h.packet(udpFrame(1000, 2000, bytes(4)));
+            tcp.l4Offset = tcp.offset + 34;
+            tcp.protocol = Ipv4Header.PROTO_TCP;
+            assertEquals(Layer.DONE, h.stack.udpRcv().process(tcp, cx));
+            assertEquals(1, h.stack.udpRcv().drops().get(DropReason.UNKNOWN_PROTOCOL));
+            Packet shortOne = h.packet(udpFrame(1000, 2000, bytes(4)));
+            shortOne.protocol = Ipv4Header.PROTO_UDP;
+            shortOne.l4Offset = shortOne.offset + shortOne.length - 7;
+            assertEquals(Layer.DONE, h.stack.udpRcv().process(shortOne, cx));
+            assertEquals(1, h.stack.udpRcv().drops().get(DropReason.BAD_UDP_LENGTH));
+        }
+    }
+
+    private static void dirtyEverySlot(PacketPool pool) {
+        for (int i = 0; i < pool.capacity(); i++) pool.get(i).segment().fill((byte) 0xEE);
     }
 
     private static Packet datagram(Harness h, int len) {
