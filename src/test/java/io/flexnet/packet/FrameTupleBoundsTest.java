@@ -185,4 +185,24 @@ class FrameTupleBoundsTest {
         assertEquals(46, FrameTuple.payload(t));
         assertEquals(48, FrameTuple.end(t));
     }
+    @Test
+    void aSegmentEndingInsideAHeaderIsNeverReadPastItsEnd() {
+        // The segment itself ends where the frame does: a single read beyond it would throw.
+        assertEquals(FrameTuple.NONE, locate(Arrays.copyOf(FrameTupleTest.udp(4), 14 + 8), 14 + 8), "inside the IPv4 header");
+        assertEquals(FrameTuple.NONE, locate(Arrays.copyOf(FrameTupleTest.udp(4), 34 + 3), 34 + 3), "inside the UDP header");
+        byte[] t = tcp(5, 0);
+        setTotalLength(t, 14, 20 + 10);
+        assertEquals(FrameTuple.NONE, locate(Arrays.copyOf(t, 34 + 10), 34 + 10), "inside the TCP header");
+        byte[] bare = tcp(5, 0);
+        long found = locate(bare, bare.length);
+        assertEquals(34 + 20, FrameTuple.payload(found), "a bare TCP header is a whole segment");
+        assertEquals(34 + 20, FrameTuple.end(found));
+    }
+
+    @Test
+    void aNegativeOffsetIsRefusedEvenWhenTheBytesThereLookRight() {
+        byte[] f = FrameTupleTest.udp(10);
+        byte[] shifted = Arrays.copyOfRange(f, 1, f.length);  // so that offset -1 would line the frame up
+        assertEquals(FrameTuple.NONE, FrameTuple.locate(MemorySegment.ofArray(shifted), -1, f.length));
+    }
 }
