@@ -81,6 +81,17 @@ class StackWiringTest {
             assertEquals(Layer.DONE, h.stack.ethSend().process(parked, cx), "parked for ARP: not the caller's any more");
             assertEquals(1, h.stack.arp().pending());
             h.drainSent();
+            Packet icmp = h.pool.allocate();
+            icmp.protocol = Ipv4Header.PROTO_ICMP;
+            assertEquals(Layer.DONE, h.stack.l4Send().process(icmp, cx), "no transport for it: dropped");
+            assertEquals(1, h.stack.l4Send().drops().get(DropReason.UNKNOWN_PROTOCOL));
+            h.stack.arp().learn(PEER_IP, PEER_MAC);
+            Packet cramped = h.pool.allocate();
+            cramped.nextHop = PEER_IP;
+            cramped.offset = 13;
+            assertEquals(Layer.DONE, h.stack.ethSend().process(cramped, cx), "no room for the Ethernet header");
+            assertEquals(1, h.stack.ethSend().drops().get(DropReason.BAD_SEND));
+            h.drainSent();
         }
     }
 
