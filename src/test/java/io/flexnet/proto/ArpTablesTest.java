@@ -187,6 +187,8 @@ class ArpTablesTest {
         // The least that works: no delay, no lock, one probe of either kind.
         assertEquals(0, new Arp.Times(1, 0, 1, 1, 0, 1, 0, 1).delayFirstProbe());
         assertEquals(1, new Arp.Times(1, 0, 1, 0, 1, 1, 0, 1).broadcastProbes());
+        assertEquals(1, new Arp.Times(1, 0, 1, 1, 1, 1, 0, 1).unicastProbes(), "one of each is fine too");
+        assertEquals(1, new ArpPending(1).capacity(), "a queue of one frame is a queue");
     }
 
     private static void assertRefused(long reachable, long delay, long retransmit, int unicast, int broadcast,

@@ -374,6 +374,18 @@ class LayerLimitsTest {
         }
     }
 
+    @Test
+    void ipRcvSaysDoneForAVersionItDoesNotSpeak() {
+        try (Harness h = new Harness()) {
+            byte[] f = udpFrame(1000, 2000, bytes(4));
+            f[14] = 0x65;  // IPv6's version in an IPv4 frame
+            Packet p = h.packet(f);
+            p.l3Offset = p.offset + 14;
+            assertEquals(Layer.DONE, h.stack.ipRcv().process(p, LayerContext.at(0)));
+            assertEquals(1, h.stack.ipRcv().drops().get(DropReason.BAD_IP_VERSION));
+        }
+    }
+
     private static void dirtyEverySlot(PacketPool pool) {
         for (int i = 0; i < pool.capacity(); i++) pool.get(i).segment().fill((byte) 0xEE);
     }
