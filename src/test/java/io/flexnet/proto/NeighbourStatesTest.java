@@ -536,6 +536,33 @@ class NeighbourStatesTest {
         }
     }
 
+    @Test
+    void aNeighbourInTheTablesFirstSlotIsTreatedLikeAnyOther() {
+        // 198.18.0.164 hashes to slot 0 of the table (Fibonacci hashing): the edge of every "found it?" check.
+        int first = Ip4.parse("198.18.0.164");
+        long mac = MacAddress.parse("02:00:00:00:00:a4");
+        try (Harness h = new Harness()) {
+            Arp arp = h.stack.arp();
+            h.stack.send(ArpTest.udpTo(h, first));
+            h.stack.send(ArpTest.udpTo(h, first));
+            assertEquals(1, h.drainSent().size(), "one request for both frames");
+            assertEquals("incomplete", arp.state(first));
+            h.receive(ethernet(OUR_MAC, mac, EthernetHeader.TYPE_ARP, arp(ArpHeader.OP_REPLY, mac, first, OUR_MAC, OUR_IP)));
+            assertEquals(2, h.drainSent().size(), "both frames released by the reply");
+            assertEquals(1, arp.counters().get("learned"));
+            assertEquals(0, arp.counters().get("unsolicited"));
+            assertEquals("reachable", arp.state(first));
+            arp.learn(first, mac);
+            assertEquals(1, arp.cacheSize(), "learned again in its own slot");
+            h.advance(T.reachable());
+            arp.expire();
+            assertEquals("stale", arp.state(first));
+            assertEquals(mac, arp.resolve(first), "stale, still used");
+            assertTrue(arp.forget(first));
+            assertEquals(0, arp.cacheSize());
+        }
+    }
+
     private static byte[] arpReplyTo(long sha) {
         return ethernet(OUR_MAC, sha, EthernetHeader.TYPE_ARP, arp(ArpHeader.OP_REPLY, sha, PEER_IP, OUR_MAC, OUR_IP));
     }
