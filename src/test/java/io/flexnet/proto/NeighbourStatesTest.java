@@ -276,6 +276,7 @@ class NeighbourStatesTest {
             h.advance(T.delayFirstProbe());
             arp.expire();
             assertEquals(0, h.drainSent().size(), "no probe for a confirmed neighbour");
+            assertEquals("reachable", arp.state(PEER_IP), "confirmed for a whole reachable time from the reply");
         }
     }
 
@@ -399,6 +400,9 @@ class NeighbourStatesTest {
             h.advance(T.reachable() - 1);
             arp.expire();
             assertEquals("reachable", arp.state(PEER_IP), "for a whole reachable time");
+            h.advance(1);
+            arp.expire();
+            assertEquals("stale", arp.state(PEER_IP), "and no longer: a correction is a confirmation, not more");
         }
     }
 
@@ -560,6 +564,21 @@ class NeighbourStatesTest {
             assertEquals(mac, arp.resolve(first), "stale, still used");
             assertTrue(arp.forget(first));
             assertEquals(0, arp.cacheSize());
+        }
+    }
+
+    @Test
+    void anEntryARequestCreatedIsForgottenAfterTheStaleTimeIfUnused() {
+        try (Harness h = new Harness()) {
+            Arp arp = h.stack.arp();
+            h.receive(arpRequest(OUR_IP));
+            h.drainSent();
+            h.advance(T.stale() - 1);
+            arp.expire();
+            assertEquals("stale", arp.state(PEER_IP));
+            h.advance(1);
+            arp.expire();
+            assertEquals("none", arp.state(PEER_IP), "nobody used it: the table does not fill with askers");
         }
     }
 

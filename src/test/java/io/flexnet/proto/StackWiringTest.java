@@ -115,10 +115,13 @@ class StackWiringTest {
             assertEquals(Layer.NEXT, ip.process(q, LayerContext.at(0)));
             assertEquals(Ip4.parse("198.18.0.9"), Ipv4Header.src(q.segment(), q.offset));
             assertEquals(2, ip.counters().get("out"));
+            q.offset = 128;
+            q.length = 1500 - 20 + 1;
+            assertEquals(Layer.DONE, ip.process(q, LayerContext.at(0)), "one byte over the MTU: dropped");
+            assertEquals(1, ip.drops().get(DropReason.TOO_LONG));
             p.offset = 19;
             assertEquals(Layer.DONE, ip.process(p, LayerContext.at(0)));
             assertEquals(1, ip.drops().get(DropReason.BAD_SEND));
-            q.release();
         }
     }
 
