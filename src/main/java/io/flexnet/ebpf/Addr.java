@@ -9,7 +9,7 @@ package io.flexnet.ebpf;
 public final class Addr {
     private Addr() {}
 
-    public static final int CTX = 1, STACK = 2, PACKET = 3, MAP_VALUE = 4;
+    public static final int CTX = 1, STACK = 2, PACKET = 3, MAP_VALUE = 4, MAP = 5;
     static final int TAG_SHIFT = 56;
     /** Offsets are biased by this much, so {@code p - 8} of a region's start is still that region's. */
     static final long BIAS = 1L << 32;
@@ -37,6 +37,7 @@ public final class Addr {
             case CTX -> "ctx" + signed(offset(addr));
             case STACK -> "stack" + signed(offset(addr));
             case PACKET -> "packet" + signed(offset(addr));
+            case MAP -> "map" + offset(addr);
             case MAP_VALUE -> "map" + mapOf(addr) + "[" + Integer.toUnsignedString(keyOf(addr)) + "]" + signed(mapOffset(addr));
             default -> "0x" + Long.toHexString(addr);
         };

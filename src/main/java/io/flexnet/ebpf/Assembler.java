@@ -91,6 +91,12 @@ public final class Assembler {
             return null;
         }
         if (m.equals("lddw")) {
+            if (t[2].startsWith("map:")) {  // a map reference, as a loader resolves one: lddw %r1, map:0
+                int idx = Integer.parseInt(t[2].substring(4));
+                out.add(new Insn(Insn.LDDW, reg(t[1]), Insn.PSEUDO_MAP_FD, 0, idx, idx));
+                out.add(Insn.filler(0));
+                return null;
+            }
             long v = number(t[2]);
             out.add(new Insn(Insn.LDDW, reg(t[1]), 0, 0, (int) v, v));
             out.add(Insn.filler((int) (v >>> 32)));

@@ -73,7 +73,7 @@ public final class BpfObject {
                 }
             } else if (s.name().equals(".bss") || s.name().equals(".data") || s.name().startsWith(".rodata")) {
                 if (s.size() == 0) continue;
-                if (s.size() > 1 << 16) throw new BpfLoadException("global data section " + s.name() + " of " + s.size() + " bytes exceeds 64 KiB");
+                if (s.size() > 1 << 15) throw new BpfLoadException("global data section " + s.name() + " of " + s.size() + " bytes exceeds 32 KiB");
                 globalOf.put(s.index(), maps.size());
                 byte[] init = elf.contents(s);
                 maps.add(new MapDef(s.name().substring(1), MapDef.ARRAY, 4, init.length, 1, init, s.name().startsWith(".rodata")));

@@ -43,8 +43,12 @@ public final class Interpreter {
                     }
                     case Insn.LD -> {
                         if (!x.isLddw()) throw unknown(x, pc);
-                        if (x.src() != 0) throw new BpfFault("pc " + pc + ": map reference in an unverified program");
-                        r[checkDst(x)] = x.imm64();
+                        r[checkDst(x)] = switch (x.src()) {
+                            case 0 -> x.imm64();
+                            case Insn.PSEUDO_MAP_FD -> Addr.of(Addr.MAP, x.imm());
+                            case Insn.PSEUDO_MAP_VALUE -> Addr.mapValue(x.imm(), 0, (int) (x.imm64() >>> 32));
+                            default -> throw unknown(x, pc);
+                        };
                         pc++;
                     }
                     case Insn.LDX -> {

@@ -170,6 +170,13 @@ public final class PolicyInput {
     /** Absolute offset of the payload in the slot; for tests of the bounds. */
     int payloadStart() { return (int) (payload() >>> 32); }
 
+    /**
+     * Offset of the transport payload from the frame's first byte, so a policy can find the headers
+     * before it with {@code frameU8}: an eBPF socket policy's packet starts at the UDP header, 8 bytes
+     * before the payload.
+     */
+    public int payloadOffset() { return (int) (payload() >>> 32) - (int) (frame(packet) >>> 32); }
+
     /** Payload byte at {@code off}, or -1 when outside the payload. */
     public int payloadU8(int off) {
         long w = payload();
