@@ -32,7 +32,7 @@ public abstract class HookMachine extends Machine {
     protected abstract int choices();
 
     /** The value of a numeric context field. */
-    protected abstract long field(String name);
+    protected abstract long field(Hook.Field f);
 
     @Override
     protected long ctxLoad(int off, int size) {
@@ -41,7 +41,7 @@ public abstract class HookMachine extends Machine {
         return switch (f.kind()) {
             case Hook.Field.PACKET -> Addr.of(Addr.PACKET, 0);
             case Hook.Field.PACKET_END -> Addr.of(Addr.PACKET, packetLength());
-            default -> field(f.name()) & mask(size);
+            default -> field(f) & mask(size);
         };
     }
 

@@ -113,6 +113,9 @@ public final class Jit {
             return SLOT[reg];
         }
 
+        /** Returns r0 from the compiled function. */
+        void exit() { cb.lload(slot(0)).lreturn(); }
+
         int dst(Insn x, int pc) {
             if (x.dst() >= 10) throw new JitException("insn " + pc + ": " + Disassembler.insn(x) + " writes r" + x.dst());
             return slot(x.dst());
@@ -309,7 +312,7 @@ public final class Jit {
         void jump(Insn x, int pc) {
             int op = x.op();
             if (op == Insn.EXIT) {
-                cb.lload(slot(0)).lreturn();
+                exit();
                 return;
             }
             if (op == Insn.CALL) {

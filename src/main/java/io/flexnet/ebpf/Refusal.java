@@ -4,7 +4,7 @@ package io.flexnet.ebpf;
  * Why the verifier refused a program, as the Linux verifier's log says it: the instruction index, the
  * instruction disassembled, the registers it knew there, and the rule broken.
  */
-public final class Refusal extends Exception {
+public final class Refusal extends BpfLoadException {
     private final int pc;
     private final String insn;
     private final String registers;

@@ -40,7 +40,7 @@ public final class Verifier {
     public static final class Facts {
         /** Reg type of the base pointer of a load, store or atomic; 0 where the instruction is none. */
         final int[] kind;
-        /** Stack byte (0..511) a stack access starts at, or a helper's key argument; -1 where none. */
+        /** Stack byte (0..511) a stack access starts at, a context field's offset, or a helper's key argument; -1 where none. */
         final int[] stack;
         /** A helper's value argument on the stack (map update), or -1. */
         final int[] stack2;
@@ -385,10 +385,10 @@ public final class Verifier {
                     + Reg.NAMES[kind] + " on another");
         }
         facts.kind[pc] = kind;
-        if (kind == Reg.STACK) {
+        if (kind == Reg.STACK || kind == Reg.CTX) {
             if (facts.stack[pc] >= 0 && facts.stack[pc] != stackByte) {
-                throw refuse(pc, s, "the same instruction accesses the stack at fp" + (stackByte - VState.STACK) + " on one path and fp"
-                        + (facts.stack[pc] - VState.STACK) + " on another");
+                throw refuse(pc, s, "the same instruction accesses " + Reg.NAMES[kind] + " at offset " + stackByte + " on one path and "
+                        + facts.stack[pc] + " on another");
             }
             facts.stack[pc] = stackByte;
         }
@@ -427,7 +427,9 @@ public final class Verifier {
             }
             case Reg.CTX -> {
                 if (write) throw refuse(pc, s, "the context is read-only");
-                note(pc, s, Reg.CTX, -1);
+                long a = base.off + off;
+                if (a < 0 || a > 255) throw refuse(pc, s, "invalid context access off=" + a + " size=" + size + " for the " + hook.section() + " hook");
+                note(pc, s, Reg.CTX, (int) a);
                 return -1;
             }
             case Reg.MAP_VALUE_OR_NULL -> throw refuse(pc, s, "R" + reg + " invalid mem access 'map_value_or_null': it may be NULL; compare it with 0 first");
@@ -563,7 +565,10 @@ public final class Verifier {
                 key(pc, s, 2, m.keySize(), name);
                 Reg val = read(pc, s, 3);
                 if (val.type != Reg.STACK) throw refuse(pc, s, "R3 type=" + Reg.NAMES[val.type] + " expected=fp: " + name + " takes the value on the stack");
-                facts.stack2[pc] = stackRange(pc, s, 3, val, m.valueSize(), name);
+                if (val.off % 8 != 0) throw refuse(pc, s, "R3 " + name + " takes an 8-byte aligned value, not at fp" + val.off);
+                int at2 = stackRange(pc, s, 3, val, m.valueSize(), name);
+                if (facts.stack2[pc] >= 0 && facts.stack2[pc] != at2) throw refuse(pc, s, "the same call takes its value at two stack offsets");
+                facts.stack2[pc] = at2;
                 scalarArg(pc, s, 4, name);
                 r0 = Reg.signed(-22, 0);
             }

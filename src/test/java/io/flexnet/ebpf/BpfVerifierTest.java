@@ -167,7 +167,7 @@ class BpfVerifierTest {
                 exit
                 """, Hook.QUEUE);
         FuzzMachine zero = new FuzzMachine(Hook.QUEUE, new byte[4]) {
-            @Override protected long field(String name) { return 0; }
+            @Override protected long field(Hook.Field f) { return 0; }
         };
         // 100 / 0 = 0 and 7 % 0 = 7, as Linux defines them
         assertEquals(7, new Interpreter(ok.insns(), 100).run(zero, Addr.of(Addr.CTX, 0), 0));

@@ -25,7 +25,7 @@ class FuzzMachine extends HookMachine {
 
     @Override protected PolicyMap map(int i) { return maps[i]; }
     @Override protected int choices() { return 4; }
-    @Override protected long field(String name) { return name.equals("choices") ? 4 : name.equals("len") ? packet.length : 7; }
+    @Override protected long field(Hook.Field f) { return f.name().equals("choices") ? 4 : f.name().equals("len") ? packet.length : 7; }
     @Override protected int packetLength() { return packet.length; }
     @Override protected int packetByte(int off) { return packet[off] & 0xff; }
 }

@@ -1,0 +1,199 @@
+package io.flexnet.ebpf;
+
+import io.flexnet.policy.MatchingPolicy;
+import io.flexnet.policy.PolicyInput;
+import io.flexnet.policy.PolicyMap;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * What a compiled policy calls at run time: the hook's context fields and packet bytes read from the
+ * {@link PolicyInput}, its map values through the project's maps, and the translation of its return
+ * value into a hook's answer. Static and small, so the JVM inlines them into the compiled policy; the
+ * interpreter's {@link PolicyMachine} uses the same functions, so both see the same inputs.
+ */
+public final class PolicyAccess {
+    private PolicyAccess() {}
+
+    /** Per program: which of the input's maps each object map is, and whether it is global data. */
+    public static final class Table {
+        final int[] slot;
+        final boolean[] global;
+        final int[] maxEntries;
+        final boolean[] array;
+        final LongSupplier clock;
+
+        Table(List<MapDef> defs, LongSupplier clock) {
+            int n = defs.size();
+            slot = new int[n];
+            global = new boolean[n];
+            maxEntries = new int[n];
+            array = new boolean[n];
+            int next = 0;
+            for (int i = 0; i < n; i++) {
+                MapDef d = defs.get(i);
+                slot[i] = d.executors() ? -1 : next++;
+                global[i] = d.global();
+                maxEntries[i] = d.maxEntries();
+                array[i] = d.type() == MapDef.ARRAY;
+            }
+            this.clock = clock;
+        }
+    }
+
+    // ---- context and packet ----
+
+    /** Where the hook's packet region starts in the frame: the UDP header at the socket hook, the frame elsewhere. */
+    public static int packetBase(PolicyInput in, int hook) {
+        if (hook != Hook.SOCKET.ordinal()) return 0;
+        int p = in.payloadOffset();
+        return in.protocol() == 17 && p >= 8 ? p - 8 : p;
+    }
+
+    public static int packetLength(PolicyInput in, int hook) {
+        if (hook != Hook.SOCKET.ordinal()) return in.frameLength();
+        int p = in.payloadOffset();
+        return in.payloadLength() + (in.protocol() == 17 && p >= 8 ? 8 : 0);
+    }
+
+    /** A numeric context field at {@code off} (the verifier proved it is one). */
+    public static long field(PolicyInput in, int hook, int off) {
+        if (hook == Hook.SOCKET.ordinal()) {
+            return switch (off) {
+                case 16 -> packetLength(in, hook);
+                case 20 -> 0x0008;  // ETH_P_IP in network order, as skb->protocol holds it
+                case 24 -> in.protocol();
+                case 32 -> in.flowHash() & 0xFFFF_FFFFL;
+                default -> 0;
+            };
+        }
+        if (hook == Hook.NIC_RX_QUEUE.ordinal()) return off == 16 ? in.rxQueue() : 0;
+        return switch (off) {
+            case 8 -> in.frameLength();
+            case 12 -> in.choices();
+            case 16 -> in.srcIp() & 0xFFFF_FFFFL;
+            case 20 -> in.dstIp() & 0xFFFF_FFFFL;
+            case 24 -> in.srcPort();
+            case 28 -> in.dstPort();
+            case 32 -> in.protocol();
+            case 36 -> in.flowHash() & 0xFFFF_FFFFL;
+            case 40 -> in.rxQueue();
+            case 44 -> in.tenant();
+            default -> 0;
+        };
+    }
+
+    /** {@code size} packet bytes at {@code at} of the frame, little-endian as an eBPF load sees memory. */
+    public static long packet(PolicyInput in, int at, int size) {
+        return switch (size) {
+            case 1 -> in.frameU8(at);
+            case 2 -> Short.reverseBytes((short) in.frameU16(at)) & 0xFFFFL;
+            case 4 -> Integer.reverseBytes((int) in.frameU32(at)) & 0xFFFF_FFFFL;
+            default -> (Integer.reverseBytes((int) in.frameU32(at)) & 0xFFFF_FFFFL)
+                    | (Integer.reverseBytes((int) in.frameU32(at + 4)) & 0xFFFF_FFFFL) << 32;
+        };
+    }
+
+    // ---- maps ----
+
+    static PolicyMap map(PolicyInput in, Table t, int m) { return in.map(t.slot[m]); }
+
+    /** The word a map value pointer names: the section's word for global data, the key's value otherwise. */
+    public static long load(PolicyInput in, Table t, long addr, int size) {
+        int m = Addr.mapOf(addr), off = Addr.mapOffset(addr);
+        PolicyMap pm = map(in, t, m);
+        long w = t.global[m] ? pm.get(off >>> 3) : pm.get(Addr.keyOf(addr));
+        return size == 8 ? w : (w >>> ((off & 7) * 8)) & Machine.mask(size);
+    }
+
+    public static void store(PolicyInput in, Table t, long addr, int size, long v) {
+        int m = Addr.mapOf(addr), off = Addr.mapOffset(addr);
+        PolicyMap pm = map(in, t, m);
+        int key = t.global[m] ? off >>> 3 : Addr.keyOf(addr);
+        if (size == 8) {
+            pm.put(key, v);
+            return;
+        }
+        storeNarrow(pm, key, off, size, v);
+    }
+
+    private static void storeNarrow(PolicyMap pm, int key, int off, int size, long v) {
+        int shift = (off & 7) * 8;
+        long mask = Machine.mask(size) << shift;
+        while (true) {  // a narrow store is a read-modify-write of its word; retried, so a racing neighbour is kept
+            long old = pm.get(key);
+            if (pm.compareAndSet(key, old, (old & ~mask) | ((v << shift) & mask))) return;
+        }
+    }
+
+    /** An atomic on a map value (8 bytes, the verifier made sure); returns the old value. */
+    public static long atomic(PolicyInput in, Table t, int op, long addr, long operand, long r0) {
+        int m = Addr.mapOf(addr), off = Addr.mapOffset(addr);
+        PolicyMap pm = map(in, t, m);
+        int key = t.global[m] ? off >>> 3 : Addr.keyOf(addr);
+        if (op == (Insn.ADD | Insn.FETCH) || op == Insn.ADD) return pm.add(key, operand) - operand;
+        if (op == Insn.XCHG) return pm.getAndSet(key, operand);
+        while (true) {
+            long old = pm.get(key);
+            if (op == Insn.CMPXCHG && old != r0) return old;
+            if (pm.compareAndSet(key, old, Machine.apply(op, old, operand, r0, 8))) return old;
+        }
+    }
+
+    /** A stack atomic's new value: the stack is the run's own, so no other thread races on it. */
+    public static long atomicNew(int op, long old, long operand, long r0, int size) {
+        if (op == Insn.CMPXCHG) return old == (size == 8 ? r0 : r0 & 0xFFFF_FFFFL) ? operand : old;
+        return Machine.apply(op, old, operand, r0, size);
+    }
+
+    public static long lookup(PolicyInput in, Table t, int m, int key) {
+        if (t.global[m]) return key == 0 ? Addr.mapValue(m, 0, 0) : 0;
+        PolicyMap pm = map(in, t, m);
+        boolean present = t.array[m] ? Integer.compareUnsigned(key, t.maxEntries[m]) < 0 && Integer.compareUnsigned(key, pm.capacity()) < 0 : pm.contains(key);
+        return present ? Addr.mapValue(m, key, 0) : 0;
+    }
+
+    public static long update(PolicyInput in, Table t, int m, int key, long v) {
+        if (t.global[m]) return HookMachine.EINVAL;
+        if (t.array[m] && Integer.compareUnsigned(key, t.maxEntries[m]) >= 0) return HookMachine.E2BIG;
+        return map(in, t, m).put(key, v) ? 0 : HookMachine.E2BIG;
+    }
+
+    public static long delete(PolicyInput in, Table t, int m, int key) {
+        if (t.global[m] || t.array[m]) return HookMachine.EINVAL;
+        PolicyMap pm = map(in, t, m);
+        if (!pm.contains(key)) return HookMachine.ENOENT;
+        pm.put(key, 0);
+        return 0;
+    }
+
+    public static long ktime(Table t) { return t.clock.getAsLong(); }
+
+    /** The executor a select or redirect helper names, or -1 when the hook has no such executor. */
+    public static int select(PolicyInput in, Table t, int m, long key) {
+        return key >= 0 && key < in.choices() && key < t.maxEntries[m] ? (int) key : -1;
+    }
+
+    // ---- answers ----
+
+    /** The hook's answer for return value {@code r0} and the executor a helper selected ({@code -1}: none). */
+    public static int answer(int hook, long r0, int selected) {
+        int r = (int) r0;
+        if (hook == Hook.SOCKET.ordinal()) {
+            if (r == Hook.SK_PASS) return selected >= 0 ? selected : MatchingPolicy.PASS;
+            return r == Hook.SK_DROP ? MatchingPolicy.DROP : FAULT;
+        }
+        if (hook == Hook.NIC_RX_QUEUE.ordinal()) {
+            return switch (r) {
+                case Hook.XDP_REDIRECT -> selected >= 0 ? selected : MatchingPolicy.PASS;
+                case Hook.XDP_PASS -> MatchingPolicy.PASS;
+                case Hook.XDP_DROP, Hook.XDP_ABORTED -> MatchingPolicy.DROP;
+                default -> FAULT;
+            };
+        }
+        return r;  // the queue hook's program answers with the index, -1 (PASS) or -2 (DROP)
+    }
+
+    /** An answer no hook accepts: the deployment counts it as the policy's fault. */
+    static final int FAULT = Integer.MIN_VALUE;
+}
