@@ -122,6 +122,32 @@ class BpfPolicyTest {
     }
 
     @Test
+    void choosesAtAQueuePointWithFlexNetsContext() throws Exception {
+        Tenants t = new Tenants();
+        registries.add(t);
+        PolicyHook java = t.hook("java", HookKind.RX_QUEUE), bpf = t.hook("bpf", HookKind.RX_QUEUE);
+        Tenant a = t.register("a", 7000, 7001);
+        a.deploy(java, in -> in.choices() == 0 ? MatchingPolicy.PASS
+                : (in.dstPort() & 1) == 0 ? 0 : Integer.remainderUnsigned(in.flowHash(), in.choices()));
+        a.deploy(bpf, BpfPolicy.load(BpfSources.object("queue_by_port")));
+        Random rnd = new Random(3);
+        java.util.Set<Integer> answers = new java.util.TreeSet<>();
+        for (int i = 0; i < 2000; i++) {
+            byte[] frame = TestFrames.udp(1024 + rnd.nextInt(60000), 7000 + rnd.nextInt(2), new byte[rnd.nextInt(40)]);
+            Packet p = TestFrames.packet(pool, frame);  // before the layers: the hook parses the frame
+            try {
+                int choices = 1 + rnd.nextInt(6);
+                int want = java.choose(p, choices);
+                answers.add(want);
+                assertEquals(want, bpf.choose(p, choices), "frame " + i);
+            } finally {
+                p.release();
+            }
+        }
+        assertTrue(answers.size() > 3, answers.toString());
+    }
+
+    @Test
     void sharesItsMapsWithTheApplicationUnderTheirNames() throws Exception {
         Side s = deploy(BpfPolicy.load(BpfSources.object("scan_avoid")));
         PolicyMap busy = s.tenant().map("busy");
