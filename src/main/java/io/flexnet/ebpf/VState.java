@@ -37,6 +37,8 @@ final class VState {
             byte o = old.stack[i];
             if (o == UNINIT) continue;
             if (stack[i] == UNINIT) return false;
+            // data the old walk read as a number must not be a pointer here
+            if (o == MISC && stack[i] == SPILL && spills[i / 8].pointer()) return false;
             if (o == SPILL) {
                 Reg a = stack[i] == SPILL ? spills[i / 8] : null, b = old.spills[i / 8];
                 if (a == null || !a.within(b)) return false;
