@@ -178,10 +178,7 @@ public final class Verifier {
                     throw refuse(pc, s, "program too complex: more than " + budget
                             + " instructions processed; a loop the walk cannot prove bounded, or too many paths");
                 }
-                // As Linux does, keep a checkpoint only every few instructions: a tight loop then costs
-                // a state copy every few iterations rather than every one, and still repeats into it.
-                if (target[pc] && processed - lastCheckpoint >= 8) {
-                    lastCheckpoint = processed;
+                if (target[pc]) {
                     if (seen[pc] == null) seen[pc] = new ArrayList<>();
                     for (Seen old : seen[pc]) {
                         if (old.done && s.within(old.state)) {
@@ -190,10 +187,15 @@ public final class Verifier {
                         }
                         if (!old.done && s.same(old.state)) throw refuse(pc, s, "infinite loop detected: insn " + pc + " is reached again in the same state");
                     }
-                    Seen mine = new Seen(s.copy());
-                    if (seen[pc].size() >= MAX_STATES_PER_INSN) seen[pc].removeFirst();
-                    seen[pc].add(mine);
-                    path.add(mine);
+                    // As Linux does, keep a new checkpoint only every few instructions: a tight loop then
+                    // costs a state copy every few iterations rather than every one, and still repeats into it.
+                    if (processed - lastCheckpoint >= 8) {
+                        lastCheckpoint = processed;
+                        Seen mine = new Seen(s.copy());
+                        if (seen[pc].size() >= MAX_STATES_PER_INSN) seen[pc].removeFirst();
+                        seen[pc].add(mine);
+                        path.add(mine);
+                    }
                 }
                 Insn x = prog[pc];
                 int next = step(pc, x, s, work, path.size());

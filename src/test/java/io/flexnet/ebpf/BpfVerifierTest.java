@@ -197,6 +197,25 @@ class BpfVerifierTest {
     }
 
     @Test
+    void prunesALongBranchyProgramToLinearWork() throws Refusal {
+        java.util.List<Insn> p = new java.util.ArrayList<>();
+        p.add(new Insn(0x61, 2, 1, 8, 0, 0));           // r2 = ctx->len, unknown
+        p.add(new Insn(0xb7, 0, 0, 0, 0, 0));
+        while (p.size() < 4095 - 4) {                   // branch on it and join again, 1,000 times
+            p.add(new Insn(0xbf, 3, 2, 0, 0, 0));
+            p.add(new Insn(0x25, 3, 0, 1, 100, 0));
+            p.add(new Insn(0xb7, 3, 0, 0, 5, 0));
+            p.add(new Insn(0x07, 0, 0, 0, 1, 0));
+        }
+        while (p.size() < 4095) p.add(new Insn(0x07, 0, 0, 0, 1, 0));
+        p.add(new Insn(0x95, 0, 0, 0, 0, 0));
+        long t0 = System.nanoTime();
+        Verifier.Result ok = Verifier.verify(p.toArray(Insn[]::new), Hook.QUEUE, java.util.List.of());
+        System.out.printf("4,096 instructions verified in %.1f ms: %s", (System.nanoTime() - t0) / 1e6, ok.log());
+        assertTrue(ok.processed() < 20_000, ok.log());
+    }
+
+    @Test
     void acceptsTheSyrupPolicies() throws Exception {
         for (String name : List.of("round_robin", "scan_avoid", "sita", "token_based")) {
             BpfObject o = BpfObject.load(BpfSources.object(name));
