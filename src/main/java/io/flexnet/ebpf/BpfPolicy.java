@@ -22,10 +22,11 @@ import java.util.function.LongSupplier;
  *
  * The program's section names its hook ({@link Hook}): {@code sk_reuseport} for a socket in a port
  * group, {@code xdp} for the NIC receive queue, {@code flexnet/queue} for a {@code queue()} point. Its
- * maps ({@code .maps} arrays and hashes with 4-byte keys and 8-byte values, and its {@code .bss}) are
- * the tenant's maps under the same names, so the application and Java policies share them unchanged;
- * the executor maps ({@code REUSEPORT_SOCKARRAY}, {@code XSKMAP}) stand for the hook's choices.
- * Initialised {@code .data} and {@code .rodata} are refused: use constants or {@code .bss}.
+ * maps ({@code .maps} arrays and hashes with 4-byte keys and 8-byte values) are the tenant's maps under
+ * the same names, so the application and Java policies share them unchanged; the executor maps
+ * ({@code REUSEPORT_SOCKARRAY}, {@code XSKMAP}) stand for the hook's choices. Its global data
+ * ({@code .bss}, {@code .data}, {@code .rodata}) is this policy object's own memory, as a Java
+ * policy's fields are: deploy one {@code BpfPolicy} twice and both deployments share it.
  */
 public final class BpfPolicy implements MatchingPolicy {
     private final String name;
@@ -80,20 +81,14 @@ public final class BpfPolicy implements MatchingPolicy {
         }
         List<MapSpec> specs = new ArrayList<>();
         for (MapDef d : o.maps()) {
-            if (d.executors()) continue;
-            specs.add(spec(p.name(), d));
+            if (d.executors() || d.global()) continue;
+            specs.add(spec(d));
         }
         Verifier.Result v = Verifier.verify(p.insns(), hook, o.maps());
         return new BpfPolicy(p.name(), v, specs, interpret, clock, t0);
     }
 
-    private static MapSpec spec(String program, MapDef d) throws BpfLoadException {
-        if (d.global()) {
-            for (byte b : d.initial()) {
-                if (b != 0) throw new BpfLoadException("map " + d.name() + ": initialised global data is not supported; use constants or zeroed .bss");
-            }
-            return MapSpec.direct(trim(program + "." + d.name()), Math.max(1, (d.valueSize() + 7) / 8));
-        }
+    private static MapSpec spec(MapDef d) throws BpfLoadException {
         if (d.keySize() != 4 || d.valueSize() != 8) {
             throw new BpfLoadException("map " + d.name() + ": key " + d.keySize() + " B, value " + d.valueSize()
                     + " B; FlexNet maps have u32 keys and u64 values");

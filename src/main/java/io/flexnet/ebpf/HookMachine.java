@@ -28,6 +28,9 @@ public abstract class HookMachine extends Machine {
     /** The project map holding object map {@code i}'s values (null for executor maps). */
     protected abstract PolicyMap map(int i);
 
+    /** The words of global data section {@code i} (see {@link PolicyAccess.Table}). */
+    protected abstract long[] globals(int i);
+
     /** Executors the hook offers this input. */
     protected abstract int choices();
 
@@ -53,18 +56,18 @@ public abstract class HookMachine extends Machine {
 
     @Override
     protected long mapWord(int i, int key, int word) {
-        return defs.get(i).global() ? map(i).get(word) : map(i).get(key);
+        return defs.get(i).global() ? globals(i)[word] : map(i).get(key);
     }
 
     @Override
     protected void mapWordStore(int i, int key, int word, long v) {
-        if (defs.get(i).global()) map(i).put(word, v);
+        if (defs.get(i).global()) globals(i)[word] = v;
         else map(i).put(key, v);
     }
 
     @Override
     protected boolean mapWordCas(int i, int key, int word, long expect, long update) {
-        return defs.get(i).global() ? map(i).compareAndSet(word, expect, update) : map(i).compareAndSet(key, expect, update);
+        return defs.get(i).global() ? PolicyAccess.WORDS.compareAndSet(globals(i), word, expect, update) : map(i).compareAndSet(key, expect, update);
     }
 
     private int mapArg(long r) {

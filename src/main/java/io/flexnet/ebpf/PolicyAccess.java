@@ -3,6 +3,8 @@ package io.flexnet.ebpf;
 import io.flexnet.policy.MatchingPolicy;
 import io.flexnet.policy.PolicyInput;
 import io.flexnet.policy.PolicyMap;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -15,10 +17,16 @@ import java.util.function.LongSupplier;
 public final class PolicyAccess {
     private PolicyAccess() {}
 
-    /** Per program: which of the input's maps each object map is, and whether it is global data. */
+    /**
+     * Per program: which of the input's maps each object map is, and the program's global data. Global
+     * data ({@code .bss}, {@code .data}, {@code .rodata}) is the program's own memory, as a Java
+     * policy's fields are its own: words of a {@code long[]}, read and written plainly (Syrup's
+     * non-atomic counter), atomics and narrow stores by compare-and-set.
+     */
     public static final class Table {
         final int[] slot;
         final boolean[] global;
+        final long[][] globals;
         final int[] maxEntries;
         final boolean[] array;
         final LongSupplier clock;
@@ -27,17 +35,48 @@ public final class PolicyAccess {
             int n = defs.size();
             slot = new int[n];
             global = new boolean[n];
+            globals = new long[n][];
             maxEntries = new int[n];
             array = new boolean[n];
             int next = 0;
             for (int i = 0; i < n; i++) {
                 MapDef d = defs.get(i);
-                slot[i] = d.executors() ? -1 : next++;
+                slot[i] = d.executors() || d.global() ? -1 : next++;
                 global[i] = d.global();
+                if (d.global()) globals[i] = words(d.initial());
                 maxEntries[i] = d.maxEntries();
                 array[i] = d.type() == MapDef.ARRAY;
             }
             this.clock = clock;
+        }
+    }
+
+    /** A data section as little-endian words. */
+    static long[] words(byte[] init) {
+        long[] w = new long[Math.max(1, (init.length + 7) / 8)];
+        for (int i = 0; i < init.length; i++) w[i >>> 3] |= (init[i] & 0xffL) << 8 * (i & 7);
+        return w;
+    }
+
+    static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /** A narrow store into a global word: compare-and-set, so a neighbour stored at the same time is kept. */
+    public static void storeGlobal(long[] g, int word, int shift, int size, long v) {
+        long mask = Machine.mask(size) << shift;
+        while (true) {
+            long old = (long) WORDS.getVolatile(g, word);
+            if (WORDS.compareAndSet(g, word, old, (old & ~mask) | ((v << shift) & mask))) return;
+        }
+    }
+
+    /** An 8-byte atomic on a global word; returns the old value. */
+    public static long atomicGlobal(long[] g, int word, int op, long operand, long r0) {
+        if (op == Insn.ADD || op == (Insn.ADD | Insn.FETCH)) return (long) WORDS.getAndAdd(g, word, operand);
+        if (op == Insn.XCHG) return (long) WORDS.getAndSet(g, word, operand);
+        while (true) {
+            long old = (long) WORDS.getVolatile(g, word);
+            if (op == Insn.CMPXCHG && old != r0) return old;
+            if (WORDS.compareAndSet(g, word, old, Machine.apply(op, old, operand, r0, 8))) return old;
         }
     }
 
@@ -101,15 +140,19 @@ public final class PolicyAccess {
     /** The word a map value pointer names: the section's word for global data, the key's value otherwise. */
     public static long load(PolicyInput in, Table t, long addr, int size) {
         int m = Addr.mapOf(addr), off = Addr.mapOffset(addr);
-        PolicyMap pm = map(in, t, m);
-        long w = t.global[m] ? pm.get(off >>> 3) : pm.get(Addr.keyOf(addr));
+        long w = t.global[m] ? t.globals[m][off >>> 3] : map(in, t, m).get(Addr.keyOf(addr));
         return size == 8 ? w : (w >>> ((off & 7) * 8)) & Machine.mask(size);
     }
 
     public static void store(PolicyInput in, Table t, long addr, int size, long v) {
         int m = Addr.mapOf(addr), off = Addr.mapOffset(addr);
+        if (t.global[m]) {
+            if (size == 8) t.globals[m][off >>> 3] = v;
+            else storeGlobal(t.globals[m], off >>> 3, (off & 7) * 8, size, v);
+            return;
+        }
         PolicyMap pm = map(in, t, m);
-        int key = t.global[m] ? off >>> 3 : Addr.keyOf(addr);
+        int key = Addr.keyOf(addr);
         if (size == 8) {
             pm.put(key, v);
             return;
@@ -129,8 +172,9 @@ public final class PolicyAccess {
     /** An atomic on a map value (8 bytes, the verifier made sure); returns the old value. */
     public static long atomic(PolicyInput in, Table t, int op, long addr, long operand, long r0) {
         int m = Addr.mapOf(addr), off = Addr.mapOffset(addr);
+        if (t.global[m]) return atomicGlobal(t.globals[m], off >>> 3, op, operand, r0);
         PolicyMap pm = map(in, t, m);
-        int key = t.global[m] ? off >>> 3 : Addr.keyOf(addr);
+        int key = Addr.keyOf(addr);
         if (op == (Insn.ADD | Insn.FETCH) || op == Insn.ADD) return pm.add(key, operand) - operand;
         if (op == Insn.XCHG) return pm.getAndSet(key, operand);
         while (true) {

@@ -44,10 +44,13 @@ public final class PolicyJit {
             clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
                     cb -> cb.aload(0).invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
             clb.withMethodBody("run", MethodTypeDesc.of(CD_int, CD_INPUT), ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                    cb -> new Emitter(cb, v).emit());
+                    cb -> new Emitter(cb, v, table).emit());
         });
+        java.util.ArrayList<Object> data = new java.util.ArrayList<>();
+        data.add(table);
+        for (long[] g : table.globals) data.add(g == null ? new long[0] : g);
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.of(table), true);
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.copyOf(data), true);
             return (Program) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (Throwable t) {
             throw new Jit.JitException(name + ": the JVM refused the compiled policy: " + t);
@@ -63,8 +66,11 @@ public final class PolicyJit {
         final boolean usesPacket;
         final boolean[] stackUsed = new boolean[64];
 
-        Emitter(CodeBuilder cb, Verifier.Result v) {
+        final PolicyAccess.Table tbl;
+
+        Emitter(CodeBuilder cb, Verifier.Result v, PolicyAccess.Table tbl) {
             super(cb, v.insns(), 0, v.insns().length);
+            this.tbl = tbl;
             this.facts = v.facts();
             this.hook = v.hook();
             this.hookOrd = hook.ordinal();
@@ -91,6 +97,20 @@ public final class PolicyJit {
         int word(int stackByte) { return STACK0 + 2 * (stackByte / 8); }
 
         void table() { cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_TABLE, 0)); }
+
+        static final ClassDesc CD_WORDS = ConstantDescs.CD_long.arrayType();
+
+        /** The global data section this access always touches, at a constant offset, or -1. */
+        int global(int pc) {
+            int m = facts.vmap[pc];
+            return m >= 0 && tbl.global[m] ? m : -1;
+        }
+
+        /** Pushes global section {@code m}'s words (a constant of the class) and the word index. */
+        void globalWord(int m, int off) {
+            cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_WORDS, 1 + m));
+            cb.loadConstant(off >>> 3);
+        }
 
         void access(String name, ClassDesc ret, ClassDesc... args) { cb.invokestatic(CD_ACCESS, name, MethodTypeDesc.of(ret, args)); }
 
@@ -180,6 +200,15 @@ public final class PolicyJit {
                     access("packet", CD_long, CD_INPUT, CD_int, CD_int);
                 }
                 case Reg.MAP_VALUE -> {
+                    int g = global(pc);
+                    if (g >= 0) {  // a global variable: one array element, as a Java field would be
+                        int off = facts.voff[pc];
+                        globalWord(g, off);
+                        cb.laload();
+                        if ((off & 7) != 0) cb.loadConstant((off & 7) * 8).lushr();
+                        if (size < 8) cb.loadConstant(Machine.mask(size)).land();
+                        break;
+                    }
                     cb.aload(IN);
                     table();
                     cb.lload(slot(x.src())).loadConstant((long) x.off()).ladd().loadConstant(size);
@@ -205,6 +234,21 @@ public final class PolicyJit {
                     stackWrite(facts.stack[pc], size);
                 }
                 case Reg.MAP_VALUE -> {
+                    int g = global(pc);
+                    if (g >= 0 && size == 8) {
+                        globalWord(g, facts.voff[pc]);
+                        pushValue(x);
+                        cb.lastore();
+                        break;
+                    }
+                    if (g >= 0) {
+                        int off = facts.voff[pc];
+                        globalWord(g, off);
+                        cb.loadConstant((off & 7) * 8).loadConstant(size);
+                        pushValue(x);
+                        access("storeGlobal", CD_void, CD_WORDS, CD_int, CD_int, CD_int, CD_long);
+                        break;
+                    }
                     cb.aload(IN);
                     table();
                     cb.lload(slot(x.dst())).loadConstant((long) x.off()).ladd().loadConstant(size);
@@ -232,6 +276,11 @@ public final class PolicyJit {
                 cb.lload(slot(0)).loadConstant(size);
                 access("atomicNew", CD_long, CD_int, CD_long, CD_long, CD_long, CD_int);
                 stackWrite(at, size);
+            } else if (kind == Reg.MAP_VALUE && global(pc) >= 0) {
+                globalWord(global(pc), facts.voff[pc]);
+                cb.loadConstant(op).lload(slot(x.src())).lload(slot(0));
+                access("atomicGlobal", CD_long, CD_WORDS, CD_int, CD_int, CD_long, CD_long);
+                cb.lstore(TMP);
             } else if (kind == Reg.MAP_VALUE) {
                 cb.aload(IN);
                 table();

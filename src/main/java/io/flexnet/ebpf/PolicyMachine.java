@@ -26,6 +26,7 @@ final class PolicyMachine extends HookMachine {
     }
 
     @Override protected PolicyMap map(int i) { return in.map(table.slot[i]); }
+    @Override protected long[] globals(int i) { return table.globals[i]; }
     @Override protected int choices() { return in.choices(); }
     @Override protected long field(Hook.Field f) { return PolicyAccess.field(in, hookOrd, f.offset()); }
     @Override protected int packetLength() { return length; }

@@ -46,12 +46,18 @@ public final class Verifier {
         final int[] stack2;
         /** The map a helper call names, or -1. */
         final int[] map;
+        /** For a map value access: the map and the constant offset in its value, or {@link #VARIES}. */
+        final int[] vmap, voff;
+        static final int VARIES = Integer.MIN_VALUE;
 
         Facts(int n) {
             kind = new int[n];
             stack = new int[n];
             stack2 = new int[n];
             map = new int[n];
+            vmap = new int[n];
+            voff = new int[n];
+            Arrays.fill(vmap, -1);
             Arrays.fill(stack, -1);
             Arrays.fill(stack2, -1);
             Arrays.fill(map, -1);
@@ -425,6 +431,13 @@ public final class Verifier {
                 if (write && m.readOnly()) throw refuse(pc, s, "write into read-only map " + m.name());
                 if (m.executors()) throw refuse(pc, s, "map " + m.name() + " names executors and has no values to read");
                 note(pc, s, Reg.MAP_VALUE, -1);
+                // Where every path agrees on the map and the offset, the compiler may address it directly.
+                if (facts.vmap[pc] == -1) {
+                    facts.vmap[pc] = base.map;
+                    facts.voff[pc] = (int) a;
+                } else if (facts.vmap[pc] != base.map || facts.voff[pc] != a) {
+                    facts.vmap[pc] = Facts.VARIES;
+                }
                 return -1;
             }
             case Reg.CTX -> {

@@ -15,7 +15,7 @@ class FuzzMachine extends HookMachine {
 
     final byte[] packet;
     final PolicyMap[] maps = {
-        Maps.allocate(MapSpec.direct("arr", 4)), Maps.allocate(MapSpec.hashed("hash", 16)), Maps.allocate(MapSpec.direct("bss", 2)), null
+        Maps.allocate(MapSpec.direct("arr", 4)), Maps.allocate(MapSpec.hashed("hash", 16)), null, null
     };
 
     FuzzMachine(Hook hook, byte[] packet) {
@@ -23,7 +23,10 @@ class FuzzMachine extends HookMachine {
         this.packet = packet;
     }
 
+    final long[] bss = new long[2];
+
     @Override protected PolicyMap map(int i) { return maps[i]; }
+    @Override protected long[] globals(int i) { return bss; }
     @Override protected int choices() { return 4; }
     @Override protected long field(Hook.Field f) { return f.name().equals("choices") ? 4 : f.name().equals("len") ? packet.length : 7; }
     @Override protected int packetLength() { return packet.length; }
