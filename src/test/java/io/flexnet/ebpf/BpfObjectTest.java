@@ -50,7 +50,7 @@ class BpfObjectTest {
         byte[] full = BpfSources.bytes("token_based");
         Random r = new Random(7);
         int refused = 0;
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 5_000; i++) {
             byte[] b = full.clone();
             for (int k = 0, n = 1 + r.nextInt(4); k < n; k++) b[r.nextInt(b.length)] = (byte) r.nextInt(256);
             try {
