@@ -82,24 +82,22 @@ public final class PolicyAccess {
 
     // ---- context and packet ----
 
-    /** Where the hook's packet region starts in the frame: the UDP header at the socket hook, the frame elsewhere. */
-    public static int packetBase(PolicyInput in, int hook) {
-        if (hook != Hook.SOCKET.ordinal()) return 0;
-        int p = in.payloadOffset();
-        return in.protocol() == 17 && p >= 8 ? p - 8 : p;
-    }
-
-    public static int packetLength(PolicyInput in, int hook) {
+    /**
+     * The hook's packet region in the frame, {@code (start << 32 | length)}: from the UDP header to the
+     * payload's end at the socket hook, the whole frame elsewhere. Computed once per run.
+     */
+    public static long packetSpan(PolicyInput in, int hook) {
         if (hook != Hook.SOCKET.ordinal()) return in.frameLength();
-        int p = in.payloadOffset();
-        return in.payloadLength() + (in.protocol() == 17 && p >= 8 ? 8 : 0);
+        long w = in.payloadWindow();
+        int off = (int) (w >>> 32), len = (int) w;
+        return off >= 8 && in.protocol() == 17 ? (long) (off - 8) << 32 | (len + 8) : w;
     }
 
     /** A numeric context field at {@code off} (the verifier proved it is one). */
     public static long field(PolicyInput in, int hook, int off) {
         if (hook == Hook.SOCKET.ordinal()) {
             return switch (off) {
-                case 16 -> packetLength(in, hook);
+                case 16 -> (int) packetSpan(in, hook);
                 case 20 -> 0x0008;  // ETH_P_IP in network order, as skb->protocol holds it
                 case 24 -> in.protocol();
                 case 32 -> in.flowHash() & 0xFFFF_FFFFL;

@@ -123,11 +123,8 @@ public final class PolicyJit {
             cb.iconst_m1().istore(SELECTED);
             if (usesPacket) {
                 cb.aload(IN).loadConstant(hookOrd);
-                access("packetBase", CD_int, CD_INPUT, CD_int);
-                cb.istore(PKT_BASE);
-                cb.aload(IN).loadConstant(hookOrd);
-                access("packetLength", CD_int, CD_INPUT, CD_int);
-                cb.istore(PKT_LEN);
+                access("packetSpan", CD_long, CD_INPUT, CD_int);
+                cb.dup2().l2i().istore(PKT_LEN).loadConstant(32).lushr().l2i().istore(PKT_BASE);
             } else {
                 cb.iconst_0().istore(PKT_BASE).iconst_0().istore(PKT_LEN);
             }

@@ -21,8 +21,9 @@ final class PolicyMachine extends HookMachine {
     void bind(PolicyInput in) {
         this.in = in;
         this.selected = -1;
-        this.base = PolicyAccess.packetBase(in, hookOrd);
-        this.length = PolicyAccess.packetLength(in, hookOrd);
+        long span = PolicyAccess.packetSpan(in, hookOrd);
+        this.base = (int) (span >>> 32);
+        this.length = (int) span;
     }
 
     @Override protected PolicyMap map(int i) { return in.map(table.slot[i]); }

@@ -171,11 +171,14 @@ public final class PolicyInput {
     int payloadStart() { return (int) (payload() >>> 32); }
 
     /**
-     * Offset of the transport payload from the frame's first byte, so a policy can find the headers
-     * before it with {@code frameU8}: an eBPF socket policy's packet starts at the UDP header, 8 bytes
-     * before the payload.
+     * Where the transport payload is in the frame, {@code (offset << 32 | length)} with the offset
+     * counted from the frame's first byte, so a policy can find the headers before it with
+     * {@code frameU8}: an eBPF socket policy's packet starts at the UDP header, 8 bytes before it.
      */
-    public int payloadOffset() { return (int) (payload() >>> 32) - (int) (frame(packet) >>> 32); }
+    public long payloadWindow() {
+        long w = payload();
+        return ((w >>> 32) - (frame(packet) >>> 32)) << 32 | (w & 0xFFFF_FFFFL);
+    }
 
     /** Payload byte at {@code off}, or -1 when outside the payload. */
     public int payloadU8(int off) {
