@@ -176,8 +176,14 @@ public final class PolicyInput {
      * {@code frameU8}: an eBPF socket policy's packet starts at the UDP header, 8 bytes before it.
      */
     public long payloadWindow() {
-        long w = payload();
-        return ((w >>> 32) - (frame(packet) >>> 32)) << 32 | (w & 0xFFFF_FFFFL);
+        // payload() with the frame's window computed once: a compiled eBPF policy calls this per packet
+        final long f = frame(packet);
+        final int fs = (int) (f >>> 32), end = fs + (int) f;
+        if (fromFrame) return (long) (payloadStart - fs) << 32 | payloadLength;
+        final Packet p = packet;
+        int start = p.payloadOffset;
+        if (start < fs || start > end) return 0;
+        return (long) (start - fs) << 32 | Math.max(0, Math.min(p.payloadLength, end - start));
     }
 
     /** Payload byte at {@code off}, or -1 when outside the payload. */
