@@ -148,6 +148,52 @@ class BpfPolicyTest {
     }
 
     @Test
+    void anXdpProgramChoosesTheNicQueueWithRedirectMap() throws Exception {
+        Path dir = Files.createTempDirectory("bpf");
+        Path c = dir.resolve("xdp.c");
+        Files.writeString(c, """
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+                struct {
+                    __uint(type, BPF_MAP_TYPE_XSKMAP);
+                    __uint(max_entries, 8);
+                    __type(key, __u32);
+                    __type(value, __u32);
+                } queues SEC(".maps");
+                SEC("xdp")
+                int by_source_port(struct xdp_md *ctx)
+                {
+                    __u8 *p = (void *)(long)ctx->data;
+                    void *end = (void *)(long)ctx->data_end;
+                    if ((void *)(p + 38) > end)
+                        return XDP_PASS;
+                    __u16 sport = (p[34] << 8) | p[35];     /* Ethernet 14 + IPv4 20, then the UDP source port */
+                    if (sport == 6666)
+                        return XDP_DROP;
+                    return bpf_redirect_map(&queues, sport & 3, XDP_PASS);
+                }
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+        BpfPolicy xdp = BpfPolicy.load(Clang.compile(c, dir.resolve("xdp.o")));
+        assertEquals(Hook.NIC_RX_QUEUE, xdp.hook());
+        Tenants t = new Tenants();
+        registries.add(t);
+        PolicyHook nic = t.hook("nic", HookKind.NIC_RX_QUEUE);
+        t.register("a", PORT).deploy(nic, xdp);
+        for (int sport : new int[] {40_000, 40_001, 40_002, 40_003, 6666}) {
+            Packet p = TestFrames.packet(pool, TestFrames.udp(sport, PORT, new byte[4]));
+            try {
+                assertEquals(sport == 6666 ? MatchingPolicy.DROP : sport & 3, nic.choose(p, 4), "source port " + sport);
+                // with two queues, a key beyond them redirects nowhere: the flags' XDP_PASS is the answer
+                int two = sport == 6666 ? MatchingPolicy.DROP : (sport & 3) < 2 ? sport & 3 : MatchingPolicy.PASS;
+                assertEquals(two, nic.choose(p, 2), "source port " + sport + ", two queues");
+            } finally {
+                p.release();
+            }
+        }
+    }
+
+    @Test
     void sharesItsMapsWithTheApplicationUnderTheirNames() throws Exception {
         Side s = deploy(BpfPolicy.load(BpfSources.object("scan_avoid")));
         PolicyMap busy = s.tenant().map("busy");
