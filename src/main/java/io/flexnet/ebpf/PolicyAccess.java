@@ -83,21 +83,48 @@ public final class PolicyAccess {
     // ---- context and packet ----
 
     /**
-     * The hook's packet region in the frame, {@code (start << 32 | length)}: from the UDP header to the
-     * payload's end at the socket hook, the whole frame elsewhere. Computed once per run.
+     * Bytes of transport header before the payload in a socket policy's packet: the UDP header (8) for
+     * UDP, none otherwise. The packet at the socket hook is that header and the payload.
      */
-    public static long packetSpan(PolicyInput in, int hook) {
+    public static int socketHeader(PolicyInput in) { return in.protocol() == 17 ? 8 : 0; }
+
+    /** Length of the hook's packet region ({@code data_end - data}). */
+    public static int packetLength(PolicyInput in, int hook) {
         if (hook != Hook.SOCKET.ordinal()) return in.frameLength();
-        long w = in.payloadWindow();
-        int off = (int) (w >>> 32), len = (int) w;
-        return off >= 8 && in.protocol() == 17 ? (long) (off - 8) << 32 | (len + 8) : w;
+        return in.payloadLength() + socketHeader(in);
+    }
+
+    /**
+     * {@code size} bytes at {@code off} of a socket policy's packet, little-endian as an eBPF load sees
+     * memory: read from the payload when past the header (the common case, one bounds-checked call
+     * as a Java policy makes), from the frame before the payload otherwise.
+     */
+    public static long socketPacket(PolicyInput in, int header, int off, int size) {
+        int p = off - header;
+        if (p >= 0) {
+            return switch (size) {
+                case 1 -> in.payloadU8(p);
+                case 2 -> Short.reverseBytes((short) in.payloadU16(p)) & 0xFFFFL;
+                case 4 -> Integer.reverseBytes((int) in.payloadU32(p)) & 0xFFFF_FFFFL;
+                default -> (Integer.reverseBytes((int) in.payloadU32(p)) & 0xFFFF_FFFFL)
+                        | (Integer.reverseBytes((int) in.payloadU32(p + 4)) & 0xFFFF_FFFFL) << 32;
+            };
+        }
+        return headerBytes(in, header, off, size);
+    }
+
+    private static long headerBytes(PolicyInput in, int header, int off, int size) {
+        int start = (int) (in.payloadWindow() >>> 32) - header;
+        long v = 0;
+        for (int i = size - 1; i >= 0; i--) v = v << 8 | (in.frameU8(start + off + i) & 0xff);
+        return v;
     }
 
     /** A numeric context field at {@code off} (the verifier proved it is one). */
     public static long field(PolicyInput in, int hook, int off) {
         if (hook == Hook.SOCKET.ordinal()) {
             return switch (off) {
-                case 16 -> (int) packetSpan(in, hook);
+                case 16 -> packetLength(in, hook);
                 case 20 -> 0x0008;  // ETH_P_IP in network order, as skb->protocol holds it
                 case 24 -> in.protocol();
                 case 32 -> in.flowHash() & 0xFFFF_FFFFL;
@@ -211,9 +238,12 @@ public final class PolicyAccess {
 
     public static long ktime(Table t) { return t.clock.getAsLong(); }
 
-    /** The executor a select or redirect helper names, or -1 when the hook has no such executor. */
-    public static int select(PolicyInput in, Table t, int m, long key) {
-        return key >= 0 && key < in.choices() && key < t.maxEntries[m] ? (int) key : -1;
+    /**
+     * The executor a select or redirect helper names, or -1 when the hook has no such executor (or the
+     * executor map, of {@code maxEntries}, none: a constant the compiler passes).
+     */
+    public static int select(PolicyInput in, int maxEntries, long key) {
+        return key >= 0 && key < in.choices() && key < maxEntries ? (int) key : -1;
     }
 
     // ---- answers ----

@@ -122,9 +122,14 @@ public final class PolicyJit {
             for (int k = 0; k < 64; k++) if (stackUsed[k]) cb.lconst_0().lstore(STACK0 + 2 * k);
             cb.iconst_m1().istore(SELECTED);
             if (usesPacket) {
-                cb.aload(IN).loadConstant(hookOrd);
-                access("packetSpan", CD_long, CD_INPUT, CD_int);
-                cb.dup2().l2i().istore(PKT_LEN).loadConstant(32).lushr().l2i().istore(PKT_BASE);
+                // PKT_BASE holds the socket packet's header length (the frame's packet starts at 0)
+                if (hook == Hook.SOCKET) {
+                    cb.aload(IN);
+                    access("socketHeader", CD_int, CD_INPUT);
+                    cb.dup().istore(PKT_BASE).aload(IN).invokevirtual(CD_INPUT, "payloadLength", MethodTypeDesc.of(CD_int)).iadd().istore(PKT_LEN);
+                } else {
+                    cb.iconst_0().istore(PKT_BASE).aload(IN).invokevirtual(CD_INPUT, "frameLength", MethodTypeDesc.of(CD_int)).istore(PKT_LEN);
+                }
             } else {
                 cb.iconst_0().istore(PKT_BASE).iconst_0().istore(PKT_LEN);
             }
@@ -192,9 +197,15 @@ public final class PolicyJit {
                     }
                 }
                 case Reg.PACKET -> {
-                    cb.aload(IN).iload(PKT_BASE).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i().iadd()
-                            .loadConstant(size);
-                    access("packet", CD_long, CD_INPUT, CD_int, CD_int);
+                    if (hook == Hook.SOCKET) {
+                        cb.aload(IN).iload(PKT_BASE).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i()
+                                .loadConstant(size);
+                        access("socketPacket", CD_long, CD_INPUT, CD_int, CD_int, CD_int);
+                    } else {
+                        cb.aload(IN).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i()
+                                .loadConstant(size);
+                        access("packet", CD_long, CD_INPUT, CD_int, CD_int);
+                    }
                 }
                 case Reg.MAP_VALUE -> {
                     int g = global(pc);
@@ -324,12 +335,10 @@ public final class PolicyJit {
                 }
                 case Helpers.SK_SELECT_REUSEPORT, Helpers.REDIRECT_MAP -> {
                     boolean socket = x.imm() == Helpers.SK_SELECT_REUSEPORT;
-                    cb.aload(IN);
-                    table();
-                    cb.loadConstant(map);
+                    cb.aload(IN).loadConstant(tbl.maxEntries[map]);
                     if (socket) stackRead(facts.stack[pc], 4);
                     else cb.lload(slot(2)).loadConstant(0xFFFF_FFFFL).land();
-                    access("select", CD_int, CD_INPUT, CD_TABLE, CD_int, CD_long);
+                    access("select", CD_int, CD_INPUT, CD_int, CD_long);
                     cb.dup().istore(TMP_INT);
                     Label none = cb.newLabel(), done = cb.newLabel();
                     cb.iflt(none);
