@@ -40,13 +40,16 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Parameters: {@code policy} (default vanilla), {@code threads} per port (default 2), {@code recv}
  * ({@code blocking} default, or {@code busy-poll}), {@code socket_queue} (datagrams a socket holds,
- * default 256).
+ * default 256), {@code ebpf} (default false: run the policy's C twin from {@code src/main/bpf}, compiled
+ * into {@code target/bpf} by the build, or the directory in system property {@code flexnet.bpf},
+ * loaded, verified and compiled as an untrusted tenant's would be; the C policies serve 4 sockets).
  */
 public final class SocketGroup implements Design {
     private String policy;
     private int threads;
     private String recv;
     private int socketQueue;
+    private boolean ebpf;
 
     @Override
     public void configure(Params p) {
@@ -54,6 +57,13 @@ public final class SocketGroup implements Design {
         threads = p.integer("threads", 2, 1, 256);
         recv = p.choice("recv", "blocking", "blocking", "busy-poll");
         socketQueue = p.integer("socket_queue", 256, 2, 1 << 16);
+        ebpf = p.flag("ebpf", false);
+        if (ebpf && policy.equals("vanilla")) {
+            throw new ParamException(p.line("ebpf"), "design " + p.owner() + ": ebpf needs policy round-robin, sita or scan-avoid");
+        }
+        if (ebpf && threads != 4) {
+            throw new ParamException(p.line("threads"), "design " + p.owner() + ": the eBPF policies are compiled for 4 sockets (NR_SOCKS); set threads: 4");
+        }
         if (policy.equals("sita") && threads < 2) {
             throw new ParamException(p.line("threads"), "design " + p.owner() + ": sita reserves a socket for SCANs and needs threads >= 2");
         }
@@ -65,7 +75,7 @@ public final class SocketGroup implements Design {
         Tenants tenants = new Tenants();
         Tenant app = tenants.register("app", ctx.ports());
         PolicyHook hook = tenants.hook("sockets", HookKind.SOCKET);
-        MatchingPolicy chosen = switch (policy) {
+        MatchingPolicy chosen = ebpf ? bpf(policy) : switch (policy) {
             case "round-robin" -> new io.flexnet.policy.RoundRobinPolicy();
             case "sita" -> new Sita();
             case "scan-avoid" -> new ScanAvoid(threads);
@@ -90,6 +100,16 @@ public final class SocketGroup implements Design {
         for (int port : ctx.ports()) ctx.countDrops(sockets.group(port).drops());
         Pipeline rx = e.rx("sockets").eth().ip().l4().socket().build();
         e.poll(0, rx, 32, "softirq", new SleepUntilKicked());
+    }
+
+    /** The policy's C twin, loaded from its object file, verified and compiled. */
+    private static MatchingPolicy bpf(String policy) {
+        java.nio.file.Path o = java.nio.file.Path.of(System.getProperty("flexnet.bpf", "target/bpf"), policy.replace('-', '_') + ".o");
+        try {
+            return io.flexnet.ebpf.BpfPolicy.load(o);
+        } catch (io.flexnet.ebpf.BpfLoadException e) {
+            throw new IllegalStateException("eBPF policy " + o + ": " + e.getMessage() + " (src/main/bpf/build compiles the objects)", e);
+        }
     }
 
     /** One application thread: receive, serve, reply, until the socket closes. */
@@ -125,6 +145,6 @@ public final class SocketGroup implements Design {
     public String summary() {
         return "socket servers: " + threads + " application thread" + (threads == 1 ? "" : "s")
                 + " per port, each with a SO_REUSEPORT socket (" + recv + " receive); socket chosen by "
-                + policy + "; receive path run to completion up to socket_rcv on a NIC poller";
+                + policy + (ebpf ? " (eBPF, verified and compiled)" : "") + "; receive path run to completion up to socket_rcv on a NIC poller";
     }
 }

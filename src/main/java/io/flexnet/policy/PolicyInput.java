@@ -170,6 +170,22 @@ public final class PolicyInput {
     /** Absolute offset of the payload in the slot; for tests of the bounds. */
     int payloadStart() { return (int) (payload() >>> 32); }
 
+    /**
+     * Where the transport payload is in the frame, {@code (offset << 32 | length)} with the offset
+     * counted from the frame's first byte, so a policy can find the headers before it with
+     * {@code frameU8}: an eBPF socket policy's packet starts at the UDP header, 8 bytes before it.
+     */
+    public long payloadWindow() {
+        // payload() with the frame's window computed once: a compiled eBPF policy calls this per packet
+        final long f = frame(packet);
+        final int fs = (int) (f >>> 32), end = fs + (int) f;
+        if (fromFrame) return (long) (payloadStart - fs) << 32 | payloadLength;
+        final Packet p = packet;
+        int start = p.payloadOffset;
+        if (start < fs || start > end) return 0;
+        return (long) (start - fs) << 32 | Math.max(0, Math.min(p.payloadLength, end - start));
+    }
+
     /** Payload byte at {@code off}, or -1 when outside the payload. */
     public int payloadU8(int off) {
         long w = payload();

@@ -1,0 +1,356 @@
+package io.flexnet.ebpf;
+
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
+
+/**
+ * Compiles a verified policy to one hidden class whose {@code run(PolicyInput)} answers as the hook
+ * expects. The verifier's facts say what every access touches, so nothing is checked twice: the
+ * stack becomes {@code long} locals (every stack offset is a constant), context fields become calls
+ * on the input, packet loads read the frame, map values go to the project's maps, helpers are inlined
+ * calls, and no instruction counts against a budget (the verifier proved the walk ends).
+ */
+public final class PolicyJit {
+    private PolicyJit() {}
+
+    /** A compiled policy. */
+    public interface Program {
+        /** The hook's answer: an executor index, {@code PASS}, {@code DROP}, or a value the deployment counts as a fault. */
+        int run(io.flexnet.policy.PolicyInput in);
+    }
+
+    static final ClassDesc CD_INPUT = ClassDesc.of("io.flexnet.policy.PolicyInput");
+    static final ClassDesc CD_ACCESS = ClassDesc.of(PolicyAccess.class.getName());
+    static final ClassDesc CD_TABLE = ClassDesc.of(PolicyAccess.Table.class.getName());
+
+    public static Program compile(Verifier.Result v, PolicyAccess.Table table, String name) {
+        Insn[] prog = v.insns();
+        ClassDesc self = ClassDesc.of(PolicyJit.class.getPackageName() + ".BpfPolicyProgram");
+        byte[] bytes = ClassFile.of().build(self, clb -> {
+            clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
+            clb.withInterfaceSymbols(ClassDesc.of(Program.class.getName()));
+            clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
+                    cb -> cb.aload(0).invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
+            clb.withMethodBody("run", MethodTypeDesc.of(CD_int, CD_INPUT), ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                    cb -> new Emitter(cb, v, table).emit());
+        });
+        java.util.ArrayList<Object> data = new java.util.ArrayList<>();
+        data.add(table);
+        for (long[] g : table.globals) data.add(g == null ? new long[0] : g);
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, List.copyOf(data), true);
+            return (Program) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (Throwable t) {
+            throw new Jit.JitException(name + ": the JVM refused the compiled policy: " + t);
+        }
+    }
+
+    /** Locals: this, the input, r0-r10, the 64 stack words, the selected executor, the packet's base and length, temporaries. */
+    static final class Emitter extends Jit.Emitter {
+        static final int IN = 1, STACK0 = 24, SELECTED = 152, PKT_BASE = 153, PKT_LEN = 154, TMP = 156, TMP_INT = 160;
+        final Verifier.Facts facts;
+        final Hook hook;
+        final int hookOrd;
+        final boolean usesPacket;
+        final boolean[] stackUsed = new boolean[64];
+
+        final PolicyAccess.Table tbl;
+
+        Emitter(CodeBuilder cb, Verifier.Result v, PolicyAccess.Table tbl) {
+            super(cb, v.insns(), 0, v.insns().length);
+            this.tbl = tbl;
+            this.facts = v.facts();
+            this.hook = v.hook();
+            this.hookOrd = hook.ordinal();
+            boolean pkt = false;
+            for (int i = 0; i < prog.length; i++) {
+                int k = facts.kind[i];
+                if (k == Reg.PACKET) pkt = true;
+                if (k == Reg.CTX) {
+                    Hook.Field f = hook.field(facts.stack[i], prog[i].size());
+                    if (f != null && f.kind() != Hook.Field.SCALAR) pkt = true;
+                }
+                if (k == Reg.STACK) for (int b = facts.stack[i]; b < facts.stack[i] + prog[i].size(); b += 8) stackUsed[b / 8] = true;
+                if (facts.stack[i] >= 0 && prog[i].isCall()) { stackUsed[facts.stack[i] / 8] = true; }
+                if (facts.stack2[i] >= 0) stackUsed[facts.stack2[i] / 8] = true;
+            }
+            this.usesPacket = pkt;
+        }
+
+        @Override int slot(int reg) {
+            if (reg > 10) throw new Jit.JitException("register r" + reg + " does not exist");
+            return 2 + 2 * reg;
+        }
+
+        int word(int stackByte) { return STACK0 + 2 * (stackByte / 8); }
+
+        void table() { cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_TABLE, 0)); }
+
+        static final ClassDesc CD_WORDS = ConstantDescs.CD_long.arrayType();
+
+        /** The global data section this access always touches, at a constant offset, or -1. */
+        int global(int pc) {
+            int m = facts.vmap[pc];
+            return m >= 0 && tbl.global[m] ? m : -1;
+        }
+
+        /** Pushes global section {@code m}'s words (a constant of the class) and the word index. */
+        void globalWord(int m, int off) {
+            cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_WORDS, 1 + m));
+            cb.loadConstant(off >>> 3);
+        }
+
+        void access(String name, ClassDesc ret, ClassDesc... args) { cb.invokestatic(CD_ACCESS, name, MethodTypeDesc.of(ret, args)); }
+
+        @Override
+        void prologue() {
+            for (int r = 0; r <= 9; r++) cb.lconst_0().lstore(slot(r));
+            cb.loadConstant(Addr.of(Addr.CTX, 0)).lstore(slot(1));
+            cb.loadConstant(Machine.frame(0)).lstore(slot(10));
+            for (int k = 0; k < 64; k++) if (stackUsed[k]) cb.lconst_0().lstore(STACK0 + 2 * k);
+            cb.iconst_m1().istore(SELECTED);
+            if (usesPacket) {
+                // PKT_BASE holds the socket packet's header length (the frame's packet starts at 0)
+                if (hook == Hook.SOCKET) {
+                    cb.aload(IN);
+                    access("socketHeader", CD_int, CD_INPUT);
+                    cb.dup().istore(PKT_BASE).aload(IN).invokevirtual(CD_INPUT, "payloadLength", MethodTypeDesc.of(CD_int)).iadd().istore(PKT_LEN);
+                } else {
+                    cb.iconst_0().istore(PKT_BASE).aload(IN).invokevirtual(CD_INPUT, "frameLength", MethodTypeDesc.of(CD_int)).istore(PKT_LEN);
+                }
+            } else {
+                cb.iconst_0().istore(PKT_BASE).iconst_0().istore(PKT_LEN);
+            }
+        }
+
+        @Override void backEdge() { }
+
+        @Override
+        void exit() {
+            cb.loadConstant(hookOrd).lload(slot(0)).iload(SELECTED);
+            access("answer", CD_int, CD_int, CD_long, CD_int);
+            cb.ireturn();
+        }
+
+        @Override
+        void lddw(Insn x, int pc) {
+            long v = switch (x.src()) {
+                case 0 -> x.imm64();
+                case Insn.PSEUDO_MAP_FD -> Addr.of(Addr.MAP, x.imm());
+                default -> Addr.mapValue(x.imm(), 0, (int) (x.imm64() >>> 32));
+            };
+            cb.loadConstant(v).lstore(dst(x, pc));
+        }
+
+        /** Pushes {@code size} bytes of the stack at byte {@code at} (within one word: the verifier aligned it). */
+        void stackRead(int at, int size) {
+            cb.lload(word(at));
+            int sh = (at % 8) * 8;
+            if (sh > 0) cb.loadConstant(sh).lushr();
+            if (size < 8) cb.loadConstant(Machine.mask(size)).land();
+        }
+
+        /** Stores the long on the operand stack into {@code size} bytes of the stack at byte {@code at}. */
+        void stackWrite(int at, int size) {
+            if (size == 8) {
+                cb.lstore(word(at));
+                return;
+            }
+            int sh = (at % 8) * 8;
+            long m = Machine.mask(size) << sh;
+            cb.loadConstant(Machine.mask(size)).land();
+            if (sh > 0) cb.loadConstant(sh).lshl();
+            cb.lload(word(at)).loadConstant(~m).land().lor().lstore(word(at));
+        }
+
+        void dead(int pc) {
+            cb.new_(Jit.CD_FAULT).dup().loadConstant("insn " + pc + " was never reached by the verifier's walk")
+                    .invokespecial(Jit.CD_FAULT, ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void, ConstantDescs.CD_String)).athrow();
+        }
+
+        @Override
+        void load(Insn x, int pc) {
+            int d = dst(x, pc);
+            int size = x.size();
+            switch (facts.kind[pc]) {
+                case Reg.STACK -> stackRead(facts.stack[pc], size);
+                case Reg.CTX -> {
+                    Hook.Field f = hook.field(facts.stack[pc], size);
+                    if (f.kind() == Hook.Field.PACKET) cb.loadConstant(Addr.of(Addr.PACKET, 0));
+                    else if (f.kind() == Hook.Field.PACKET_END) cb.loadConstant(Addr.of(Addr.PACKET, 0)).iload(PKT_LEN).i2l().ladd();
+                    else {
+                        cb.aload(IN).loadConstant(hookOrd).loadConstant(facts.stack[pc]);
+                        access("field", CD_long, CD_INPUT, CD_int, CD_int);
+                        if (size < 8) cb.loadConstant(Machine.mask(size)).land();
+                    }
+                }
+                case Reg.PACKET -> {
+                    if (hook == Hook.SOCKET) {
+                        cb.aload(IN).iload(PKT_BASE).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i()
+                                .loadConstant(size);
+                        access("socketPacket", CD_long, CD_INPUT, CD_int, CD_int, CD_int);
+                    } else {
+                        cb.aload(IN).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i()
+                                .loadConstant(size);
+                        access("packet", CD_long, CD_INPUT, CD_int, CD_int);
+                    }
+                }
+                case Reg.MAP_VALUE -> {
+                    int g = global(pc);
+                    if (g >= 0) {  // a global variable: one array element, as a Java field would be
+                        int off = facts.voff[pc];
+                        globalWord(g, off);
+                        cb.laload();
+                        if ((off & 7) != 0) cb.loadConstant((off & 7) * 8).lushr();
+                        if (size < 8) cb.loadConstant(Machine.mask(size)).land();
+                        break;
+                    }
+                    cb.aload(IN);
+                    table();
+                    cb.lload(slot(x.src())).loadConstant((long) x.off()).ladd().loadConstant(size);
+                    access("load", CD_long, CD_INPUT, CD_TABLE, CD_long, CD_int);
+                }
+                default -> { dead(pc); return; }
+            }
+            if (x.mode() == Insn.MEMSX) signExtend(size);
+            cb.lstore(d);
+        }
+
+        @Override
+        void store(Insn x, int pc) {
+            int size = x.size();
+            int kind = facts.kind[pc];
+            if (x.mode() == Insn.ATOMIC) {
+                atomic(x, pc, kind);
+                return;
+            }
+            switch (kind) {
+                case Reg.STACK -> {
+                    pushValue(x);
+                    stackWrite(facts.stack[pc], size);
+                }
+                case Reg.MAP_VALUE -> {
+                    int g = global(pc);
+                    if (g >= 0 && size == 8) {
+                        globalWord(g, facts.voff[pc]);
+                        pushValue(x);
+                        cb.lastore();
+                        break;
+                    }
+                    if (g >= 0) {
+                        int off = facts.voff[pc];
+                        globalWord(g, off);
+                        cb.loadConstant((off & 7) * 8).loadConstant(size);
+                        pushValue(x);
+                        access("storeGlobal", CD_void, CD_WORDS, CD_int, CD_int, CD_int, CD_long);
+                        break;
+                    }
+                    cb.aload(IN);
+                    table();
+                    cb.lload(slot(x.dst())).loadConstant((long) x.off()).ladd().loadConstant(size);
+                    pushValue(x);
+                    access("store", CD_void, CD_INPUT, CD_TABLE, CD_long, CD_int, CD_long);
+                }
+                default -> dead(pc);
+            }
+        }
+
+        void pushValue(Insn x) {
+            if (x.cls() == Insn.ST) cb.loadConstant((long) x.imm());
+            else cb.lload(slot(x.src()));
+        }
+
+        void atomic(Insn x, int pc, int kind) {
+            int size = x.size(), op = x.imm();
+            if (kind == Reg.STACK) {
+                int at = facts.stack[pc];
+                cb.loadConstant(op);
+                stackRead(at, size);
+                cb.dup2().lstore(TMP);  // the old value
+                cb.lload(slot(x.src()));
+                if (size == 4) cb.loadConstant(0xFFFF_FFFFL).land();
+                cb.lload(slot(0)).loadConstant(size);
+                access("atomicNew", CD_long, CD_int, CD_long, CD_long, CD_long, CD_int);
+                stackWrite(at, size);
+            } else if (kind == Reg.MAP_VALUE && global(pc) >= 0) {
+                globalWord(global(pc), facts.voff[pc]);
+                cb.loadConstant(op).lload(slot(x.src())).lload(slot(0));
+                access("atomicGlobal", CD_long, CD_WORDS, CD_int, CD_int, CD_long, CD_long);
+                cb.lstore(TMP);
+            } else if (kind == Reg.MAP_VALUE) {
+                cb.aload(IN);
+                table();
+                cb.loadConstant(op).lload(slot(x.dst())).loadConstant((long) x.off()).ladd().lload(slot(x.src())).lload(slot(0));
+                access("atomic", CD_long, CD_INPUT, CD_TABLE, CD_int, CD_long, CD_long, CD_long);
+                cb.lstore(TMP);
+            } else {
+                dead(pc);
+                return;
+            }
+            if (op == Insn.CMPXCHG) cb.lload(TMP).lstore(slot(0));
+            else if ((op & Insn.FETCH) != 0) cb.lload(TMP).lstore(slot(x.src()));
+        }
+
+        @Override
+        void call(Insn x, int pc) {
+            int map = facts.map[pc];
+            switch (x.imm()) {
+                case Helpers.MAP_LOOKUP_ELEM, Helpers.MAP_DELETE_ELEM -> {
+                    cb.aload(IN);
+                    table();
+                    cb.loadConstant(map);
+                    stackRead(facts.stack[pc], 4);
+                    cb.l2i();
+                    access(x.imm() == Helpers.MAP_LOOKUP_ELEM ? "lookup" : "delete", CD_long, CD_INPUT, CD_TABLE, CD_int, CD_int);
+                }
+                case Helpers.MAP_UPDATE_ELEM -> {
+                    cb.aload(IN);
+                    table();
+                    cb.loadConstant(map);
+                    stackRead(facts.stack[pc], 4);
+                    cb.l2i();
+                    stackRead(facts.stack2[pc], 8);
+                    access("update", CD_long, CD_INPUT, CD_TABLE, CD_int, CD_int, CD_long);
+                }
+                case Helpers.KTIME_GET_NS -> {
+                    table();
+                    access("ktime", CD_long, CD_TABLE);
+                }
+                case Helpers.GET_PRANDOM_U32 -> {
+                    ClassDesc tlr = ClassDesc.of("java.util.concurrent.ThreadLocalRandom");
+                    cb.invokestatic(tlr, "current", MethodTypeDesc.of(tlr)).invokevirtual(tlr, "nextInt", MethodTypeDesc.of(CD_int))
+                            .i2l().loadConstant(0xFFFF_FFFFL).land();
+                }
+                case Helpers.SK_SELECT_REUSEPORT, Helpers.REDIRECT_MAP -> {
+                    boolean socket = x.imm() == Helpers.SK_SELECT_REUSEPORT;
+                    cb.aload(IN).loadConstant(tbl.maxEntries[map]);
+                    if (socket) stackRead(facts.stack[pc], 4);
+                    else cb.lload(slot(2)).loadConstant(0xFFFF_FFFFL).land();
+                    access("select", CD_int, CD_INPUT, CD_int, CD_long);
+                    cb.dup().istore(TMP_INT);
+                    Label none = cb.newLabel(), done = cb.newLabel();
+                    cb.iflt(none);
+                    cb.iload(TMP_INT).istore(SELECTED).loadConstant(socket ? 0L : (long) Hook.XDP_REDIRECT).goto_(done);
+                    cb.labelBinding(none);
+                    if (socket) cb.loadConstant(HookMachine.ENOENT);
+                    else cb.lload(slot(3)).loadConstant(3L).land();
+                    cb.labelBinding(done);
+                }
+                default -> { dead(pc); return; }
+            }
+            cb.lstore(slot(0));
+        }
+    }
+}
