@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code flexnet policy check|dump|conformance}: the eBPF policy tools. */
-@Command(name = "policy", description = "Verify, disassemble and test eBPF policies (objects from clang -O2 -g -target bpf).",
+@Command(name = "policy", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Verify, disassemble and test eBPF policies (objects from clang -O2 -g -target bpf).",
         subcommands = {PolicyCommand.Check.class, PolicyCommand.Dump.class, PolicyCommand.ConformanceRun.class})
 public final class PolicyCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -26,7 +26,7 @@ public final class PolicyCommand implements Runnable {
     public void run() { spec.commandLine().usage(System.out); }
 
     /** Prints the verdict and the verifier's log; exit status 0 only when every program is accepted. */
-    @Command(name = "check", description = "Load and verify FILE.o; print the verdict and the verifier's log.")
+    @Command(name = "check", mixinStandardHelpOptions = true, description = "Load and verify FILE.o; print the verdict and the verifier's log.")
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "FILE.o") Path file;
 
@@ -66,7 +66,7 @@ public final class PolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "dump", description = "Disassemble FILE.o: its maps and every program.")
+    @Command(name = "dump", mixinStandardHelpOptions = true, description = "Disassemble FILE.o: its maps and every program.")
     static final class Dump implements Callable<Integer> {
         @Parameters(paramLabel = "FILE.o") Path file;
 
@@ -90,7 +90,7 @@ public final class PolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "conformance", description = "Run every bpf_conformance file in DIR through the interpreter and the JIT.")
+    @Command(name = "conformance", mixinStandardHelpOptions = true, description = "Run every bpf_conformance file in DIR through the interpreter and the JIT.")
     static final class ConformanceRun implements Callable<Integer> {
         @Parameters(paramLabel = "DIR") Path dir;
 

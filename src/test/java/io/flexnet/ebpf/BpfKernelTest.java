@@ -8,7 +8,10 @@ import io.flexnet.packet.PacketPool;
 import io.flexnet.policy.HookKind;
 import io.flexnet.policy.PolicyHook;
 import io.flexnet.policy.Tenants;
-import io.flexnet.policy.TestFrames;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Packets;
+import io.flexnet.policy.Requests;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -92,7 +95,7 @@ class BpfKernelTest {
 
     static List<byte[]> payloads(Random rnd) {
         List<byte[]> out = new ArrayList<>();
-        for (int i = 0; i < REQUESTS; i++) out.add(TestFrames.request(i, rnd.nextInt(4) == 0 ? 2 : 1, i, rnd.nextInt(8), 3));
+        for (int i = 0; i < REQUESTS; i++) out.add(Requests.request(i, rnd.nextInt(4) == 0 ? 2 : 1, i, rnd.nextInt(8), 3));
         return out;
     }
 
@@ -103,7 +106,7 @@ class BpfKernelTest {
             PolicyHook hook = t.hook("sockets", HookKind.SOCKET);
             t.register("kv", PORT).deploy(hook, BpfPolicy.load(o));
             for (byte[] p : payloads) {
-                Packet pk = TestFrames.parsed(pool, TestFrames.udp(40_000, PORT, p));
+                Packet pk = Packets.parsed(pool, udp(40_000, PORT, p));
                 try {
                     out.add(hook.choose(pk, SOCKS));
                 } finally {
@@ -197,4 +200,9 @@ class BpfKernelTest {
     }
 
     static Exception wrap(Throwable t) { return t instanceof Exception e ? e : new RuntimeException(t); }
+
+    /** A datagram from the peer to the stack, ports and payload as given. */
+    private static byte[] udp(int srcPort, int dstPort, byte[] payload) {
+        return Frame.udp().from(Hosts.PEER).to(Hosts.US).ports(srcPort, dstPort).payload(payload).build();
+    }
 }

@@ -17,7 +17,10 @@ import io.flexnet.policy.ScanAvoid;
 import io.flexnet.policy.Sita;
 import io.flexnet.policy.Tenant;
 import io.flexnet.policy.Tenants;
-import io.flexnet.policy.TestFrames;
+import io.flexnet.fixture.Frame;
+import io.flexnet.fixture.Hosts;
+import io.flexnet.fixture.Packets;
+import io.flexnet.policy.Requests;
 import io.flexnet.policy.TokenBased;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +65,9 @@ class BpfPolicyTest {
     /** Requests of every type, users 0-31, some too short for a type or a user. */
     private void makeInputs(Random rnd) {
         for (int i = 0; i < 512; i++) {
-            byte[] payload = TestFrames.request(i, 1 + rnd.nextInt(3), rnd.nextInt(100), rnd.nextInt(32), rnd.nextInt(8));
+            byte[] payload = Requests.request(i, 1 + rnd.nextInt(3), rnd.nextInt(100), rnd.nextInt(32), rnd.nextInt(8));
             if (i % 17 == 0) payload = java.util.Arrays.copyOf(payload, rnd.nextInt(RequestHeader.LENGTH));
-            packets.add(TestFrames.parsed(pool, TestFrames.udp(40_000 + i, PORT, payload)));
+            packets.add(Packets.parsed(pool, udp(40_000 + i, PORT, payload)));
         }
     }
 
@@ -133,8 +136,8 @@ class BpfPolicyTest {
         Random rnd = new Random(3);
         java.util.Set<Integer> answers = new java.util.TreeSet<>();
         for (int i = 0; i < 2000; i++) {
-            byte[] frame = TestFrames.udp(1024 + rnd.nextInt(60000), 7000 + rnd.nextInt(2), new byte[rnd.nextInt(40)]);
-            Packet p = TestFrames.packet(pool, frame);  // before the layers: the hook parses the frame
+            byte[] frame = udp(1024 + rnd.nextInt(60000), 7000 + rnd.nextInt(2), new byte[rnd.nextInt(40)]);
+            Packet p = Packets.copy(pool, frame);  // before the layers: the hook parses the frame
             try {
                 int choices = 1 + rnd.nextInt(6);
                 int want = java.choose(p, choices);
@@ -181,7 +184,7 @@ class BpfPolicyTest {
         PolicyHook nic = t.hook("nic", HookKind.NIC_RX_QUEUE);
         t.register("a", PORT).deploy(nic, xdp);
         for (int sport : new int[] {40_000, 40_001, 40_002, 40_003, 6666}) {
-            Packet p = TestFrames.packet(pool, TestFrames.udp(sport, PORT, new byte[4]));
+            Packet p = Packets.copy(pool, udp(sport, PORT, new byte[4]));
             try {
                 assertEquals(sport == 6666 ? MatchingPolicy.DROP : sport & 3, nic.choose(p, 4), "source port " + sport);
                 // with two queues, a key beyond them redirects nowhere: the flags' XDP_PASS is the answer
@@ -231,5 +234,10 @@ class BpfPolicyTest {
             for (int i = 0; i < 20; i++) best = Math.min(best, BpfPolicy.load(o).loadNanos());
             System.out.printf("%s: load + verify + compile %.2f ms (best of 20)%n", name, best / 1e6);
         }
+    }
+
+    /** A datagram from the peer to the stack, ports and payload as given. */
+    private static byte[] udp(int srcPort, int dstPort, byte[] payload) {
+        return Frame.udp().from(Hosts.PEER).to(Hosts.US).ports(srcPort, dstPort).payload(payload).build();
     }
 }
