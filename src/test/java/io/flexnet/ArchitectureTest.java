@@ -40,7 +40,8 @@ class ArchitectureTest {
     /**
      * What each main package may use of the others: the dependencies it has, each one allowed by
      * {@link #TIERS}. A new dependency is added here on purpose, and only if the tiers allow it. The
-     * one edge within a tier is socket → policy: a port group asks the socket-choice hook.
+     * edges within a tier are socket → policy (a port group asks the socket-choice hook) and ebpf →
+     * policy (an eBPF program becomes a matching policy).
      */
     static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("packet", Set.of()),
