@@ -70,10 +70,10 @@ public final class Pipeline {
 
     int answer(Coroutine co, LayerContext cx) {
         int pc = co.pc;
-        if (co.pipeline != this || pc <= 0 || !(steps[pc - 1] instanceof YieldStep at)) {
+        if (co.pipeline != this || pc <= 0 || !(steps[pc - 1] instanceof YieldStep yieldStep)) {
             throw new IllegalStateException(co + " is not held at a yield() of " + name);
         }
-        at.answered(co, cx);  // a second answer() is refused instead of sending the reply twice
+        yieldStep.answered(co, cx);  // a second answer() is refused instead of sending the reply twice
         return program.run(co, pc, cx);
     }
 
