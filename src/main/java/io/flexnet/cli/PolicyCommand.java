@@ -25,6 +25,16 @@ public final class PolicyCommand implements Runnable {
     @Override
     public void run() { spec.commandLine().usage(System.out); }
 
+    /** The object in {@code file}, or null after saying why the loader refused it. */
+    private static BpfObject load(Path file) {
+        try {
+            return BpfObject.load(file);
+        } catch (BpfLoadException e) {
+            System.out.println(file + ": refused: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** Prints the verdict and the verifier's log; exit status 0 only when every program is accepted. */
     @Command(name = "check", mixinStandardHelpOptions = true, description = "Load and verify FILE.o; print the verdict and the verifier's log.")
     static final class Check implements Callable<Integer> {
@@ -32,13 +42,8 @@ public final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            BpfObject o;
-            try {
-                o = BpfObject.load(file);
-            } catch (BpfLoadException e) {
-                System.out.println(file + ": refused: " + e.getMessage());
-                return 1;
-            }
+            BpfObject o = load(file);
+            if (o == null) return 1;
             boolean ok = true;
             int checked = 0;
             for (BpfObject.Program p : o.programs()) {
@@ -72,13 +77,8 @@ public final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            BpfObject o;
-            try {
-                o = BpfObject.load(file);
-            } catch (BpfLoadException e) {
-                System.out.println(file + ": refused: " + e.getMessage());
-                return 1;
-            }
+            BpfObject o = load(file);
+            if (o == null) return 1;
             List<MapDef> maps = o.maps();
             for (int i = 0; i < maps.size(); i++) System.out.println("map[" + i + "] " + maps.get(i));
             for (BpfObject.Program p : o.programs()) {

@@ -40,7 +40,7 @@ class TsharkTest {
     @BeforeEach
     void needsWiresharkTools() {
         for (String tool : new String[] {"tshark", "text2pcap", "editcap"}) {
-            boolean found = onPath(tool);
+            boolean found = Shell.has(tool);
             if (!found) System.out.println("TsharkTest skipped: " + tool + " is not installed (apt-get install -y tshark)");
             Assumptions.assumeTrue(found, tool + " is not installed (apt-get install -y tshark)");
         }
@@ -240,14 +240,6 @@ class TsharkTest {
         }
     }
 
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) return false;
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, tool))) return true;
-        }
-        return false;
-    }
 
     private static int indexOfProtocol(List<Row> rows, String protocol) {
         for (int i = 0; i < rows.size(); i++) if (rows.get(i).protocol().equals(protocol)) return i;
