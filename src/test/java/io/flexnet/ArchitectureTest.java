@@ -29,7 +29,7 @@ class ArchitectureTest {
      */
     static final List<Set<String>> TIERS = List.of(
             Set.of("packet", "runtime"),
-            Set.of("proto", "nic"),
+            Set.of("proto", "proto.tcp", "proto.tcp.cc", "nic"),
             Set.of("pipeline"),
             Set.of("sched", "sched.affinity", "policy", "socket", "ebpf"),
             Set.of("engine"),
@@ -47,6 +47,8 @@ class ArchitectureTest {
             Map.entry("packet", Set.of()),
             Map.entry("runtime", Set.of()),
             Map.entry("proto", Set.of("packet", "runtime")),
+            Map.entry("proto.tcp", Set.of("packet", "runtime", "proto", "proto.tcp.cc")),
+            Map.entry("proto.tcp.cc", Set.of()),
             Map.entry("nic", Set.of("packet", "runtime")),
             Map.entry("pipeline", Set.of("packet", "proto")),
             Map.entry("sched", Set.of("packet", "runtime", "proto", "nic", "pipeline")),
