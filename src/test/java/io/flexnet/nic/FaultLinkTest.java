@@ -261,6 +261,36 @@ class FaultLinkTest {
     }
 
     @Test
+    void offerAndPollAllocateNothing() {
+        java.lang.management.ThreadMXBean base = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(base instanceof com.sun.management.ThreadMXBean, "needs per-thread allocation counters");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) base;
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "per-thread allocation counting unsupported");
+        FaultLink link = new FaultLink("wire", Faults.NONE.loss(0.05).duplicate(0.05).corrupt(0.05).reorder(0.05, MS)
+                .delay(MS, MS / 2).rate(100_000_000, 1_000_000), 10, clock::nanoTime);
+        byte[] f = frame(0, 100);
+        FaultLink.Out sink = (q, p) -> p.release();
+        Runnable round = () -> {
+            for (int i = 0; i < 100; i++) {
+                Packet p = pool.allocate(f, 0, f.length);
+                link.offer(0, p);
+                clock.advance(10_000);
+                link.poll(sink);
+            }
+        };
+        for (int i = 0; i < 3_000; i++) round.run();          // let the JIT compile it
+        long tid = Thread.currentThread().threadId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 1_000; i++) round.run();
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        // A few bytes of slack for the measurement; one object per frame would be megabytes.
+        assertTrue(allocated < 10_000, allocated + " bytes for 100,000 frames");
+        clock.advance(10 * MS);
+        link.poll(sink);
+        assertEquals(pool.capacity(), pool.available());
+    }
+
+    @Test
     void refusesNonsenseFaults() {
         assertThrows(IllegalArgumentException.class, () -> Faults.NONE.loss(1.5));
         assertThrows(IllegalArgumentException.class, () -> Faults.NONE.loss(Double.NaN));
