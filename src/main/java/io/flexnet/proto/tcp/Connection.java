@@ -128,11 +128,15 @@ final class Connection implements StreamConnection {
             int guard = tcp.config().segmentBacklog() * 4;  // bound one owner's drain; the rest loops below
             while (guard-- > 0 && (p = backlog.relaxedPoll()) != null) tcp.rcv().underOwnership(this, p, cx);
             if (((int) PENDING.getAndSet(this, 0) & PENDING_TIMER) != 0) Timers.run(this, cx);
+            // A closed connection leaves the table at once (its four-tuple is free again); the object
+            // goes back to the free list only when the application no longer holds it.
             boolean free = false;
-            if (state == TcpState.CLOSED && allocated && (appReleased || !handedToApp)) {
+            if (state == TcpState.CLOSED) {
                 if (inTable) tcp.unlink(this);
-                allocated = false;
-                free = true;
+                if (allocated && (appReleased || !handedToApp)) {
+                    allocated = false;
+                    free = true;
+                }
             }
             int ev = events;
             events = 0;
