@@ -48,7 +48,8 @@ public final class Tcp {
             CHALLENGE_ACKS_LIMITED = 6, SYN_COOKIES_SENT = 7, SYN_COOKIES_ACCEPTED = 8, FAST_RECOVERIES = 9,
             RTO_EXPIRED = 10, WINDOW_PROBES = 11, KEEPALIVE_PROBES = 12, DELAYED_ACKS = 13, TIMEOUTS = 14,
             DUP_ACKS = 15, OUT_OF_ORDER = 16, DUPLICATE_DATA = 17, NO_SLOT = 18, ACTIVE_OPENS = 19,
-            PASSIVE_OPENS = 20, TIME_WAIT_REUSED = 21, NOTIFIER_FAULTS = 22, IN_PLACE = 23, TIMER_FAULTS = 24;
+            PASSIVE_OPENS = 20, TIME_WAIT_REUSED = 21, NOTIFIER_FAULTS = 22, IN_PLACE = 23, TIMER_FAULTS = 24,
+            BACKLOGGED = 25;
 
     private final ProtoStack stack;
     private final TcpConfig config;
@@ -73,7 +74,8 @@ public final class Tcp {
             "rst-received", "challenge-acks", "challenge-acks-limited", "syn-cookies-sent", "syn-cookies-accepted",
             "fast-recoveries", "rto-expired", "window-probes", "keepalive-probes", "delayed-acks", "timeouts",
             "dup-acks", "out-of-order", "duplicate-data", "no-slot", "active-opens", "passive-opens",
-            "time-wait-reused", "notifier-faults", "in-place", "timer-faults");
+            "time-wait-reused", "notifier-faults", "in-place", "timer-faults",
+            "backlogged");
     private final AtomicIntegerArray states = new AtomicIntegerArray(TcpState.values().length);
     private final ThreadLocal<LayerContext> callerContexts = ThreadLocal.withInitial(LayerContext::new);
     private int nextEphemeral;

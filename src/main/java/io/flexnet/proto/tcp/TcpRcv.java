@@ -68,6 +68,7 @@ public final class TcpRcv implements CountingLayer {
             return r;
         }
         if (!c.backlog.offer(p)) return drop(p, DropReason.TCP_BACKLOG_FULL, cx);
+        tcp.count(Tcp.BACKLOGGED, cx);
         // The owner may have let go just before the offer: if it is free now, drain it ourselves.
         if (c.tryOwn()) c.release(cx);
         return DONE;
