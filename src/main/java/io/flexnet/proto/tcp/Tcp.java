@@ -467,6 +467,8 @@ public final class Tcp {
     }
 
     private int dueCount;
+    /** Who is ticking: one thread at a time owns {@link #due}. */
+    private final java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
     private final TimerWheel.Expiry onExpiry = this::expired;
 
     /** The wheel's callback, under the wheel lock: note the connection; it runs after the advance. */
@@ -486,27 +488,29 @@ public final class Tcp {
     public int tick(LayerContext cx) {
         final long now = cx.now();
         if (now < nextTick) return 0;
-        if (!wheelLock.tryLock()) return 0;
-        int n;
+        if (!ticking.compareAndSet(false, true)) return 0;  // another thread is ticking
         try {
-            dueCount = 0;
-            wheel.advance(now, onExpiry);
-            n = dueCount;
-            long next = wheel.nextDeadline();
-            nextTick = next;
+            int n;
+            wheelLock.lock();
+            try {
+                dueCount = 0;
+                wheel.advance(now, onExpiry);
+                n = dueCount;
+                nextTick = wheel.nextDeadline();
+            } finally {
+                wheelLock.unlock();
+            }
+            // Outside the wheel lock: a connection's timers (and the callbacks they end in) may take
+            // other connections and re-arm through schedule().
             for (int i = 0; i < n; i++) {
                 Connection c = table.byId(due[i]);
                 c.timerDue();
-            }
-            // Copy out before running: running re-arms through schedule(), which takes the lock again.
-            for (int i = 0; i < n; i++) {
-                Connection c = table.byId(due[i]);
                 if (c.tryOwn()) c.release(cx);
             }
+            return n;
         } finally {
-            wheelLock.unlock();
+            ticking.set(false);
         }
-        return n;
     }
 
     /** The earliest timer deadline, or {@link Long#MAX_VALUE}: when a driver next needs to call {@link #tick}. */
