@@ -130,7 +130,13 @@ final class Connection implements StreamConnection {
             Packet p;
             int guard = tcp.config().segmentBacklog() * 4;  // bound one owner's drain; the rest loops below
             while (guard-- > 0 && (p = backlog.relaxedPoll()) != null) tcp.rcv().underOwnership(this, p, cx);
-            if (((int) PENDING.getAndSet(this, 0) & PENDING_TIMER) != 0) Timers.run(this, cx);
+            if (((int) PENDING.getAndSet(this, 0) & PENDING_TIMER) != 0) {
+                try {
+                    Timers.run(this, cx);
+                } catch (RuntimeException e) {
+                    tcp.fault(e, cx);  // counted; the connection must not stay owned for good
+                }
+            }
             // A closed connection leaves the table at once (its four-tuple is free again); the object
             // goes back to the free list only when the application no longer holds it.
             boolean free = false;
