@@ -54,7 +54,7 @@ class ArchitectureTest {
             Map.entry("sched", Set.of("packet", "runtime", "proto", "nic", "pipeline")),
             Map.entry("sched.affinity", Set.of("runtime")),
             Map.entry("policy", Set.of("packet", "runtime", "nic", "pipeline")),
-            Map.entry("socket", Set.of("packet", "runtime", "proto", "pipeline", "policy")),
+            Map.entry("socket", Set.of("packet", "runtime", "proto", "proto.tcp", "pipeline", "policy")),
             // DESIGN.md puts ebpf low; its loader, verifier, interpreter and JIT use nothing above
             // runtime, but the policy it makes (BpfPolicy) is a MatchingPolicy over the tenants' maps.
             Map.entry("ebpf", Set.of("runtime", "policy")),
