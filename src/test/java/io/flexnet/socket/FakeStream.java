@@ -12,7 +12,7 @@ import java.lang.foreign.ValueLayout;
  * waiting and back-pressure need, and nothing a protocol engine decides. Notifiers run on the thread
  * that made the change, outside the locks, as the stack's do.
  */
-final class FakeStream implements StreamConnection {
+public final class FakeStream implements StreamConnection {
     /** One direction: a ring of bytes with an end. */
     static final class Pipe {
         final byte[] ring;

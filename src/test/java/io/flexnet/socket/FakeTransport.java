@@ -14,8 +14,8 @@ import java.util.Map;
  * the accept-ready callback on the connecting thread. With {@link #manualHandshakes}, client ends stay
  * in SYN_SENT until {@link #completeHandshakes} (or fail with {@link #refuseHandshakes}).
  */
-final class FakeTransport implements StreamTransport {
-    static final int LOCAL_IP = 0xC612_0002, PEER_IP = 0xC612_0001;
+public final class FakeTransport implements StreamTransport {
+    public static final int LOCAL_IP = 0xC612_0002, PEER_IP = 0xC612_0001;
 
     final int capacity;
     private final Map<Integer, Listener> listeners = new HashMap<>();
@@ -24,7 +24,7 @@ final class FakeTransport implements StreamTransport {
     boolean manualHandshakes;
     int resetByFullBacklog;
 
-    FakeTransport(int capacity) { this.capacity = capacity; }
+    public FakeTransport(int capacity) { this.capacity = capacity; }
 
     final class Listener implements StreamListener {
         final int port, backlog;

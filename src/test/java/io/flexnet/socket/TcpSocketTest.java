@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Stream sockets over an in-memory transport: waiting in each mode, back-pressure, ends and errors. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TcpSocketTest {
+public class TcpSocketTest {
     static final int PORT = 7;
     static final Duration LONG = Duration.ofSeconds(20);
 
@@ -84,7 +84,7 @@ class TcpSocketTest {
         }
     }
 
-    static byte[] readAll(TcpSocket s) {
+    public static byte[] readAll(TcpSocket s) {
         byte[] out = new byte[1 << 16];
         int size = 0;
         byte[] buf = new byte[1500];
