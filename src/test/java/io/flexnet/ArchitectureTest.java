@@ -58,7 +58,8 @@ class ArchitectureTest {
             // DESIGN.md puts ebpf low; its loader, verifier, interpreter and JIT use nothing above
             // runtime, but the policy it makes (BpfPolicy) is a MatchingPolicy over the tenants' maps.
             Map.entry("ebpf", Set.of("runtime", "policy")),
-            Map.entry("engine", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched")),
+            // engine → proto.tcp: the engine attaches TCP to every stack it makes and drives its timers.
+            Map.entry("engine", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched")),
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
             Map.entry("serve", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched", "socket",
                     "engine")),
