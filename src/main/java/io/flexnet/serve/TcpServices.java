@@ -2,6 +2,7 @@
 package io.flexnet.serve;
 
 import io.flexnet.packet.Counters;
+import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.proto.tcp.TcpException;
 import io.flexnet.proto.tcp.TcpState;
 import io.flexnet.runtime.StackRuntime;
@@ -10,6 +11,7 @@ import io.flexnet.socket.StreamPoller;
 import io.flexnet.socket.TcpListenSocket;
 import io.flexnet.socket.TcpSocket;
 import io.flexnet.socket.TcpSockets;
+import io.flexnet.socket.TcpTransport;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.Locale;
@@ -44,6 +46,8 @@ public final class TcpServices {
     private Thread thread;
     private volatile boolean stopping;
     private volatile Throwable failure;
+    /** The stack's TCP, for the report, when made by {@link #on}. */
+    private Tcp stackTcp;
 
     /**
      * @param echoPort the echo port, or 0 for none
@@ -61,6 +65,18 @@ public final class TcpServices {
         this.discardPort = discardPort;
         this.capacity = capacity;
         this.poller = new StreamPoller(capacity + 2, runtime);
+    }
+
+    /**
+     * The services on {@code server}'s stack (its engine gives every stack TCP); {@link #report} then
+     * also counts the stack's connections by state. Start after the server.
+     */
+    public static TcpServices on(EchoServer server, int echoPort, int discardPort) {
+        Tcp tcp = Tcp.of(server.stack());
+        TcpServices s = new TcpServices(new TcpSockets(TcpTransport.of(tcp), server.engine().runtime()), echoPort,
+                discardPort, tcp.config().maxConnections(), server.engine().runtime());
+        s.stackTcp = tcp;
+        return s;
     }
 
     /** Listens and starts the service thread. */
@@ -175,6 +191,30 @@ public final class TcpServices {
     public int discardPort() { return discardPort; }
     /** What ended the service thread other than a stop, or null. */
     public Throwable failure() { return failure; }
+
+    /**
+     * What {@code flexnet serve} prints at exit: the services' line, and with the stack's TCP its
+     * counters and every connection the stack still holds by state (TIME_WAIT lingering after a close,
+     * say).
+     */
+    public String report() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "  %-9s%s%n", "tcp serv", summary()));
+        Throwable f = failure;
+        if (f != null) sb.append(String.format(Locale.ROOT, "  %-9s %s%n", "", "the service thread failed: " + f));
+        if (stackTcp != null) {
+            StringBuilder c = new StringBuilder();
+            Counters t = stackTcp.counters();
+            for (int i = 0; i < t.size(); i++) if (t.get(i) != 0) c.append(' ').append(t.label(i)).append('=').append(t.get(i));
+            sb.append(String.format(Locale.ROOT, "  %-9s%s%n", "tcp", c.length() == 0 ? " nothing" : c.toString()));
+            StringBuilder st = new StringBuilder();
+            stackTcp.stateCounts().forEach((s, n) -> {
+                if (n != 0) st.append(' ').append(s.name().toLowerCase(Locale.ROOT)).append('=').append(n);
+            });
+            sb.append(String.format(Locale.ROOT, "  %-9s%s%n", "tcp conns", st.length() == 0 ? " none" : st.toString()));
+        }
+        return sb.toString();
+    }
 
     /** One line: the counters, then live connections by state. */
     public String summary() {
