@@ -58,6 +58,7 @@ final class Connection implements StreamConnection {
     volatile boolean appReleased;  // the application called close() or abort()
     boolean inTable;
     boolean allocated;        // between init and going back to the free list
+    int incarnation;          // counts inits: tells a reused object from the connection it was
 
     // Send side (RFC 9293 §3.3.1), sequence numbers as Seq ints.
     int iss, sndUna, sndNxt, sndMax, sndWl1, sndWl2, recoverSeq, highRxt;
@@ -194,6 +195,7 @@ final class Connection implements StreamConnection {
         listener = null;
         inPlace = handedToApp = appReleased = false;
         allocated = true;
+        incarnation++;
         iss = tcp.isn().isn(localIp, localPort, remoteIp, remotePort, now);
         sndUna = sndNxt = sndMax = sndWl1 = sndWl2 = recoverSeq = highRxt = iss;
         bufSeq = iss + 1;

@@ -84,6 +84,18 @@ public final class Cubic implements CongestionControl {
         s.cwnd = s.mss;
     }
 
+    /**
+     * After an idle period: RFC 5681 §4.1's restart window, as {@link NewReno}, and the running stage
+     * ends, so the idle time does not count as growth time (RFC 9438 §5.8 warns against growing a
+     * window the flow did not use); the next stage starts from the restart window toward the same W_max.
+     */
+    @Override
+    public void onIdleRestart(CcState s, long now) {
+        s.cwnd = Math.min(s.cwnd, NewReno.initialWindow(s.mss));
+        s.words[RUNNING] = 0;
+        s.words[CARRY] = 0;
+    }
+
     /** W_cubic(t) = C·(t − K)³ + W_max, segments (RFC 9438 Figure 1). */
     public static double wCubic(double t, double wMax, double k) {
         double d = t - k;

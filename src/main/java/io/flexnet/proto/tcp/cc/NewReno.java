@@ -60,6 +60,13 @@ public final class NewReno implements CongestionControl {
         s.words[0] = 0;
     }
 
+    /** RFC 5681 §4.1: after an idle period longer than an RTO, send from at most the restart (initial) window. */
+    @Override
+    public void onIdleRestart(CcState s, long now) {
+        s.cwnd = Math.min(s.cwnd, initialWindow(s.mss));
+        s.words[0] = 0;
+    }
+
     /** RFC 6928's initial window: min(10·MSS, max(2·MSS, 14600)). */
     static long initialWindow(int mss) {
         return Math.min(10L * mss, Math.max(2L * mss, 14_600L));

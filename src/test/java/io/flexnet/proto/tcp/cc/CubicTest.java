@@ -156,4 +156,17 @@ class CubicTest {
         cc.onAck(s, 4 * MSS, -1, 0);
         assertEquals(12 * MSS, s.cwnd);
     }
+
+    @Test
+    void idleRestartUsesTheRestartWindowAndANewStage() {
+        CcState s = afterLossAt100(0);
+        drive(s, 0, 2 * S, 100 * MS);
+        double wMax = Cubic.wMax(s);
+        cc.onIdleRestart(s, 60 * S);
+        assertEquals(10 * MSS, s.cwnd);                         // RFC 5681 4.1: min(IW, cwnd)
+        assertEquals(wMax, Cubic.wMax(s), 1e-9);
+        s.ssthresh = 10 * MSS;                                  // straight to congestion avoidance
+        cc.onAck(s, MSS, 100 * MS, 61 * S);
+        assertEquals(Math.cbrt((wMax - 10) / 0.4), Cubic.k(s), 1e-6);   // a new stage from 10 segments
+    }
 }

@@ -88,4 +88,15 @@ class NewRenoTest {
         cc.onAck(s, MSS, -1, 0);                               // slow start again
         assertEquals(2 * MSS, s.cwnd);
     }
+
+    @Test
+    void idleRestartFallsToTheInitialWindowButNotBelowTheCurrent() {
+        CcState s = fresh();
+        s.cwnd = 40 * MSS;
+        cc.onIdleRestart(s, 0);
+        assertEquals(10 * MSS, s.cwnd);
+        s.cwnd = 4 * MSS;
+        cc.onIdleRestart(s, 0);
+        assertEquals(4 * MSS, s.cwnd);
+    }
 }
