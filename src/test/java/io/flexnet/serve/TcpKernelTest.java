@@ -100,9 +100,11 @@ class TcpKernelTest {
         flags = KernelTcp.analysis(pcap, senders);
         String all = flags + " by sender " + senders;
         System.out.println("tshark tcp.analysis over 2 x 8 MiB at zero loss: " + all);
+        // Not lost_segment or ack_lost_segment: they say the capture missed a frame (dumpcap on a loaded
+        // machine does), which a real loss would show again as a retransmission.
         for (String f : new String[] {"tcp.analysis.retransmission", "tcp.analysis.fast_retransmission",
-                "tcp.analysis.spurious_retransmission", "tcp.analysis.out_of_order", "tcp.analysis.lost_segment",
-                "tcp.analysis.ack_lost_segment", "tcp.analysis.reused_ports", "_ws.malformed", "tcp.flags.reset == 1"}) {
+                "tcp.analysis.spurious_retransmission", "tcp.analysis.out_of_order", "tcp.analysis.reused_ports",
+                "_ws.malformed", "tcp.flags.reset == 1"}) {
             assertEquals(0, flags.get(f), f + ": " + all + "\n" + report[0]);
         }
         // The kernel dropped none of our segments as old by their timestamps (PAWS, RFC 7323 §5).
