@@ -181,6 +181,39 @@ class TcpKernelTest {
         assertEquals(0, unstamped, "kernel segments without a timestamp:\n" + String.join("\n", syns));
     }
 
+    @Test
+    void aTenantsPolicyPicksTheAcceptingSocketAmongReusePortListenersForKernelClients() throws Exception {
+        try (TcpServedPeer s = TcpServedPeer.open(null); io.flexnet.policy.Tenants tenants = new io.flexnet.policy.Tenants()) {
+            io.flexnet.policy.PolicyHook hook = tenants.hook("sockets", io.flexnet.policy.HookKind.SOCKET);
+            io.flexnet.policy.Tenant web = tenants.register("web", PORT);
+            s.tcp.socketHook(hook);
+            TcpListenSocket[] group = new TcpListenSocket[3];
+            for (int i = 0; i < group.length; i++) group[i] = s.tcp.openListener().reusePort(true).listen(PORT, 16);
+            web.deploy(hook, new io.flexnet.policy.RoundRobinPolicy());
+            int clients = 9;
+            for (int i = 0; i < clients; i++) {
+                // One at a time, so the round robin's order is the clients' order.
+                Shell.Result r = s.peer.spawnWithInput(i + "\n", "socat", "-u", "-", "TCP:" + STACK + ":" + PORT)
+                        .await(Duration.ofSeconds(20));
+                assertTrue(r.ok(), r.describe() + "\n" + s.report());
+                final int want = i + 1;
+                Await.until(Duration.ofSeconds(10), () -> s.tcp.group(PORT).byPolicy() == want, s::report);
+            }
+            byte[] buf = new byte[16];
+            for (int i = 0; i < clients; i++) {
+                TcpSocket c = group[i % group.length].accept(TimeUnit.SECONDS.toNanos(10));
+                assertNotNull(c, "member " + (i % group.length) + " holds client " + i);
+                int n = c.read(buf, 0, buf.length, TimeUnit.SECONDS.toNanos(10));
+                assertEquals(i + "\n", new String(buf, 0, n), "client " + i + " landed on member " + (i % group.length));
+                c.close();
+            }
+            assertEquals(clients, s.tcp.group(PORT).byPolicy());
+            assertEquals(0, s.tcp.group(PORT).byHash());
+            for (TcpListenSocket l : group) l.close();
+            assertEquals(0, s.stop(), "slots in use after stop:\n" + s.report());
+        }
+    }
+
     /** socat on the kernel's side sends a file of {@code bytes} to our listening socket; both hash. */
     void kernelToStack(TcpServedPeer s, long bytes, long seed) throws Exception {
         Path file = dir.resolve("send-" + seed);
