@@ -54,13 +54,15 @@ class ArchitectureTest {
             Map.entry("sched", Set.of("packet", "runtime", "proto", "nic", "pipeline")),
             Map.entry("sched.affinity", Set.of("runtime")),
             Map.entry("policy", Set.of("packet", "runtime", "nic", "pipeline")),
-            Map.entry("socket", Set.of("packet", "runtime", "proto", "pipeline", "policy")),
+            Map.entry("socket", Set.of("packet", "runtime", "proto", "proto.tcp", "pipeline", "policy")),
             // DESIGN.md puts ebpf low; its loader, verifier, interpreter and JIT use nothing above
             // runtime, but the policy it makes (BpfPolicy) is a MatchingPolicy over the tenants' maps.
             Map.entry("ebpf", Set.of("runtime", "policy")),
-            Map.entry("engine", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched")),
+            // engine → proto.tcp: the engine attaches TCP to every stack it makes and drives its timers.
+            Map.entry("engine", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched")),
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
-            Map.entry("serve", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched", "engine")),
+            Map.entry("serve", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched", "socket",
+                    "engine")),
             Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",

@@ -12,6 +12,7 @@ import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.serve.EchoServer;
+import io.flexnet.serve.TcpServices;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Option;
         description = {"Run the stack on a TAP device, answering real hosts (ping, UDP echo).",
                 "",
                 "It answers ARP and ping, echoes UDP on the echo port, and sends ICMP port unreachable",
-                "for other ports. Counters are printed on exit (Ctrl-C or",
+                "for other ports; with --tcp-echo and --discard it serves TCP echo and discard to any",
+                "number of connections. Counters are printed on exit (Ctrl-C or",
                 "--duration). Needs root (CAP_NET_ADMIN) and /dev/net/tun.",
                 "",
                 "Example (as root): flexnet serve --tap fx0 --ip 198.18.0.2/24 &",
@@ -68,6 +70,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--busy-poll", description = "Spin on the receive queues instead of sleeping until a frame arrives.")
     boolean busyPoll;
 
+    @Option(names = "--tcp-echo", paramLabel = "PORT", defaultValue = "0",
+            description = "Serve TCP echo (RFC 862) on this port, any number of connections (default: none).")
+    int tcpEcho;
+
+    @Option(names = "--discard", paramLabel = "PORT", defaultValue = "0",
+            description = "Serve TCP discard (RFC 863) on this port, any number of connections (default: none).")
+    int discard;
+
     private final CountDownLatch interrupted = new CountDownLatch(1);
 
     @Override
@@ -100,13 +110,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
         NicDriver nic = capture == null ? device : new CapturingNic(device, capture);
         EchoServer server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE);
-        Finish finish = new Finish(server, nic, pool, out);
+        TcpServices tcp = tcpEcho != 0 || discard != 0 ? TcpServices.on(server, tcpEcho, discard) : null;
+        Finish finish = new Finish(server, tcp, nic, pool, out);
         Thread hook = new Thread(finish::run, "flexnet-serve-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         server.start();
-        out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d, %d %s%s%n", device.name(),
-                Ip4.format(cfg.ip()), cfg.prefixLength(), MacAddress.format(cfg.mac()), echoPort, workers,
-                workers == 1 ? "worker" : "workers", busyPoll ? " busy polling" : "");
+        if (tcp != null) tcp.start();
+        out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d%s%s, %d %s%s%n", device.name(),
+                Ip4.format(cfg.ip()), cfg.prefixLength(), MacAddress.format(cfg.mac()), echoPort,
+                tcpEcho != 0 ? ", tcp echo on port " + tcpEcho : "", discard != 0 ? ", tcp discard on port " + discard : "",
+                workers, workers == 1 ? "worker" : "workers", busyPoll ? " busy polling" : "");
         out.printf("kernel side: ip addr add ADDR/%d dev %s && ip link set %s up (or move it: ip link set %s netns NS)%n",
                 cfg.prefixLength(), device.name(), device.name(), device.name());
         out.println(duration > 0 ? "stopping after " + duration + " s" : "stop with Ctrl-C");
@@ -140,6 +153,15 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--echo-port must be in [1, 65535], got " + echoPort);
         }
         if (!(duration >= 0)) throw new CommandLine.ParameterException(cl, "--duration must be >= 0, got " + duration);
+        if (tcpEcho < 0 || tcpEcho > 0xFFFF) {
+            throw new CommandLine.ParameterException(cl, "--tcp-echo must be in [1, 65535], got " + tcpEcho);
+        }
+        if (discard < 0 || discard > 0xFFFF) {
+            throw new CommandLine.ParameterException(cl, "--discard must be in [1, 65535], got " + discard);
+        }
+        if (tcpEcho != 0 && tcpEcho == discard) {
+            throw new CommandLine.ParameterException(cl, "--tcp-echo and --discard must differ, both are " + tcpEcho);
+        }
         try {
             // Without --mac the address is parsed once with a stand-in, so a bad --ip is reported as such.
             NetConfig c = NetConfig.parse(mac != null ? mac : "02:00:00:00:00:01", ip, null, NetConfig.DEFAULT_MTU);
@@ -155,13 +177,15 @@ public final class ServeCommand implements Callable<Integer> {
     /** Stops, closes and reports once, whichever comes first: the duration or a shutdown hook. */
     private static final class Finish implements Runnable {
         private final EchoServer server;
+        private final TcpServices tcp;
         private final NicDriver nic;
         private final PacketPool pool;
         private final PrintWriter out;
         private boolean done;
 
-        Finish(EchoServer server, NicDriver nic, PacketPool pool, PrintWriter out) {
+        Finish(EchoServer server, TcpServices tcp, NicDriver nic, PacketPool pool, PrintWriter out) {
             this.server = server;
+            this.tcp = tcp;
             this.nic = nic;
             this.pool = pool;
             this.out = out;
@@ -172,6 +196,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (done) return;
             done = true;
             try {
+                if (tcp != null) tcp.stop();  // first, so no connection changes while the stack stops
                 server.stop();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -179,6 +204,7 @@ public final class ServeCommand implements Callable<Integer> {
             // Closing the device counts what it still held as shutdown drops, so the report balances.
             nic.close();
             out.print(server.report());
+            if (tcp != null) out.print(tcp.report());
             out.flush();
             pool.close();
         }

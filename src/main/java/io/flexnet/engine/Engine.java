@@ -50,6 +50,8 @@ public final class Engine implements AutoCloseable {
     private final DropCounters shutdownDrops = new DropCounters("engine");
     private final List<DropCounters> extraDrops = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean started;
+    private final io.flexnet.proto.tcp.Tcp tcp;
+    private final TcpTimers tcpTimers;
 
     public Engine(NicDriver nic, NetConfig config, StackRuntime runtime) {
         this.nic = nic;
@@ -61,7 +63,13 @@ public final class Engine implements AutoCloseable {
                 p -> nic.transmit(txQueues == 1 ? 0 : Math.floorMod(p.flowHash, txQueues), p),
                 runtime);
         this.coroutines = new Coroutines(pool);
+        // Every stack speaks TCP: tcp_rcv and tcp_send bound into l4_rcv and l4_send, timers on a thread of ours.
+        this.tcp = io.flexnet.proto.tcp.Tcp.attach(stack, io.flexnet.proto.tcp.TcpConfig.defaults());
+        this.tcpTimers = new TcpTimers(tcp, runtime);
     }
+
+    /** The stack's TCP (attached by the engine with {@link io.flexnet.proto.tcp.TcpConfig#defaults()}). */
+    public io.flexnet.proto.tcp.Tcp tcp() { return tcp; }
 
     public ProtoStack stack() { return stack; }
     public NicDriver nic() { return nic; }
@@ -148,6 +156,7 @@ public final class Engine implements AutoCloseable {
         started = true;
         if (!pollers.isEmpty()) RxKicker.install(nic, pollers);
         for (Worker w : workers) w.start();
+        tcpTimers.start();
     }
 
     /**
@@ -163,7 +172,8 @@ public final class Engine implements AutoCloseable {
         long deadline = runtime.nanoTime() + drainMillis * 1_000_000L;
         while (runtime.nanoTime() - deadline < 0 && !allQueuesEmpty()) runtime.park(1_000_000);
         for (Worker w : workers) w.stop(1000);
-        long left = 0;
+        tcpTimers.stop();
+        long left = tcp.discardBacklogs();  // segments queued for connections no worker drains any more
         long now = runtime.nanoTime();
         for (CoroutineQueue q : queues) {
             for (Coroutine co; (co = q.poll(now)) != null; left++) shutdownDrops.drop(co.packet(), DropReason.SHUTDOWN);

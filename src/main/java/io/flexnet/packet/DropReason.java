@@ -38,6 +38,32 @@ public enum DropReason {
     BAD_TCP("bad-tcp"),
     BAD_TCP_CHECKSUM("bad-tcp-checksum"),
     NO_SOCKET("no-socket"),
+    /** A TCP segment for a port with no listener and no connection: answered with a reset. */
+    TCP_NO_LISTENER("tcp-no-listener"),
+    /** A TCP segment whose sequence numbers fall outside the receive window (RFC 9293 §3.10.7.4). */
+    TCP_OUT_OF_WINDOW("tcp-out-of-window"),
+    /** A TCP segment whose timestamp is older than the last one accepted (RFC 7323 PAWS). */
+    TCP_PAWS("tcp-paws"),
+    /** A TCP segment acknowledging data never sent, or acknowledging too far back (RFC 5961 §5). */
+    TCP_BAD_ACK("tcp-bad-ack"),
+    /** A reset or SYN inside the window but not exact: answered with a challenge ACK (RFC 5961). */
+    TCP_CHALLENGED("tcp-challenged"),
+    /** A segment for a connection owned by another thread whose segment backlog was full. */
+    TCP_BACKLOG_FULL("tcp-backlog-full"),
+    /** A SYN refused: SYN backlog full and SYN cookies off, or no room left in the connection table. */
+    TCP_SYN_FLOOD("tcp-syn-flood"),
+    /** A handshake's last ACK whose listener has no room in its accept queue (dropped, as Linux does). */
+    TCP_ACCEPT_QUEUE_FULL("tcp-accept-queue-full"),
+    /** An ACK to a listener carrying no valid SYN cookie: answered with a reset. */
+    TCP_BAD_COOKIE("tcp-bad-cookie"),
+    /** Out-of-order data the reassembly record had no room for (the sender retransmits it). */
+    TCP_OOO_FULL("tcp-ooo-full"),
+    /** Data after the receiving side was closed, or for a connection that is closing: answered with a reset. */
+    TCP_CLOSED("tcp-closed"),
+    /** A segment with nothing new for the connection (duplicate data, a stray segment in a state that ignores it). */
+    TCP_IGNORED("tcp-ignored"),
+    /** A TCP option list that does not parse. */
+    TCP_BAD_OPTIONS("tcp-bad-options"),
     /**
      * To an echo service from a well-known service port (echo, chargen, daytime, ...): answering could
      * start an endless exchange between two such services (inetd's loop check).

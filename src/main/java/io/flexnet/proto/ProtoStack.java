@@ -50,6 +50,10 @@ public final class ProtoStack {
     private final UdpRcv udpRcv;
     private final L4Rcv l4Rcv;
     private final SocketRcv socketRcv;
+    /** Modules attached by their own packages (TCP), by type; written before traffic starts. */
+    private final java.util.concurrent.ConcurrentHashMap<Class<?>, Object> extensions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Drop counters of attached modules, reported with the layers'. */
+    private final java.util.concurrent.CopyOnWriteArrayList<DropCounters> attachedDrops = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** For callers that bring no context: one per thread, as a context's stripe is its thread's. */
     private final ThreadLocal<LayerContext> callerContexts = ThreadLocal.withInitial(LayerContext::new);
 
@@ -114,6 +118,23 @@ public final class ProtoStack {
     public IpSend ipSend() { return ipSend; }
     public EthSend ethSend() { return ethSend; }
 
+    /**
+     * Attaches a module that lives in a package of its own (TCP: {@code io.flexnet.proto.tcp.Tcp.attach}
+     * binds its layers into {@code l4_rcv}/{@code l4_send} and attaches itself here), so whoever holds
+     * the stack finds it without this package depending on it. One per type.
+     */
+    public <T> void attach(Class<T> type, T module) {
+        if (extensions.putIfAbsent(type, module) != null) {
+            throw new IllegalStateException(type.getSimpleName() + " is already attached to this stack");
+        }
+    }
+
+    /** Reports {@code drops} (an attached module's) with the layers' in {@link #dropCounters()}. */
+    public void reportDrops(DropCounters drops) { attachedDrops.addIfAbsent(drops); }
+
+    /** The module of {@code type} attached, or null. */
+    public <T> T attached(Class<T> type) { return type.cast(extensions.get(type)); }
+
     /** The layer at {@code kind}: what a pipeline builder fills its levels from ({@code stack::layer}). */
     public Layer layer(LayerKind kind) {
         return switch (kind) {
@@ -136,8 +157,13 @@ public final class ProtoStack {
 
     /** Every layer's and module's drop counters, receive side first. */
     public List<DropCounters> dropCounters() {
-        return List.of(ethRcv.drops(), arp.drops(), ipRcv.drops(), icmp.drops(), l4Rcv.drops(), udpRcv.drops(),
-                socketRcv.drops(), socketSend.drops(), l4Send.drops(), udpSend.drops(), ipSend.drops(), ethSend.drops());
+        List<DropCounters> layers = List.of(ethRcv.drops(), arp.drops(), ipRcv.drops(), icmp.drops(), l4Rcv.drops(),
+                udpRcv.drops(), socketRcv.drops(), socketSend.drops(), l4Send.drops(), udpSend.drops(), ipSend.drops(),
+                ethSend.drops());
+        if (attachedDrops.isEmpty()) return layers;
+        List<DropCounters> all = new java.util.ArrayList<>(layers);
+        all.addAll(attachedDrops);
+        return List.copyOf(all);
     }
 
     /** Drops summed over all layers and modules by reason label, non-zero only. For reports, not per packet. */

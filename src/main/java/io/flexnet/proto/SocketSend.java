@@ -57,7 +57,8 @@ public final class SocketSend implements CountingLayer {
         if (pl > maxPayload) return drop(p, DropReason.TOO_LONG, cx);
         p.offset = po;
         p.length = pl;
-        p.protocol = Ipv4Header.PROTO_UDP;
+        // A stream socket marks its packets TCP (tcp_send appends them to their connection); all else is UDP.
+        if (p.protocol != Ipv4Header.PROTO_TCP) p.protocol = Ipv4Header.PROTO_UDP;
         counters.inc(cx.stripe(), OUT);
         return NEXT;
     }
