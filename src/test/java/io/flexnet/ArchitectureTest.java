@@ -33,7 +33,7 @@ class ArchitectureTest {
             Set.of("pipeline"),
             Set.of("sched", "sched.affinity", "policy", "socket", "ebpf"),
             Set.of("engine"),
-            Set.of("workload", "serve"),
+            Set.of("workload", "serve", "app"),
             Set.of("experiment", "bench"),
             Set.of("cli"));
 
@@ -63,11 +63,13 @@ class ArchitectureTest {
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
             Map.entry("serve", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched", "socket",
                     "engine")),
+            // app: the applications serve on the stack's stream sockets, an engine's TCP (DESIGN.md §5).
+            Map.entry("app", Set.of("packet", "runtime", "proto", "proto.tcp", "socket", "engine")),
             Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),
-            Map.entry("cli", Set.of("ebpf", "packet", "runtime", "proto", "nic", "workload", "serve", "experiment",
+            Map.entry("cli", Set.of("ebpf", "packet", "runtime", "proto", "nic", "workload", "serve", "app", "experiment",
                     "bench")));
 
     /**
