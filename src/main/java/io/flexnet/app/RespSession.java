@@ -21,6 +21,9 @@ final class RespSession implements Session {
     private static final byte[] PING = ascii("ping"), ECHO = ascii("echo"), GET = ascii("get"), SET = ascii("set"),
             DEL = ascii("del"), INCR = ascii("incr"), MGET = ascii("mget"), CONFIG = ascii("config"),
             COMMAND = ascii("command"), QUIT = ascii("quit");
+    private static final byte[] GET_WORD = ascii("get"), SAVE = ascii("save"), APPENDONLY = ascii("appendonly"),
+            SAVE_REPLY = ascii("*2\r\n$4\r\nsave\r\n$0\r\n\r\n"),
+            APPENDONLY_REPLY = ascii("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
     private static final byte[] PONG = ascii("+PONG\r\n"), OK = ascii("+OK\r\n"), EMPTY = ascii("*0\r\n"),
             CRLF = ascii("\r\n");
     private static final byte[] NOT_INTEGER = ascii("-ERR value is not an integer or out of range\r\n"),
@@ -190,8 +193,10 @@ final class RespSession implements Session {
             }
         } else if (sameIgnoreCase(in, o0, l0, ECHO)) {
             if (arity(2, 2, in, out)) Resp.bulk(in, argOff[1], argLen[1], out);
-        } else if (sameIgnoreCase(in, o0, l0, CONFIG) || sameIgnoreCase(in, o0, l0, COMMAND)) {
-            out.put(EMPTY);  // no settings to show: clients that ask at start (redis-benchmark) go on
+        } else if (sameIgnoreCase(in, o0, l0, CONFIG)) {
+            config(in, out);
+        } else if (sameIgnoreCase(in, o0, l0, COMMAND)) {
+            out.put(EMPTY);  // no command table to show
         } else if (sameIgnoreCase(in, o0, l0, QUIT)) {
             out.put(OK);
             closing = true;
@@ -200,6 +205,24 @@ final class RespSession implements Session {
             out.putAscii("-ERR unknown command '" + text(in, o0, l0) + "'\r\n");
         }
         argc = 0;
+    }
+
+    /**
+     * CONFIG GET of the two settings redis-benchmark asks for at start ({@code save}: none,
+     * {@code appendonly}: no), as name/value pairs; nothing else is a setting here.
+     */
+    private void config(byte[] in, Output out) {
+        if (argc == 3 && sameIgnoreCase(in, argOff[1], argLen[1], GET_WORD)) {
+            if (sameIgnoreCase(in, argOff[2], argLen[2], SAVE)) {
+                out.put(SAVE_REPLY);
+                return;
+            }
+            if (sameIgnoreCase(in, argOff[2], argLen[2], APPENDONLY)) {
+                out.put(APPENDONLY_REPLY);
+                return;
+            }
+        }
+        out.put(EMPTY);
     }
 
     private boolean arity(int min, int max, byte[] in, Output out) {

@@ -80,6 +80,12 @@ class RespSessionTest {
     }
 
     @Test
+    void configGetAnswersWhatRedisBenchmarkAsks() throws Exception {
+        assertEquals("*2\r\n$4\r\nsave\r\n$0\r\n\r\n*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n*0\r\n",
+                serve(cmd("CONFIG", "GET", "save") + cmd("config", "get", "appendonly") + cmd("CONFIG", "GET", "maxmemory"), 3));
+    }
+
+    @Test
     void emptyCommandsAndLinesAreSkipped() throws Exception {
         assertEquals("+PONG\r\n", serve("*0\r\n\r\n" + cmd("PING"), 4096));
     }
