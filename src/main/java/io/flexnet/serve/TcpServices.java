@@ -22,9 +22,9 @@ import java.util.Map;
  * received is thrown away) on one thread, over a {@link StreamPoller}: each connection is worked in
  * non-blocking mode when it changes, so any number run at once and none waits on another.
  *
- * <p>Echo never holds bytes of its own: it reads only as much as the send buffer has room for, so a
- * client that stops reading stops being read (back-pressure through both windows), and a connection
- * costs its buffers in the stack and nothing here. At the client's FIN the echo finishes what it owes
+ * <p>Echo reads only as much as the send buffer has room for, so a client that stops reading stops
+ * being read (back-pressure through both windows), and a connection costs its buffers in the stack
+ * and, only if the room it was promised shrank, a buffer here for the rest. At the client's FIN the echo finishes what it owes
  * and closes; discard closes at once. A reset ends the connection, counted.
  */
 public final class TcpServices {
@@ -39,8 +39,8 @@ public final class TcpServices {
     private final StreamPoller poller;
     private final Counters counters = new Counters("tcp services", "accepted", "echoed-bytes", "discarded-bytes",
             "closed", "reset");
-    /** Live connections and whether each echoes; touched only by the service thread, read after it stopped. */
-    private final Map<TcpSocket, Boolean> live = new IdentityHashMap<>();
+    /** Live connections; touched only by the service thread, read after it stopped. */
+    private final Map<TcpSocket, Conn> live = new IdentityHashMap<>();
     private final byte[] buf = new byte[16 * 1024];
     private TcpListenSocket echo, discard;
     private Thread thread;
@@ -89,6 +89,15 @@ public final class TcpServices {
         thread.start();
     }
 
+    /** One served connection: which service, and echo bytes read but not yet taken by the send buffer. */
+    private static final class Conn {
+        final boolean echoes;
+        byte[] pending;
+        int pendingOff, pendingLen;
+
+        Conn(boolean echoes) { this.echoes = echoes; }
+    }
+
     private void loop() {
         try {
             while (!stopping) {
@@ -111,16 +120,16 @@ public final class TcpServices {
                 continue;
             }
             c.mode(RecvMode.NON_BLOCKING).noDelay(true);
-            live.put(c, l == echo);
+            live.put(c, new Conn(l == echo));
             poller.register(c);
         }
     }
 
     private void serve(TcpSocket c) {
-        Boolean echoes = live.get(c);
-        if (echoes == null || c.isClosed()) return;
+        Conn k = live.get(c);
+        if (k == null || c.isClosed()) return;
         try {
-            if (echoes) echo(c);
+            if (k.echoes) echo(c, k);
             else discard(c);
         } catch (TcpException e) {  // reset or timed out
             counters.inc(RESET);
@@ -129,7 +138,14 @@ public final class TcpServices {
         }
     }
 
-    private void echo(TcpSocket c) {
+    private void echo(TcpSocket c, Conn k) {
+        if (k.pendingLen > 0) {
+            int w = c.write(k.pending, k.pendingOff, k.pendingLen);
+            counters.add(ECHOED, w);
+            k.pendingOff += w;
+            k.pendingLen -= w;
+            if (k.pendingLen > 0) return;  // woken again when the peer's ACKs make room
+        }
         for (;;) {
             int room = Math.min(c.writable(), buf.length);
             if (room == 0) return;  // woken again when the peer's ACKs make room
@@ -139,8 +155,15 @@ public final class TcpServices {
                 return;
             }
             if (n == 0) return;
-            c.write(buf, 0, n);  // fits: only this thread writes, and there was room for n
-            counters.add(ECHOED, n);
+            int w = c.write(buf, 0, n);  // only this thread writes, and there was room for n
+            counters.add(ECHOED, w);
+            if (w < n) {  // the room shrank after all: keep the rest rather than lose it
+                if (k.pending == null) k.pending = new byte[buf.length];
+                System.arraycopy(buf, w, k.pending, 0, n - w);
+                k.pendingOff = 0;
+                k.pendingLen = n - w;
+                return;
+            }
         }
     }
 

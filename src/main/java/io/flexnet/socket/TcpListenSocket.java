@@ -78,15 +78,21 @@ public final class TcpListenSocket implements AutoCloseable {
     // ---- listen and accept ----
 
     /**
-     * Listens on {@code port} (0: an ephemeral one) with an accept queue of {@code backlog}
-     * connections. Fails if the port is taken, unless every socket on it set {@link #reusePort}.
+     * Listens on {@code port} with an accept queue of {@code backlog} connections. Fails if the port is
+     * taken, unless every socket on it set {@link #reusePort}.
      */
     public TcpListenSocket listen(int port, int backlog) {
         checkOpen();
         if (group != null) throw new IllegalStateException("socket " + id + " listens on port " + group.port() + " already");
+        if (port < 1 || port > 0xFFFF) throw new IllegalArgumentException("port must be in [1, 65535], got " + port);
         if (backlog < 1 || backlog > 1 << 16) throw new IllegalArgumentException("backlog must be in [1, 65536], got " + backlog);
-        queue = new MpmcAtomicArrayQueue<>(Math.max(2, backlog));
-        group = sockets.bind(this, port, backlog);
+        queue = new MpmcAtomicArrayQueue<>(Math.max(2, backlog));  // before joining: the group may place at once
+        try {
+            group = sockets.bind(this, port, backlog);
+        } catch (RuntimeException e) {
+            queue = null;
+            throw e;
+        }
         return this;
     }
 

@@ -64,8 +64,7 @@ public final class TcpSockets {
     }
 
     synchronized TcpPortGroup bind(TcpListenSocket s, int port, int backlog) {
-        if (port < 0 || port > 0xFFFF) throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
-        TcpPortGroup g = port == 0 ? null : groups.get(port);
+        TcpPortGroup g = groups.get(port);
         if (g == null) {
             StreamListener l = transport.listen(port, backlog);  // throws when the port is taken elsewhere
             g = new TcpPortGroup(this, l.port(), s.reusePort(), l);

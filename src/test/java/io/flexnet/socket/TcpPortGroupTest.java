@@ -144,8 +144,12 @@ class TcpPortGroupTest {
     void aSocketWithoutReusePortCannotJoin() {
         TcpSockets tcp = new TcpSockets(transport, RealRuntime.INSTANCE);
         tcp.openListener().reusePort(true).listen(PORT, 8);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> tcp.openListener().listen(PORT, 8));
+        TcpListenSocket late = tcp.openListener();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> late.listen(PORT, 8));
         assertTrue(e.getMessage().contains("reusePort"), e.getMessage());
+        assertThrows(IllegalStateException.class, late::accept, "a refused listen leaves it not listening");
+        assertEquals(PORT + 1, late.listen(PORT + 1, 8).localPort(), "and free to listen elsewhere");
+        assertThrows(IllegalArgumentException.class, () -> tcp.openListener().listen(0, 8));
     }
 
     @Test

@@ -58,6 +58,7 @@ final class Connection implements StreamConnection {
     volatile boolean appReleased;  // the application called close() or abort()
     boolean inTable;
     boolean allocated;        // between init and going back to the free list
+    int incarnation;          // counts inits: tells a reused object from the connection it was
 
     // Send side (RFC 9293 §3.3.1), sequence numbers as Seq ints.
     int iss, sndUna, sndNxt, sndMax, sndWl1, sndWl2, recoverSeq, highRxt;
@@ -79,6 +80,8 @@ final class Connection implements StreamConnection {
     int irs, rcvNxt, rcvAdvRight, rcvScale, rcvMss, rcvUnacked, quickAcks;
     boolean finReceived, sackOk, tsOk, wsOk;
     int tsRecent, tsOffset, lastAckSent;
+    /** The last TSval sent: TSval never goes backwards, whichever thread's time the segment was sent at. */
+    int tsLast;
     long tsRecentAt;
     ByteRing rcvBuf;
     Reassembly ooo;
@@ -192,6 +195,7 @@ final class Connection implements StreamConnection {
         listener = null;
         inPlace = handedToApp = appReleased = false;
         allocated = true;
+        incarnation++;
         iss = tcp.isn().isn(localIp, localPort, remoteIp, remotePort, now);
         sndUna = sndNxt = sndMax = sndWl1 = sndWl2 = recoverSeq = highRxt = iss;
         bufSeq = iss + 1;
@@ -220,6 +224,7 @@ final class Connection implements StreamConnection {
         tsRecent = lastAckSent = 0;
         tsRecentAt = now;
         tsOffset = iss * 0x2545F491;  // RFC 7323 §5.4: an offset per connection, from its secret ISN
+        tsLast = tsOffset;
         rtoAt = delackAt = persistAt = keepAliveAt = closeAt = Long.MAX_VALUE;
         keepAlive = false;
         noDelay = shutOutput = false;
@@ -260,8 +265,18 @@ final class Connection implements StreamConnection {
         return s != TcpState.CLOSED && s != TcpState.LISTEN && s != TcpState.SYN_SENT;
     }
 
-    /** Our timestamp clock: milliseconds of the stack's time, offset per connection. */
-    int tsNow(long now) { return (int) (now / 1_000_000L) + tsOffset; }
+    /**
+     * Our timestamp clock: milliseconds of the stack's time, offset per connection, and never below the
+     * last value sent. A worker stamps with its round's time and an application thread with the
+     * runtime's, which may be later: without the floor a worker's segment could carry a smaller TSval
+     * than one sent just before it, and the peer's PAWS check (RFC 7323 §5) drops it as old.
+     */
+    int tsNow(long now) {
+        int t = (int) (now / 1_000_000L) + tsOffset;
+        if (Seq.lt(t, tsLast)) return tsLast;
+        tsLast = t;
+        return t;
+    }
 
     /** Bytes sent and not yet acknowledged, SYN and FIN counted. */
     int flight() { return sndNxt - sndUna; }

@@ -344,8 +344,8 @@ public final class Tcp {
         int cookie = cookies.cookie(localIp, p.dstPort, p.srcIp, p.srcPort, g.seq, Math.min(mssIn, maxMss), now);
         int window = Math.min(config.receiveBuffer(), 0xFFFF);
         count(SYN_COOKIES_SENT, cx);
-        int mss = SynCookies.MSS_TABLE[SynCookies.mssIndex(Math.min(mssIn, maxMss))];
-        writeReply(p, TcpHeader.SYN | TcpHeader.ACK, cookie, g.seq + 1, window, mss, cx);
+        // The cookie carries the peer's MSS (rounded down to the table); the option says ours.
+        writeReply(p, TcpHeader.SYN | TcpHeader.ACK, cookie, g.seq + 1, window, maxMss, cx);
     }
 
     /** An ACK to a listener: the last step of a SYN-cookie handshake, or a stray that gets a reset. */
