@@ -100,9 +100,11 @@ class TcpKernelTest {
         flags = KernelTcp.analysis(pcap, senders);
         String all = flags + " by sender " + senders;
         System.out.println("tshark tcp.analysis over 2 x 8 MiB at zero loss: " + all);
+        // Not lost_segment or ack_lost_segment: they say the capture missed a frame (dumpcap on a loaded
+        // machine does), which a real loss would show again as a retransmission.
         for (String f : new String[] {"tcp.analysis.retransmission", "tcp.analysis.fast_retransmission",
-                "tcp.analysis.spurious_retransmission", "tcp.analysis.out_of_order", "tcp.analysis.lost_segment",
-                "tcp.analysis.ack_lost_segment", "tcp.analysis.reused_ports", "_ws.malformed", "tcp.flags.reset == 1"}) {
+                "tcp.analysis.spurious_retransmission", "tcp.analysis.out_of_order", "tcp.analysis.reused_ports",
+                "_ws.malformed", "tcp.flags.reset == 1"}) {
             assertEquals(0, flags.get(f), f + ": " + all + "\n" + report[0]);
         }
         // The kernel dropped none of our segments as old by their timestamps (PAWS, RFC 7323 §5).
@@ -177,6 +179,39 @@ class TcpKernelTest {
         long unstamped = syns.stream().map(l -> l.split("\\|", -1))
                 .filter(f -> f[0].equals(KernelPeer.KERNEL_IP) && f[3].isEmpty() && !f[1].contains("R")).count();
         assertEquals(0, unstamped, "kernel segments without a timestamp:\n" + String.join("\n", syns));
+    }
+
+    @Test
+    void aTenantsPolicyPicksTheAcceptingSocketAmongReusePortListenersForKernelClients() throws Exception {
+        try (TcpServedPeer s = TcpServedPeer.open(null); io.flexnet.policy.Tenants tenants = new io.flexnet.policy.Tenants()) {
+            io.flexnet.policy.PolicyHook hook = tenants.hook("sockets", io.flexnet.policy.HookKind.SOCKET);
+            io.flexnet.policy.Tenant web = tenants.register("web", PORT);
+            s.tcp.socketHook(hook);
+            TcpListenSocket[] group = new TcpListenSocket[3];
+            for (int i = 0; i < group.length; i++) group[i] = s.tcp.openListener().reusePort(true).listen(PORT, 16);
+            web.deploy(hook, new io.flexnet.policy.RoundRobinPolicy());
+            int clients = 9;
+            for (int i = 0; i < clients; i++) {
+                // One at a time, so the round robin's order is the clients' order.
+                Shell.Result r = s.peer.spawnWithInput(i + "\n", "socat", "-u", "-", "TCP:" + STACK + ":" + PORT)
+                        .await(Duration.ofSeconds(20));
+                assertTrue(r.ok(), r.describe() + "\n" + s.report());
+                final int want = i + 1;
+                Await.until(Duration.ofSeconds(10), () -> s.tcp.group(PORT).byPolicy() == want, s::report);
+            }
+            byte[] buf = new byte[16];
+            for (int i = 0; i < clients; i++) {
+                TcpSocket c = group[i % group.length].accept(TimeUnit.SECONDS.toNanos(10));
+                assertNotNull(c, "member " + (i % group.length) + " holds client " + i);
+                int n = c.read(buf, 0, buf.length, TimeUnit.SECONDS.toNanos(10));
+                assertEquals(i + "\n", new String(buf, 0, n), "client " + i + " landed on member " + (i % group.length));
+                c.close();
+            }
+            assertEquals(clients, s.tcp.group(PORT).byPolicy());
+            assertEquals(0, s.tcp.group(PORT).byHash());
+            for (TcpListenSocket l : group) l.close();
+            assertEquals(0, s.stop(), "slots in use after stop:\n" + s.report());
+        }
     }
 
     /** socat on the kernel's side sends a file of {@code bytes} to our listening socket; both hash. */

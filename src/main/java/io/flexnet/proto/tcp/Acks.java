@@ -6,7 +6,8 @@ import io.flexnet.proto.LayerContext;
 /**
  * The sender's side of an acceptable ACK: what it acknowledges (the send buffer advances, RTT sampled
  * with Karn's rule or from the timestamp echo), what it reports (SACK blocks into the scoreboard),
- * duplicate ACKs and loss recovery — NewReno with partial ACKs (RFC 5681 §3.2, RFC 6582) without SACK,
+ * duplicate ACKs (with RFC 3042 limited transmit, so a small window still draws three) and loss
+ * recovery — NewReno with partial ACKs (RFC 5681 §3.2, RFC 6582) without SACK,
  * RFC 6675's pipe-based recovery with it — the retransmission timer (RFC 6298 §5), and the send window
  * update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2).
  */
@@ -71,12 +72,15 @@ final class Acks {
             }
             c.persistBackoff = 0;
         } else if (ack == c.sndUna && g.len == 0 && (g.flags & (TcpHeader.SYN | TcpHeader.FIN)) == 0
-                && wnd == c.sndWnd && c.sndUna != c.sndMax) {
+                && c.sndUna != c.sndMax && (wnd == c.sndWnd || (c.sackOk && g.sackCount > 0))) {
+            // RFC 5681's duplicate, or RFC 6675's ACK carrying SACK information even if the window moved
+            // (a reader freeing buffer space changes the window of every ACK while a hole is open).
             c.dupAcks++;
             c.tcp.count(Tcp.DUP_ACKS, cx);
             if (!c.inRecovery) {
                 boolean lost = c.dupAcks >= 3 || (c.sackOk && c.scoreboard.isLost(c.sndUna, smss));
                 if (lost && Seq.ge(c.sndUna, c.recoverSeq)) enterRecovery(c, cx);
+                else if (c.dupAcks <= 2) Emitter.limitedTransmit(c, cx);  // RFC 3042
             } else if (!c.sackOk) {
                 c.cc.cwnd += smss;  // RFC 5681 §3.2 step 4: inflate for the segment that left
             }

@@ -176,6 +176,21 @@ final class Emitter {
         }
     }
 
+    /**
+     * RFC 3042 limited transmit: on the first two duplicate ACKs, one new segment if the receiver's window
+     * allows and the flight stays within cwnd plus two segments, so a small window still draws the three
+     * duplicates fast retransmit needs instead of waiting for the retransmission timer.
+     */
+    static void limitedTransmit(Connection c, LayerContext cx) {
+        int unsent = c.unsent();
+        if (unsent == 0) return;
+        int smss = smss(c);
+        int len = Math.min(smss, unsent);
+        int flight = c.flight();
+        if (flight + len > c.sndWnd || flight + len > c.cc.cwnd + 2L * smss) return;
+        send(c, TcpHeader.ACK | (len == unsent ? TcpHeader.PSH : 0), c.sndNxt, len, cx);
+    }
+
     /** Retransmits one segment from SND.UNA (fast retransmit, NewReno's partial ACK). */
     static void retransmitFirst(Connection c, LayerContext cx) {
         int dataEnd = c.bufSeq + c.sndBuf.size();

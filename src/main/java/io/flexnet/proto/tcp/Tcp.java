@@ -66,7 +66,8 @@ public final class Tcp {
     private volatile long nextTick;
     private final IsnGenerator isn;
     private final SynCookies cookies;
-    private final CongestionControl cc;
+    /** Volatile: a designer may swap it while connections open; each connection keeps the one it opened with. */
+    private volatile CongestionControl cc;
     private final ChallengeAckLimit challengeAcks;
     private final TcpRcv rcv;
     private final TcpSend send;
@@ -134,7 +135,14 @@ public final class Tcp {
     Output output() { return output; }
     StackRuntime runtime() { return stack.runtime(); }
     IsnGenerator isn() { return isn; }
-    CongestionControl congestionControl() { return cc; }
+    /** The congestion control new connections use. */
+    public CongestionControl congestionControl() { return cc; }
+
+    /**
+     * Makes new connections use {@code algorithm} (a designer's own, say; see docs/designing.md);
+     * connections already open keep theirs.
+     */
+    public void congestionControl(CongestionControl algorithm) { this.cc = java.util.Objects.requireNonNull(algorithm); }
     ChallengeAckLimit challengeAcks() { return challengeAcks; }
     ConnTable table() { return table; }
     int localIp() { return localIp; }

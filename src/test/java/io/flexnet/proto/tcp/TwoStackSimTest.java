@@ -2,7 +2,10 @@ package io.flexnet.proto.tcp;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.flexnet.nic.FaultLink;
+import io.flexnet.nic.Faults;
 import io.flexnet.packet.Ip4;
+import io.flexnet.packet.Packet;
 import io.flexnet.packet.MacAddress;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.LayerContext;
@@ -15,7 +18,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two of our stacks over a seeded lossy wire in virtual time: a 16 MiB transfer must arrive byte-exact
+ * Two of our stacks over a seeded faulty wire ({@link FaultLink}, one per direction) in virtual time: a 16 MiB transfer must arrive byte-exact
  * across a grid of loss, reordering and duplication, and every slot must come back. Prints goodput
  * against the ideal window/RTT for each point. The grid run by {@code mvn verify} is small; set
  * {@code -Dflexnet.tcp.simGrid=full} for loss 0-10% in steps with and without reordering and duplication.
@@ -28,16 +31,25 @@ class TwoStackSimTest {
     /** The byte at position {@code i} of the transfer: a pattern whose period is not a power of two. */
     static byte pattern(long i) { return (byte) ((i * 131 + (i >>> 9) * 7 + (i >>> 17)) % 251); }
 
-    record Result(long virtualNanos, long retransmits, long segments, long rtos, long recoveries, SimWire wire) {}
+    record Result(long virtualNanos, long retransmits, long segments, long rtos, long recoveries) {}
 
-    static Result transfer(long seed, SimWire.Faults faults, int bytes, TcpConfig cfg) {
+    /** Moves frames that are due from a link into the other stack, copied into its pool as a NIC would. */
+    static void deliver(FaultLink link, ProtoStack to, LayerContext cx) {
+        link.poll((q, p) -> {
+            byte[] f = p.toBytes();
+            p.release();
+            Packet in = to.pool().allocate(f, 0, f.length);
+            if (in != null) to.receive(in, cx);
+        });
+    }
+
+    static Result transfer(long seed, Faults faults, int bytes, TcpConfig cfg) {
         ManualClock clock = new ManualClock(1_000_000_000L);
-        SimWire wire = new SimWire(seed, faults, clock::nanoTime);
+        FaultLink ab = new FaultLink("a-b", faults, seed, clock::nanoTime);
+        FaultLink ba = new FaultLink("b-a", faults, seed * 31 + 1, clock::nanoTime);
         PacketPool poolA = new PacketPool(1024), poolB = new PacketPool(1024);
-        ProtoStack a = new ProtoStack(new NetConfig(A_MAC, A_IP, 24, 0, 1500), poolA, wire.egress(0), clock);
-        ProtoStack b = new ProtoStack(new NetConfig(B_MAC, B_IP, 24, 0, 1500), poolB, wire.egress(1), clock);
-        wire.attach(0, a);
-        wire.attach(1, b);
+        ProtoStack a = new ProtoStack(new NetConfig(A_MAC, A_IP, 24, 0, 1500), poolA, p -> ab.offer(0, p), clock);
+        ProtoStack b = new ProtoStack(new NetConfig(B_MAC, B_IP, 24, 0, 1500), poolB, p -> ba.offer(0, p), clock);
         a.arp().learn(B_IP, B_MAC);
         b.arp().learn(A_IP, A_MAC);
         Tcp ta = Tcp.attach(a, cfg), tb = Tcp.attach(b, cfg);
@@ -52,7 +64,8 @@ class TwoStackSimTest {
         long limit = start + 3_600_000 * MS;  // an hour of virtual time at most
         for (long steps = 0; ; steps++) {
             cx.setNow(clock.nanoTime());
-            wire.deliver(clock.nanoTime(), cx);
+            deliver(ab, b, cx);
+            deliver(ba, a, cx);
             if (server == null) server = l.accept();
             if (client.state() == TcpState.ESTABLISHED || client.state() == TcpState.CLOSE_WAIT) {
                 while (written < bytes) {
@@ -84,9 +97,9 @@ class TwoStackSimTest {
             }
             ta.tick(cx);
             tb.tick(cx);
-            if (read == bytes && server.state() == TcpState.CLOSED && wire.idle()
+            if (read == bytes && server.state() == TcpState.CLOSED && ab.held() == 0 && ba.held() == 0
                     && (client.state() == TcpState.TIME_WAIT || client.state() == TcpState.CLOSED)) break;
-            long next = Math.min(wire.nextArrival(), Math.min(ta.nextDeadline(), tb.nextDeadline()));
+            long next = Math.min(Math.min(ab.nextDue(), ba.nextDue()), Math.min(ta.nextDeadline(), tb.nextDeadline()));
             long now = clock.nanoTime();
             if (next == Long.MAX_VALUE) fail("stalled at " + read + "/" + bytes + " bytes: nothing in flight, no timer (" + faults + ")");
             clock.set(Math.max(now + 1, Math.min(next, now + 10 * MS)));
@@ -102,25 +115,28 @@ class TwoStackSimTest {
         cx.setNow(clock.nanoTime());
         ta.tick(cx);
         tb.tick(cx);
-        wire.deliver(Long.MAX_VALUE, cx);
+        deliver(ab, b, cx);
+        deliver(ba, a, cx);
         assertEquals(0, ta.connections(), "A's table empty: " + ta.stateCounts());
         assertEquals(0, tb.connections(), "B's table empty: " + tb.stateCounts());
         assertEquals(poolA.capacity(), poolA.available(), "A's slots: " + a.dropsByReason());
         assertEquals(poolB.capacity(), poolB.available(), "B's slots: " + b.dropsByReason());
         return new Result(elapsed, retransmits, segments, ta.counters().get("rto-expired"),
-                ta.counters().get("fast-recoveries"), wire);
+                ta.counters().get("fast-recoveries"));
     }
 
     static TcpConfig config() { return TcpConfig.defaults().withTimeWait(1_000 * MS); }
 
-    static List<SimWire.Faults> grid() {
+    static List<Faults> grid() {
         boolean full = "full".equals(System.getProperty("flexnet.tcp.simGrid"));
-        List<SimWire.Faults> g = new ArrayList<>();
+        List<Faults> g = new ArrayList<>();
         double[] losses = full ? new double[] {0, 0.005, 0.01, 0.02, 0.05, 0.10} : new double[] {0, 0.02, 0.10};
+        Faults wire = Faults.NONE.delay(5 * MS, 0);
         for (double loss : losses) {
-            g.add(new SimWire.Faults(loss, 0, 0, 5 * MS, 0));
-            if (full || loss == 0.02) g.add(new SimWire.Faults(loss, 0.05, 0.02, 5 * MS, 0));
+            g.add(wire.loss(loss));
+            if (full || loss == 0.02) g.add(wire.loss(loss).reorder(0.05, 2 * MS).duplicate(0.02));
         }
+        g.add(wire.loss(0.01).corrupt(0.01));
         return g;
     }
 
@@ -130,14 +146,14 @@ class TwoStackSimTest {
         TcpConfig cfg = config();
         // Ideal: the receive window over the RTT (two one-way delays), when nothing is lost.
         double idealMBps = cfg.receiveBuffer() / (10.0 * MS / 1e9) / 1e6;
-        System.out.printf(Locale.ROOT, "%-32s %10s %10s %12s %8s %6s %6s%n", "faults", "virtual s", "MB/s", "of ideal", "rexmit",
-                "rto", "fastrec");
+        System.out.printf(Locale.ROOT, "%-44s %10s %10s %12s %8s %6s %6s%n", "faults", "virtual s", "MB/s", "of ideal",
+                "rexmit", "rto", "fastrec");
         long seed = 42;
-        for (SimWire.Faults f : grid()) {
+        for (Faults f : grid()) {
             Result r = transfer(seed++, f, bytes, cfg);
             double mbps = bytes / (r.virtualNanos() / 1e9) / 1e6;
-            System.out.printf(Locale.ROOT, "loss %4.1f%% reorder %3.0f%% dup %2.0f%%  %10.2f %10.2f %11.1f%% %8d %6d %6d%n",
-                    f.loss() * 100, f.reorder() * 100, f.duplicate() * 100, r.virtualNanos() / 1e9, mbps,
+            System.out.printf(Locale.ROOT, "loss %4.1f%% reorder %3.0f%% dup %2.0f%% corrupt %2.0f%%  %10.2f %10.2f %11.1f%% %8d %6d %6d%n",
+                    f.loss() * 100, f.reorder() * 100, f.duplicate() * 100, f.corrupt() * 100, r.virtualNanos() / 1e9, mbps,
                     100 * mbps / idealMBps, r.retransmits(), r.rtos(), r.recoveries());
             if (f.loss() == 0 && f.reorder() == 0) {
                 assertEquals(0, r.retransmits(), "no retransmission on a clean wire");
@@ -149,7 +165,7 @@ class TwoStackSimTest {
     void aCleanWireReachesMostOfTheIdealWindowOverRtt() {
         int bytes = 4 << 20;
         TcpConfig cfg = config().withCongestionControl("newreno");
-        Result r = transfer(7, new SimWire.Faults(0, 0, 0, 5 * MS, 0), bytes, cfg);
+        Result r = transfer(7, Faults.NONE.delay(5 * MS, 0), bytes, cfg);
         double mbps = bytes / (r.virtualNanos() / 1e9) / 1e6;
         double ideal = cfg.receiveBuffer() / (10.0 * MS / 1e9) / 1e6;
         assertTrue(mbps > 0.5 * ideal, "goodput " + mbps + " MB/s against an ideal of " + ideal);
