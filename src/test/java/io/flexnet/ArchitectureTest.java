@@ -33,7 +33,7 @@ class ArchitectureTest {
             Set.of("pipeline"),
             Set.of("sched", "sched.affinity", "policy", "socket", "ebpf"),
             Set.of("engine"),
-            Set.of("workload", "serve"),
+            Set.of("workload", "serve", "app"),
             Set.of("experiment", "bench"),
             Set.of("cli"));
 
@@ -41,7 +41,7 @@ class ArchitectureTest {
      * What each main package may use of the others: the dependencies it has, each one allowed by
      * {@link #TIERS}. A new dependency is added here on purpose, and only if the tiers allow it. The
      * edges within a tier are socket → policy (a port group asks the socket-choice hook) and ebpf →
-     * policy (an eBPF program becomes a matching policy).
+     * policy (an eBPF program becomes a matching policy), and serve → app (app-bench serves the applications).
      */
     static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("packet", Set.of()),
@@ -62,12 +62,14 @@ class ArchitectureTest {
             Map.entry("engine", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched")),
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
             Map.entry("serve", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched", "socket",
-                    "engine")),
+                    "engine", "app")),  // app-bench serves the applications, one tier, no cycle
+            // app: the applications serve on the stack's stream sockets, an engine's TCP (DESIGN.md §5).
+            Map.entry("app", Set.of("packet", "runtime", "proto", "proto.tcp", "socket", "engine")),
             Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),
-            Map.entry("cli", Set.of("ebpf", "packet", "runtime", "proto", "nic", "workload", "serve", "experiment",
+            Map.entry("cli", Set.of("ebpf", "packet", "runtime", "proto", "nic", "workload", "serve", "app", "experiment",
                     "bench")));
 
     /**

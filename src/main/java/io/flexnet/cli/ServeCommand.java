@@ -1,6 +1,10 @@
 // `flexnet serve`: the stack on a TAP device, answering pings and echoing UDP, for real kernel peers.
 package io.flexnet.cli;
 
+import io.flexnet.app.AppServer;
+import io.flexnet.app.Http;
+import io.flexnet.app.Resp;
+import io.flexnet.app.StackAppServer;
 import io.flexnet.nic.CapturingNic;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.nic.PcapWriter;
@@ -16,6 +20,8 @@ import io.flexnet.serve.TcpServices;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +40,7 @@ import picocli.CommandLine.Option;
                 "",
                 "It answers ARP and ping, echoes UDP on the echo port, and sends ICMP port unreachable",
                 "for other ports; with --tcp-echo and --discard it serves TCP echo and discard to any",
-                "number of connections. Counters are printed on exit (Ctrl-C or",
+                "number of connections; --http and --resp serve HTTP/1.1 and the Redis protocol. Counters are printed on exit (Ctrl-C or",
                 "--duration). Needs root (CAP_NET_ADMIN) and /dev/net/tun.",
                 "",
                 "Example (as root): flexnet serve --tap fx0 --ip 198.18.0.2/24 &",
@@ -78,6 +84,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Serve TCP discard (RFC 863) on this port, any number of connections (default: none).")
     int discard;
 
+    @Option(names = "--http", paramLabel = "PORT", defaultValue = "0",
+            description = "Serve HTTP/1.1 on this port: GET / and /bytes/N (default: none).")
+    int http;
+
+    @Option(names = "--resp", paramLabel = "PORT", defaultValue = "0",
+            description = "Serve the Redis protocol (RESP2) on this port (default: none).")
+    int resp;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
+            description = "Most connections each of --http and --resp serves at once (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
     private final CountDownLatch interrupted = new CountDownLatch(1);
 
     @Override
@@ -111,14 +129,21 @@ public final class ServeCommand implements Callable<Integer> {
         NicDriver nic = capture == null ? device : new CapturingNic(device, capture);
         EchoServer server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE);
         TcpServices tcp = tcpEcho != 0 || discard != 0 ? TcpServices.on(server, tcpEcho, discard) : null;
+        List<AppServer> apps = new ArrayList<>();
+        if (http != 0) apps.add(StackAppServer.on(server.engine(), server.stack(), new Http(), http, maxConnections));
+        if (resp != 0) apps.add(StackAppServer.on(server.engine(), server.stack(), new Resp(), resp, maxConnections));
         Finish finish = new Finish(server, tcp, nic, pool, out);
+        finish.apps = apps;
         Thread hook = new Thread(finish::run, "flexnet-serve-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         server.start();
         if (tcp != null) tcp.start();
+        for (AppServer a : apps) a.start();
         out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d%s%s, %d %s%s%n", device.name(),
                 Ip4.format(cfg.ip()), cfg.prefixLength(), MacAddress.format(cfg.mac()), echoPort,
-                tcpEcho != 0 ? ", tcp echo on port " + tcpEcho : "", discard != 0 ? ", tcp discard on port " + discard : "",
+                (tcpEcho != 0 ? ", tcp echo on port " + tcpEcho : "") + (http != 0 ? ", http on port " + http : "")
+                        + (resp != 0 ? ", resp on port " + resp : ""),
+                discard != 0 ? ", tcp discard on port " + discard : "",
                 workers, workers == 1 ? "worker" : "workers", busyPoll ? " busy polling" : "");
         out.printf("kernel side: ip addr add ADDR/%d dev %s && ip link set %s up (or move it: ip link set %s netns NS)%n",
                 cfg.prefixLength(), device.name(), device.name(), device.name());
@@ -159,6 +184,14 @@ public final class ServeCommand implements Callable<Integer> {
         if (discard < 0 || discard > 0xFFFF) {
             throw new CommandLine.ParameterException(cl, "--discard must be in [1, 65535], got " + discard);
         }
+        for (int[] p : new int[][] {{http, 'h'}, {resp, 'r'}}) {
+            String name = p[1] == 'h' ? "--http" : "--resp";
+            if (p[0] < 0 || p[0] > 0xFFFF) throw new CommandLine.ParameterException(cl, name + " must be in [1, 65535], got " + p[0]);
+            if (p[0] != 0 && (p[0] == tcpEcho || p[0] == discard || p[1] == 'r' && p[0] == http)) {
+                throw new CommandLine.ParameterException(cl, name + " port " + p[0] + " is taken by another service");
+            }
+        }
+        if (maxConnections < 1) throw new CommandLine.ParameterException(cl, "--max-connections must be >= 1, got " + maxConnections);
         if (tcpEcho != 0 && tcpEcho == discard) {
             throw new CommandLine.ParameterException(cl, "--tcp-echo and --discard must differ, both are " + tcpEcho);
         }
@@ -181,6 +214,7 @@ public final class ServeCommand implements Callable<Integer> {
         private final NicDriver nic;
         private final PacketPool pool;
         private final PrintWriter out;
+        List<AppServer> apps = List.of();
         private boolean done;
 
         Finish(EchoServer server, TcpServices tcp, NicDriver nic, PacketPool pool, PrintWriter out) {
@@ -196,6 +230,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (done) return;
             done = true;
             try {
+                for (AppServer a : apps) a.stop();
                 if (tcp != null) tcp.stop();  // first, so no connection changes while the stack stops
                 server.stop();
             } catch (InterruptedException e) {
@@ -205,6 +240,7 @@ public final class ServeCommand implements Callable<Integer> {
             nic.close();
             out.print(server.report());
             if (tcp != null) out.print(tcp.report());
+            for (AppServer a : apps) out.print(a.report());
             out.flush();
             pool.close();
         }

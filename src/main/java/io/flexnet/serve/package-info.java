@@ -3,6 +3,6 @@
  * a report of every stage's counters, and the echo benchmark against the kernel's UDP stack in a
  * throw-away network namespace.
  *
- * <p>Depends on packet, runtime, proto, nic, pipeline, sched and engine.
+ * <p>Depends on packet, runtime, proto, proto.tcp, nic, pipeline, sched, socket, engine and app.
  */
 package io.flexnet.serve;
