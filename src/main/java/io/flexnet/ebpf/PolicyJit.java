@@ -13,6 +13,10 @@ import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -37,7 +41,7 @@ public final class PolicyJit {
 
     public static Program compile(Verifier.Result v, PolicyAccess.Table table, String name) {
         Insn[] prog = v.insns();
-        ClassDesc self = ClassDesc.of(PolicyJit.class.getPackageName() + ".BpfPolicyProgram");
+        ClassDesc self = ClassDesc.of(PolicyJit.class.getPackageName() + ".BpfPolicy$" + className(name));
         byte[] bytes = ClassFile.of().build(self, clb -> {
             clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             clb.withInterfaceSymbols(ClassDesc.of(Program.class.getName()));
@@ -46,6 +50,8 @@ public final class PolicyJit {
             clb.withMethodBody("run", MethodTypeDesc.of(CD_int, CD_INPUT), ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
                     cb -> new Emitter(cb, v, table).emit());
         });
+        String dump = System.getProperty(DUMP);
+        if (dump != null && !dump.isBlank()) write(Path.of(dump).resolve(className(name) + ".class"), bytes);
         java.util.ArrayList<Object> data = new java.util.ArrayList<>();
         data.add(table);
         for (long[] g : table.globals) data.add(g == null ? new long[0] : g);
@@ -57,9 +63,35 @@ public final class PolicyJit {
         }
     }
 
-    /** Locals: this, the input, r0-r10, the 64 stack words, the selected executor, the packet's base and length, temporaries. */
+    /**
+     * {@code -Dflexnet.ebpf.dump=DIR} writes each compiled policy's class to {@code DIR/NAME.class}
+     * (NAME the program's), for {@code javap -c -p}.
+     */
+    static final String DUMP = "flexnet.ebpf.dump";
+
+    /** The program's name as the last part of a class name, so JIT logs say which policy ran. */
+    static String className(String program) {
+        StringBuilder sb = new StringBuilder(program.length());
+        for (int i = 0; i < program.length(); i++) {
+            char c = program.charAt(i);
+            sb.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_') ? c : '_');
+        }
+        return sb.isEmpty() ? "_" : sb.toString();
+    }
+
+    /** A policy of the same name compiled later overwrites the file. */
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not dump the compiled policy to " + file, e);
+        }
+    }
+
+    /** Locals: this, the input, r0-r10, the 64 stack words, the selected executor, the packet's length, temporaries. */
     static final class Emitter extends Jit.Emitter {
-        static final int IN = 1, STACK0 = 24, SELECTED = 152, PKT_BASE = 153, PKT_LEN = 154, TMP = 156, TMP_INT = 160;
+        static final int IN = 1, STACK0 = 24, SELECTED = 152, PKT_LEN = 154, TMP = 156, TMP_INT = 160;
         final Verifier.Facts facts;
         final Hook hook;
         final int hookOrd;
@@ -122,20 +154,34 @@ public final class PolicyJit {
             for (int k = 0; k < 64; k++) if (stackUsed[k]) cb.lconst_0().lstore(STACK0 + 2 * k);
             cb.iconst_m1().istore(SELECTED);
             if (usesPacket) {
-                // PKT_BASE holds the socket packet's header length (the frame's packet starts at 0)
-                if (hook == Hook.SOCKET) {
-                    cb.aload(IN);
-                    access("socketHeader", CD_int, CD_INPUT);
-                    cb.dup().istore(PKT_BASE).aload(IN).invokevirtual(CD_INPUT, "payloadLength", MethodTypeDesc.of(CD_int)).iadd().istore(PKT_LEN);
-                } else {
-                    cb.iconst_0().istore(PKT_BASE).aload(IN).invokevirtual(CD_INPUT, "frameLength", MethodTypeDesc.of(CD_int)).istore(PKT_LEN);
-                }
+                // the packet's window, bound once: every read and every test against data_end use its length
+                cb.aload(IN).loadConstant(hookOrd);
+                access("bindPacket", CD_int, CD_INPUT, CD_int);
+                cb.istore(PKT_LEN);
             } else {
-                cb.iconst_0().istore(PKT_BASE).iconst_0().istore(PKT_LEN);
+                cb.iconst_0().istore(PKT_LEN);
             }
         }
 
         @Override void backEdge() { }
+
+        /**
+         * A packet pointer against {@code data_end}, as the verifier saw on every path: {@code data + k}
+         * and {@code data + length} lie in one region far from wrapping, so the unsigned 64-bit test is
+         * {@code k} against the packet's length. Emitted as {@code (long) k} against {@code (long)
+         * length}, the form of the window's own test ({@code off + size <= length}), so the JVM sees the
+         * read's test is this one and emits one comparison.
+         */
+        @Override
+        boolean packetCompare(Insn x, int pc, Label l) {
+            int side = facts.cmpSide[pc], op = x.op();
+            if (side != Verifier.Facts.PACKET_DST && side != Verifier.Facts.PACKET_SRC || op == Insn.JSET) return false;
+            long k = facts.cmpOff[pc];
+            if (side == Verifier.Facts.PACKET_DST) cb.loadConstant(k).iload(PKT_LEN).i2l();
+            else cb.iload(PKT_LEN).i2l().loadConstant(k);
+            cb.lcmp().branch(zeroTest(op), l);
+            return true;
+        }
 
         @Override
         void exit() {
@@ -197,15 +243,8 @@ public final class PolicyJit {
                     }
                 }
                 case Reg.PACKET -> {
-                    if (hook == Hook.SOCKET) {
-                        cb.aload(IN).iload(PKT_BASE).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i()
-                                .loadConstant(size);
-                        access("socketPacket", CD_long, CD_INPUT, CD_int, CD_int, CD_int);
-                    } else {
-                        cb.aload(IN).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i()
-                                .loadConstant(size);
-                        access("packet", CD_long, CD_INPUT, CD_int, CD_int);
-                    }
+                    cb.aload(IN).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i().loadConstant(size);
+                    access("packet", CD_long, CD_INPUT, CD_int, CD_int);
                 }
                 case Reg.MAP_VALUE -> {
                     int g = global(pc);
