@@ -38,6 +38,8 @@ public final class PolicyJit {
     static final ClassDesc CD_INPUT = ClassDesc.of("io.flexnet.policy.PolicyInput");
     static final ClassDesc CD_ACCESS = ClassDesc.of(PolicyAccess.class.getName());
     static final ClassDesc CD_TABLE = ClassDesc.of(PolicyAccess.Table.class.getName());
+    static final ClassDesc CD_MAP = ClassDesc.of("io.flexnet.policy.PolicyMap");
+    static final ClassDesc CD_ADDR = ClassDesc.of(Addr.class.getName());
 
     public static Program compile(Verifier.Result v, PolicyAccess.Table table, String name) {
         Insn[] prog = v.insns();
@@ -142,6 +144,20 @@ public final class PolicyJit {
         void globalWord(int m, int off) {
             cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, CD_WORDS, 1 + m));
             cb.loadConstant(off >>> 3);
+        }
+
+        /**
+         * Pushes object map {@code m}'s {@link io.flexnet.policy.PolicyMap}: its slot among the input's
+         * maps is a constant here, and the call on it is made in this class, so the JVM's profile of that
+         * call is this program's alone (one kind of map), not shared by every policy's maps.
+         */
+        void mapOf(int m) {
+            cb.aload(IN).loadConstant(tbl.slot[m]).invokevirtual(CD_INPUT, "map", MethodTypeDesc.of(CD_MAP, CD_int));
+        }
+
+        /** Pushes the key a map value pointer in register {@code reg} (plus {@code off}) names. */
+        void keyOf(int reg, int off) {
+            cb.lload(slot(reg)).loadConstant((long) off).ladd().invokestatic(CD_ADDR, "keyOf", MethodTypeDesc.of(CD_int, CD_long));
         }
 
         void access(String name, ClassDesc ret, ClassDesc... args) { cb.invokestatic(CD_ACCESS, name, MethodTypeDesc.of(ret, args)); }
@@ -256,6 +272,16 @@ public final class PolicyJit {
                         if (size < 8) cb.loadConstant(Machine.mask(size)).land();
                         break;
                     }
+                    int m = facts.vmap[pc];
+                    if (m >= 0) {  // one map on every path: its word, read in this class
+                        int off = facts.voff[pc];
+                        mapOf(m);
+                        keyOf(x.src(), x.off());
+                        cb.invokeinterface(CD_MAP, "get", MethodTypeDesc.of(CD_long, CD_int));
+                        if ((off & 7) != 0) cb.loadConstant((off & 7) * 8).lushr();
+                        if (size < 8) cb.loadConstant(Machine.mask(size)).land();
+                        break;
+                    }
                     cb.aload(IN);
                     table();
                     cb.lload(slot(x.src())).loadConstant((long) x.off()).ladd().loadConstant(size);
@@ -294,6 +320,13 @@ public final class PolicyJit {
                         cb.loadConstant((off & 7) * 8).loadConstant(size);
                         pushValue(x);
                         access("storeGlobal", CD_void, CD_WORDS, CD_int, CD_int, CD_int, CD_long);
+                        break;
+                    }
+                    if (facts.vmap[pc] >= 0 && size == 8) {  // one map on every path, a whole word: put, in this class
+                        mapOf(facts.vmap[pc]);
+                        keyOf(x.dst(), x.off());
+                        pushValue(x);
+                        cb.invokeinterface(CD_MAP, "put", MethodTypeDesc.of(ConstantDescs.CD_boolean, CD_int, CD_long)).pop();
                         break;
                     }
                     cb.aload(IN);
@@ -342,10 +375,34 @@ public final class PolicyJit {
             else if ((op & Insn.FETCH) != 0) cb.lload(TMP).lstore(slot(x.src()));
         }
 
+        /** A lookup in a map of the tenant's (not global data): compiled in place. */
+        static final int LOOKUP_OBJECT_MAP = -1;
+
         @Override
         void call(Insn x, int pc) {
             int map = facts.map[pc];
-            switch (x.imm()) {
+            int helper = x.imm() == Helpers.MAP_LOOKUP_ELEM && map >= 0 && !tbl.global[map] ? LOOKUP_OBJECT_MAP : x.imm();
+            switch (helper) {
+                case LOOKUP_OBJECT_MAP -> {
+                    // the map is known here: its kind decides presence, in this class (see mapOf)
+                    stackRead(facts.stack[pc], 4);
+                    cb.l2i().istore(TMP_INT);
+                    Label none = cb.newLabel(), done = cb.newLabel();
+                    if (tbl.array[map]) {
+                        cb.iload(TMP_INT).loadConstant(tbl.maxEntries[map]).invokestatic(Jit.CD_INTEGER, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int)).ifge(none);
+                        cb.iload(TMP_INT);
+                        mapOf(map);
+                        cb.invokeinterface(CD_MAP, "capacity", MethodTypeDesc.of(CD_int))
+                                .invokestatic(Jit.CD_INTEGER, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int)).ifge(none);
+                    } else {
+                        mapOf(map);
+                        cb.iload(TMP_INT).invokeinterface(CD_MAP, "contains", MethodTypeDesc.of(ConstantDescs.CD_boolean, CD_int)).ifeq(none);
+                    }
+                    cb.loadConstant(map).iload(TMP_INT).iconst_0().invokestatic(CD_ADDR, "mapValue", MethodTypeDesc.of(CD_long, CD_int, CD_int, CD_int)).goto_(done);
+                    cb.labelBinding(none);
+                    cb.lconst_0();
+                    cb.labelBinding(done);
+                }
                 case Helpers.MAP_LOOKUP_ELEM, Helpers.MAP_DELETE_ELEM -> {
                     cb.aload(IN);
                     table();
