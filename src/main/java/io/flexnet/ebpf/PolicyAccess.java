@@ -95,26 +95,29 @@ public final class PolicyAccess {
     }
 
     /**
-     * Binds the input's window to the hook's packet ({@code data .. data_end}) and returns its length:
-     * at the socket hook the transport header and payload, at the others the frame. Called once per
-     * run, before any packet byte is read.
+     * {@code size} bytes at {@code off} of a socket policy's packet, little-endian as an eBPF load sees
+     * memory: read from the payload when past the header (the common case, one bounds-checked call
+     * as a Java policy makes), from the frame before the payload otherwise.
      */
-    public static int bindPacket(PolicyInput in, int hook) {
-        return hook == Hook.SOCKET.ordinal() ? in.bindWindow(socketHeader(in)) : in.bindFrameWindow();
+    public static long socketPacket(PolicyInput in, int header, int off, int size) {
+        int p = off - header;
+        if (p >= 0) {
+            return switch (size) {
+                case 1 -> in.payloadU8(p);
+                case 2 -> Short.reverseBytes((short) in.payloadU16(p)) & 0xFFFFL;
+                case 4 -> Integer.reverseBytes((int) in.payloadU32(p)) & 0xFFFF_FFFFL;
+                default -> (Integer.reverseBytes((int) in.payloadU32(p)) & 0xFFFF_FFFFL)
+                        | (Integer.reverseBytes((int) in.payloadU32(p + 4)) & 0xFFFF_FFFFL) << 32;
+            };
+        }
+        return headerBytes(in, header, off, size);
     }
 
-    /**
-     * {@code size} bytes at {@code off} of the packet {@link #bindPacket} bound, little-endian as an eBPF
-     * load sees memory. The window's test is the one the program made against {@code data_end}, in the
-     * same form, so in compiled code the JVM folds the two into one.
-     */
-    public static long packet(PolicyInput in, int off, int size) {
-        return switch (size) {
-            case 1 -> in.windowU8(off) & 0xFFL;
-            case 2 -> Short.reverseBytes((short) in.windowU16(off)) & 0xFFFFL;
-            case 4 -> Integer.reverseBytes((int) in.windowU32(off)) & 0xFFFF_FFFFL;
-            default -> Long.reverseBytes(in.windowU64(off));
-        };
+    private static long headerBytes(PolicyInput in, int header, int off, int size) {
+        int start = (int) (in.payloadWindow() >>> 32) - header;
+        long v = 0;
+        for (int i = size - 1; i >= 0; i--) v = v << 8 | (in.frameU8(start + off + i) & 0xff);
+        return v;
     }
 
     /** A numeric context field at {@code off} (the verifier proved it is one). */
@@ -141,6 +144,17 @@ public final class PolicyAccess {
             case 40 -> in.rxQueue();
             case 44 -> in.tenant();
             default -> 0;
+        };
+    }
+
+    /** {@code size} packet bytes at {@code at} of the frame, little-endian as an eBPF load sees memory. */
+    public static long packet(PolicyInput in, int at, int size) {
+        return switch (size) {
+            case 1 -> in.frameU8(at);
+            case 2 -> Short.reverseBytes((short) in.frameU16(at)) & 0xFFFFL;
+            case 4 -> Integer.reverseBytes((int) in.frameU32(at)) & 0xFFFF_FFFFL;
+            default -> (Integer.reverseBytes((int) in.frameU32(at)) & 0xFFFF_FFFFL)
+                    | (Integer.reverseBytes((int) in.frameU32(at + 4)) & 0xFFFF_FFFFL) << 32;
         };
     }
 

@@ -91,9 +91,9 @@ public final class PolicyJit {
         }
     }
 
-    /** Locals: this, the input, r0-r10, the 64 stack words, the selected executor, the packet's length, temporaries. */
+    /** Locals: this, the input, r0-r10, the 64 stack words, the selected executor, the packet's base and length, temporaries. */
     static final class Emitter extends Jit.Emitter {
-        static final int IN = 1, STACK0 = 24, SELECTED = 152, PKT_LEN = 154, TMP = 156, TMP_INT = 160;
+        static final int IN = 1, STACK0 = 24, SELECTED = 152, PKT_BASE = 153, PKT_LEN = 154, TMP = 156, TMP_INT = 160;
         final Verifier.Facts facts;
         final Hook hook;
         final int hookOrd;
@@ -170,12 +170,17 @@ public final class PolicyJit {
             for (int k = 0; k < 64; k++) if (stackUsed[k]) cb.lconst_0().lstore(STACK0 + 2 * k);
             cb.iconst_m1().istore(SELECTED);
             if (usesPacket) {
-                // the packet's window, bound once: every read and every test against data_end use its length
-                cb.aload(IN).loadConstant(hookOrd);
-                access("bindPacket", CD_int, CD_INPUT, CD_int);
-                cb.istore(PKT_LEN);
+                // PKT_BASE holds the socket packet's header length (the frame's packet starts at 0); PKT_LEN
+                // the packet's length, data_end - data, which every test against data_end compares with
+                if (hook == Hook.SOCKET) {
+                    cb.aload(IN);
+                    access("socketHeader", CD_int, CD_INPUT);
+                    cb.dup().istore(PKT_BASE).aload(IN).invokevirtual(CD_INPUT, "payloadLength", MethodTypeDesc.of(CD_int)).iadd().istore(PKT_LEN);
+                } else {
+                    cb.iconst_0().istore(PKT_BASE).aload(IN).invokevirtual(CD_INPUT, "frameLength", MethodTypeDesc.of(CD_int)).istore(PKT_LEN);
+                }
             } else {
-                cb.iconst_0().istore(PKT_LEN);
+                cb.iconst_0().istore(PKT_BASE).iconst_0().istore(PKT_LEN);
             }
         }
 
@@ -183,10 +188,9 @@ public final class PolicyJit {
 
         /**
          * A packet pointer against {@code data_end}, as the verifier saw on every path: {@code data + k}
-         * and {@code data + length} lie in one region far from wrapping, so the unsigned 64-bit test is
-         * {@code k} against the packet's length. Emitted as {@code (long) k} against {@code (long)
-         * length}, the form of the window's own test ({@code off + size <= length}), so the JVM sees the
-         * read's test is this one and emits one comparison.
+         * and {@code data + length} lie in one region far from wrapping, so the unsigned 64-bit test of
+         * two tagged addresses is {@code k} against the packet's length, which C2 compiles to one
+         * comparison of the length with a constant.
          */
         @Override
         boolean packetCompare(Insn x, int pc, Label l) {
@@ -259,8 +263,15 @@ public final class PolicyJit {
                     }
                 }
                 case Reg.PACKET -> {
-                    cb.aload(IN).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i().loadConstant(size);
-                    access("packet", CD_long, CD_INPUT, CD_int, CD_int);
+                    if (hook == Hook.SOCKET) {
+                        cb.aload(IN).iload(PKT_BASE).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i()
+                                .loadConstant(size);
+                        access("socketPacket", CD_long, CD_INPUT, CD_int, CD_int, CD_int);
+                    } else {
+                        cb.aload(IN).lload(slot(x.src())).loadConstant(Addr.of(Addr.PACKET, 0) - x.off()).lsub().l2i()
+                                .loadConstant(size);
+                        access("packet", CD_long, CD_INPUT, CD_int, CD_int);
+                    }
                 }
                 case Reg.MAP_VALUE -> {
                     int g = global(pc);

@@ -10,7 +10,8 @@ final class PolicyMachine extends HookMachine {
     private final PolicyAccess.Table table;
     private final int hookOrd;
     private PolicyInput in;
-    private int length;
+    private int header, length;
+    private boolean socket;
 
     PolicyMachine(Hook hook, List<MapDef> defs, PolicyAccess.Table table, LongSupplier clock) {
         super(hook, defs, clock);
@@ -21,7 +22,9 @@ final class PolicyMachine extends HookMachine {
     void bind(PolicyInput in) {
         this.in = in;
         this.selected = -1;
-        this.length = PolicyAccess.bindPacket(in, hookOrd);
+        this.socket = hookOrd == Hook.SOCKET.ordinal();
+        this.header = socket ? PolicyAccess.socketHeader(in) : 0;
+        this.length = PolicyAccess.packetLength(in, hookOrd);
     }
 
     @Override protected PolicyMap map(int i) { return in.map(table.slot[i]); }
@@ -30,6 +33,6 @@ final class PolicyMachine extends HookMachine {
     @Override protected long field(Hook.Field f) { return PolicyAccess.field(in, hookOrd, f.offset()); }
     @Override protected int packetLength() { return length; }
     @Override protected int packetByte(int off) {
-        return (int) PolicyAccess.packet(in, off, 1);
+        return socket ? (int) PolicyAccess.socketPacket(in, header, off, 1) : in.frameU8(off);
     }
 }

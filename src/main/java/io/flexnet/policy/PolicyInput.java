@@ -32,8 +32,6 @@ public final class PolicyInput {
     private boolean fromFrame;
     private int srcIp, dstIp, srcPort, dstPort, protocol;
     private int payloadStart, payloadLength;
-    /** The window {@link #bindWindow} or {@link #bindFrameWindow} bound: its first byte in the slot, and its length. */
-    private int winStart, winLength;
     int choices;
     int tenant;
     PolicyMap[] maps = NO_MAPS;
@@ -78,7 +76,6 @@ public final class PolicyInput {
      */
     boolean bindFromFrame(Packet p) {
         fromFrame = true;
-        winLength = 0;
         final MemorySegment s = slot;
         final long window = frame(p);
         final int off = (int) (window >>> 32);
@@ -104,7 +101,6 @@ public final class PolicyInput {
      */
     void bindFromFields(Packet p) {
         fromFrame = false;
-        winLength = 0;
     }
 
     /** The frame window {@code (start << 32 | length)}, empty if the packet's window lies outside its slot. */
@@ -180,7 +176,7 @@ public final class PolicyInput {
      * {@code frameU8}: an eBPF socket policy's packet starts at the UDP header, 8 bytes before it.
      */
     public long payloadWindow() {
-        // payload() with the frame's window computed once
+        // payload() with the frame's window computed once: a compiled eBPF policy calls this per packet
         final long f = frame(packet);
         final int fs = (int) (f >>> 32), end = fs + (int) f;
         if (fromFrame) return (long) (payloadStart - fs) << 32 | payloadLength;
@@ -209,58 +205,6 @@ public final class PolicyInput {
     }
 
     public int frameLength() { return (int) frame(packet); }
-
-    // ---- a window, as an eBPF program sees its packet ----
-
-    /**
-     * Binds the window an eBPF socket program sees as its packet ({@code data .. data_end}): the
-     * transport payload with the {@code header} bytes of the frame before it (the UDP header), or an
-     * empty window when the frame does not hold them. Returns its length. {@code windowU8/U16/U32}
-     * read it until the input is bound to the next packet, which empties it.
-     */
-    public int bindWindow(int header) {
-        final long f = frame(packet), w = payload();
-        int start = (int) (w >>> 32) - header, length = (int) w + header;
-        if (header < 0 || start < (int) (f >>> 32)) {
-            start = (int) (f >>> 32);
-            length = 0;
-        }
-        winStart = start;
-        winLength = length;
-        return length;
-    }
-
-    /** Binds the frame as the window (an eBPF program's packet at the NIC and queue hooks); returns its length. */
-    public int bindFrameWindow() {
-        final long f = frame(packet);
-        winStart = (int) (f >>> 32);
-        winLength = (int) f;
-        return winLength;
-    }
-
-    /**
-     * Window byte at {@code off}, or -1 when outside the window. The test is {@code off + size <= length}
-     * in one comparison, the form a compiled eBPF program's own test against {@code data_end} takes, so
-     * the JVM sees the second test is the first and drops it.
-     */
-    public int windowU8(int off) {
-        return off >= 0 && (long) off + 1 <= winLength ? Bytes.u8(slot, (long) winStart + off) : -1;
-    }
-
-    /** Big-endian u16 at {@code off} of the window, or -1 when any byte is outside it. */
-    public int windowU16(int off) {
-        return off >= 0 && (long) off + 2 <= winLength ? Bytes.u16(slot, (long) winStart + off) : -1;
-    }
-
-    /** Big-endian u32 at {@code off} of the window, or -1 when any byte is outside it. */
-    public long windowU32(int off) {
-        return off >= 0 && (long) off + 4 <= winLength ? Bytes.u32L(slot, (long) winStart + off) : -1;
-    }
-
-    /** Big-endian u64 at {@code off} of the window, or -1 when any byte is outside it (the same as all ones). */
-    public long windowU64(int off) {
-        return off >= 0 && (long) off + 8 <= winLength ? Bytes.u64(slot, (long) winStart + off) : -1;
-    }
 
     /** Frame byte at {@code off} from the Ethernet header, or -1 when outside the frame. */
     public int frameU8(int off) {

@@ -66,38 +66,6 @@ class PolicyInputTest {
     }
 
     @Test
-    void aWindowIsTheHeaderAndPayloadReadAtEveryEdgeAndEmptiedByTheNextBind() {
-        Packet p = Packets.copy(pool, Frame.udp().from(PEER).to(US).ports(0x0102, 2).payload(new byte[] {1, 2, 3, 4, 5}).build());
-        try {
-            PolicyInput in = PolicyInput.slotOf(p);
-            assertTrue(in.bindFromFrame(p));
-            assertEquals(-1, in.windowU8(0), "nothing bound yet");
-            assertEquals(13, in.bindWindow(8), "the UDP header and the payload");
-            assertEquals(0x0102, in.windowU16(0), "source port");
-            assertEquals(5, in.windowU8(12));
-            assertEquals(-1, in.windowU8(13));
-            assertEquals(-1, in.windowU8(-1));
-            assertEquals(0x0405, in.windowU16(11));
-            assertEquals(-1, in.windowU16(12));
-            assertEquals(0x02030405L, in.windowU32(9));
-            assertEquals(-1, in.windowU32(10));
-            assertEquals(0x01_0203_0405L, in.windowU64(5) & 0xFF_FFFF_FFFFL, "eight bytes in one read, the payload last");
-            assertEquals(-1, in.windowU64(6));
-            assertEquals(-1, in.windowU32(Integer.MAX_VALUE), "no overflow in the bounds check");
-            assertEquals(0, in.bindWindow(in.frameLength() + 1), "a header the frame cannot hold: an empty window");
-            assertEquals(-1, in.windowU8(0));
-            assertEquals(in.frameLength(), in.bindFrameWindow());
-            assertEquals(0x45, in.windowU8(14), "the IPv4 header's first byte");
-            assertTrue(in.bindFromFrame(p));
-            assertEquals(-1, in.windowU8(0), "binding the next packet empties the window");
-            in.bindFromFields(p);
-            assertEquals(-1, in.windowU8(0));
-        } finally {
-            p.release();
-        }
-    }
-
-    @Test
     void aHeaderCutShortReadsAsNotARequest() {
         PolicyInput in = bound(Frame.udp().from(PEER).to(US).ports(1, 2).payload(new byte[RequestHeader.USER + 3])
                 .build());
