@@ -11,6 +11,7 @@ import io.flexnet.policy.MatchingPolicy;
 import io.flexnet.policy.PolicyHook;
 import io.flexnet.policy.RequestHeader;
 import io.flexnet.policy.RoundRobinPolicy;
+import io.flexnet.policy.ScanAvoid;
 import io.flexnet.policy.Sita;
 import io.flexnet.policy.Tenants;
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ public class BpfPolicyBench {
     private PacketPool pool;
     private Tenants tenants;
     private PolicyHook sockets;
-    private Packet rrJava, rrJit, rrInterpreted, sitaJava, sitaJit, sitaInterpreted;
+    private Packet rrJava, rrJit, rrInterpreted, sitaJava, sitaJit, sitaInterpreted, scanAvoidJava, scanAvoidJit;
     private Insn[] big;
 
     static Path object(String name) { return Path.of(System.getProperty("flexnet.bpf", "target/bpf"), name + ".o"); }
@@ -63,6 +64,8 @@ public class BpfPolicyBench {
         sitaJava = deploy(9003, new Sita());
         sitaJit = deploy(9004, BpfPolicy.load(object("sita")));
         sitaInterpreted = deploy(9005, BpfPolicy.load(object("sita"), true, System::nanoTime));
+        scanAvoidJava = deploy(9006, new ScanAvoid());
+        scanAvoidJit = deploy(9007, BpfPolicy.load(object("scan_avoid")));
         big = bigProgram(4096);
         Verifier.verify(big, Hook.QUEUE, List.of());
     }
@@ -119,6 +122,9 @@ public class BpfPolicyBench {
     @Benchmark public int sitaJava() { return sockets.choose(sitaJava, 4); }
     @Benchmark public int sitaJit() { return sockets.choose(sitaJit, 4); }
     @Benchmark public int sitaInterpreted() { return sockets.choose(sitaInterpreted, 4); }
+    /** A policy that reads a map per choice (every socket idle: one lookup and one read). */
+    @Benchmark public int scanAvoidJava() { return sockets.choose(scanAvoidJava, 4); }
+    @Benchmark public int scanAvoidJit() { return sockets.choose(scanAvoidJit, 4); }
 
     /** Load + verify + compile, in microseconds. */
     @Benchmark @OutputTimeUnit(TimeUnit.MICROSECONDS) public Object loadRoundRobin() throws Exception { return BpfPolicy.load(object("round_robin")); }

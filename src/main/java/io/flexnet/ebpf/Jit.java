@@ -327,6 +327,7 @@ public final class Jit {
                 cb.goto_(l);
                 return;
             }
+            if (packetCompare(x, pc, l)) return;
             if (x.cls() == Insn.JMP) {
                 cb.lload(slot(x.dst()));
                 pushSrc64(x);
@@ -349,6 +350,9 @@ public final class Jit {
                 }
             }
         }
+
+        /** Emits jump {@code x} to {@code l} in a shorter form when what it compares is known; false: not known here. */
+        boolean packetCompare(Insn x, int pc, Label l) { return false; }
 
         /** In this mode a backward jump counts against the budget; verified code needs no count. */
         void backEdge() { cb.aload(0).invokestatic(CD_RT, "burn", MethodTypeDesc.of(CD_void, CD_MACHINE)); }

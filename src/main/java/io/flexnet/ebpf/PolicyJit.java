@@ -13,6 +13,10 @@ import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -34,10 +38,12 @@ public final class PolicyJit {
     static final ClassDesc CD_INPUT = ClassDesc.of("io.flexnet.policy.PolicyInput");
     static final ClassDesc CD_ACCESS = ClassDesc.of(PolicyAccess.class.getName());
     static final ClassDesc CD_TABLE = ClassDesc.of(PolicyAccess.Table.class.getName());
+    static final ClassDesc CD_MAP = ClassDesc.of("io.flexnet.policy.PolicyMap");
+    static final ClassDesc CD_ADDR = ClassDesc.of(Addr.class.getName());
 
     public static Program compile(Verifier.Result v, PolicyAccess.Table table, String name) {
         Insn[] prog = v.insns();
-        ClassDesc self = ClassDesc.of(PolicyJit.class.getPackageName() + ".BpfPolicyProgram");
+        ClassDesc self = ClassDesc.of(PolicyJit.class.getPackageName() + ".BpfPolicy$" + className(name));
         byte[] bytes = ClassFile.of().build(self, clb -> {
             clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
             clb.withInterfaceSymbols(ClassDesc.of(Program.class.getName()));
@@ -46,6 +52,8 @@ public final class PolicyJit {
             clb.withMethodBody("run", MethodTypeDesc.of(CD_int, CD_INPUT), ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
                     cb -> new Emitter(cb, v, table).emit());
         });
+        String dump = System.getProperty(DUMP);
+        if (dump != null && !dump.isBlank()) write(Path.of(dump).resolve(className(name) + ".class"), bytes);
         java.util.ArrayList<Object> data = new java.util.ArrayList<>();
         data.add(table);
         for (long[] g : table.globals) data.add(g == null ? new long[0] : g);
@@ -54,6 +62,32 @@ public final class PolicyJit {
             return (Program) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (Throwable t) {
             throw new Jit.JitException(name + ": the JVM refused the compiled policy: " + t);
+        }
+    }
+
+    /**
+     * {@code -Dflexnet.ebpf.dump=DIR} writes each compiled policy's class to {@code DIR/NAME.class}
+     * (NAME the program's), for {@code javap -c -p}.
+     */
+    static final String DUMP = "flexnet.ebpf.dump";
+
+    /** The program's name as the last part of a class name, so JIT logs say which policy ran. */
+    static String className(String program) {
+        StringBuilder sb = new StringBuilder(program.length());
+        for (int i = 0; i < program.length(); i++) {
+            char c = program.charAt(i);
+            sb.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_') ? c : '_');
+        }
+        return sb.isEmpty() ? "_" : sb.toString();
+    }
+
+    /** A policy of the same name compiled later overwrites the file. */
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not dump the compiled policy to " + file, e);
         }
     }
 
@@ -112,6 +146,20 @@ public final class PolicyJit {
             cb.loadConstant(off >>> 3);
         }
 
+        /**
+         * Pushes object map {@code m}'s {@link io.flexnet.policy.PolicyMap}: its slot among the input's
+         * maps is a constant here, and the call on it is made in this class, so the JVM's profile of that
+         * call is this program's alone (one kind of map), not shared by every policy's maps.
+         */
+        void mapOf(int m) {
+            cb.aload(IN).loadConstant(tbl.slot[m]).invokevirtual(CD_INPUT, "map", MethodTypeDesc.of(CD_MAP, CD_int));
+        }
+
+        /** Pushes the key a map value pointer in register {@code reg} (plus {@code off}) names. */
+        void keyOf(int reg, int off) {
+            cb.lload(slot(reg)).loadConstant((long) off).ladd().invokestatic(CD_ADDR, "keyOf", MethodTypeDesc.of(CD_int, CD_long));
+        }
+
         void access(String name, ClassDesc ret, ClassDesc... args) { cb.invokestatic(CD_ACCESS, name, MethodTypeDesc.of(ret, args)); }
 
         @Override
@@ -122,7 +170,8 @@ public final class PolicyJit {
             for (int k = 0; k < 64; k++) if (stackUsed[k]) cb.lconst_0().lstore(STACK0 + 2 * k);
             cb.iconst_m1().istore(SELECTED);
             if (usesPacket) {
-                // PKT_BASE holds the socket packet's header length (the frame's packet starts at 0)
+                // PKT_BASE holds the socket packet's header length (the frame's packet starts at 0); PKT_LEN
+                // the packet's length, data_end - data, which every test against data_end compares with
                 if (hook == Hook.SOCKET) {
                     cb.aload(IN);
                     access("socketHeader", CD_int, CD_INPUT);
@@ -136,6 +185,23 @@ public final class PolicyJit {
         }
 
         @Override void backEdge() { }
+
+        /**
+         * A packet pointer against {@code data_end}, as the verifier saw on every path: {@code data + k}
+         * and {@code data + length} lie in one region far from wrapping, so the unsigned 64-bit test of
+         * two tagged addresses is {@code k} against the packet's length, which C2 compiles to one
+         * comparison of the length with a constant.
+         */
+        @Override
+        boolean packetCompare(Insn x, int pc, Label l) {
+            int side = facts.cmpSide[pc], op = x.op();
+            if (side != Verifier.Facts.PACKET_DST && side != Verifier.Facts.PACKET_SRC || op == Insn.JSET) return false;
+            long k = facts.cmpOff[pc];
+            if (side == Verifier.Facts.PACKET_DST) cb.loadConstant(k).iload(PKT_LEN).i2l();
+            else cb.iload(PKT_LEN).i2l().loadConstant(k);
+            cb.lcmp().branch(zeroTest(op), l);
+            return true;
+        }
 
         @Override
         void exit() {
@@ -217,6 +283,16 @@ public final class PolicyJit {
                         if (size < 8) cb.loadConstant(Machine.mask(size)).land();
                         break;
                     }
+                    int m = facts.vmap[pc];
+                    if (m >= 0) {  // one map on every path: its word, read in this class
+                        int off = facts.voff[pc];
+                        mapOf(m);
+                        keyOf(x.src(), x.off());
+                        cb.invokeinterface(CD_MAP, "get", MethodTypeDesc.of(CD_long, CD_int));
+                        if ((off & 7) != 0) cb.loadConstant((off & 7) * 8).lushr();
+                        if (size < 8) cb.loadConstant(Machine.mask(size)).land();
+                        break;
+                    }
                     cb.aload(IN);
                     table();
                     cb.lload(slot(x.src())).loadConstant((long) x.off()).ladd().loadConstant(size);
@@ -255,6 +331,13 @@ public final class PolicyJit {
                         cb.loadConstant((off & 7) * 8).loadConstant(size);
                         pushValue(x);
                         access("storeGlobal", CD_void, CD_WORDS, CD_int, CD_int, CD_int, CD_long);
+                        break;
+                    }
+                    if (facts.vmap[pc] >= 0 && size == 8) {  // one map on every path, a whole word: put, in this class
+                        mapOf(facts.vmap[pc]);
+                        keyOf(x.dst(), x.off());
+                        pushValue(x);
+                        cb.invokeinterface(CD_MAP, "put", MethodTypeDesc.of(ConstantDescs.CD_boolean, CD_int, CD_long)).pop();
                         break;
                     }
                     cb.aload(IN);
@@ -303,10 +386,34 @@ public final class PolicyJit {
             else if ((op & Insn.FETCH) != 0) cb.lload(TMP).lstore(slot(x.src()));
         }
 
+        /** A lookup in a map of the tenant's (not global data): compiled in place. */
+        static final int LOOKUP_OBJECT_MAP = -1;
+
         @Override
         void call(Insn x, int pc) {
             int map = facts.map[pc];
-            switch (x.imm()) {
+            int helper = x.imm() == Helpers.MAP_LOOKUP_ELEM && map >= 0 && !tbl.global[map] ? LOOKUP_OBJECT_MAP : x.imm();
+            switch (helper) {
+                case LOOKUP_OBJECT_MAP -> {
+                    // the map is known here: its kind decides presence, in this class (see mapOf)
+                    stackRead(facts.stack[pc], 4);
+                    cb.l2i().istore(TMP_INT);
+                    Label none = cb.newLabel(), done = cb.newLabel();
+                    if (tbl.array[map]) {
+                        cb.iload(TMP_INT).loadConstant(tbl.maxEntries[map]).invokestatic(Jit.CD_INTEGER, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int)).ifge(none);
+                        cb.iload(TMP_INT);
+                        mapOf(map);
+                        cb.invokeinterface(CD_MAP, "capacity", MethodTypeDesc.of(CD_int))
+                                .invokestatic(Jit.CD_INTEGER, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int)).ifge(none);
+                    } else {
+                        mapOf(map);
+                        cb.iload(TMP_INT).invokeinterface(CD_MAP, "contains", MethodTypeDesc.of(ConstantDescs.CD_boolean, CD_int)).ifeq(none);
+                    }
+                    cb.loadConstant(map).iload(TMP_INT).iconst_0().invokestatic(CD_ADDR, "mapValue", MethodTypeDesc.of(CD_long, CD_int, CD_int, CD_int)).goto_(done);
+                    cb.labelBinding(none);
+                    cb.lconst_0();
+                    cb.labelBinding(done);
+                }
                 case Helpers.MAP_LOOKUP_ELEM, Helpers.MAP_DELETE_ELEM -> {
                     cb.aload(IN);
                     table();

@@ -49,6 +49,14 @@ public final class Verifier {
         /** For a map value access: the map and the constant offset in its value, or {@link #VARIES}. */
         final int[] vmap, voff;
         static final int VARIES = Integer.MIN_VALUE;
+        /**
+         * For a 64-bit jump that compares a packet pointer with {@code data_end} on every path reaching
+         * it: {@link #PACKET_DST} or {@link #PACKET_SRC} (which operand is the packet pointer), and in
+         * {@link #cmpOff} the pointer's offset from {@code data}, the same on every path. 0 where no path
+         * reached the jump yet, {@link #VARIES} where some path compared anything else.
+         */
+        final int[] cmpSide, cmpOff;
+        static final int PACKET_DST = 1, PACKET_SRC = 2;
 
         Facts(int n) {
             kind = new int[n];
@@ -57,6 +65,8 @@ public final class Verifier {
             map = new int[n];
             vmap = new int[n];
             voff = new int[n];
+            cmpSide = new int[n];
+            cmpOff = new int[n];
             Arrays.fill(vmap, -1);
             Arrays.fill(stack, -1);
             Arrays.fill(stack2, -1);
@@ -670,6 +680,8 @@ public final class Verifier {
         boolean j32 = x.cls() == Insn.JMP32;
         Reg a = read(pc, s, x.dst());
         Reg b = x.regSource() ? read(pc, s, x.src()) : Reg.constant(j32 ? x.imm() & 0xFFFF_FFFFL : (long) x.imm());
+        notePacketCompare(pc, x.regSource() && !j32 && isPacketPair(a, b) ? (a.type == Reg.PACKET ? Facts.PACKET_DST : Facts.PACKET_SRC) : Facts.VARIES,
+                a.type == Reg.PACKET ? a.off : b.off);
         VState taken = s.copy();
         VState fall = s;
         boolean canTake = true, canFall = true;
@@ -710,6 +722,17 @@ public final class Verifier {
             return x.target(pc);
         }
         return pc + 1;
+    }
+
+    /** Records what this path compares at jump {@code pc}; a second path that compares otherwise makes it {@link Facts#VARIES}. */
+    private void notePacketCompare(int pc, int side, long off) {
+        boolean fits = off == (int) off;
+        if (facts.cmpSide[pc] == 0) {
+            facts.cmpSide[pc] = fits ? side : Facts.VARIES;
+            facts.cmpOff[pc] = (int) off;
+        } else if (facts.cmpSide[pc] != side || facts.cmpOff[pc] != off) {
+            facts.cmpSide[pc] = Facts.VARIES;
+        }
     }
 
     private static boolean isPacketPair(Reg a, Reg b) {
