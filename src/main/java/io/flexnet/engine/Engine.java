@@ -60,6 +60,7 @@ public final class Engine implements AutoCloseable {
         this.stack = new ProtoStack(config, pool,
                 p -> nic.transmit(txQueues == 1 ? 0 : Math.floorMod(p.flowHash, txQueues), p),
                 runtime);
+        stack.offloadChecksums(nic.fillsChecksums());
         this.coroutines = new Coroutines(pool);
     }
 

@@ -38,6 +38,13 @@ public interface NicDriver extends AutoCloseable {
     /** Called by the driver, on its own thread, when receive queue {@code queue} goes from empty to not. */
     void setRxListener(RxListener listener);
 
+    /**
+     * True if the device fills in transport checksums the stack leaves it ({@link Packet#CSUM_PARTIAL},
+     * Linux's {@code NETIF_F_HW_CSUM}): the send layers then never sum a payload. Asked once, when the
+     * stack is built.
+     */
+    default boolean fillsChecksums() { return false; }
+
     /** Frames the driver itself dropped, by reason. */
     io.flexnet.packet.DropCounters drops();
 
