@@ -45,6 +45,14 @@ public interface NicDriver extends AutoCloseable {
      */
     default boolean fillsChecksums() { return false; }
 
+    /**
+     * The kernel wait that ends when receive queue {@code queue} has frames (poll(2) on its file), for
+     * a driver whose polling worker reads the device itself; null when arrivals come through the
+     * {@link RxListener} instead. A sleeping worker blocks in it through
+     * {@link io.flexnet.runtime.StackRuntime#await}, and a kick ends it with {@link KernelWait#wake()}.
+     */
+    default io.flexnet.runtime.KernelWait rxWait(int queue) { return null; }
+
     /** Frames the driver itself dropped, by reason. */
     io.flexnet.packet.DropCounters drops();
 

@@ -75,6 +75,9 @@ public final class NicPoll implements Executor, WakeSource {
     @Override
     public boolean hasWork() { return nic.rxPending(rxQueue); }
 
+    /** The kernel wait that ends when the queue has frames, when the driver offers one (see {@link NicDriver#rxWait}). */
+    public io.flexnet.runtime.KernelWait kernelWait() { return nic.rxWait(rxQueue); }
+
     public int rxQueue() { return rxQueue; }
     public NicDriver nic() { return nic; }
 }
