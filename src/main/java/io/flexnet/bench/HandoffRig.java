@@ -103,6 +103,8 @@ public final class HandoffRig {
     }
 
     public int producerCore() { return producerCore; }
+    /** What pins threads here, so a baseline can run on the same two cores. */
+    public RealRuntime.Affinity affinity() { return affinity; }
     public int workerCore() { return workerCore; }
     public boolean pinned() { return !(affinity instanceof io.flexnet.sched.affinity.Unpinned); }
 

@@ -58,7 +58,10 @@ public final class WorkerRunner implements CoroutineQueue.Sleeper {
         if (kicked) {
             for (WakeSource s : worker.wakeSources()) {
                 s.addSleeper(this);
-                if (wait == null && s instanceof NicPoll poll) wait = poll.kernelWait();
+                if (wait == null && s instanceof NicPoll poll && poll.kernelWait() != null) {
+                    wait = poll.kernelWait();
+                    poll.sleepsInKernelWait();
+                }
             }
         }
         running = true;
