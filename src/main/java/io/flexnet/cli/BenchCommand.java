@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
         sb.append("Receive path eth_rcv > ip_rcv > udp_rcv > socket_rcv, one core, 64-byte payload;\n");
         sb.append("each shape in a JVM of its own, median of ").append(passes).append(passes == 1 ? " pass" : " passes")
                 .append(", ratios against the hand-fused path of the same run\n");
-        sb.append(String.format(Locale.ROOT, "%-36s %10s %9s %9s %14s%n", "shape", "ns/packet", "x fused", "goal",
+        sb.append(String.format(Locale.ROOT, "%-36s %10s %9s  %-13s %14s%n", "shape", "ns/packet", "x fused", "goal",
                 "heap B/packet"));
         for (PipelineBenchmark.Row r : rows) {
             double ratio = r.nsPerPacket() / fused;
@@ -73,11 +73,11 @@ public final class BenchCommand implements Callable<Integer> {
                 case "4" -> verdict(ratio, ONE_POINT_GOAL + 3 * EXTRA_POINT_GOAL);
                 default -> "";
             };
-            sb.append(String.format(Locale.ROOT, "%-36s %10.1f %8.2fx %9s %14.2f%n", shapeName(r.shape()),
+            sb.append(String.format(Locale.ROOT, "%-36s %10.1f %8.2fx  %-13s %14.2f%n", shapeName(r.shape()),
                     r.nsPerPacket(), ratio, goal, r.bytesPerPacket()));
         }
         double perExtra = (ns(rows, "4") - ns(rows, "1")) / 3;
-        sb.append(String.format(Locale.ROOT, "%-36s %10.1f %8.2fx %9s%n", "each extra point (1 -> 4)", perExtra,
+        sb.append(String.format(Locale.ROOT, "%-36s %10.1f %8.2fx  %s%n", "each extra point (1 -> 4)", perExtra,
                 perExtra / fused, verdict(perExtra / fused, EXTRA_POINT_GOAL)));
         sb.append(String.format(Locale.ROOT,
                 "%nHand-off to a worker on another core (cores %d -> %d%s), %d samples, against a bare cache-line%n"
@@ -97,6 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static String shapeName(String shape) {
+        if (shape.endsWith("v")) return shapeName(shape.substring(0, shape.length() - 1)) + ", NIC vouched";
         if (shape.equals("fused")) return "hand-fused";
         boolean interpreted = shape.endsWith("i");
         String k = interpreted ? shape.substring(0, shape.length() - 1) : shape;
