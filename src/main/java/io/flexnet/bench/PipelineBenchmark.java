@@ -50,13 +50,18 @@ public final class PipelineBenchmark {
     }
 
     /** Every shape, each in a JVM of its own, {@code passes} times; the median per shape. */
-    public List<Row> measureShapes(int passes) throws IOException, InterruptedException {
+    public List<Row> measureShapes(int passes, java.util.function.Consumer<Row> progress)
+            throws IOException, InterruptedException {
         Map<String, List<Row>> runs = new LinkedHashMap<>();
         for (String shape : PipelineRig.SHAPES) runs.put(shape, new ArrayList<>());
         for (int pass = 0; pass < passes; pass++) {
             List<String> order = new ArrayList<>(runs.keySet());
             if (pass % 2 == 1) java.util.Collections.reverse(order);
-            for (String shape : order) runs.get(shape).add(forked(shape));
+            for (String shape : order) {
+                Row r = forked(shape);
+                runs.get(shape).add(r);
+                if (progress != null) progress.accept(r);
+            }
         }
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, List<Row>> e : runs.entrySet()) {
@@ -138,8 +143,10 @@ public final class PipelineBenchmark {
         int per = Math.max(1, count / HANDOFF_TURNS);
         warmup = Math.max(1, warmup / HANDOFF_TURNS);
         HandoffRig rig = null;
+        int[] cores = null;
         for (int t = 0; t < HANDOFF_TURNS; t++) {
-            rig = new HandoffRig();
+            rig = new HandoffRig(cores);
+            cores = new int[] {rig.producerCore(), rig.workerCore()};
             floor.add(new PingPongRig(rig.affinity(), rig.producerCore(), rig.workerCore()).run(warmup, per));
             hand.add(rig.run(warmup, per));
         }

@@ -51,7 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + " shapes, each in a JVM of its own, " + passes + (passes == 1 ? " pass" : " passes")
                     + "; then the hand-off and the cache-line ping-pong, taking turns...");
         }
-        List<PipelineBenchmark.Row> rows = b.measureShapes(passes);
+        List<PipelineBenchmark.Row> rows = b.measureShapes(passes, json ? null
+                : r -> System.err.printf(Locale.ROOT, "  %-8s %8.1f ns%n", r.shape(), r.nsPerPacket()));
         PipelineBenchmark.Handoff h = b.measureHandoff(Math.max(20_000, handoffs / 10), handoffs);
         System.out.println(json ? json(rows, h) : table(rows, h, passes));
         return 0;
