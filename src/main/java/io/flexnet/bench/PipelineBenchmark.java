@@ -22,14 +22,20 @@ import org.HdrHistogram.Histogram;
  * <p>Each shape runs in a fresh JVM of its own ({@link #main}), as JMH forks: in one JVM the shapes
  * share {@code Pipeline.run}'s call site, whose profile turns megamorphic after the second shape, and
  * every shape after the first then pays a dispatch the first did not (the 0-point pipeline read 1.33×
- * the fused path that way; forked, they are equal). The shapes run in {@code passes} passes, forward
- * then backward, and a shape's figure is the median over passes, so a drift of the machine during the
- * run lands on every shape alike. Within a JVM each shape is warmed up, then timed over several
- * rounds; the median round is reported, so one descheduled round does not decide the figure.
+ * the fused path that way; forked, they are equal). Its JVM also times the hand-fused path (which
+ * calls the layers directly and never reaches that call site), in rounds alternating with the shape's,
+ * so each ratio compares two paths measured moments apart on the same machine: on a shared VM whose
+ * speed swings by half between minutes, ratios across JVMs would measure the swing. The shapes run in
+ * {@code passes} passes, forward then backward, and a shape's figures are the medians over passes.
+ * Within a JVM both paths are warmed up, then timed over several rounds; medians are reported, so
+ * one descheduled round does not decide a figure.
  */
 public final class PipelineBenchmark {
-    /** One measured shape. */
-    public record Row(String shape, double nsPerPacket, double bytesPerPacket) {}
+    /**
+     * One measured shape: its median ns per packet, heap bytes per packet, and its ratio to the
+     * hand-fused path timed in the same JVM in alternating rounds (the median of the rounds' ratios).
+     */
+    public record Row(String shape, double nsPerPacket, double bytesPerPacket, double fusedNs, double vsFused) {}
 
     /**
      * The cross-core hand-off: latency percentiles in ns, the cost of the clock read included, and the
@@ -65,12 +71,20 @@ public final class PipelineBenchmark {
         }
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, List<Row>> e : runs.entrySet()) {
-            double[] ns = e.getValue().stream().mapToDouble(Row::nsPerPacket).sorted().toArray();
-            double bytes = e.getValue().stream().mapToDouble(Row::bytesPerPacket).max().orElse(0);
-            double median = ns.length % 2 == 1 ? ns[ns.length / 2] : (ns[ns.length / 2 - 1] + ns[ns.length / 2]) / 2;
-            rows.add(new Row(e.getKey(), median, bytes));
+            List<Row> rs = e.getValue();
+            double bytes = rs.stream().mapToDouble(Row::bytesPerPacket).max().orElse(0);
+            rows.add(new Row(e.getKey(), median(rs.stream().mapToDouble(Row::nsPerPacket).toArray()), bytes,
+                    median(rs.stream().mapToDouble(Row::fusedNs).toArray()),
+                    median(rs.stream().mapToDouble(Row::vsFused).toArray())));
         }
         return rows;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     /** One shape in a fresh JVM with this one's options and class path. */
@@ -98,34 +112,50 @@ public final class PipelineBenchmark {
             throw new IllegalStateException("shape " + shape + ": the measuring JVM exited " + status + ": " + out);
         }
         String[] f = result.split(" ");
-        return new Row(f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]));
+        return new Row(f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                Double.parseDouble(f[5]));
     }
 
-    /** The child JVM: {@code SHAPE OPS ROUNDS}; prints {@code row SHAPE NS BYTES}. */
+    /** The child JVM: {@code SHAPE OPS ROUNDS}; prints {@code row SHAPE NS BYTES FUSED_NS RATIO}. */
     public static void main(String[] args) {
         Row r = new PipelineBenchmark(Long.parseLong(args[1]), Integer.parseInt(args[2])).measure(args[0]);
-        System.out.printf(Locale.ROOT, "row %s %.4f %.4f%n", r.shape(), r.nsPerPacket(), r.bytesPerPacket());
+        System.out.printf(Locale.ROOT, "row %s %.4f %.4f %.4f %.5f%n", r.shape(), r.nsPerPacket(), r.bytesPerPacket(),
+                r.fusedNs(), r.vsFused());
     }
 
-    /** One shape in this JVM. */
+    /** One shape in this JVM, its rounds alternating with the hand-fused path's. */
     public Row measure(String shape) {
         PipelineRig rig = new PipelineRig(shape);
+        PipelineRig fused = new PipelineRig("fused");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long sink = 0;
-        for (int w = 0; w < 3; w++) sink += loop(rig, opsPerRound);
-        double[] ns = new double[rounds];
-        long bytes0 = mx.getCurrentThreadAllocatedBytes();
+        for (int w = 0; w < 3; w++) sink += loop(fused, opsPerRound) + loop(rig, opsPerRound);
+        double[] ns = new double[rounds], base = new double[rounds], ratio = new double[rounds];
+        long bytes = 0;
         for (int r = 0; r < rounds; r++) {
+            // Which goes first alternates, so neither always follows the other's cache and branch state.
+            if (r % 2 == 0) base[r] = timed(fused);
+            long bytes0 = mx.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
             sink += loop(rig, opsPerRound);
             ns[r] = (System.nanoTime() - t0) / (double) opsPerRound;
+            bytes += mx.getCurrentThreadAllocatedBytes() - bytes0;
+            if (r % 2 == 1) base[r] = timed(fused);
+            ratio[r] = ns[r] / base[r];
         }
-        long bytes = mx.getCurrentThreadAllocatedBytes() - bytes0;
         rig.check((3L + rounds) * opsPerRound);
+        fused.check((3L + rounds) * opsPerRound);
         rig.close();
-        Arrays.sort(ns);
+        fused.close();
         if (sink == 42) System.out.print("");
-        return new Row(shape, ns[rounds / 2], bytes / (double) (rounds * opsPerRound));
+        return new Row(shape, median(ns), bytes / (double) (rounds * opsPerRound), median(base), median(ratio));
+    }
+
+    private double timed(PipelineRig rig) {
+        long t0 = System.nanoTime();
+        long s = loop(rig, opsPerRound);
+        double ns = (System.nanoTime() - t0) / (double) opsPerRound;
+        return s == 42 ? -ns : ns;
     }
 
     private static long loop(PipelineRig rig, long n) {

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /** `flexnet bench pipeline`'s table: every figure as a multiple of its baseline in the same run, goals judged. */
 class BenchTableTest {
-    private static final List<Row> ROWS = List.of(new Row("fused", 20, 0), new Row("0", 20.2, 0),
-            new Row("1", 24, 0), new Row("2", 30, 0), new Row("4", 33, 0), new Row("0i", 60, 0),
-            new Row("1i", 70, 0), new Row("4i", 120, 0), new Row("fusedv", 16, 0), new Row("1v", 20, 0));
+    private static final List<Row> ROWS = List.of(new Row("fused", 20, 0, 20, 1.0), new Row("0", 20.2, 0, 20, 1.01),
+            new Row("1", 24, 0, 20, 1.2), new Row("2", 30, 0, 20, 1.5), new Row("4", 33, 0, 20, 1.65), new Row("0i", 60, 0, 20, 3.0),
+            new Row("1i", 70, 0, 20, 3.5), new Row("4i", 120, 0, 20, 6.0), new Row("fusedv", 16, 0, 20, 0.8), new Row("1v", 20, 0, 20, 1.0));
 
     private static Handoff handoff(double p50, double floorP50) {
         return new Handoff(p50, 400, 900, 1000, 20, 0, 1, true, floorP50, 300);
