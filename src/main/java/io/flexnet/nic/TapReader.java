@@ -111,11 +111,12 @@ final class TapReader implements Runnable {
         for (int i = 0; i < n; i++) {
             Packet p = b[i];
             b[i] = null;
+            final int length = p.length;  // once offered, the frame is the consumer's: read nothing of it after
             if (!q.offer(p)) {
                 drops.drop(p, DropReason.QUEUE_FULL);
                 continue;
             }
-            nic.received(p.length);
+            nic.received(length);
             // Single producer: if the queue now holds exactly this frame, it was empty before the offer
             // (or the consumer is already taking from it, when a wake-up is harmless).
             if (q.size() == 1) nic.signal(queue);
