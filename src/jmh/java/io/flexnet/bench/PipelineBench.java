@@ -16,9 +16,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The receive path on one core in each {@link PipelineRig} shape: hand-fused, then 0, 1, 2 and 4
- * suspension points compiled, and 0, 1, 4 interpreted. One fresh JVM per shape, so one shape's
- * profile cannot deoptimize another's. Budgets (DESIGN §7): ≤ 50 ns with one suspension point,
- * ≤ 10 ns per extra point, 0 bytes per packet ({@code -prof gc}, gc.alloc.rate.norm).
+ * suspension points compiled, and 0, 1, 4 interpreted; the fused path and one point again with the
+ * device's checksum verdict ({@code fusedv}, {@code 1v}). One fresh JVM per shape, so one shape's
+ * profile cannot deoptimize another's. Goals, as multiples of {@code fused} in the same run: one
+ * point ≤ 1.25×, each extra point ≤ 0.2×; 0 bytes per packet ({@code -prof gc}, gc.alloc.rate.norm).
  *
  * <pre>{@code ./flexnet jmh PipelineBench -prof gc}</pre>
  */
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PipelineBench {
-    @Param({"fused", "0", "1", "2", "4", "0i", "1i", "4i"})
+    @Param({"fused", "0", "1", "2", "4", "0i", "1i", "4i", "fusedv", "1v"})
     public String shape;
 
     private PipelineRig rig;

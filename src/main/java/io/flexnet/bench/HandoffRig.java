@@ -39,7 +39,17 @@ public final class HandoffRig {
     private boolean recording;
     private final int producerCore, workerCore;
 
+    /** On the first two cores this thread may use (it is later pinned to the first). */
     public HandoffRig() {
+        this(null);
+    }
+
+    /**
+     * On {@code cores[0]} (the producer, the calling thread) and {@code cores[1]} (the worker); null for
+     * the first two this thread may use. A rig made after another has pinned this thread must be given
+     * the cores: the thread then may use only the producer's.
+     */
+    public HandoffRig(int[] cores) {
         stack = new ProtoStack(new NetConfig(PipelineRig.OUR_MAC, PipelineRig.OUR_IP, 24, 0, 1500), pool,
                 Packet::release, RealRuntime.INSTANCE);
         stack.ports().bind(PipelineRig.PORT, new Endpoint() {
@@ -56,7 +66,7 @@ public final class HandoffRig {
         pipeline = PipelineBuilder.rx("handoff", stack::layer).eth().ip().l4()
                 .queue(p -> { p.userData = System.nanoTime(); return 0; }, q)
                 .socket().build();
-        int[] cores = allowedCores();
+        if (cores == null) cores = allowedCores();
         producerCore = cores[0];
         workerCore = cores[cores.length > 1 ? 1 : 0];
         worker = new Worker("handoff", 0, RealRuntime.withAffinity(affinity), IdleStrategy.busySpin(),
@@ -103,6 +113,8 @@ public final class HandoffRig {
     }
 
     public int producerCore() { return producerCore; }
+    /** What pins threads here, so a baseline can run on the same two cores. */
+    public RealRuntime.Affinity affinity() { return affinity; }
     public int workerCore() { return workerCore; }
     public boolean pinned() { return !(affinity instanceof io.flexnet.sched.affinity.Unpinned); }
 

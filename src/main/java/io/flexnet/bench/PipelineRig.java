@@ -25,13 +25,15 @@ import io.flexnet.workload.UdpFrames;
  * <li>{@code 1}, {@code 2}, {@code 4}: that many {@code queue()} points (before eth_rcv, then before
  *     ip_rcv, udp_rcv and socket_rcv), each with its own single-producer single-consumer queue, all
  *     resumed on this thread as a worker would;</li>
- * <li>a shape with an {@code i} suffix ({@code 1i}): the same pipeline interpreted, not compiled.</li>
+ * <li>a shape with an {@code i} suffix ({@code 1i}): the same pipeline interpreted, not compiled;</li>
+ * <li>a shape with a {@code v} suffix ({@code fusedv}, {@code 1v}): the frame arrives with the device's
+ *     checksum verdict ({@link Packet#CSUM_UNNECESSARY}), so ip_rcv and udp_rcv skip their sums.</li>
  * </ul>
  * One slot is reused in place (the layers only read the frame), so what is measured is the stack, not
  * a copy. Used by the JMH benchmark and by {@code flexnet bench pipeline}.
  */
 public final class PipelineRig {
-    public static final String[] SHAPES = {"fused", "0", "1", "2", "4", "0i", "1i", "4i"};
+    public static final String[] SHAPES = {"fused", "0", "1", "2", "4", "0i", "1i", "4i", "fusedv", "1v"};
     static final long OUR_MAC = MacAddress.parse("02:00:c6:12:00:02");
     static final long PEER_MAC = MacAddress.parse("02:00:c6:12:00:01");
     static final int OUR_IP = Ip4.parse("198.18.0.2");
@@ -48,6 +50,7 @@ public final class PipelineRig {
     private final CoroutineQueue[] queues;
     private final Packet held;
     private final int frameLength;
+    private final int verdict;
     private long delivered;
 
     public PipelineRig(String shape) {
@@ -56,11 +59,15 @@ public final class PipelineRig {
             public int id() { return 1; }
             public boolean offer(Packet p) { delivered++; return true; }  // keeps the slot for the next op
         });
+        boolean vouched = shape.endsWith("v");
+        if (vouched) shape = shape.substring(0, shape.length() - 1);
+        verdict = vouched ? Packet.CSUM_UNNECESSARY : Packet.CSUM_NONE;
         fused = shape.equals("fused");
         boolean interpreted = shape.endsWith("i");
         int points = fused ? 0 : Integer.parseInt(interpreted ? shape.substring(0, shape.length() - 1) : shape);
         if (points != 0 && points != 1 && points != 2 && points != 4) {
-            throw new IllegalArgumentException("shape must be fused, or 0, 1, 2, 4 with an optional i; got " + shape);
+            throw new IllegalArgumentException("shape must be fused, or 0, 1, 2, 4 with an optional i, then an"
+                    + " optional v; got " + shape);
         }
         queues = new CoroutineQueue[points];
         for (int i = 0; i < points; i++) queues[i] = new CoroutineQueue("q" + i, 64, CoroutineQueue.Concurrency.SPSC);
@@ -88,6 +95,7 @@ public final class PipelineRig {
         p.offset = pool.headroom();
         p.length = frameLength;
         p.dstPort = 0;  // as a fresh frame: selectors and layers parse again
+        p.csumVerdict = verdict;  // as the driver would set it
         if (fused) {
             stack.receive(p, ctx.layers());
         } else {

@@ -118,7 +118,9 @@ public final class ServeCommand implements Callable<Integer> {
         PacketPool pool = new PacketPool(poolSlots(workers));
         TapNic device;
         try {
-            device = TapNic.open(tap, workers, pool, TapNic.DEFAULT_RX_CAPACITY, RealRuntime.INSTANCE::nanoTime);
+            // Each worker reads its queue itself and sleeps in poll(2) on it; the kernel and we leave
+            // each other the transport sums (checksum offload).
+            device = TapNic.openForWorkers(tap, workers, pool, true, RealRuntime.INSTANCE::nanoTime);
         } catch (TapException e) {
             pool.close();
             if (capture != null) capture.close();

@@ -62,6 +62,7 @@ public final class Engine implements AutoCloseable {
         this.stack = new ProtoStack(config, pool,
                 p -> nic.transmit(txQueues == 1 ? 0 : Math.floorMod(p.flowHash, txQueues), p),
                 runtime);
+        stack.offloadChecksums(nic.fillsChecksums());
         this.coroutines = new Coroutines(pool);
         // Every stack speaks TCP: tcp_rcv and tcp_send bound into l4_rcv and l4_send, timers on a thread of ours.
         this.tcp = io.flexnet.proto.tcp.Tcp.attach(stack, io.flexnet.proto.tcp.TcpConfig.defaults());

@@ -73,6 +73,9 @@ public final class CapturingNic implements NicDriver {
     @Override public int txQueues() { return inner.txQueues(); }
     @Override public void setRxListener(RxListener listener) { inner.setRxListener(listener); }
     @Override public DropCounters drops() { return inner.drops(); }
+    /** The inner device's wait: capturing changes nothing about how arrivals wake a worker. */
+    @Override public io.flexnet.runtime.KernelWait rxWait(int queue) { return inner.rxWait(queue); }
+    // fillsChecksums() stays false: the stack then sums every frame itself, so the capture holds them whole.
 
     /** Closes the captured driver, then flushes and closes the capture file. */
     @Override

@@ -1,6 +1,7 @@
 package io.flexnet.nic;
 
 import io.flexnet.runtime.RealRuntime;
+import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
@@ -41,6 +42,9 @@ public final class InMemoryNic implements NicDriver {
     private final RxSteering steering;
     private final LongSupplier clock;
     private final TxHandler txHandler;
+    /** What the device says of every frame it delivers ({@link Packet#csumVerdict}); none by default. */
+    private final int csumVerdict;
+    private final boolean fillsChecksums;
     private final RxRing[] rx;
     /**
      * Transmit queues: MPSC. Any stack worker may transmit on any queue (many producers); one collector
@@ -70,6 +74,8 @@ public final class InMemoryNic implements NicDriver {
         this.steering = b.steering != null ? b.steering : rss;
         this.clock = b.clock;
         this.txHandler = b.txHandler;
+        this.csumVerdict = b.csumVerdict;
+        this.fillsChecksums = b.fillsChecksums;
         this.rx = new RxRing[b.rxQueues];
         for (int i = 0; i < rx.length; i++) rx[i] = new RxRing(b.rxCapacity, b.sharedRxPolling);
         this.tx = (MpscAtomicArrayQueue<Packet>[]) new MpscAtomicArrayQueue<?>[b.txQueues];
@@ -152,6 +158,7 @@ public final class InMemoryNic implements NicDriver {
         final RxRing[] rings = rx;
         final int len = p.length;
         p.arrivalNanos = clock.getAsLong();
+        p.csumVerdict = csumVerdict;
         p.flowHash = rss.hashFrame(p.segment(), p.offset, len);
         int q;
         try {
@@ -210,6 +217,8 @@ public final class InMemoryNic implements NicDriver {
             return false;
         }
         final int len = p.length;
+        // The sum the stack left to us is filled in before anyone sees the frame, as a device would.
+        if (p.csumVerdict == Packet.CSUM_PARTIAL && fillsChecksums) Checksum.completePartial(p);
         final TxHandler h = txHandler;
         if (h != null) {
             try {
@@ -257,6 +266,7 @@ public final class InMemoryNic implements NicDriver {
     @Override public int rxQueues() { return rx.length; }
     @Override public int txQueues() { return tx.length; }
     @Override public DropCounters drops() { return drops; }
+    @Override public boolean fillsChecksums() { return fillsChecksums; }
     @Override public void setRxListener(RxListener listener) { this.listener = listener; }
 
     public Rss rss() { return rss; }
@@ -314,6 +324,8 @@ public final class InMemoryNic implements NicDriver {
         private RxSteering steering;
         private LongSupplier clock = RealRuntime.INSTANCE::nanoTime;
         private TxHandler txHandler;
+        private int csumVerdict = Packet.CSUM_NONE;
+        private boolean fillsChecksums;
 
         private Builder(PacketPool pool) {
             this.pool = Objects.requireNonNull(pool, "pool");
@@ -349,6 +361,24 @@ public final class InMemoryNic implements NicDriver {
 
         /** Sends every transmitted frame to {@code handler} on the transmitting thread instead of queueing. */
         public Builder txHandler(TxHandler handler) { this.txHandler = Objects.requireNonNull(handler); return this; }
+
+        /**
+         * The checksum verdict the device gives every frame it delivers: {@link Packet#CSUM_NONE} (the
+         * default: the stack checks every sum), {@link Packet#CSUM_UNNECESSARY} (as a NIC that verified
+         * them; frames with bad sums then pass, as they would behind such a NIC) or {@link
+         * Packet#CSUM_PARTIAL}.
+         */
+        public Builder checksumVerdict(int verdict) {
+            if (verdict != Packet.CSUM_NONE && verdict != Packet.CSUM_UNNECESSARY && verdict != Packet.CSUM_PARTIAL) {
+                throw new IllegalArgumentException("checksum verdict must be Packet.CSUM_NONE, CSUM_UNNECESSARY or"
+                        + " CSUM_PARTIAL, got " + verdict);
+            }
+            this.csumVerdict = verdict;
+            return this;
+        }
+
+        /** The device fills in transport checksums the stack leaves it ({@link Packet#CSUM_PARTIAL}); off by default. */
+        public Builder fillsChecksums(boolean fills) { this.fillsChecksums = fills; return this; }
 
         public InMemoryNic build() { return new InMemoryNic(this); }
 

@@ -1,4 +1,4 @@
-// Downcalls into the C library (open, ioctl, read, readv, write, poll, close) through java.lang.foreign, with errno.
+// Downcalls into the C library (open, ioctl, read, readv, write, writev, eventfd, poll, close) through java.lang.foreign, with errno.
 package io.flexnet.nic;
 
 import java.lang.foreign.Arena;
@@ -25,6 +25,10 @@ final class Libc {
     static final int O_RDWR = 0x2;
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
+
+    // linux/eventfd.h: EFD_NONBLOCK and EFD_CLOEXEC are O_NONBLOCK and O_CLOEXEC.
+    static final int EFD_NONBLOCK = O_NONBLOCK;
+    static final int EFD_CLOEXEC = O_CLOEXEC;
 
     // asm-generic/poll.h.
     static final short POLLIN = 0x1;
@@ -89,6 +93,19 @@ final class Libc {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_LONG),
             ERRNO);
+    private static final MethodHandle WRITEV = bind("writev",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT),
+            ERRNO);
+    // ioctl with an integer argument passed by value (TUNSETOFFLOAD reads its flags so, not through a pointer).
+    private static final MethodHandle IOCTL_VALUE = bind("ioctl",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG),
+            ERRNO, Linker.Option.firstVariadicArg(2));
+    // int eventfd(unsigned int initval, int flags): a counter file another thread writes to end a poll.
+    private static final MethodHandle EVENTFD = bind("eventfd",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            ERRNO);
     private static final MethodHandle POLL = bind("poll",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_INT),
@@ -146,6 +163,30 @@ final class Libc {
             return (long) WRITE.invokeExact(errno, fd, address, count);
         } catch (Throwable t) {
             throw fatal("write", t);
+        }
+    }
+
+    static long writev(MemorySegment errno, int fd, MemorySegment iovecs, int count) {
+        try {
+            return (long) WRITEV.invokeExact(errno, fd, iovecs, count);
+        } catch (Throwable t) {
+            throw fatal("writev", t);
+        }
+    }
+
+    static int ioctlValue(MemorySegment errno, int fd, long request, long value) {
+        try {
+            return (int) IOCTL_VALUE.invokeExact(errno, fd, request, value);
+        } catch (Throwable t) {
+            throw fatal("ioctl", t);
+        }
+    }
+
+    static int eventfd(MemorySegment errno, int initval, int flags) {
+        try {
+            return (int) EVENTFD.invokeExact(errno, initval, flags);
+        } catch (Throwable t) {
+            throw fatal("eventfd", t);
         }
     }
 

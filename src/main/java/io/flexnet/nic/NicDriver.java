@@ -38,6 +38,21 @@ public interface NicDriver extends AutoCloseable {
     /** Called by the driver, on its own thread, when receive queue {@code queue} goes from empty to not. */
     void setRxListener(RxListener listener);
 
+    /**
+     * True if the device fills in transport checksums the stack leaves it ({@link Packet#CSUM_PARTIAL},
+     * Linux's {@code NETIF_F_HW_CSUM}): the send layers then never sum a payload. Asked once, when the
+     * stack is built.
+     */
+    default boolean fillsChecksums() { return false; }
+
+    /**
+     * The kernel wait that ends when receive queue {@code queue} has frames (poll(2) on its file), for
+     * a driver whose polling worker reads the device itself; null when arrivals come through the
+     * {@link RxListener} instead. A sleeping worker blocks in it through
+     * {@link io.flexnet.runtime.StackRuntime#await}, and a kick ends it with {@link KernelWait#wake()}.
+     */
+    default io.flexnet.runtime.KernelWait rxWait(int queue) { return null; }
+
     /** Frames the driver itself dropped, by reason. */
     io.flexnet.packet.DropCounters drops();
 

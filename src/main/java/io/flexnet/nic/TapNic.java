@@ -7,6 +7,7 @@ import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
+import io.flexnet.runtime.KernelWait;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -19,14 +20,25 @@ import org.jctools.queues.atomic.SpscAtomicArrayQueue;
  * {@code /dev/net/tun}; with several queues the interface is multi-queue and the kernel spreads flows
  * over them by its own hash.
  *
- * <p>Receive: a platform thread per queue reads frames directly into pooled slots (no copy), stamps
- * them with the clock and offers them to a bounded single-producer single-consumer queue, which
- * {@link #receive} drains. A frame that finds no free slot, a full queue, or is longer than a slot is
- * counted in {@link #drops()} ({@code pool-empty}, {@code queue-full}, {@code too-long}) and discarded.
+ * <p>Receive, one of two ways ({@link RxMode}). {@link RxMode#WORKER} ({@link #openForWorkers}): the
+ * worker that polls a queue reads its file itself, non-blocking, a batch per {@link #receive}, and
+ * when idle sleeps in poll(2) on it ({@link #rxWait}), so a request costs one thread wake-up.
+ * {@link RxMode#READER_THREADS} ({@link #open}): a platform thread per queue reads frames and offers
+ * them to a bounded single-producer single-consumer queue, which {@link #receive} drains, and signals
+ * the {@link RxListener}. Either way frames land directly in pooled slots (no copy), stamped with the
+ * clock; a frame that finds no free slot, a full queue, or is longer than a slot is counted in
+ * {@link #drops()} ({@code pool-empty}, {@code queue-full}, {@code frame-too-long}) and discarded.
  * Each receive queue has one consumer at a time.
  *
- * <p>Transmit writes the frame from its slot (no copy) on the calling thread and releases it; a write
- * the kernel refuses counts as {@code tx-full} (EAGAIN, ENOBUFS) or {@code tx-error}.
+ * <p>Every frame carries the kernel's {@link VirtioNetHdr} ({@code IFF_VNET_HDR}): its flags become the
+ * packet's {@link Packet#csumVerdict}. With checksum offload ({@code TUNSETOFFLOAD TUN_F_CSUM}) the
+ * kernel leaves transport sums of the frames it sends us partial, and {@link #fillsChecksums()}: our
+ * frames go out with {@code NEEDS_CSUM} and the kernel completes or trusts their sums. Segmentation
+ * super frames are not offered (TSO stays off), so none should arrive; one that does is counted
+ * ({@code gso-frames}) and dropped as {@code gso-unsupported}.
+ *
+ * <p>Transmit writes the header and the frame from its slot (no copy) on the calling thread and
+ * releases it; a write the kernel refuses counts as {@code tx-full} (EAGAIN, ENOBUFS) or {@code tx-error}.
  *
  * <p>Opening needs CAP_NET_ADMIN unless the interface already exists as a persistent TAP the user may
  * open; failures are {@link TapException}s that say what to do. The interface lives as long as the
@@ -51,18 +63,47 @@ public final class TapNic implements NicDriver {
     private static final long JOIN_MILLIS = 10L * TapReader.POLL_MILLIS;
 
     private static final String[] STATS = {"rx-frames", "rx-bytes", "tx-frames", "tx-bytes", "io-errors",
-            "listener-faults"};
+            "listener-faults", "gso-frames"};
     private static final int RX_FRAMES = 0, RX_BYTES = 1, TX_FRAMES = 2, TX_BYTES = 3, IO_ERRORS = 4,
-            LISTENER_FAULTS = 5;
+            LISTENER_FAULTS = 5, GSO_FRAMES = 6;
 
-    /** One errno segment per transmitting thread, so a transmit allocates nothing. */
-    private static final ThreadLocal<MemorySegment> TX_ERRNO = ThreadLocal.withInitial(Libc::newErrnoState);
+    /** Who reads the queues' files. */
+    public enum RxMode {
+        /** A platform thread per queue reads and queues frames; the stack drains the queues. */
+        READER_THREADS,
+        /** The worker that polls a queue reads its file and sleeps in poll(2) on it: no thread between. */
+        WORKER
+    }
+
+    /** Per transmitting thread, so a transmit allocates nothing: errno, two iovecs, the virtio header. */
+    private static final class TxState {
+        final MemorySegment errno = Libc.newErrnoState();
+        final MemorySegment iov;
+        final MemorySegment hdr;
+
+        TxState() {
+            Arena arena = Arena.ofAuto();
+            iov = arena.allocate(Libc.IOVEC, 2);
+            hdr = arena.allocate(VirtioNetHdr.SIZE, 8);
+            iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, Libc.IOVEC_BASE, hdr.address());
+            iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, Libc.IOVEC_LEN, (long) VirtioNetHdr.SIZE);
+        }
+    }
+
+    private static final ThreadLocal<TxState> TX = ThreadLocal.withInitial(TxState::new);
 
     private final String name;
     private final PacketPool pool;
     private final int[] fds;
+    private final RxMode mode;
+    private final boolean checksumOffload;
+    private final TapReader[] readers;
+    /** READER_THREADS: the queues the threads fill and their threads; WORKER: empty. */
     private final SpscAtomicArrayQueue<Packet>[] rx;
-    private final Thread[] readers;
+    private final Thread[] readerThreads;
+    /** WORKER: each queue's sleep and its wake-up file; READER_THREADS: empty. */
+    private final TapWait[] waits;
+    private final int[] eventFds;
     private final DropCounters drops;
     private final Counters stats;
     private volatile RxListener listener;
@@ -74,13 +115,39 @@ public final class TapNic implements NicDriver {
     /** Held while serving a persistent multi-queue interface; see {@link #refuseIfServed}. */
     private ServeLock lock;
 
-    /** One queue, the real runtime's clock. */
+    /** One queue, the real runtime's clock, reader threads. */
     public static TapNic open(String name, PacketPool pool) {
         return open(name, 1, pool, DEFAULT_RX_CAPACITY, RealRuntime.INSTANCE::nanoTime);
     }
 
     /**
-     * Opens (creating if needed) TAP interface {@code name} with {@code queues} queues.
+     * Opens (creating if needed) TAP interface {@code name} with {@code queues} queues, each read by the
+     * worker that polls it ({@link RxMode#WORKER}): {@link #receive} reads the file, {@link #rxWait}
+     * sleeps on it. Close it only after those workers stopped.
+     *
+     * @param checksumOffload ask the kernel to leave transport sums to us partial (TUN_F_CSUM) and leave
+     *                        ours to it ({@link #fillsChecksums()}); off, every sum is whole both ways
+     * @throws TapException when the device cannot be opened, with the reason and what to do
+     */
+    public static TapNic openForWorkers(String name, int queues, PacketPool pool, boolean checksumOffload,
+                                        LongSupplier clock) {
+        checkOpen(name, queues, pool, clock);
+        return new TapNic(Tun.CLONE_DEVICE, name, queues, pool, 1, clock, RxMode.WORKER, checksumOffload);
+    }
+
+    private static void checkOpen(String name, int queues, PacketPool pool, LongSupplier clock) {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(clock, "clock");
+        if (queues < 1 || queues > MAX_QUEUES) {
+            throw new IllegalArgumentException("queues must be in [1, " + MAX_QUEUES + "], got " + queues);
+        }
+        Tun.checkName(name);
+        if (!Tun.supported()) throw TapException.unsupported();
+    }
+
+    /**
+     * Opens (creating if needed) TAP interface {@code name} with {@code queues} queues, each read by a
+     * thread of its own ({@link RxMode#READER_THREADS}), without checksum offload.
      *
      * @param name       at most 15 bytes; a single {@code %d} lets the kernel number it (see {@link #name()})
      * @param queues     1 for a plain TAP, 2..256 for a multi-queue TAP
@@ -90,39 +157,43 @@ public final class TapNic implements NicDriver {
      * @throws TapException when the device cannot be opened, with the reason and what to do
      */
     public static TapNic open(String name, int queues, PacketPool pool, int rxCapacity, LongSupplier clock) {
-        Objects.requireNonNull(pool, "pool");
-        Objects.requireNonNull(clock, "clock");
-        if (queues < 1 || queues > MAX_QUEUES) {
-            throw new IllegalArgumentException("queues must be in [1, " + MAX_QUEUES + "], got " + queues);
-        }
         if (rxCapacity < 1) throw new IllegalArgumentException("rxCapacity must be > 0, got " + rxCapacity);
-        Tun.checkName(name);
-        if (!Tun.supported()) throw TapException.unsupported();
-        return new TapNic(Tun.CLONE_DEVICE, name, queues, pool, rxCapacity, clock);
+        checkOpen(name, queues, pool, clock);
+        return new TapNic(Tun.CLONE_DEVICE, name, queues, pool, rxCapacity, clock, RxMode.READER_THREADS, false);
     }
 
     /** As {@link #open(String, int, PacketPool, int, LongSupplier)} with another clone device, for tests. */
     static TapNic open(String device, String name, PacketPool pool) {
         Tun.checkName(name);
-        return new TapNic(device, name, 1, pool, DEFAULT_RX_CAPACITY, RealRuntime.INSTANCE::nanoTime);
+        return new TapNic(device, name, 1, pool, DEFAULT_RX_CAPACITY, RealRuntime.INSTANCE::nanoTime,
+                RxMode.READER_THREADS, false);
     }
 
     @SuppressWarnings("unchecked")
     private TapNic(String device, String requested, int queues, PacketPool pool, int rxCapacity,
-                   LongSupplier clock) {
+                   LongSupplier clock, RxMode mode, boolean checksumOffload) {
         this.pool = pool;
+        this.mode = mode;
+        this.checksumOffload = checksumOffload;
         this.fds = new int[queues];
         java.util.Arrays.fill(fds, -1);
+        boolean threads = mode == RxMode.READER_THREADS;
+        this.eventFds = new int[threads ? 0 : queues];
+        java.util.Arrays.fill(eventFds, -1);
         this.name = attachAll(device, requested);
         this.drops = new DropCounters("tap:" + name);
         this.stats = new Counters("tap:" + name, STATS);
-        this.rx = new SpscAtomicArrayQueue[queues];
-        this.readers = new Thread[queues];
-        for (int q = 0; q < queues; q++) rx[q] = new SpscAtomicArrayQueue<>(rxCapacity);
-        for (int q = 0; q < queues; q++) {
-            readers[q] = Thread.ofPlatform().daemon().name("tap-" + name + "-rx" + q)
-                    .unstarted(new TapReader(this, q, fds[q], rx[q], clock));
-            readers[q].start();
+        this.readers = new TapReader[queues];
+        for (int q = 0; q < queues; q++) readers[q] = new TapReader(this, q, fds[q], clock, threads);
+        this.rx = new SpscAtomicArrayQueue[threads ? queues : 0];
+        this.readerThreads = new Thread[threads ? queues : 0];
+        this.waits = new TapWait[threads ? 0 : queues];
+        for (int q = 0; q < waits.length; q++) waits[q] = new TapWait(readers[q], fds[q], eventFds[q]);
+        for (int q = 0; q < rx.length; q++) {
+            rx[q] = new SpscAtomicArrayQueue<>(rxCapacity);
+            readers[q].feed(rx[q]);
+            readerThreads[q] = Thread.ofPlatform().daemon().name("tap-" + name + "-rx" + q).unstarted(readers[q]);
+            readerThreads[q].start();
         }
     }
 
@@ -135,7 +206,7 @@ public final class TapNic implements NicDriver {
     private String attachAll(String device, String requested) {
         boolean multi = fds.length > 1;
         if (multi && !requested.contains("%")) refuseIfServed(requested);
-        short flags = (short) (Tun.IFF_TAP | Tun.IFF_NO_PI | (multi ? Tun.IFF_MULTI_QUEUE : 0));
+        short flags = (short) (Tun.IFF_TAP | Tun.IFF_NO_PI | Tun.IFF_VNET_HDR | (multi ? Tun.IFF_MULTI_QUEUE : 0));
         MemorySegment errno = Libc.newErrnoState();
         String actual = requested;
         try (Arena arena = Arena.ofConfined()) {
@@ -151,6 +222,16 @@ public final class TapNic implements NicDriver {
                     throw TapException.forAttach(actual, Libc.errno(errno), multi);
                 }
                 actual = Tun.ifreqName(ifreq);
+            }
+            // The device's offloads are one setting for all its queues. Without TUN_F_CSUM the kernel
+            // finishes every sum before handing a frame over, and marks nothing partial.
+            if (checksumOffload && Libc.ioctlValue(errno, fds[0], Tun.TUNSETOFFLOAD, Tun.TUN_F_CSUM) < 0) {
+                throw TapException.forAttach(actual, Libc.errno(errno), multi);
+            }
+            for (int q = 0; q < eventFds.length; q++) {
+                int efd = Libc.eventfd(errno, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+                if (efd < 0) throw TapException.forOpen("eventfd", Libc.errno(errno));
+                eventFds[q] = efd;
             }
             return actual;
         } catch (RuntimeException e) {
@@ -192,16 +273,37 @@ public final class TapNic implements NicDriver {
     @Override
     public int txQueues() { return fds.length; }
 
-    /** Frames receive queue {@code queue} holds before it counts {@code queue-full}. */
-    public int rxCapacity(int queue) { return rx[queue].capacity(); }
+    /** Frames receive queue {@code queue} holds before it counts {@code queue-full} (reader threads only). */
+    public int rxCapacity(int queue) {
+        if (mode != RxMode.READER_THREADS) throw new IllegalStateException(name + ": workers read it, no queue between");
+        return rx[queue].capacity();
+    }
+
+    public RxMode rxMode() { return mode; }
+
+    /** With checksum offload the kernel completes the sums we leave partial. */
+    @Override
+    public boolean fillsChecksums() { return checksumOffload; }
 
     @Override
-    public boolean rxPending(int queue) { return !rx[queue].isEmpty(); }
+    public boolean rxPending(int queue) {
+        return mode == RxMode.WORKER ? readers[queue].pending() : !rx[queue].isEmpty();
+    }
+
+    /** WORKER mode: the poll(2) on queue {@code queue}'s file that its polling worker sleeps in. */
+    @Override
+    public KernelWait rxWait(int queue) { return mode == RxMode.WORKER ? waits[queue] : null; }
 
     @Override
     public int receive(int queue, Packet[] out, int max) {
-        final SpscAtomicArrayQueue<Packet> q = rx[queue];
         int limit = Math.min(max, out.length);
+        if (mode == RxMode.WORKER) {
+            if (!open) return 0;
+            int n = readers[queue].read(out, limit);
+            for (int i = 0; i < n; i++) received(out[i].length);
+            return n;
+        }
+        final SpscAtomicArrayQueue<Packet> q = rx[queue];
         int n = 0;
         while (n < limit) {
             Packet p = q.relaxedPoll();
@@ -221,10 +323,19 @@ public final class TapNic implements NicDriver {
             drops.drop(p, DropReason.SHUTDOWN);
             return false;
         }
-        int len = p.length;
-        MemorySegment errno = TX_ERRNO.get();
-        long n = Libc.write(errno, fds[queue], p.segment().address() + p.offset, len);
-        if (n != len) return transmitFailed(p, n, errno);
+        final int len = p.length;
+        final TxState tx = TX.get();
+        if (p.csumVerdict == Packet.CSUM_PARTIAL) {
+            VirtioNetHdr.needsChecksum(tx.hdr, p.l4Offset - p.offset, p.csumOffset);
+        } else {
+            VirtioNetHdr.clear(tx.hdr);
+        }
+        final MemorySegment iov = tx.iov;
+        final long frame = Libc.IOVEC.byteSize();
+        iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, frame + Libc.IOVEC_BASE, p.segment().address() + p.offset);
+        iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, frame + Libc.IOVEC_LEN, (long) len);
+        long n = Libc.writev(tx.errno, fds[queue], iov, 2) - VirtioNetHdr.SIZE;
+        if (n != len) return transmitFailed(p, n, tx.errno);
         stats.inc(TX_FRAMES);
         stats.add(TX_BYTES, len);
         p.release();
@@ -232,7 +343,7 @@ public final class TapNic implements NicDriver {
     }
 
     private boolean transmitFailed(Packet p, long n, MemorySegment errno) {
-        int e = n < 0 ? Libc.errno(errno) : Libc.EIO;  // a TAP write is whole or nothing; short is an error
+        int e = n < -VirtioNetHdr.SIZE ? Libc.errno(errno) : Libc.EIO;  // a TAP write is whole or nothing; short is an error
         lastErrno = e;
         drops.drop(p, e == Libc.EAGAIN || e == Libc.ENOBUFS ? DropReason.TX_FULL : DropReason.TX_ERROR);
         return false;
@@ -244,7 +355,10 @@ public final class TapNic implements NicDriver {
     @Override
     public DropCounters drops() { return drops; }
 
-    /** rx-frames, rx-bytes (frames queued for receive), tx-frames, tx-bytes, io-errors, listener-faults. */
+    /**
+     * rx-frames, rx-bytes (frames received), tx-frames, tx-bytes, io-errors, listener-faults, gso-frames
+     * (segmentation super frames, dropped).
+     */
     public Counters stats() { return stats; }
 
     /** errno of the last failed read, write or poll, 0 if none; for diagnosis. */
@@ -254,15 +368,16 @@ public final class TapNic implements NicDriver {
 
     /**
      * Stops the reader threads, closes the files (which removes a non-persistent interface) and drops
-     * frames still queued for receive as {@code shutdown}. Transmitting concurrently with close is not
-     * allowed. Idempotent.
+     * frames still queued for receive as {@code shutdown}. Transmitting or receiving concurrently with
+     * close is not allowed: in {@link RxMode#WORKER} stop the workers first. Idempotent.
      */
     @Override
     public synchronized void close() {
         if (!open) return;
         open = false;
+        for (TapWait w : waits) w.wake();
         boolean stopped = true;
-        for (Thread t : readers) {
+        for (Thread t : readerThreads) {
             try {
                 t.join(JOIN_MILLIS);
             } catch (InterruptedException e) {
@@ -286,6 +401,10 @@ public final class TapNic implements NicDriver {
             if (fds[q] >= 0) Libc.close(errno, fds[q]);
             fds[q] = -1;
         }
+        for (int q = 0; q < eventFds.length; q++) {
+            if (eventFds[q] >= 0) Libc.close(errno, eventFds[q]);
+            eventFds[q] = -1;
+        }
     }
 
     // Called by the reader threads.
@@ -294,6 +413,9 @@ public final class TapNic implements NicDriver {
         stats.inc(RX_FRAMES);
         stats.add(RX_BYTES, bytes);
     }
+
+    /** A segmentation super frame arrived (the stack takes none yet): counted, then dropped by the reader. */
+    void gsoFrame(int gsoType, int gsoSize) { stats.inc(GSO_FRAMES); }
 
     void readError(int errno) {
         lastErrno = errno;
@@ -336,6 +458,7 @@ public final class TapNic implements NicDriver {
 
     @Override
     public String toString() {
-        return "TapNic[" + name + " queues=" + fds.length + (open ? "" : " closed") + "]";
+        return "TapNic[" + name + " queues=" + fds.length + " " + mode + (checksumOffload ? " csum-offload" : "")
+                + (open ? "" : " closed") + "]";
     }
 }

@@ -1,4 +1,4 @@
-// The receive loop of one TAP queue: poll the file, read frames into pooled slots, hand them to the stack.
+// Reading one TAP queue: frames into pooled slots, with the kernel's virtio header turned into the packet's verdict.
 package io.flexnet.nic;
 
 import io.flexnet.packet.DropCounters;
@@ -12,19 +12,22 @@ import java.util.function.LongSupplier;
 import org.jctools.queues.atomic.SpscAtomicArrayQueue;
 
 /**
- * Runs on its own platform thread, one per queue, the only producer of its receive queue. It blocks in
- * poll(2) for at most {@link #POLL_MILLIS} so that {@link TapNic#close()} stops it promptly without a
- * wake-up file, then reads up to {@link #BATCH} frames (the file is non-blocking, so the batch ends at
- * EAGAIN) straight into slots at their headroom.
+ * Reads one queue's file, non-blocking, up to a batch of frames straight into slots at their
+ * headroom; the batch ends at EAGAIN. Used two ways ({@link TapNic.RxMode}): by the worker that polls
+ * the queue, on its own thread ({@link #read}), or by a reader thread of its own that blocks in
+ * poll(2) for at most {@link #POLL_MILLIS} (so {@link TapNic#close()} stops it promptly without a
+ * wake-up file) and offers the frames to a queue the stack drains ({@link #run}).
  *
- * <p>A TAP read of a frame longer than the buffer returns the first bytes and silently discards the
- * rest, so the frame is read with readv(2) into the slot's room plus one spare byte: a read that
- * reaches the spare byte was a frame too long for the slot.
+ * <p>Each read is one readv(2) of three parts: the {@link VirtioNetHdr} into scratch, the frame into
+ * the slot's room, and one spare byte. A TAP read of a frame longer than the buffer returns the first
+ * bytes and silently discards the rest, so a read that reaches the spare byte was a frame too long for
+ * the slot. The header's flags become {@link Packet#csumVerdict}; a segmentation super frame (only
+ * sent when TSO was offered, which it is not yet) is counted and dropped.
  */
 final class TapReader implements Runnable {
-    /** Longest a closing driver waits for this loop to notice; also the idle wake-up period. */
+    /** Longest a closing driver waits for a reader thread to notice; also its idle wake-up period. */
     static final int POLL_MILLIS = 50;
-    /** Frames read per poll at most, so one busy queue cannot starve the check for close. */
+    /** Frames a reader thread reads per poll at most, so one busy queue cannot starve the check for close. */
     static final int BATCH = 64;
     /** A frame that finds no slot is read into this scratch to take it off the device, truncated. */
     private static final int SCRATCH_BYTES = 64;
@@ -33,21 +36,23 @@ final class TapReader implements Runnable {
     private final int queue;
     private final int fd;
     private final PacketPool pool;
-    private final SpscAtomicArrayQueue<Packet> rx;
     private final DropCounters drops;
     private final LongSupplier clock;
     private final MemorySegment errno = Libc.newErrnoState();
     private final MemorySegment pollfd;
-    /** Two iovecs: the slot's room (set per read), then one byte of scratch that only a too-long frame reaches. */
+    /** Three iovecs: the virtio header, the slot's room (set per read), one byte that only a too-long frame reaches. */
     private final MemorySegment iov;
+    private final MemorySegment vnet;
     private final long scratch;
+    /** The reader thread's batch, or null when the worker reads. */
+    private final Packet[] batch;
+    private SpscAtomicArrayQueue<Packet> rx;
 
-    TapReader(TapNic nic, int queue, int fd, SpscAtomicArrayQueue<Packet> rx, LongSupplier clock) {
+    TapReader(TapNic nic, int queue, int fd, LongSupplier clock, boolean ownThread) {
         this.nic = nic;
         this.queue = queue;
         this.fd = fd;
         this.pool = nic.pool();
-        this.rx = rx;
         this.drops = nic.drops();
         this.clock = clock;
         Arena arena = Arena.ofAuto();
@@ -55,10 +60,18 @@ final class TapReader implements Runnable {
         pollfd.set(ValueLayout.JAVA_INT, Libc.POLLFD_FD, fd);
         pollfd.set(ValueLayout.JAVA_SHORT, Libc.POLLFD_EVENTS, Libc.POLLIN);
         this.scratch = arena.allocate(SCRATCH_BYTES).address();
-        this.iov = arena.allocate(Libc.IOVEC, 2);
-        iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC.byteSize() + Libc.IOVEC_BASE, scratch);
-        iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC.byteSize() + Libc.IOVEC_LEN, 1L);
+        this.vnet = arena.allocate(VirtioNetHdr.SIZE, 8);
+        long iovSize = Libc.IOVEC.byteSize();
+        this.iov = arena.allocate(Libc.IOVEC, 3);
+        iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC_BASE, vnet.address());
+        iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC_LEN, (long) VirtioNetHdr.SIZE);
+        iov.set(ValueLayout.JAVA_LONG, 2 * iovSize + Libc.IOVEC_BASE, scratch);
+        iov.set(ValueLayout.JAVA_LONG, 2 * iovSize + Libc.IOVEC_LEN, 1L);
+        this.batch = ownThread ? new Packet[BATCH] : null;
     }
+
+    /** The queue a reader thread offers to; set before the thread starts. */
+    void feed(SpscAtomicArrayQueue<Packet> rx) { this.rx = rx; }
 
     @Override
     public void run() {
@@ -75,12 +88,9 @@ final class TapReader implements Runnable {
         if (ready > 0) {
             short revents = pollfd.get(ValueLayout.JAVA_SHORT, Libc.POLLFD_REVENTS);
             if ((revents & Libc.POLLIN) != 0) {
-                readBatch();
+                offerBatch();
             } else {
-                // POLLERR/POLLHUP without data: the interface went away under us (ip link del), and
-                // the file stays in error for good. Say so, and stop reading it.
-                nic.readError(Libc.EBADFD);
-                nic.deviceGone(Libc.EBADFD);
+                gone();
             }
         } else if (ready < 0 && Libc.errno(errno) != Libc.EINTR) {
             nic.readError(Libc.errno(errno));
@@ -88,41 +98,100 @@ final class TapReader implements Runnable {
         }
     }
 
-    private void readBatch() {
-        final PacketPool pool = this.pool;
-        final SpscAtomicArrayQueue<Packet> rx = this.rx;
-        for (int i = 0; i < BATCH; i++) {
-            Packet p = pool.allocate();
-            if (p == null) {
-                if (!discardOne()) return;
-                continue;
-            }
-            int room = p.tailroom();
-            iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC_BASE, p.segment().address() + p.offset);
-            iov.set(ValueLayout.JAVA_LONG, Libc.IOVEC_LEN, room);
-            long n = Libc.readv(errno, fd, iov, 2);
-            if (n <= 0) {
-                p.release();  // nothing was received into it: not a drop
-                if (n < 0) readFailed();
-                return;
-            }
-            long now = clock.getAsLong();
-            if (n > room) {
-                drops.drop(p, DropReason.FRAME_TOO_LONG);
-                continue;
-            }
-            p.length = (int) n;
-            p.rxQueue = queue;
-            p.arrivalNanos = now;
-            if (!rx.offer(p)) {
+    /** POLLERR/POLLHUP without data: the interface went away under us (ip link del), for good. */
+    void gone() {
+        nic.readError(Libc.EBADFD);
+        nic.deviceGone(Libc.EBADFD);
+    }
+
+    private void offerBatch() {
+        final Packet[] b = batch;
+        final int n = read(b, BATCH);
+        final SpscAtomicArrayQueue<Packet> q = rx;
+        for (int i = 0; i < n; i++) {
+            Packet p = b[i];
+            b[i] = null;
+            final int length = p.length;  // once offered, the frame is the consumer's: read nothing of it after
+            if (!q.offer(p)) {
                 drops.drop(p, DropReason.QUEUE_FULL);
                 continue;
             }
-            nic.received(n);
+            nic.received(length);
             // Single producer: if the queue now holds exactly this frame, it was empty before the offer
             // (or the consumer is already taking from it, when a wake-up is harmless).
-            if (rx.size() == 1) nic.signal(queue);
+            if (q.size() == 1) nic.signal(queue);
         }
+    }
+
+    /**
+     * Reads up to {@code max} frames into {@code out[0..n)} without blocking and returns n: the batch
+     * ends at EAGAIN. Frames are stamped with one clock read per batch. The caller owns them.
+     */
+    int read(Packet[] out, int max) {
+        final PacketPool pool = this.pool;
+        final MemorySegment iov = this.iov;
+        final long spare = Libc.IOVEC.byteSize();
+        int n = 0;
+        long now = 0;
+        for (int i = 0; i < max; i++) {
+            Packet p = pool.allocate();
+            if (p == null) {
+                if (!discardOne()) break;
+                continue;
+            }
+            int room = p.tailroom();
+            iov.set(ValueLayout.JAVA_LONG, spare + Libc.IOVEC_BASE, p.segment().address() + p.offset);
+            iov.set(ValueLayout.JAVA_LONG, spare + Libc.IOVEC_LEN, room);
+            long got = Libc.readv(errno, fd, iov, 3);
+            if (got <= 0) {
+                p.release();  // nothing was received into it: not a drop
+                if (got < 0) readFailed();
+                break;
+            }
+            long len = got - VirtioNetHdr.SIZE;
+            if (!accept(p, len, room)) continue;
+            if (now == 0) now = clock.getAsLong();
+            p.length = (int) len;
+            p.rxQueue = queue;
+            p.arrivalNanos = now;
+            out[n++] = p;
+        }
+        return n;
+    }
+
+    /** The virtio header's word on the frame: its checksum verdict, or a reason to drop it. */
+    private boolean accept(Packet p, long len, int room) {
+        final MemorySegment h = vnet;
+        if (len < 0) {  // shorter than the header the kernel always writes: not a frame we understand
+            drops.drop(p, DropReason.TRUNCATED);
+            return false;
+        }
+        int gso = VirtioNetHdr.gsoType(h);
+        if (gso != VirtioNetHdr.GSO_NONE) {
+            nic.gsoFrame(gso, VirtioNetHdr.gsoSize(h));
+            drops.drop(p, DropReason.GSO_UNSUPPORTED);
+            return false;
+        }
+        if (len > room) {
+            drops.drop(p, DropReason.FRAME_TOO_LONG);
+            return false;
+        }
+        int flags = VirtioNetHdr.flags(h);
+        if ((flags & VirtioNetHdr.F_NEEDS_CSUM) != 0) {
+            p.csumVerdict = Packet.CSUM_PARTIAL;
+            p.csumOffset = VirtioNetHdr.csumOffset(h);
+        } else if ((flags & VirtioNetHdr.F_DATA_VALID) != 0) {
+            p.csumVerdict = Packet.CSUM_UNNECESSARY;
+        }
+        return true;
+    }
+
+    /** Whether the file holds a frame now: poll(2) with no wait. */
+    boolean pending() {
+        int ready = Libc.poll(errno, pollfd, 1, 0);
+        if (ready <= 0) return false;
+        short revents = pollfd.get(ValueLayout.JAVA_SHORT, Libc.POLLFD_REVENTS);
+        return (revents & Libc.POLLIN) != 0 || (revents & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) != 0;
     }
 
     /** Takes one frame off the device when the pool is empty; false when there was none. */

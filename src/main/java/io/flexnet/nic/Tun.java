@@ -17,6 +17,16 @@ final class Tun {
     /** linux/if_tun.h: {@code #define TUNSETIFF _IOW('T', 202, int)} = (1 << 30) | (4 << 16) | ('T' << 8) | 202. */
     static final long TUNSETIFF = 0x400454caL;
 
+    /** linux/if_tun.h: {@code #define TUNSETOFFLOAD _IOW('T', 208, unsigned int)}; the flags travel by value. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** linux/if_tun.h: {@code #define TUNSETVNETHDRSZ _IOW('T', 216, int)}; reads an int through a pointer. */
+    static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    // linux/if_tun.h, "Features for GSO (TUNSETOFFLOAD)": what the kernel may hand us unfinished.
+    /** Frames may arrive with a partial transport checksum ({@code VIRTIO_NET_HDR_F_NEEDS_CSUM}). */
+    static final int TUN_F_CSUM = 0x01;
+    /** TCP segmentation offload for IPv4: the kernel may hand over TCP super frames of up to 64 KiB. */
+    static final int TUN_F_TSO4 = 0x02;
+
     // linux/if_tun.h, "TUNSETIFF ifr flags".
     /** Ethernet frames (a TAP) rather than bare IP packets (a TUN). */
     static final short IFF_TAP = 0x0002;
@@ -24,6 +34,11 @@ final class Tun {
     static final short IFF_MULTI_QUEUE = 0x0100;
     /** No 4-byte packet-information prefix: a read or write is exactly one Ethernet frame. */
     static final short IFF_NO_PI = 0x1000;
+    /**
+     * Every read and write starts with a {@code struct virtio_net_hdr} ({@link VirtioNetHdr}): the
+     * kernel's word on the frame's checksum and segmentation, and ours on what we send.
+     */
+    static final short IFF_VNET_HDR = 0x4000;
     /** Set in {@code tun_flags} when the interface outlives the files that serve it ({@code TUNSETPERSIST}). */
     static final int IFF_PERSIST = 0x0800;
 

@@ -94,6 +94,21 @@ public final class Checksum {
                 + protocol + l4Length;
     }
 
+    /**
+     * Completes a {@link Packet#CSUM_PARTIAL} transport checksum as the device that offered to would:
+     * sums from the transport header to the frame's end (the field already holds the pseudo-header's
+     * sum), complements, and stores the result, a computed 0 as 0xFFFF (Linux's
+     * {@code CSUM_MANGLED_0}, right for UDP and harmless for TCP). Marks the frame {@link
+     * Packet#CSUM_NONE}: its sums are now all in place.
+     */
+    public static void completePartial(Packet p) {
+        final MemorySegment s = p.segment();
+        final int l4 = p.l4Offset;
+        final int c = ~fold(sum(s, l4, p.offset + p.length - l4, 0)) & 0xFFFF;
+        Bytes.u16(s, l4 + p.csumOffset, c == 0 ? 0xFFFF : c);
+        p.csumVerdict = Packet.CSUM_NONE;
+    }
+
     /** UDP/TCP checksum over pseudo-header and segment; a zero result is returned as-is. */
     public static int transport(MemorySegment s, long l4Off, int l4Len, int srcIp, int dstIp, int protocol) {
         long acc = sum(s, l4Off, l4Len, pseudoHeader(srcIp, dstIp, protocol, l4Len));

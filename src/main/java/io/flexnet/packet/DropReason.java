@@ -74,6 +74,11 @@ public enum DropReason {
     TOO_LONG("too-long"),
     /** A frame the device received that is longer than a packet slot: dropped by the NIC driver. */
     FRAME_TOO_LONG("frame-too-long"),
+    /**
+     * A segmentation super frame (virtio GSO: TCP or UDP data to be cut into MSS-sized segments) that
+     * the stack cannot take whole yet: dropped by the NIC driver, which counts it by type.
+     */
+    GSO_UNSUPPORTED("gso-unsupported"),
     /** A packet handed to the send path that cannot be sent as filled (no port, no headroom, ...). */
     BAD_SEND("bad-send"),
     POOL_EMPTY("pool-empty"),

@@ -16,6 +16,23 @@ import java.lang.foreign.MemorySegment;
  * through a queue or a lock, which publishes them.
  */
 public final class Packet {
+    /** {@link #csumVerdict}: nobody vouched for this frame's checksums; the layers check every one. */
+    public static final int CSUM_NONE = 0;
+    /**
+     * {@link #csumVerdict}: the device verified this frame's checksums (Linux's {@code
+     * CHECKSUM_UNNECESSARY}, virtio's {@code VIRTIO_NET_HDR_F_DATA_VALID}); the receive layers skip
+     * the software sums.
+     */
+    public static final int CSUM_UNNECESSARY = 1;
+    /**
+     * {@link #csumVerdict}: the transport checksum field holds only the pseudo-header's sum and the
+     * device fills in the rest (Linux's {@code CHECKSUM_PARTIAL}, virtio's {@code
+     * VIRTIO_NET_HDR_F_NEEDS_CSUM}), from {@link #l4Offset} into the field at {@link #csumOffset}
+     * bytes after it. On receive it means the frame came from a sender on the same host whose data
+     * never crossed a wire, so it is as good as verified; on transmit, that the device will sum it.
+     */
+    public static final int CSUM_PARTIAL = 2;
+
     private final PacketPool pool;
     private final int index;
     private final MemorySegment slot;
@@ -36,6 +53,16 @@ public final class Packet {
     public int l3Offset, l4Offset, payloadOffset;
     /** Bytes of transport payload. */
     public int payloadLength;
+    /**
+     * The device's word on this frame's checksums, as Linux's {@code skb->ip_summed}: {@link #CSUM_NONE}
+     * (the default: every sum is checked in software), {@link #CSUM_UNNECESSARY} (the device checked
+     * them) or {@link #CSUM_PARTIAL} (the transport sum is left for the device to fill in). Set by the
+     * driver on receive and read by {@code ip_rcv}, {@code udp_rcv} and {@code tcp_rcv}; set by the
+     * transport's send layer on transmit and read by the driver.
+     */
+    public int csumVerdict;
+    /** With {@link #CSUM_PARTIAL}: the checksum field's offset from {@link #l4Offset} (6 for UDP, 16 for TCP). */
+    public int csumOffset;
     /** 802.1Q VLAN id read from the Ethernet header, or -1. */
     public int vlan;
 
@@ -103,6 +130,8 @@ public final class Packet {
         l3Offset = l4Offset = payloadOffset = -1;
         payloadLength = 0;
         vlan = -1;
+        csumVerdict = CSUM_NONE;
+        csumOffset = 0;
         srcIp = dstIp = srcPort = dstPort = protocol = 0;
         nextHop = 0;
         owner = -1;

@@ -16,6 +16,13 @@ import java.lang.foreign.MemorySegment;
  * fills {@link Packet#srcIp}, {@link Packet#dstIp}, {@link Packet#protocol}, {@link Packet#l4Offset}.
  * UDP and TCP go on; ICMP is handed to the {@link Icmp} module (DONE).
  *
+ * <p><b>Checksum verdicts.</b> The common datagram's header sum is skipped when the device vouched
+ * for the frame ({@link Packet#csumVerdict} not {@link Packet#CSUM_NONE}): a NIC that reports its
+ * transport sum good has checked the IP header before it (a TAP's frames come from the kernel's own
+ * stack, which wrote the header sum). Linux checks the 20 bytes again regardless; here that costs a
+ * tenth of the path. Every other datagram (options, broadcasts, anything odd) takes the general path,
+ * which always checks.
+ *
  * <p><b>Fragments are dropped</b> (counted as {@code fragment}), as dataplane stacks such as Caladan
  * and many DPDK applications do. Reassembly needs memory held per partial datagram for seconds,
  * which a flood of first fragments can exhaust (and overlapping-fragment tricks have a long history
@@ -71,7 +78,9 @@ public final class IpRcv implements CountingLayer {
                 || martian(Ipv4Header.src(w1))) {
             return general(p, s, l3, avail, w0, w1, dst, cx);
         }
-        if (Checksum.fold(Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL)) != 0xFFFF) {
+        // A device that vouched for the frame (Packet#csumVerdict) checked the header sum already.
+        if (p.csumVerdict == Packet.CSUM_NONE
+                && Checksum.fold(Checksum.halves(w0) + Checksum.halves(w1) + (dst & 0xFFFF_FFFFL)) != 0xFFFF) {
             return drop(p, DropReason.BAD_IP_CHECKSUM, cx);
         }
         return accept(p, l3, Ipv4Header.MIN_HEADER_LENGTH, total, w1, dst, cx);

@@ -99,6 +99,13 @@ public final class ProtoStack {
         this.socketRcv = new SocketRcv(ports);
     }
 
+    /**
+     * Leaves transport checksums on transmit to a device that fills them in ({@code
+     * NicDriver.fillsChecksums()}; see {@link io.flexnet.packet.Packet#CSUM_PARTIAL}). Call before the
+     * stack runs.
+     */
+    public void offloadChecksums(boolean on) { udpSend.offloadChecksums(on); }
+
     public NetConfig config() { return config; }
     public PacketPool pool() { return pool; }
     public StackRuntime runtime() { return runtime; }

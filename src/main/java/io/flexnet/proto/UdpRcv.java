@@ -14,7 +14,9 @@ import java.lang.foreign.MemorySegment;
  * {@code udp_rcv}: checks the UDP length against the IP payload and, when present, the checksum;
  * fills ports and payload; finds the endpoint bound to the destination port and stores its id in
  * {@link Packet#owner}. A closed port gets an ICMP port-unreachable back and the datagram is dropped
- * as {@code no-socket}.
+ * as {@code no-socket}. The checksum is not summed again when the device vouched for it
+ * ({@link Packet#CSUM_UNNECESSARY}, {@link Packet#CSUM_PARTIAL}); a frame nobody vouched for is always
+ * summed.
  *
  * <p>{@code l4_rcv} ({@link L4Rcv}) calls it for UDP datagrams: <b>there is no TCP layer yet</b>, so TCP
  * segments that {@code ip_rcv} passed on are dropped there as {@code unknown-protocol}. Called on its
@@ -49,7 +51,9 @@ public final class UdpRcv implements CountingLayer {
         // A UDP length shorter than the IP payload is legal (RFC 768): the rest is ignored.
         final int ulen = UdpHeader.length(h);
         if (ulen < UdpHeader.HEADER_LENGTH || ulen > avail) return drop(p, DropReason.BAD_UDP_LENGTH, cx);
-        if (UdpHeader.checksum(h) != 0) {
+        // Summed unless the device vouched (Packet#csumVerdict): checked, or left to fill in by a
+        // sender on this host, whose data never crossed a wire.
+        if (UdpHeader.checksum(h) != 0 && p.csumVerdict == Packet.CSUM_NONE) {
             long acc = Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, ulen) + Checksum.halves(h);
             acc = Checksum.sum(s, l4 + UdpHeader.HEADER_LENGTH, ulen - UdpHeader.HEADER_LENGTH, acc);
             if (Checksum.fold(acc) != 0xFFFF) return drop(p, DropReason.BAD_UDP_CHECKSUM, cx);

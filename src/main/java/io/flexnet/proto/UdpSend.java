@@ -24,6 +24,8 @@ public final class UdpSend implements CountingLayer, Replier {
     private static final int OUT = 0;
 
     private final int ip;
+    /** The device fills in transport sums (set once, before the stack runs): see {@link #offloadChecksums}. */
+    private boolean offload;
     private final Counters counters = new Counters("udp_send", "out");
     private final DropCounters drops = new DropCounters("udp_send");
 
@@ -41,12 +43,21 @@ public final class UdpSend implements CountingLayer, Replier {
         final int len = p.length + UdpHeader.HEADER_LENGTH;
         if (len > 0xFFFF) return drop(p, DropReason.TOO_LONG, cx);
         final MemorySegment s = p.segment();
-        // Sum the payload where it lies, then the header in a register: one store for the header.
-        long acc = Checksum.sum(s, p.offset, p.length,
-                Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, len));
+        final long pseudo = Checksum.pseudoHeader(p.srcIp, p.dstIp, Ipv4Header.PROTO_UDP, len);
         long h = UdpHeader.word(p.srcPort, p.dstPort, len, 0);
-        int c = ~Checksum.fold(acc + Checksum.halves(h)) & 0xFFFF;
-        h |= c == 0 ? 0xFFFF : c;  // RFC 768: a computed 0 is sent as all ones (0 means "none")
+        if (offload) {
+            // CHECKSUM_PARTIAL: the field holds the pseudo-header's folded sum, not complemented, and the
+            // device sums from the UDP header on, complements and stores the result there.
+            h |= Checksum.fold(pseudo);
+            p.csumVerdict = Packet.CSUM_PARTIAL;
+            p.csumOffset = UdpHeader.CHECKSUM_OFFSET;
+        } else {
+            // Sum the payload where it lies, then the header in a register: one store for the header.
+            long acc = Checksum.sum(s, p.offset, p.length, pseudo);
+            int c = ~Checksum.fold(acc + Checksum.halves(h)) & 0xFFFF;
+            h |= c == 0 ? 0xFFFF : c;  // RFC 768: a computed 0 is sent as all ones (0 means "none")
+            p.csumVerdict = Packet.CSUM_NONE;  // a reply made in a request's slot: its verdict is not ours
+        }
         final int off = p.prepend(UdpHeader.HEADER_LENGTH);
         Bytes.u64(s, off, h);
         p.l4Offset = off;
@@ -54,6 +65,15 @@ public final class UdpSend implements CountingLayer, Replier {
         counters.inc(cx.stripe(), OUT);
         return NEXT;
     }
+
+    /**
+     * Leaves the checksum to a device that offers to fill it in ({@link Packet#CSUM_PARTIAL}), as Linux
+     * does for a NIC with {@code NETIF_F_HW_CSUM}: the payload is then never summed in software. Call
+     * once, before the stack runs.
+     */
+    public void offloadChecksums(boolean on) { this.offload = on; }
+
+    public boolean offloadsChecksums() { return offload; }
 
     /**
      * The reply goes back where the request came from, from the payload the application left. It is

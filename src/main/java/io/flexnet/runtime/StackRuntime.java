@@ -18,6 +18,13 @@ public interface StackRuntime {
     void unpark(Thread thread);
 
     /**
+     * Blocks the calling thread in {@code wait} (poll(2) on a device, see {@link KernelWait}) for at most
+     * {@code nanos}, or until the device has data or {@code wait.wake()} is called: the park of a worker
+     * whose arrivals the kernel signals. A simulated runtime would charge the time to a virtual core.
+     */
+    default void await(KernelWait wait, long nanos) { wait.await(nanos); }
+
+    /**
      * One turn of a busy wait: the caller spins on a condition and wants the core's attention back at
      * once (the JDK's {@code Thread.onSpinWait}, a PAUSE on x86). Through here, not the JDK, so a
      * simulated runtime can charge the spin to a virtual core instead of burning a real one.

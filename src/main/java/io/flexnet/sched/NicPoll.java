@@ -21,6 +21,8 @@ public final class NicPoll implements Executor, WakeSource {
     private final Coroutines coroutines;
     private final Packet[] frames;
     private volatile CoroutineQueue.Sleeper sleeper;
+    /** The worker sleeps in this queue's kernel wait, which ends by itself when frames are there. */
+    private volatile boolean sleptOn;
 
     public NicPoll(NicDriver nic, int rxQueue, Pipeline pipeline, Coroutines coroutines, int batch) {
         if (rxQueue < 0 || rxQueue >= nic.rxQueues()) {
@@ -71,9 +73,19 @@ public final class NicPoll implements Executor, WakeSource {
         if (s != null && s.sleeping()) s.kick();
     }
 
-    /** True: a sleeping worker must not sleep through frames the NIC already holds. */
+    /**
+     * True: a sleeping worker must not sleep through frames the NIC already holds. Not asked of the
+     * device when the worker sleeps in this queue's own kernel wait: that poll(2) returns at once if
+     * frames are there, so asking first would be a second system call for the same answer.
+     */
     @Override
-    public boolean hasWork() { return nic.rxPending(rxQueue); }
+    public boolean hasWork() { return !sleptOn && nic.rxPending(rxQueue); }
+
+    /** Said by the worker that chose this queue's kernel wait to sleep in. */
+    void sleepsInKernelWait() { sleptOn = true; }
+
+    /** The kernel wait that ends when the queue has frames, when the driver offers one (see {@link NicDriver#rxWait}). */
+    public io.flexnet.runtime.KernelWait kernelWait() { return nic.rxWait(rxQueue); }
 
     public int rxQueue() { return rxQueue; }
     public NicDriver nic() { return nic; }

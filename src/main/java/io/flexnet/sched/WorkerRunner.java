@@ -2,6 +2,7 @@ package io.flexnet.sched;
 
 import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.pipeline.WakeSource;
+import io.flexnet.runtime.KernelWait;
 import io.flexnet.runtime.StackRuntime;
 
 /**
@@ -35,6 +36,12 @@ public final class WorkerRunner implements CoroutineQueue.Sleeper {
     private final IdleStrategy idle;
     private final boolean kicked;
 
+    /**
+     * The kernel wait of the first NIC queue this worker polls whose driver offers one (a TAP read by
+     * its worker): sleeping is then a poll(2) on the device, so a frame wakes this thread directly, and
+     * a kick writes the wait's wake-up file instead of unparking. Null: sleeping is a park.
+     */
+    private volatile KernelWait wait;
     private Thread thread;
     private volatile boolean running;
     private volatile boolean sleeping;
@@ -48,7 +55,15 @@ public final class WorkerRunner implements CoroutineQueue.Sleeper {
 
     synchronized void start() {
         if (thread != null) throw new IllegalStateException("worker '" + worker.name() + "' already started");
-        if (kicked) for (WakeSource s : worker.wakeSources()) s.addSleeper(this);
+        if (kicked) {
+            for (WakeSource s : worker.wakeSources()) {
+                s.addSleeper(this);
+                if (wait == null && s instanceof NicPoll poll && poll.kernelWait() != null) {
+                    wait = poll.kernelWait();
+                    poll.sleepsInKernelWait();
+                }
+            }
+        }
         running = true;
         thread = runtime.newThread("flexnet-" + worker.name(), this::loop);
         thread.start();
@@ -94,7 +109,9 @@ public final class WorkerRunner implements CoroutineQueue.Sleeper {
             sleeping = false;
             return;
         }
-        runtime.park(backstopNanos);
+        KernelWait w = wait;
+        if (w != null) runtime.await(w, backstopNanos);
+        else runtime.park(backstopNanos);
         sleeping = false;
     }
 
@@ -102,6 +119,11 @@ public final class WorkerRunner implements CoroutineQueue.Sleeper {
 
     @Override
     public void kick() {
+        KernelWait w = wait;
+        if (w != null) {
+            w.wake();
+            return;
+        }
         Thread t = thread;
         if (t != null) runtime.unpark(t);
     }

@@ -41,6 +41,21 @@ final class BenchNamespace implements AutoCloseable {
         run("ip", "-n", name, "link", "set", "dev", "lo", "up");
     }
 
+    /**
+     * Joins this namespace to {@code other} by a veth pair: {@code here} with {@code hereCidr} in this one,
+     * {@code there} with {@code thereCidr} in the other, both up with IPv6 off, the other's loopback up.
+     * Deleting either namespace deletes the pair.
+     */
+    void veth(String here, String hereCidr, BenchNamespace other, String there, String thereCidr) {
+        run("ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns", other.name);
+        for (String[] end : new String[][] {{name, here, hereCidr}, {other.name, there, thereCidr}}) {
+            run("ip", "netns", "exec", end[0], "sysctl", "-q", "-w", "net.ipv6.conf." + end[1] + ".disable_ipv6=1");
+            run("ip", "-n", end[0], "addr", "add", end[2], "dev", end[1]);
+            run("ip", "-n", end[0], "link", "set", "dev", end[1], "up");
+        }
+        run("ip", "-n", other.name, "link", "set", "dev", "lo", "up");
+    }
+
     /** Starts {@code command} inside, standard error merged into standard output; killed by {@link #close()}. */
     Process spawn(List<String> command) throws IOException { return spawn(command, null); }
 

@@ -24,8 +24,8 @@ import org.HdrHistogram.Histogram;
  * sequence number and the rest of its bytes follow from it; an answer is counted only if it is the
  * request's own bytes (a late answer to an earlier request is skipped, a wrong one counted as corrupt).
  * A request unanswered for a second is counted lost and the next is sent; after {@value #GIVE_UP} in a
- * row the client stops with status 1, naming the server. With two servers the first is also compared to
- * the second.
+ * row the client stops with status 1, naming the server. The first server is also compared to each
+ * of the others.
  */
 public final class EchoClient {
     private static final int TIMEOUT_MILLIS = 1000;
@@ -168,8 +168,8 @@ public final class EchoClient {
                     t.lost, t.corrupt, t.perSecond(), t.micros(50), t.micros(99), t.micros(99.9),
                     t.rtt.getMaxValue() / 1000.0);
         }
-        if (targets.size() == 2) {
-            Target a = targets.get(0), b = targets.get(1);
+        Target a = targets.get(0);
+        for (Target b : targets.subList(1, targets.size())) {
             out.printf(Locale.ROOT, "%s / %s: round trips/s %.2f, p50 %.2f, p99 %.2f%n", a.name, b.name,
                     a.perSecond() / b.perSecond(), a.micros(50) / b.micros(50), a.micros(99) / b.micros(99));
         }

@@ -23,8 +23,10 @@ import io.flexnet.sched.SleepUntilKicked;
  * {@code ip_rcv}, so those frames end there; UDP to the echo port reaches the {@link UdpEcho} and goes
  * back out of the send half from the same slot; UDP to any other port gets ICMP port unreachable from
  * {@code udp_rcv}. Each receive queue of the NIC gets its own polling worker (the kernel spreads flows
- * over a multi-queue TAP), which sleeps until the driver signals a frame unless busy polling is asked
- * for: a TAP peer is slow next to a spinning core, and the machine is shared.
+ * over a multi-queue TAP), which sleeps until a frame arrives unless busy polling is asked for: a TAP
+ * peer is slow next to a spinning core, and the machine is shared. On a TAP opened for its workers
+ * ({@code TapNic.openForWorkers}) the worker sleeps in poll(2) on its queue's file, so the frame wakes
+ * the thread that answers it.
  *
  * <pre>{@code
  * EchoServer server = new EchoServer(nic, NetConfig.parse(mac, "198.18.0.2/24", null, 1500), 7, false,

@@ -55,7 +55,15 @@ public final class KernelPeer implements AutoCloseable {
 
     /** Call {@link NetNs#assumeAvailable()} first, so a machine without root skips rather than fails. */
     public static KernelPeer open(PacketPool pool, int queues, int rxCapacity) {
-        TapNic nic = TapNic.open(uniqueName(), queues, pool, rxCapacity, System::nanoTime);
+        return adopt(TapNic.open(uniqueName(), queues, pool, rxCapacity, System::nanoTime));
+    }
+
+    /** As {@link #open(PacketPool, int, int)}, the queues read by whoever receives ({@link TapNic.RxMode#WORKER}). */
+    public static KernelPeer openForWorkers(PacketPool pool, int queues, boolean checksumOffload) {
+        return adopt(TapNic.openForWorkers(uniqueName(), queues, pool, checksumOffload, System::nanoTime));
+    }
+
+    private static KernelPeer adopt(TapNic nic) {
         NetNs ns = null;
         try {
             ns = NetNs.create();

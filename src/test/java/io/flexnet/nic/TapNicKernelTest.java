@@ -147,7 +147,7 @@ class TapNicKernelTest {
             String queues = peer.exec(Shell.QUICK, "ls", "/sys/class/net/" + peer.ifname() + "/queues").orFail().stdout();
             assertTrue(queues.contains("tx-0") && queues.contains("tx-1") && !queues.contains("tx-2"), queues);
             String flags = peer.exec(Shell.QUICK, "cat", Tun.sysfsFlags(peer.ifname())).orFail().stdout().trim();
-            assertEquals(Tun.IFF_TAP | Tun.IFF_NO_PI | Tun.IFF_MULTI_QUEUE, Integer.decode(flags));
+            assertEquals(Tun.IFF_TAP | Tun.IFF_NO_PI | Tun.IFF_VNET_HDR | Tun.IFF_MULTI_QUEUE, Integer.decode(flags));
 
             peer.teachNeighbour();
             for (int txq = 0; txq < 2; txq++) {

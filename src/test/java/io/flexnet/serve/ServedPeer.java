@@ -38,7 +38,7 @@ final class ServedPeer implements AutoCloseable {
         PacketPool pool = new PacketPool(512);
         KernelPeer peer = null;
         try {
-            peer = KernelPeer.open(pool);
+            peer = KernelPeer.openForWorkers(pool, 1, true);  // as `flexnet serve` opens it
             CapturingNic capture = pcap == null ? null : new CapturingNic(peer.nic(), PcapWriter.create(pcap));
             NicDriver nic = capture == null ? peer.nic() : capture;
             EchoServer server = new EchoServer(nic, new NetConfig(KernelPeer.STACK_MAC, KernelPeer.stackIp(),
