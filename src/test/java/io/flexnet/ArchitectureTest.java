@@ -66,7 +66,7 @@ class ArchitectureTest {
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),
-            Map.entry("cli", Set.of("ebpf", "packet", "runtime", "proto", "nic", "workload", "serve", "experiment",
+            Map.entry("cli", Set.of("ebpf", "interpose", "packet", "runtime", "proto", "nic", "workload", "serve", "experiment",
                     "bench")));
 
     /**

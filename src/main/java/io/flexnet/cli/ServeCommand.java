@@ -4,6 +4,7 @@ package io.flexnet.cli;
 import io.flexnet.nic.CapturingNic;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.nic.PcapWriter;
+import io.flexnet.nic.PcapngWriter;
 import io.flexnet.nic.TapException;
 import io.flexnet.nic.TapNic;
 import io.flexnet.packet.Ip4;
@@ -68,13 +69,23 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--busy-poll", description = "Spin on the receive queues instead of sleeping until a frame arrives.")
     boolean busyPoll;
 
+    @CommandLine.Mixin CaptureOptions liveCapture = new CaptureOptions();
+
     private final CountDownLatch interrupted = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
         NetConfig cfg = config();
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = liveCapture.toStdout() ? err : spec.commandLine().getOut();  // -w -: stdout is the capture's
+        PcapngWriter live;
+        try {
+            live = liveCapture.open(spec.commandLine());
+        } catch (IOException e) {
+            err.println("flexnet serve: -w " + liveCapture.output + ": cannot write it: " + Reasons.of(e));
+            err.flush();
+            return 2;
+        }
         // The capture file first: a path that cannot be written is the user's to fix, found before the
         // device is made.
         PcapWriter capture = null;
@@ -82,6 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 capture = PcapWriter.create(pcap);
             } catch (IOException e) {
+                if (live != null) live.close();
                 err.println("flexnet serve: --pcap " + pcap + ": cannot write it: " + Reasons.of(e));
                 err.flush();
                 return 2;
@@ -94,11 +106,12 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (TapException e) {
             pool.close();
             if (capture != null) capture.close();
+            if (live != null) live.close();
             err.println("flexnet serve: cannot open TAP device " + tap + ": " + e.getMessage());
             err.flush();
             return 1;
         }
-        NicDriver nic = capture == null ? device : new CapturingNic(device, capture);
+        NicDriver nic = liveCapture.wrap(capture == null ? device : new CapturingNic(device, capture));
         EchoServer server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE);
         Finish finish = new Finish(server, nic, pool, out);
         Thread hook = new Thread(finish::run, "flexnet-serve-exit");
@@ -115,6 +128,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (duration > 0) interrupted.await((long) (duration * 1e9), TimeUnit.NANOSECONDS);
         else interrupted.await();
         finish.run();
+        liveCapture.report(out);
+        out.flush();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
