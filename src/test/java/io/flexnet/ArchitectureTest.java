@@ -58,7 +58,7 @@ class ArchitectureTest {
             // DESIGN.md puts ebpf low; its loader, verifier, interpreter and JIT use nothing above
             // runtime, but the policy it makes (BpfPolicy) is a MatchingPolicy over the tenants' maps.
             Map.entry("ebpf", Set.of("runtime", "policy")),
-            Map.entry("interpose", Set.of("packet", "nic")),
+            Map.entry("interpose", Set.of("packet", "proto", "nic", "pipeline")),
             Map.entry("engine", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched")),
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
             Map.entry("serve", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched", "engine")),
