@@ -61,7 +61,7 @@ class ArchitectureTest {
             Map.entry("interpose", Set.of("packet", "proto", "nic", "pipeline")),
             Map.entry("engine", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched")),
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
-            Map.entry("serve", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched", "engine")),
+            Map.entry("serve", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched", "interpose", "engine")),
             Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",

@@ -71,11 +71,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Mixin CaptureOptions liveCapture = new CaptureOptions();
 
+    @CommandLine.Mixin InterposeOptions interpose = new InterposeOptions();
+
     private final CountDownLatch interrupted = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
         NetConfig cfg = config();
+        interpose.check(spec.commandLine(), tap);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = liveCapture.toStdout() ? err : spec.commandLine().getOut();  // -w -: stdout is the capture's
         PcapngWriter live;
@@ -112,11 +115,22 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         NicDriver nic = liveCapture.wrap(capture == null ? device : new CapturingNic(device, capture));
-        EchoServer server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE);
+        nic = interpose.wrap(spec.commandLine(), nic);
+        EchoServer server;
+        try {
+            server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE, interpose.hooks(tap, echoPort));
+        } catch (io.flexnet.interpose.BindRefusedException e) {  // the rules would starve the echo port
+            nic.close();
+            pool.close();
+            err.println("flexnet serve: --filter " + interpose.filterFile + ": " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         Finish finish = new Finish(server, nic, pool, out);
         Thread hook = new Thread(finish::run, "flexnet-serve-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         server.start();
+        interpose.openControl(server);
         out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d, %d %s%s%n", device.name(),
                 Ip4.format(cfg.ip()), cfg.prefixLength(), MacAddress.format(cfg.mac()), echoPort, workers,
                 workers == 1 ? "worker" : "workers", busyPoll ? " busy polling" : "");
@@ -129,6 +143,8 @@ public final class ServeCommand implements Callable<Integer> {
         else interrupted.await();
         finish.run();
         liveCapture.report(out);
+        interpose.report(out);
+        interpose.close();
         out.flush();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -90,6 +90,12 @@ public final class OwnerTable {
         return 0L;
     }
 
+    /** Tenant, user and program holding {@code port}, each "-" when nobody does. */
+    public String[] describeOwner(int protocol, int port) {
+        long o = ownerOf(protocol, port);
+        return new String[] {name(tenant(o)), name(user(o)), name(program(o))};
+    }
+
     /** Every held port as "udp 5432 pg/postgres/postgres" lines, for the control view. */
     public List<String> describe() {
         List<String> out = new ArrayList<>();

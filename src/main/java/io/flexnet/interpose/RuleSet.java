@@ -79,6 +79,21 @@ public final class RuleSet {
         return out;
     }
 
+    /** One row per rule: chain (with its hook), rule text, packets, bytes; for the control view. */
+    public List<String[]> rows() {
+        List<String[]> out = new ArrayList<>();
+        for (int c = 0; c < chains.length; c++) {
+            String chain = chainNames[c] + (c == base[INPUT] ? " (input)" : c == base[OUTPUT] ? " (output)" : "");
+            for (Rule r : chains[c]) {
+                out.add(new String[] {chain, r.text, Long.toString(packets(r.id)), Long.toString(bytes(r.id))});
+            }
+            if (c == base[INPUT] || c == base[OUTPUT]) {
+                out.add(new String[] {chain, "policy " + verdictName(policy[c == base[INPUT] ? INPUT : OUTPUT]), "-", "-"});
+            }
+        }
+        return out;
+    }
+
     static String verdictName(int v) {
         return switch (v) {
             case Rule.ACCEPT -> "accept";
