@@ -66,7 +66,8 @@ class ArchitectureTest {
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),
-            Map.entry("cli", Set.of("ebpf", "interpose", "packet", "runtime", "proto", "nic", "workload", "serve", "experiment",
+            // cli → pipeline: serve's --filter hands the filter's hooks (pipeline.Interposer) to the echo server.
+            Map.entry("cli", Set.of("ebpf", "interpose", "pipeline", "packet", "runtime", "proto", "nic", "workload", "serve", "experiment",
                     "bench")));
 
     /**
