@@ -3,6 +3,8 @@ package io.flexnet.interpose;
 
 import io.flexnet.nic.PcapngWriter;
 import io.flexnet.packet.Packet;
+import io.flexnet.pipeline.Interposer;
+import io.flexnet.proto.LayerContext;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,7 +20,7 @@ import java.util.function.LongSupplier;
  * packet; a frame the writer could not take is counted in {@link #errors()}. Counting uses
  * {@link LongAdder}s, so workers offering at once do not contend on one line.
  */
-public final class CapturePoint {
+public final class CapturePoint implements Interposer {
     private final String name;
     private final CaptureFilter filter;
     private final PcapngWriter writer;
@@ -58,7 +60,19 @@ public final class CapturePoint {
         }
     }
 
+    @Override
     public String name() { return name; }
+
+    /**
+     * As a pipeline step ({@code .ip().interpose(before).interpose(filter.ingress()).interpose(after)})
+     * it captures the whole frame and lets it go on. On the receive path the frame is whole at every
+     * boundary; on the send path headers are still being prepended, so capture sent frames at the NIC.
+     */
+    @Override
+    public int process(Packet p, LayerContext cx) {
+        offer(p);
+        return NEXT;
+    }
 
     public CaptureFilter filter() { return filter; }
 
