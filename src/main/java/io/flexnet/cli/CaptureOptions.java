@@ -4,6 +4,7 @@ package io.flexnet.cli;
 import io.flexnet.interpose.CaptureFilter;
 import io.flexnet.interpose.CaptureFilterException;
 import io.flexnet.interpose.NicCapture;
+import io.flexnet.interpose.OwnerTable;
 import io.flexnet.nic.EpochClock;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.nic.PcapWriter;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
  */
 final class CaptureOptions {
     @Option(names = "--capture", paramLabel = "EXPR",
-            description = "Capture frames at the NIC that match this tcpdump filter expression (pcap-filter(7)); needs -w.")
+            description = "Capture frames at the NIC that match this tcpdump filter expression (pcap-filter(7)), "
+                    + "optionally after 'owner TENANT and'; needs -w.")
     String expression;
 
     @Option(names = "-w", paramLabel = "FILE|-",
@@ -49,13 +51,13 @@ final class CaptureOptions {
      * @throws CommandLine.ParameterException for a bad expression or a missing -w
      * @throws IOException when the file cannot be written (the caller words it)
      */
-    PcapngWriter open(CommandLine cl) throws IOException {
+    PcapngWriter open(CommandLine cl, OwnerTable owners) throws IOException {
         if (output == null) {
             if (expression != null) throw new CommandLine.ParameterException(cl, "--capture needs -w FILE or -w -");
             return null;
         }
         try {
-            filter = expression == null || expression.isBlank() ? null : CaptureFilter.compile(expression);
+            filter = expression == null || expression.isBlank() ? null : CaptureFilter.compile(expression, owners);
         } catch (CaptureFilterException e) {
             throw new CommandLine.ParameterException(cl, "--capture '" + e.expression() + "': " + e.reason());
         }

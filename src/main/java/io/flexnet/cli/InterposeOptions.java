@@ -49,6 +49,9 @@ final class InterposeOptions {
     private QdiscNic qdiscs;
     private ControlServer server;
 
+    /** Who owns each port, shared by the filter and {@code --capture 'owner NAME ...'}. */
+    OwnerTable owners() { return owners; }
+
     /** Reads and parses the rule file, checks the qdisc kind; refuses with the reason. */
     void check(CommandLine cl, String iface) {
         if (qdisc != null) make(cl);

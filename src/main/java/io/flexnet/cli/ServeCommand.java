@@ -83,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = liveCapture.toStdout() ? err : spec.commandLine().getOut();  // -w -: stdout is the capture's
         PcapngWriter live;
         try {
-            live = liveCapture.open(spec.commandLine());
+            live = liveCapture.open(spec.commandLine(), interpose.owners());
         } catch (IOException e) {
             err.println("flexnet serve: -w " + liveCapture.output + ": cannot write it: " + Reasons.of(e));
             err.flush();

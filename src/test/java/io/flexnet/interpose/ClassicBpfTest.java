@@ -121,6 +121,29 @@ class ClassicBpfTest {
     }
 
     @Test
+    void ownerSelectsFramesToOrFromTheTenantsPorts() {
+        Assumptions.assumeTrue(CaptureFilter.available(), Libpcap.unavailableReason());
+        OwnerTable owners = new OwnerTable();
+        owners.bind(OwnerTable.PROTO_UDP, 5432, new Owner("pg", "postgres", "postgres"));
+        owners.bind(OwnerTable.PROTO_TCP, 5432, new Owner("pg", "postgres", "postgres"));
+        owners.bind(OwnerTable.PROTO_UDP, 3306, new Owner("my", "mysql", "mysqld"));
+        byte[][] frames = {
+                io.flexnet.fixture.Frame.udp().ports(40000, 5432).build(),
+                io.flexnet.fixture.Frame.udp().ports(40000, 3306).build(),
+                io.flexnet.fixture.Frame.tcp().vlan(7).ports(5432, 40000).build(),
+                io.flexnet.fixture.Frame.icmpEcho().build()};
+        record Case(String expr, String expected) {}
+        for (Case c : List.of(new Case("owner pg", "1010"), new Case("owner pg and vlan and tcp", "0010"),
+                new Case("owner pg and tcp", "0000"),  // as in tcpdump, a tagged frame is not plain tcp
+                new Case("owner my", "0100"), new Case("owner nobody", "0000"), new Case("udp", "1100"))) {
+            CaptureFilter f = CaptureFilter.compile(c.expr(), owners);
+            StringBuilder got = new StringBuilder();
+            for (byte[] b : frames) got.append(f.matches(MemorySegment.ofArray(b), 0, b.length) ? '1' : '0');
+            assertEquals(c.expected(), got.toString(), c.expr());
+        }
+    }
+
+    @Test
     void theEmptyExpressionMatchesEverything() {
         Assumptions.assumeTrue(CaptureFilter.available(), Libpcap.unavailableReason());
         CaptureFilter f = CaptureFilter.compile("");
