@@ -16,6 +16,10 @@ import io.flexnet.proto.ProtoStack;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.serve.ControlServer;
 import io.flexnet.serve.EchoServer;
+import io.flexnet.serve.JfrEvents;
+import io.flexnet.packet.DropCounters;
+import java.util.ArrayList;
+import java.util.List;
 import io.flexnet.serve.ServeViews;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +52,7 @@ final class InterposeOptions {
     private Filters filters;
     private QdiscNic qdiscs;
     private ControlServer server;
+    private JfrEvents jfr;
 
     /** Who owns each port, shared by the filter and {@code --capture 'owner NAME ...'}. */
     OwnerTable owners() { return owners; }
@@ -94,7 +99,14 @@ final class InterposeOptions {
         };
     }
 
+    /** Opens the control socket if asked, and registers the JFR events (they cost nothing unrecorded). */
     void openControl(EchoServer echo) throws IOException {
+        jfr = JfrEvents.register(echo.engine(), () -> {
+            List<DropCounters> more = new ArrayList<>();
+            if (filters != null) more.add(filters.drops());
+            if (qdiscs != null) for (int q = 0; q < qdiscs.txQueues(); q++) more.add(qdiscs.qdisc(q).drops());
+            return more;
+        });
         if (control != null) server = ControlServer.open(control, ServeViews.of(echo, filters, qdiscs));
     }
 
@@ -109,5 +121,6 @@ final class InterposeOptions {
 
     void close() {
         if (server != null) server.close();
+        if (jfr != null) jfr.close();
     }
 }
