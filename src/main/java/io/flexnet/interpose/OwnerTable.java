@@ -31,6 +31,9 @@ public final class OwnerTable {
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final List<String> names = new ArrayList<>(List.of(""));  // id 0: nobody
     private volatile BindGuard guard = (proto, port, owner) -> null;
+    private final TenantLimits limits = new TenantLimits();
+    /** Slots each bound port's socket was admitted with, to give back at release (guarded by this). */
+    private final Map<Long, Integer> slotsOf = new java.util.HashMap<>();
 
     /** The id of {@code name}, made on first sight. */
     public synchronized int id(String name) {
@@ -62,26 +65,45 @@ public final class OwnerTable {
      * @throws BindRefusedException when the rules in force would drop the owner's traffic there, or the
      *         port is held by another owner
      */
-    public void bind(int protocol, int port, Owner owner) {
+    public void bind(int protocol, int port, Owner owner) { bind(protocol, port, owner, 0); }
+
+    /**
+     * As {@link #bind(int, int, Owner)} for a socket whose receive queue holds {@code queueSlots}
+     * packets, checked against the tenant's {@link #limits()}: a tenant at its limit of sockets or
+     * slots is refused, saying which.
+     */
+    public synchronized void bind(int protocol, int port, Owner owner, int queueSlots) {
         AtomicLongArray t = table(protocol);
         checkPort(port);
+        if (queueSlots < 0) throw new IllegalArgumentException("queue slots must be >= 0");
         long packed = pack(owner);
         String why = guard.refusal(protocol, port, packed);
         if (why != null) {
             throw new BindRefusedException(protoName(protocol) + " port " + port + " refused to " + owner + ": " + why);
         }
-        long held = t.compareAndExchange(port, 0L, packed);
-        if (held != 0L && held != packed) {
+        long held = t.get(port);
+        if (held != 0L) {
             throw new BindRefusedException(protoName(protocol) + " port " + port + " refused to " + owner
                     + ": held by tenant " + name(tenant(held)));
         }
+        String over = limits.take(tenant(packed), owner.tenant(), queueSlots);
+        if (over != null) {
+            throw new BindRefusedException(protoName(protocol) + " port " + port + " refused to " + owner + ": " + over);
+        }
+        slotsOf.put((long) protocol << 16 | port, queueSlots);
+        t.setRelease(port, packed);
     }
 
-    /** Forgets the owner of {@code port}. */
-    public void release(int protocol, int port) {
+    /** Forgets the owner of {@code port}, giving its socket and slots back to the tenant's limits. */
+    public synchronized void release(int protocol, int port) {
         checkPort(port);
-        table(protocol).set(port, 0L);
+        long held = table(protocol).getAndSet(port, 0L);
+        Integer slots = slotsOf.remove((long) protocol << 16 | port);
+        if (held != 0L) limits.give(tenant(held), slots == null ? 0 : slots);
     }
+
+    /** The per-tenant caps bind checks; set them with {@code limits().set(id("game"), new Limit(4, 256))}. */
+    public TenantLimits limits() { return limits; }
 
     /** The packed owner of {@code port}, 0 when nobody holds it or the protocol has no ports. */
     public long ownerOf(int protocol, int port) {
