@@ -31,7 +31,7 @@ class ArchitectureTest {
             Set.of("packet", "runtime"),
             Set.of("proto", "proto.tcp", "proto.tcp.cc", "nic"),
             Set.of("pipeline"),
-            Set.of("sched", "sched.affinity", "policy", "socket", "ebpf"),
+            Set.of("sched", "sched.affinity", "policy", "socket", "ebpf", "interpose"),
             Set.of("engine"),
             Set.of("workload", "serve", "app"),
             Set.of("experiment", "bench"),
@@ -58,18 +58,20 @@ class ArchitectureTest {
             // DESIGN.md puts ebpf low; its loader, verifier, interpreter and JIT use nothing above
             // runtime, but the policy it makes (BpfPolicy) is a MatchingPolicy over the tenants' maps.
             Map.entry("ebpf", Set.of("runtime", "policy")),
+            Map.entry("interpose", Set.of("packet", "proto", "nic", "pipeline")),
             // engine → proto.tcp: the engine attaches TCP to every stack it makes and drives its timers.
             Map.entry("engine", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched")),
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
             Map.entry("serve", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched", "socket",
-                    "engine", "app")),  // app-bench serves the applications, one tier, no cycle
+                    "interpose", "engine", "app")),  // app-bench serves the applications, one tier, no cycle
             // app: the applications serve on the stack's stream sockets, an engine's TCP (DESIGN.md §5).
             Map.entry("app", Set.of("packet", "runtime", "proto", "proto.tcp", "socket", "engine")),
             Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),
-            Map.entry("cli", Set.of("ebpf", "packet", "runtime", "proto", "nic", "workload", "serve", "app", "experiment",
+            // cli → pipeline: serve's --filter hands the filter's hooks (pipeline.Interposer) to the echo server.
+            Map.entry("cli", Set.of("ebpf", "interpose", "pipeline", "packet", "runtime", "proto", "nic", "workload", "serve", "app", "experiment",
                     "bench")));
 
     /**

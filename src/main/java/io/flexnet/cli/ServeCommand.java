@@ -8,6 +8,7 @@ import io.flexnet.app.StackAppServer;
 import io.flexnet.nic.CapturingNic;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.nic.PcapWriter;
+import io.flexnet.nic.PcapngWriter;
 import io.flexnet.nic.TapException;
 import io.flexnet.nic.TapNic;
 import io.flexnet.packet.Ip4;
@@ -96,13 +97,26 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most connections each of --http and --resp serves at once (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @CommandLine.Mixin CaptureOptions liveCapture = new CaptureOptions();
+
+    @CommandLine.Mixin InterposeOptions interpose = new InterposeOptions();
+
     private final CountDownLatch interrupted = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
         NetConfig cfg = config();
-        PrintWriter out = spec.commandLine().getOut();
+        interpose.check(spec.commandLine(), tap);
         PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = liveCapture.toStdout() ? err : spec.commandLine().getOut();  // -w -: stdout is the capture's
+        PcapngWriter live;
+        try {
+            live = liveCapture.open(spec.commandLine(), interpose.owners());
+        } catch (IOException e) {
+            err.println("flexnet serve: -w " + liveCapture.output + ": cannot write it: " + Reasons.of(e));
+            err.flush();
+            return 2;
+        }
         // The capture file first: a path that cannot be written is the user's to fix, found before the
         // device is made.
         PcapWriter capture = null;
@@ -110,6 +124,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 capture = PcapWriter.create(pcap);
             } catch (IOException e) {
+                if (live != null) live.close();
                 err.println("flexnet serve: --pcap " + pcap + ": cannot write it: " + Reasons.of(e));
                 err.flush();
                 return 2;
@@ -124,12 +139,23 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (TapException e) {
             pool.close();
             if (capture != null) capture.close();
+            if (live != null) live.close();
             err.println("flexnet serve: cannot open TAP device " + tap + ": " + e.getMessage());
             err.flush();
             return 1;
         }
-        NicDriver nic = capture == null ? device : new CapturingNic(device, capture);
-        EchoServer server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE);
+        NicDriver nic = liveCapture.wrap(capture == null ? device : new CapturingNic(device, capture));
+        nic = interpose.wrap(spec.commandLine(), nic);
+        EchoServer server;
+        try {
+            server = new EchoServer(nic, cfg, echoPort, busyPoll, RealRuntime.INSTANCE, interpose.hooks(tap, echoPort));
+        } catch (io.flexnet.interpose.BindRefusedException e) {  // the rules would starve the echo port
+            nic.close();
+            pool.close();
+            err.println("flexnet serve: --filter " + interpose.filterFile + ": " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         TcpServices tcp = tcpEcho != 0 || discard != 0 ? TcpServices.on(server, tcpEcho, discard) : null;
         List<AppServer> apps = new ArrayList<>();
         if (http != 0) apps.add(StackAppServer.on(server.engine(), server.stack(), new Http(), http, maxConnections));
@@ -141,6 +167,7 @@ public final class ServeCommand implements Callable<Integer> {
         server.start();
         if (tcp != null) tcp.start();
         for (AppServer a : apps) a.start();
+        interpose.openControl(server);
         out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d%s%s, %d %s%s%n", device.name(),
                 Ip4.format(cfg.ip()), cfg.prefixLength(), MacAddress.format(cfg.mac()), echoPort,
                 (tcpEcho != 0 ? ", tcp echo on port " + tcpEcho : "") + (http != 0 ? ", http on port " + http : "")
@@ -155,6 +182,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (duration > 0) interrupted.await((long) (duration * 1e9), TimeUnit.NANOSECONDS);
         else interrupted.await();
         finish.run();
+        liveCapture.report(out);
+        interpose.report(out);
+        interpose.close();
+        out.flush();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

@@ -98,6 +98,11 @@ public final class PipelineBuilder {
         return step(new YieldStep(Objects.requireNonNull(app, "app")));
     }
 
+    /** An {@link Interposer} between the layers before and after it: a filter, a capture point. */
+    public PipelineBuilder interpose(Interposer interposer) {
+        return step(new InterposeStep(Objects.requireNonNull(interposer, "interposer")));
+    }
+
     /**
      * Runs the steps through the interpreter instead of a generated class: slower (a megamorphic call
      * per layer), for comparison and diagnosis. {@code -Dflexnet.pipeline.interpret=true} makes it the

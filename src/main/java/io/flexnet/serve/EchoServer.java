@@ -3,6 +3,7 @@ package io.flexnet.serve;
 
 import io.flexnet.engine.Engine;
 import io.flexnet.nic.NicDriver;
+import io.flexnet.pipeline.Interposer;
 import io.flexnet.pipeline.Pipeline;
 import io.flexnet.proto.Endpoint;
 import io.flexnet.proto.NetConfig;
@@ -60,13 +61,26 @@ public final class EchoServer {
      * @param busyPoll spin on the receive queues instead of sleeping until a frame arrives
      */
     public EchoServer(NicDriver nic, NetConfig config, int echoPort, boolean busyPoll, StackRuntime runtime) {
+        this(nic, config, echoPort, busyPoll, runtime, null);
+    }
+
+    /**
+     * As above, with a filter's hooks in the pipeline (ingress after ip_rcv, egress before ip_send):
+     * {@code filters.apply(stack)} gives them once the stack exists; null for none.
+     */
+    public EchoServer(NicDriver nic, NetConfig config, int echoPort, boolean busyPoll, StackRuntime runtime,
+                      java.util.function.Function<io.flexnet.proto.ProtoStack, Interposer[]> filters) {
         this.engine = new Engine(nic, config, runtime);
         this.echo = new UdpEcho();
         this.echoPort = echoPort;
         this.busyPoll = busyPoll;
         engine.stack().ports().bind(echoPort, Endpoint.servedAtYield(echoPort));
         engine.countDrops(echo.drops());
-        this.pipeline = engine.rxTx("udp-echo").eth().ip().l4().yieldTo(echo).l4().ip().eth().build();
+        Interposer[] hooks = filters == null ? null : filters.apply(engine.stack());
+        this.pipeline = hooks == null
+                ? engine.rxTx("udp-echo").eth().ip().l4().yieldTo(echo).l4().ip().eth().build()
+                : engine.rxTx("udp-echo-filtered").eth().ip().interpose(hooks[0]).l4().yieldTo(echo).l4()
+                        .interpose(hooks[1]).ip().eth().build();
         for (int q = 0; q < nic.rxQueues(); q++) {
             IdleStrategy idle = busyPoll ? IdleStrategy.busySpin() : new SleepUntilKicked();
             // One worker runs ARP's expiry: its lock is the stack's, so one caller is enough.

@@ -40,6 +40,8 @@ final class ReceiveQueue {
     @SuppressWarnings("unused")
     private volatile int waiters;
     private volatile boolean closed;
+    private volatile NotificationQueue notify;
+    private int notifyIndex;
     /** The clock and spin of busy polling: the application's side of the socket, but time all the same. */
     private final StackRuntime runtime;
 
@@ -56,7 +58,15 @@ final class ReceiveQueue {
         if (closed || !queue.offer(p)) return false;
         VarHandle.fullFence();
         if ((int) WAITERS.getVolatile(this) != 0) signalSlow();
+        NotificationQueue n = notify;  // null unless the socket was registered with one
+        if (n != null) n.readable(notifyIndex);
         return true;
+    }
+
+    /** Reports each arrival to {@code n} as socket {@code index} (see {@link NotificationQueue}). */
+    void notifyTo(NotificationQueue n, int index) {
+        this.notifyIndex = index;
+        this.notify = n;  // volatile store after the index: a producer that sees n sees the index
     }
 
     private void signalSlow() {

@@ -66,6 +66,18 @@ public final class UdpSocket implements AutoCloseable {
 
     // ---- options ----
 
+    /**
+     * Reports this socket's datagrams to {@code q} under {@code token} (Norman §4.3): the application
+     * waits on {@code q} for all its sockets, then reads the ones it names until {@code WOULD_BLOCK}.
+     * Datagrams already queued are reported at once.
+     */
+    public UdpSocket notifyTo(NotificationQueue q, long token) {
+        int index = q.register(token);
+        queue.notifyTo(q, index);
+        if (queue.depth() > 0) q.readable(index);
+        return this;
+    }
+
     /** Allows binding to a port other reuse-port sockets are bound to (before {@link #bind}). */
     public UdpSocket reusePort(boolean on) {
         if (group != null) throw new IllegalStateException("reusePort must be set before bind");
