@@ -35,6 +35,32 @@ public interface StackRuntime {
         while (nanoTime() - end < 0) spinWait();
     }
 
+    /**
+     * Occupies the calling thread for up to {@code nanos} of CPU, as {@link #spend(long)} does, but stops
+     * early at the first yield point where {@code quantum} has expired: a preemptible handler's work.
+     * Returns the nanoseconds of work left (0: all done). Polls the flag between clock reads, so the work
+     * stops within a spin of the flag rising.
+     */
+    default long spend(long nanos, Quantum quantum) {
+        if (nanos <= 0) return 0;
+        final long start = nanoTime();
+        final long end = start + nanos;
+        long now = start;
+        while (now - end < 0) {
+            if (quantum.yieldPoint()) return end - now;
+            spinWait();
+            now = nanoTime();
+        }
+        return 0;
+    }
+
+    /**
+     * What raises the workers' quantum flags ({@link Quantum}): a timer reading this runtime's clock.
+     * The default is one timer per runtime, with a thread while it times anything; a simulated runtime
+     * returns one it ticks in virtual time.
+     */
+    default QuantumTimer quantumTimer() { return QuantumTimer.of(this); }
+
     /** Offers the calling thread's core to another runnable thread, if there is one. */
     void yieldThread();
 

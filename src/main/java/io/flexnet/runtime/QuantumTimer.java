@@ -1,0 +1,118 @@
+package io.flexnet.runtime;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Raises workers' {@link Quantum} flags when their slices have run their length: the part of Concord's
+ * dispatcher that watches the clock, so the workers' yield points never read it. One thread per
+ * runtime ({@link #of}), started by the first quantum made and ended when the last is closed; it reads
+ * the clock through its runtime, so a simulated runtime times slices in virtual time.
+ *
+ * <p>While a slice runs the thread waits for the nearest deadline by yielding its core (on a small
+ * machine the worker and the load it serves need it more than a timer does), or parks when the
+ * deadline is far. When no slice has run for a millisecond it parks {@value #IDLE_PARK_NANOS} ns at a
+ * time: a slice that begins then is raised late by up to that (plus the OS's timer slack), never early.
+ *
+ * <pre>{@code
+ * Quantum q = runtime.quantumTimer().quantum("w0", 10_000);   // 10 µs slices on worker w0
+ * ...
+ * q.close();                                                  // the thread stops with the last one
+ * }</pre>
+ *
+ * A timer made with {@link #manual} has no thread: a test calls {@link #tick} at the times it scripts.
+ */
+public final class QuantumTimer {
+    private static final long IDLE_AFTER_NANOS = 1_000_000;
+    private static final long IDLE_PARK_NANOS = 100_000;
+    /** Park instead of yielding only when the deadline is further than this; parks wake late by tens of µs. */
+    private static final long PARK_ABOVE_NANOS = 200_000;
+    private static final Map<StackRuntime, QuantumTimer> SHARED = new WeakHashMap<>();
+
+    private final StackRuntime runtime;
+    private final boolean threaded;
+    /** Replaced whole on every change, so the timer's loop walks an array without locking or allocating. */
+    private volatile Quantum[] quanta = new Quantum[0];
+    private Thread thread;
+
+    private QuantumTimer(StackRuntime runtime, boolean threaded) {
+        this.runtime = java.util.Objects.requireNonNull(runtime);
+        this.threaded = threaded;
+    }
+
+    /** The timer of {@code runtime}, with its own thread while it times any quantum. */
+    public static QuantumTimer of(StackRuntime runtime) {
+        synchronized (SHARED) {
+            return SHARED.computeIfAbsent(runtime, r -> new QuantumTimer(r, true));
+        }
+    }
+
+    /** A timer without a thread: flags rise only when the caller {@link #tick}s it. */
+    public static QuantumTimer manual(StackRuntime runtime) { return new QuantumTimer(runtime, false); }
+
+    /** A new flag with slices of {@code lengthNanos}, timed from now on. */
+    public synchronized Quantum quantum(String name, long lengthNanos) {
+        Quantum q = new Quantum(name, lengthNanos, this);
+        Quantum[] qs = Arrays.copyOf(quanta, quanta.length + 1);
+        qs[qs.length - 1] = q;
+        quanta = qs;
+        if (threaded && thread == null) {
+            thread = runtime.newThread("flexnet-quantum-timer", this::loop);
+            thread.start();
+        }
+        return q;
+    }
+
+    synchronized void remove(Quantum q) {
+        Quantum[] qs = quanta;
+        for (int i = 0; i < qs.length; i++) {
+            if (qs[i] == q) {
+                Quantum[] rest = new Quantum[qs.length - 1];
+                System.arraycopy(qs, 0, rest, 0, i);
+                System.arraycopy(qs, i + 1, rest, i, rest.length - i);
+                quanta = rest;
+                return;
+            }
+        }
+    }
+
+    /** Raises every flag whose slice is due at {@code now}; returns the nearest deadline still pending, or {@link Long#MAX_VALUE}. */
+    public long tick(long now) {
+        long next = Long.MAX_VALUE;
+        for (Quantum q : quanta) {
+            long d = q.raiseIfDue(now);
+            if (d - next < 0) next = d;
+        }
+        return next;
+    }
+
+    /** How many flags it times now. */
+    public int size() { return quanta.length; }
+
+    private void loop() {
+        final StackRuntime rt = runtime;
+        long lastBusy = rt.nanoTime();
+        while (true) {
+            if (quanta.length == 0) {
+                synchronized (this) {
+                    if (quanta.length == 0) {
+                        thread = null;
+                        return;
+                    }
+                }
+            }
+            long now = rt.nanoTime();
+            long next = tick(now);
+            if (next != Long.MAX_VALUE) {
+                lastBusy = now;
+                if (next - now > PARK_ABOVE_NANOS) rt.park(next - now - PARK_ABOVE_NANOS / 2);
+                else rt.yieldThread();
+            } else if (now - lastBusy > IDLE_AFTER_NANOS) {
+                rt.park(IDLE_PARK_NANOS);
+            } else {
+                rt.yieldThread();
+            }
+        }
+    }
+}
