@@ -10,13 +10,16 @@ import java.util.WeakHashMap;
  * runtime ({@link #of}), started by the first quantum made and ended when the last is closed; it reads
  * the clock through its runtime, so a simulated runtime times slices in virtual time.
  *
- * <p>While a slice runs the thread waits for the nearest deadline by yielding its core (on a small
- * machine the worker and the load it serves need it more than a timer does), or parks when the
- * deadline is far. When no slice has run for a millisecond it parks {@value #IDLE_PARK_NANOS} ns at a
- * time: a slice that begins then is raised late by up to that (plus the OS's timer slack), never early.
+ * <p>How the thread waits for the nearest deadline is its {@link Wait}: {@link Wait#SPIN} keeps
+ * checking, yielding its core between checks (Concord's dispatcher, a core's worth of CPU while any
+ * slice runs, flags raised within a check of their deadline); {@link Wait#SLEEP} parks until the
+ * deadline with the thread's timer slack narrowed, costing a wake-up per slice that is still running
+ * at its deadline check, and raising flags as late as the OS wakes it (about 20 µs on a shared VM).
+ * A flag is never raised early. When no slice has run for a millisecond either kind parks
+ * {@value #IDLE_PARK_NANOS} ns at a time, so a slice that begins then may be raised that much late.
  *
  * <pre>{@code
- * Quantum q = runtime.quantumTimer().quantum("w0", 10_000);   // 10 µs slices on worker w0
+ * Quantum q = runtime.quantumTimer(Wait.SLEEP).quantum("w0", 10_000);   // 10 µs slices on w0
  * ...
  * q.close();                                                  // the thread stops with the last one
  * }</pre>
@@ -26,30 +29,47 @@ import java.util.WeakHashMap;
 public final class QuantumTimer {
     private static final long IDLE_AFTER_NANOS = 1_000_000;
     private static final long IDLE_PARK_NANOS = 100_000;
+    /** A sleeping timer with nothing running looks again after this long: a slice that begins then waits at most this. */
+    private static final long IDLE_CHECK_NANOS = 5_000;
     /** Park instead of yielding only when the deadline is further than this; parks wake late by tens of µs. */
     private static final long PARK_ABOVE_NANOS = 200_000;
-    private static final Map<StackRuntime, QuantumTimer> SHARED = new WeakHashMap<>();
+    private static final Map<StackRuntime, QuantumTimer[]> SHARED = new WeakHashMap<>();
+
+    /** How the timer's thread waits between deadlines. */
+    public enum Wait {
+        /** Check continuously, yielding the core between checks: exact, and a core while slices run. */
+        SPIN,
+        /** Park until the nearest deadline: cheap, and as late as the OS wakes the thread. */
+        SLEEP
+    }
 
     private final StackRuntime runtime;
     private final boolean threaded;
+    private final Wait wait;
     /** Replaced whole on every change, so the timer's loop walks an array without locking or allocating. */
     private volatile Quantum[] quanta = new Quantum[0];
     private Thread thread;
 
-    private QuantumTimer(StackRuntime runtime, boolean threaded) {
+    private QuantumTimer(StackRuntime runtime, boolean threaded, Wait wait) {
         this.runtime = java.util.Objects.requireNonNull(runtime);
         this.threaded = threaded;
+        this.wait = wait;
     }
 
-    /** The timer of {@code runtime}, with its own thread while it times any quantum. */
-    public static QuantumTimer of(StackRuntime runtime) {
+    /** The timer of {@code runtime} that waits by {@code wait}, with its own thread while it times any quantum. */
+    public static QuantumTimer of(StackRuntime runtime, Wait wait) {
         synchronized (SHARED) {
-            return SHARED.computeIfAbsent(runtime, r -> new QuantumTimer(r, true));
+            QuantumTimer[] timers = SHARED.computeIfAbsent(runtime, r -> new QuantumTimer[Wait.values().length]);
+            QuantumTimer t = timers[wait.ordinal()];
+            if (t == null) timers[wait.ordinal()] = t = new QuantumTimer(runtime, true, wait);
+            return t;
         }
     }
 
     /** A timer without a thread: flags rise only when the caller {@link #tick}s it. */
-    public static QuantumTimer manual(StackRuntime runtime) { return new QuantumTimer(runtime, false); }
+    public static QuantumTimer manual(StackRuntime runtime) { return new QuantumTimer(runtime, false, Wait.SLEEP); }
+
+    public Wait waitKind() { return wait; }
 
     /** A new flag with slices of {@code lengthNanos}, timed from now on. */
     public synchronized Quantum quantum(String name, long lengthNanos) {
@@ -92,6 +112,8 @@ public final class QuantumTimer {
 
     private void loop() {
         final StackRuntime rt = runtime;
+        final boolean spin = wait == Wait.SPIN;
+        if (!spin) TimerSlack.set(1_000);
         long lastBusy = rt.nanoTime();
         while (true) {
             if (quanta.length == 0) {
@@ -106,12 +128,15 @@ public final class QuantumTimer {
             long next = tick(now);
             if (next != Long.MAX_VALUE) {
                 lastBusy = now;
-                if (next - now > PARK_ABOVE_NANOS) rt.park(next - now - PARK_ABOVE_NANOS / 2);
+                if (!spin) rt.park(next - now);
+                else if (next - now > PARK_ABOVE_NANOS) rt.park(next - now - PARK_ABOVE_NANOS / 2);
                 else rt.yieldThread();
             } else if (now - lastBusy > IDLE_AFTER_NANOS) {
                 rt.park(IDLE_PARK_NANOS);
-            } else {
+            } else if (spin) {
                 rt.yieldThread();
+            } else {
+                rt.park(IDLE_CHECK_NANOS);
             }
         }
     }

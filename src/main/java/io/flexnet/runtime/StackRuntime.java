@@ -56,10 +56,10 @@ public interface StackRuntime {
 
     /**
      * What raises the workers' quantum flags ({@link Quantum}): a timer reading this runtime's clock.
-     * The default is one timer per runtime, with a thread while it times anything; a simulated runtime
-     * returns one it ticks in virtual time.
+     * The default is one timer per runtime and kind of wait, with a thread while it times anything; a
+     * simulated runtime returns one it ticks in virtual time.
      */
-    default QuantumTimer quantumTimer() { return QuantumTimer.of(this); }
+    default QuantumTimer quantumTimer(QuantumTimer.Wait wait) { return QuantumTimer.of(this, wait); }
 
     /** Offers the calling thread's core to another runnable thread, if there is one. */
     void yieldThread();

@@ -16,7 +16,7 @@ import java.util.List;
  * (MPSC or MPMC), or be SPSC with the worker as its only producer too (it polls the NIC itself).
  *
  * <pre>{@code
- * Quantum q = runtime.quantumTimer().quantum("w0", 10_000);
+ * Quantum q = runtime.quantumTimer(QuantumTimer.Wait.SLEEP).quantum("w0", 10_000);
  * e.poll(0, pipeline, 32, "w0", IdleStrategy.busySpin(), new ProcessorSharing(q, requests));
  * }</pre>
  */
