@@ -37,9 +37,10 @@ public interface StackRuntime {
 
     /**
      * Occupies the calling thread for up to {@code nanos} of CPU, as {@link #spend(long)} does, but stops
-     * early at the first yield point where {@code quantum} has expired: a preemptible handler's work.
-     * Returns the nanoseconds of work left (0: all done). Polls the flag between clock reads, so the work
-     * stops within a spin of the flag rising.
+     * early once {@code quantum} has expired: a preemptible handler's work. Returns the nanoseconds of
+     * work left (0: all done). It polls the flag between clock reads, and since it reads the clock
+     * anyway it also stops when the slice's deadline has passed on it ({@link Quantum#dueAt}), so a
+     * timer thread the OS wakes late does not stretch the slice.
      */
     default long spend(long nanos, Quantum quantum) {
         if (nanos <= 0) return 0;
@@ -47,7 +48,7 @@ public interface StackRuntime {
         final long end = start + nanos;
         long now = start;
         while (now - end < 0) {
-            if (quantum.yieldPoint()) return end - now;
+            if (quantum.yieldPoint() || quantum.dueAt(now)) return end - now;
             spinWait();
             now = nanoTime();
         }
