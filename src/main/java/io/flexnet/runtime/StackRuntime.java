@@ -44,15 +44,14 @@ public interface StackRuntime {
      */
     default long spend(long nanos, Quantum quantum) {
         if (nanos <= 0) return 0;
-        final long start = nanoTime();
-        final long end = start + nanos;
-        long now = start;
-        while (now - end < 0) {
-            if (quantum.yieldPoint() || quantum.dueAt(now)) return end - now;
+        final long end = nanoTime() + nanos;
+        while (true) {
+            // Work first, then look: a slice whose start was stale still makes progress.
             spinWait();
-            now = nanoTime();
+            long now = nanoTime();
+            if (now - end >= 0) return 0;
+            if (quantum.yieldPoint() || quantum.dueAt(now)) return end - now;
         }
-        return 0;
     }
 
     /**
