@@ -48,8 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *     compiled pipeline re-entering the {@code yield()} (goal ≤ 50 ns);</li>
  * <li>{@code requestRunToCompletion} against {@code requestPreemptible}: a whole request (UDP frame in,
  *     reply out through the real layers) with the {@code work} handler under a round-robin executor,
- *     and with {@code workYielding} under processor sharing with nothing preempted: throughput lost
- *     to preemption with no long requests (goal ≤ 2%).</li>
+ *     and with the same work polling its yield point every {@value #STRIDE} steps (a hundred-odd
+ *     nanoseconds of work, as a handler polls in an outer loop) under processor sharing with nothing
+ *     preempted: throughput lost to preemption with no long requests (goal ≤ 2%).
+ *     {@code requestPreemptibleDense} polls after every step, the worst case.</li>
  * </ul>
  *
  * <pre>{@code flock /tmp/jmh.lock ./flexnet jmh PreemptionBench}</pre>
@@ -62,6 +64,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class PreemptionBench {
     static final int WORK = 1_000;
+    static final int STRIDE = 100;
     private static final long OUR_MAC = MacAddress.parse("02:00:c6:12:00:02");
     private static final long PEER_MAC = MacAddress.parse("02:00:c6:12:00:01");
     private static final int OUR_IP = Ip4.parse("198.18.0.2");
@@ -81,7 +84,7 @@ public class PreemptionBench {
     private CoroutineQueue queue, cycle;
     private Requeue back, cycleBack;
     private byte[] frame;
-    private Pipeline plain, preemptible, cycling;
+    private Pipeline plain, preemptible, dense, cycling;
     private Executor rr, ps;
     private long sent;
     private long cycles;
@@ -108,6 +111,12 @@ public class PreemptionBench {
             return Application.ANSWER;
         };
         PreemptibleApplication workYielding = (co, c) -> {
+            long h = spinYieldingEvery(seed++, c);
+            if (h == Long.MIN_VALUE) return Application.PREEMPTED;  // never: the flag stays down
+            co.packet().userData = h;
+            return Application.ANSWER;
+        };
+        PreemptibleApplication workYieldingDense = (co, c) -> {
             long h = spinYielding(seed++, c);
             if (h == Long.MIN_VALUE) return Application.PREEMPTED;  // never: the flag stays down
             co.packet().userData = h;
@@ -119,6 +128,7 @@ public class PreemptionBench {
         };
         plain = pipeline("plain", work, queue);
         preemptible = pipeline("preemptible", workYielding, queue);
+        dense = pipeline("dense", workYieldingDense, queue);
         cycling = pipeline("cycling", alwaysPreempted, cycle);
         rr = new RoundRobinExecutor(queue);
         ps = new ProcessorSharing(quantum, queue);
@@ -143,6 +153,15 @@ public class PreemptionBench {
     private static long spinYielding(long h, LayerContext cx) {
         for (int i = 0; i < WORK; i++) {
             h = h * 31 + i;
+            if (cx.yieldPoint()) return Long.MIN_VALUE;
+        }
+        return h;
+    }
+
+    /** The same work polling every {@value #STRIDE} steps. */
+    private static long spinYieldingEvery(long h, LayerContext cx) {
+        for (int i = 0; i < WORK; i += STRIDE) {
+            for (int j = i; j < i + STRIDE; j++) h = h * 31 + j;
             if (cx.yieldPoint()) return Long.MIN_VALUE;
         }
         return h;
@@ -173,9 +192,12 @@ public class PreemptionBench {
     @Benchmark
     public long requestPreemptible() { return request(preemptible, ps); }
 
+    @Benchmark
+    public long requestPreemptibleDense() { return request(dense, ps); }
+
     @TearDown
     public void tearDown() {
-        if (stack.dropsByReason().size() != 0 || plain.drops().total() + preemptible.drops().total()
+        if (stack.dropsByReason().size() != 0 || plain.drops().total() + preemptible.drops().total() + dense.drops().total()
                 + cycling.drops().total() != 0) {
             throw new IllegalStateException("drops: " + stack.dropsByReason());
         }

@@ -29,8 +29,11 @@ import java.util.WeakHashMap;
 public final class QuantumTimer {
     private static final long IDLE_AFTER_NANOS = 1_000_000;
     private static final long IDLE_PARK_NANOS = 100_000;
-    /** A sleeping timer with nothing running looks again after this long: a slice that begins then waits at most this. */
-    private static final long IDLE_CHECK_NANOS = 5_000;
+    /**
+     * A sleeping timer with nothing running looks again after this long, so a slice that begins then
+     * may be raised up to this late; each look is a wake-up costing CPU the worker could use.
+     */
+    private static final long IDLE_CHECK_NANOS = 50_000;
     /** Park instead of yielding only when the deadline is further than this; parks wake late by tens of µs. */
     private static final long PARK_ABOVE_NANOS = 200_000;
     private static final Map<StackRuntime, QuantumTimer[]> SHARED = new WeakHashMap<>();
