@@ -14,6 +14,7 @@ public final class Designs {
         BUILTIN.put("port-queues", PortQueues::new);
         BUILTIN.put("snap", SnapCores::new);
         BUILTIN.put("socket-group", SocketGroup::new);
+        BUILTIN.put("preemptive", Preemptive::new);
     }
 
     private Designs() {}

@@ -98,7 +98,22 @@ public final class Pipeline {
         throw new IllegalStateException(co + ": pipeline " + name + " has no step " + pc);
     }
 
-    private int drop(Coroutine co, DropReason reason, LayerContext cx) {
+    /**
+     * A {@code yield()}'s application answered {@link Application#PREEMPTED}: the coroutine stays at
+     * step {@code step}, to call the application again when resumed, and goes back to the executor.
+     * Refused as an extension fault when the running executor does not preempt: nobody would resume it.
+     */
+    int preempted(Coroutine co, int step, LayerContext cx) {
+        if (!cx.preempts()) {
+            return fault(co, step, new IllegalStateException("application at " + stepNames[step]
+                    + " of " + name + " returned PREEMPTED, but the executor running it does not preempt"), cx);
+        }
+        co.pc = step;
+        co.preemptions++;
+        return Coroutine.PREEMPTED;
+    }
+
+    int drop(Coroutine co, DropReason reason, LayerContext cx) {
         drops.drop(co.packet(), reason, cx.stripe());
         return Coroutine.FINISHED;
     }

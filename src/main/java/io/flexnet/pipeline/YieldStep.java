@@ -28,12 +28,17 @@ import java.util.List;
  */
 final class YieldStep extends Step {
     private static final ClassDesc CD_APPLICATION = StepEmitter.desc(Application.class);
+    private static final ClassDesc CD_PREEMPTIBLE = StepEmitter.desc(PreemptibleApplication.class);
+    private static final MethodTypeDesc MTD_ON_YIELD_CX = MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_CONTEXT);
+    private static final MethodTypeDesc MTD_PREEMPTED = MethodTypeDesc.of(CD_int, CD_COROUTINE, CD_int, CD_CONTEXT);
     private static final ClassDesc CD_REPLIER = StepEmitter.desc(Replier.class);
     private static final MethodTypeDesc MTD_ON_YIELD = MethodTypeDesc.of(CD_int, CD_COROUTINE);
     private static final MethodTypeDesc MTD_PREPARE = MethodTypeDesc.of(CD_void, CD_PACKET, CD_CONTEXT);
     private static final MethodTypeDesc MTD_SET_PC = MethodTypeDesc.of(CD_void, CD_COROUTINE, CD_int);
 
     private final Application app;
+    /** The application when it can be preempted (decided once here, not per request); else null. */
+    private final PreemptibleApplication preemptible;
     /** The l4_send layer after the step; null until {@link #link} finds it. */
     private final Replier replier;
 
@@ -41,6 +46,7 @@ final class YieldStep extends Step {
 
     private YieldStep(Application app, Replier replier) {
         this.app = app;
+        this.preemptible = app instanceof PreemptibleApplication pa ? pa : null;
         this.replier = replier;
     }
 
@@ -52,7 +58,7 @@ final class YieldStep extends Step {
         co.pc = pc + 1;  // where answer() resumes a held coroutine
         int answer;
         try {
-            answer = app.onYield(co);
+            answer = preemptible != null ? preemptible.onYield(co, cx) : app.onYield(co);
         } catch (Throwable t) {
             return pl.fault(co, pc, t, cx);
         }
@@ -60,8 +66,9 @@ final class YieldStep extends Step {
             answered(co, cx);
             return NEXT;
         }
-        // HOLD: suspended until answer(); CONSUMED: the application kept or released it, touch nothing
-        return answer == Application.HOLD ? Coroutine.SUSPENDED : Coroutine.FINISHED;
+        if (answer == Application.HOLD) return Coroutine.SUSPENDED;  // until answer()
+        if (answer == Application.PREEMPTED && preemptible != null) return pl.preempted(co, pc, cx);
+        return Coroutine.FINISHED;  // CONSUMED: the application kept or released it, touch nothing
     }
 
     /** The application answered: no longer held, while still ours, so a stray answer() is refused. */
@@ -79,11 +86,23 @@ final class YieldStep extends Step {
         Label start = cb.newLabel(), end = cb.newLabel(), answered = cb.newLabel();
         cb.aload(CO).loadConstant(e.step() + 1).invokestatic(CD_PIPELINE, "setPc", MTD_SET_PC);
         cb.labelBinding(start);
-        e.constant(0, CD_APPLICATION);
-        cb.aload(CO).invokeinterface(CD_APPLICATION, "onYield", MTD_ON_YIELD).istore(TMP);
+        if (preemptible != null) {
+            e.constant(0, CD_PREEMPTIBLE);
+            cb.aload(CO).aload(CX).invokeinterface(CD_PREEMPTIBLE, "onYield", MTD_ON_YIELD_CX).istore(TMP);
+        } else {
+            e.constant(0, CD_APPLICATION);
+            cb.aload(CO).invokeinterface(CD_APPLICATION, "onYield", MTD_ON_YIELD).istore(TMP);
+        }
         cb.labelBinding(end);
         cb.iload(TMP).ifeq(answered);                  // ANSWER == 0
         cb.iload(TMP).loadConstant(Application.HOLD).if_icmpeq(e.suspended());
+        if (preemptible != null) {
+            Label notPreempted = cb.newLabel();
+            cb.iload(TMP).loadConstant(Application.PREEMPTED).if_icmpne(notPreempted);
+            e.pipeline();
+            cb.aload(CO).loadConstant(e.step()).aload(CX).invokevirtual(CD_PIPELINE, "preempted", MTD_PREEMPTED).ireturn();
+            cb.labelBinding(notPreempted);
+        }
         cb.goto_(e.finished());                         // CONSUMED: the application has it
         cb.labelBinding(answered);
         cb.aload(CO).loadConstant(Pipeline.ANSWERED).invokestatic(CD_PIPELINE, "setPc", MTD_SET_PC);

@@ -1,6 +1,7 @@
 package io.flexnet.proto;
 
 import io.flexnet.packet.Stripe;
+import io.flexnet.runtime.Quantum;
 
 /**
  * What every layer is called with beside the packet (smoltcp's {@code Context}): the time of the
@@ -24,6 +25,8 @@ import io.flexnet.packet.Stripe;
 public final class LayerContext {
     private int stripe;
     private long now;
+    /** The running slice's quantum flag: {@link Quantum#NEVER} unless a preempting executor set it. */
+    private Quantum quantum = Quantum.NEVER;
 
     /** A context for the calling thread, its time 0 until set. */
     public LayerContext() { this.stripe = Stripe.current(); }
@@ -50,6 +53,25 @@ public final class LayerContext {
     public long now() { return now; }
 
     public void setNow(long now) { this.now = now; }
+
+    /**
+     * The quantum of the slice running now, which a preemptible application polls at its yield points;
+     * {@link Quantum#NEVER} when whoever runs the coroutine does not take requests back.
+     */
+    public Quantum quantum() { return quantum; }
+
+    /**
+     * The yield point of a preemptible application ({@code PreemptibleApplication}): true when the
+     * running slice's quantum is spent and the handler should save its progress and return
+     * {@code PREEMPTED}. One load of the flag word beyond the context's: no clock, no system call.
+     */
+    public boolean yieldPoint() { return quantum.yieldPoint(); }
+
+    /** Whether whoever runs the coroutine now can take it back at a yield point. */
+    public boolean preempts() { return quantum.preempts(); }
+
+    /** Set by a preempting executor around each slice it runs, and reset to {@link Quantum#NEVER} after. */
+    public void setQuantum(Quantum quantum) { this.quantum = java.util.Objects.requireNonNull(quantum); }
 
     /** The stripe counters are incremented on ({@link io.flexnet.packet.Counters#inc(int, int)}). */
     public int stripe() { return stripe; }

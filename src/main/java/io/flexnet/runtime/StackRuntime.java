@@ -42,6 +42,32 @@ public interface StackRuntime {
         while (nanoTime() - end < 0) spinWait();
     }
 
+    /**
+     * Occupies the calling thread for up to {@code nanos} of CPU, as {@link #spend(long)} does, but stops
+     * early once {@code quantum} has expired: a preemptible handler's work. Returns the nanoseconds of
+     * work left (0: all done). It polls the flag between clock reads, and since it reads the clock
+     * anyway it also stops when the slice's deadline has passed on it ({@link Quantum#dueAt}), so a
+     * timer thread the OS wakes late does not stretch the slice.
+     */
+    default long spend(long nanos, Quantum quantum) {
+        if (nanos <= 0) return 0;
+        final long end = nanoTime() + nanos;
+        while (true) {
+            // Work first, then look: a slice whose start was stale still makes progress.
+            spinWait();
+            long now = nanoTime();
+            if (now - end >= 0) return 0;
+            if (quantum.yieldPoint() || quantum.dueAt(now)) return end - now;
+        }
+    }
+
+    /**
+     * What raises the workers' quantum flags ({@link Quantum}): a timer reading this runtime's clock.
+     * The default is one timer per runtime and kind of wait, with a thread while it times anything; a
+     * simulated runtime returns one it ticks in virtual time.
+     */
+    default QuantumTimer quantumTimer(QuantumTimer.Wait wait) { return QuantumTimer.of(this, wait); }
+
     /** Offers the calling thread's core to another runnable thread, if there is one. */
     void yieldThread();
 

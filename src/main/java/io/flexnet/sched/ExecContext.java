@@ -1,8 +1,10 @@
 package io.flexnet.sched;
 
+import io.flexnet.packet.DropReason;
 import io.flexnet.pipeline.Coroutine;
 import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.proto.LayerContext;
+import io.flexnet.runtime.Quantum;
 import io.flexnet.runtime.StackRuntime;
 
 /**
@@ -89,6 +91,59 @@ public final class ExecContext {
             b[i] = null;
             resumeContained(co);
         }
+    }
+
+    /**
+     * One slice of preemptive execution: takes the oldest coroutine of {@code from} and resumes it under
+     * {@code quantum}, which begins at this round's time; if its application stops at a yield point the
+     * coroutine goes to the back of {@code to.queueFor(it)} (Shinjuku returns it to the back of the one
+     * dispatcher queue; a multi-level executor picks a level). Returns 1, or 0 when {@code from} was
+     * empty. A preempted coroutine that finds its queue full is dropped as {@code queue-full}.
+     *
+     * <p>Drivers should run at most one slice per round: the slice's start is the round's time.
+     */
+    public int resumeSlice(CoroutineQueue from, Quantum quantum, Requeue to) {
+        Coroutine co = from.poll(now);
+        if (co == null) return 0;
+        final LayerContext cx = layers;
+        cx.setQuantum(quantum);
+        quantum.begin(now);
+        int result;
+        try {
+            result = co.resume(cx);
+        } catch (Throwable bug) {
+            internalFaults++;
+            lastInternalFault = bug;
+            result = Coroutine.FINISHED;
+        } finally {
+            quantum.end();
+            cx.setQuantum(Quantum.NEVER);
+        }
+        if (result == Coroutine.PREEMPTED) requeue(co, to);
+        return 1;
+    }
+
+    /**
+     * Moves up to {@code max} coroutines from {@code from} to the queues {@code to} picks, unresumed:
+     * how a multi-level executor sorts arrivals into its levels. Returns how many it took.
+     */
+    public int move(CoroutineQueue from, int max, Requeue to) {
+        int n = 0;
+        for (Coroutine co; n < max && (co = from.poll(now)) != null; n++) requeue(co, to);
+        return n;
+    }
+
+    private void requeue(Coroutine co, Requeue to) {
+        CoroutineQueue q;
+        try {
+            q = to.queueFor(co);
+        } catch (Throwable t) {
+            internalFaults++;
+            lastInternalFault = t;
+            co.drop(DropReason.EXTENSION_FAULT, layers);
+            return;
+        }
+        if (!co.requeue(q, now)) co.drop(DropReason.QUEUE_FULL, layers);
     }
 
     private void resumeContained(Coroutine co) {

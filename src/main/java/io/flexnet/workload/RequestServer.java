@@ -5,6 +5,7 @@ import io.flexnet.packet.Counters;
 import io.flexnet.packet.Packet;
 import io.flexnet.pipeline.Application;
 import io.flexnet.pipeline.Coroutine;
+import io.flexnet.pipeline.PreemptibleApplication;
 import io.flexnet.runtime.StackRuntime;
 import java.lang.foreign.MemorySegment;
 
@@ -23,8 +24,34 @@ public final class RequestServer implements Application {
     private static final int SERVED = 0, SHORT = 1;
     private final Counters counters = new Counters("server", "served", "short");
     private final StackRuntime runtime;
+    private final PreemptibleApplication preemptible = this::serveSlice;
 
     public RequestServer(StackRuntime runtime) { this.runtime = java.util.Objects.requireNonNull(runtime); }
+
+    /**
+     * The same server as a {@link PreemptibleApplication}: it spends the service time polling the
+     * worker's quantum between clock reads and stops at the first yield point after the quantum
+     * expired. Its progress is the nanoseconds already spent, so a resumed request spends only the
+     * rest, on whichever worker resumes it; the reply is the request, as unpreempted.
+     */
+    public PreemptibleApplication preemptible() { return preemptible; }
+
+    private int serveSlice(Coroutine co, io.flexnet.proto.LayerContext cx) {
+        Packet p = co.packet();
+        if (p.payloadLength < KvRequest.LENGTH) {
+            counters.inc(SHORT);
+            return ANSWER;
+        }
+        long service = KvRequest.serviceNanos(p.segment(), p.payloadOffset);
+        long done = co.progress();
+        long left = runtime.spend(service - done, cx.quantum());
+        if (left > 0) {
+            co.setProgress(service - left);
+            return PREEMPTED;
+        }
+        counters.inc(SERVED);
+        return ANSWER;
+    }
 
     @Override
     public int onYield(Coroutine co) {

@@ -34,6 +34,11 @@ class RunnerTest {
               - {name: sita, builtin: socket-group, params: {policy: sita, threads: 3}}
               - {name: scan-avoid, builtin: socket-group, params: {policy: scan-avoid}}
               - {name: user-class, class: io.flexnet.experiment.EchoDesign, params: {workers: 2}}
+              - {name: fcfs, builtin: preemptive, params: {discipline: fcfs}}
+              - {name: ps, builtin: preemptive, params: {discipline: ps, quantum: 5us}}
+              - {name: srtf, builtin: preemptive, params: {discipline: srtf, quantum: 5us, timer: spin}}
+              - {name: las, builtin: preemptive, params: {discipline: las, quantum: 5us, workers: 2}}
+              - {name: shinjuku, builtin: preemptive, params: {discipline: shinjuku, quantum: 10us, workers: 2}}
             """;
 
     @Test
