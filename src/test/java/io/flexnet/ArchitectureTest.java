@@ -59,10 +59,10 @@ class ArchitectureTest {
             // DESIGN.md puts ebpf low; its loader, verifier, interpreter and JIT use nothing above
             // runtime, but the policy it makes (BpfPolicy) is a MatchingPolicy over the tenants' maps.
             Map.entry("ebpf", Set.of("runtime", "policy")),
-            Map.entry("engine", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched")),
+            Map.entry("engine", Set.of("packet", "runtime", "runtime.sim", "proto", "nic", "pipeline", "sched")),
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
             Map.entry("serve", Set.of("packet", "runtime", "proto", "nic", "pipeline", "sched", "engine")),
-            Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "proto", "nic", "pipeline", "sched", "policy",
+            Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "runtime.sim", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),

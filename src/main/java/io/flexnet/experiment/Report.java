@@ -28,13 +28,18 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("experiment ").append(x.name());
         if (!x.description().isEmpty()) sb.append(": ").append(x.description().replaceAll("\\s+", " "));
-        sb.append('\n').append(r.machine().header());
+        String machine = r.machine().header();
+        // In virtual time the generator shares no core: keep only the machine's first line.
+        if (x.runtime().simulated()) machine = machine.substring(0, machine.indexOf('\n') + 1);
+        sb.append('\n').append(machine);
+        sb.append(x.runtime().header());
         sb.append("workload: ").append(describe(x.workload())).append('\n');
         sb.append(String.format(Locale.ROOT, "%d design%s x %d load point%s, %s warm-up + %s measured each, %d repetition%s"
-                        + " (each design primed once first, unmeasured); took %.0f s%n",
+                        + "%s; took %.0f s%n",
                 x.designs().size(), x.designs().size() == 1 ? "" : "s", x.loads().size(), x.loads().size() == 1 ? "" : "s",
                 Durations.format(x.warmupNanos()), Durations.format(x.durationNanos()), x.repetitions(),
-                x.repetitions() == 1 ? "" : "s", r.wallNanos() / 1e9));
+                x.repetitions() == 1 ? "" : "s",
+                x.runtime().simulated() ? " (virtual time)" : " (each design primed once first, unmeasured)", r.wallNanos() / 1e9));
         sb.append("designs:\n");
         int w = 0;
         for (DesignSpec d : x.designs()) w = Math.max(w, d.name().length());
@@ -117,8 +122,12 @@ public final class Report {
             late = Math.max(late, row.generator().lateP99Us());
             gen = Math.max(gen, row.generator().cores());
         }
-        sb.append(String.format(Locale.ROOT, "latency: from each request's intended send time to its reply leaving the stack."
-                + " generator: p99 send lateness <= %.0f us, up to %.2f cores of its own%n", late, gen));
+        if (r.experiment().runtime().simulated()) {
+            sb.append("latency: from each request's intended send time to its reply leaving the stack, in virtual time.\n");
+        } else {
+            sb.append(String.format(Locale.ROOT, "latency: from each request's intended send time to its reply leaving the stack."
+                    + " generator: p99 send lateness <= %.0f us, up to %.2f cores of its own%n", late, gen));
+        }
         return sb.toString();
     }
 
