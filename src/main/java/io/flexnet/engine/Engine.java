@@ -163,7 +163,7 @@ public final class Engine implements AutoCloseable {
      * one, granting kicks the worker's thread): call after each {@code CoreScheduler.step}.
      */
     public void wakeGranted() {
-        for (SimulatedWorker w : simulated) w.wakeIfGranted();
+        for (int i = 0, n = simulated.size(); i < n; i++) simulated.get(i).wakeIfGranted();  // every period: no iterator
     }
 
     /**

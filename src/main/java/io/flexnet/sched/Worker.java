@@ -1,6 +1,7 @@
 package io.flexnet.sched;
 
 import io.flexnet.packet.Counters;
+import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.pipeline.WakeSource;
 import io.flexnet.runtime.StackRuntime;
 import java.lang.invoke.MethodHandles;
@@ -53,6 +54,12 @@ public final class Worker implements CoreWorker {
     private final Counters faults;
     /** Where arrivals for this worker's executors come from; each once, however many executors share it. */
     private final WakeSource[] wakeSources;
+    /**
+     * Per executor, its queues when it keeps {@link Executor#hasWork()}'s default (which asks
+     * {@code queues()}, a new list each time in most executors), else null: {@link #hasWork()} runs
+     * before every sleep and must not allocate.
+     */
+    private final CoroutineQueue[][] defaultWorkQueues;
     private final WorkerRunner runner;
     private volatile Throwable lastFault;
 
@@ -84,6 +91,12 @@ public final class Worker implements CoreWorker {
         for (int i = 0; i < labels.length; i++) labels[i] = i + ":" + this.executors[i].name();
         this.faults = new Counters("worker." + name + ".faults", labels);
         this.wakeSources = wakeSourcesOf(this.executors);
+        this.defaultWorkQueues = new CoroutineQueue[this.executors.length][];
+        for (int i = 0; i < this.executors.length; i++) {
+            if (keepsDefaultHasWork(this.executors[i])) {
+                this.defaultWorkQueues[i] = this.executors[i].queues().toArray(new CoroutineQueue[0]);
+            }
+        }
         this.runner = new WorkerRunner(this, runtime, idle);
     }
 
@@ -156,9 +169,25 @@ public final class Worker implements CoreWorker {
      */
     public void bindToCurrentThread() { ctx.layers().bindToCurrentThread(); }
 
+    private static boolean keepsDefaultHasWork(Executor e) {
+        try {
+            return e.getClass().getMethod("hasWork").getDeclaringClass() == Executor.class;
+        } catch (NoSuchMethodException | SecurityException x) {
+            return false;
+        }
+    }
+
     /** Whether a round now would find work (any executor's {@link Executor#hasWork()}). */
     public boolean hasWork() {
-        for (Executor e : executors) if (e.hasWork()) return true;
+        final Executor[] ex = executors;
+        for (int i = 0; i < ex.length; i++) {
+            CoroutineQueue[] qs = defaultWorkQueues[i];
+            if (qs == null) {
+                if (ex[i].hasWork()) return true;
+            } else {
+                for (CoroutineQueue q : qs) if (!q.isEmpty()) return true;
+            }
+        }
         return false;
     }
 
