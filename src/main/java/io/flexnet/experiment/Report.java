@@ -88,12 +88,14 @@ public final class Report {
         boolean perClass = classes.size() > 1;
         boolean inflation = x.baseline() != null;
         boolean granted = r.rows().stream().anyMatch(row -> !Double.isNaN(row.cores().granted()));
+        boolean ci = x.repetitions() > 1;
         int dw = "design".length();
         for (Row row : r.rows()) dw = Math.max(dw, row.design().length());
         StringBuilder sb = new StringBuilder();
         sb.append(pad("design", dw)).append(String.format(Locale.ROOT, " %10s %10s %9s %9s %9s %6s", "offered/s", "achieved/s",
                 "p50 us", "p99 us", "p99.9 us", "cores"));
         if (granted) sb.append(String.format(Locale.ROOT, " %7s", "granted"));
+        if (ci) sb.append(String.format(Locale.ROOT, " %19s", "p99 mean ±95% us"));
         if (perClass) for (String c : classes) sb.append(String.format(Locale.ROOT, " %12s", trim(c, 8) + " p99"));
         if (inflation) sb.append(String.format(Locale.ROOT, " %9s", x.inflationClass().length() <= 4 ? x.inflationClass() + " infl" : "inflation"));
         sb.append("  dropped (by reason)\n");
@@ -103,6 +105,8 @@ public final class Report {
                     num(row.latency().p50Us(), 1), num(row.latency().p99Us(), 1), num(row.latency().p999Us(), 1),
                     num(row.cores().mean(), 2)));
             if (granted) sb.append(String.format(Locale.ROOT, " %7s", num(row.cores().granted(), 2)));
+            if (ci) sb.append(String.format(Locale.ROOT, " %19s",
+                    num(row.spread().p99MeanUs(), 1) + " ± " + num(row.spread().p99Ci95Us(), 1)));
             if (perClass) {
                 for (String c : classes) {
                     Row.ClassRow cr = row.classRow(c);
@@ -140,6 +144,7 @@ public final class Report {
         for (String c : classes) sb.append(',').append(c).append("_sent,").append(c).append("_achieved_rps,")
                 .append(c).append("_p50_us,").append(c).append("_p99_us,").append(c).append("_p999_us");
         if (x.baseline() != null) sb.append(",p99_inflation");
+        sb.append(",p99_mean_us,p99_ci95_us");
         sb.append('\n');
         for (Row row : r.rows()) {
             Row.Latency l = row.latency();
@@ -160,6 +165,7 @@ public final class Report {
                         .append(',').append(f(cr.latency().p999Us(), 2));
             }
             if (x.baseline() != null) sb.append(',').append(f(row.inflation(), 3));
+            sb.append(',').append(f(row.spread().p99MeanUs(), 2)).append(',').append(f(row.spread().p99Ci95Us(), 2));
             sb.append('\n');
         }
         return sb.toString();
@@ -205,6 +211,8 @@ public final class Report {
                     .append(", \"p999_us\": ").append(j(l.p999Us())).append(", \"dropped\": ").append(row.drops().total())
                     .append(", \"cores_mean\": ").append(j(row.cores().mean())).append(",\n      \"p99_min_us\": ").append(j(row.spread().p99MinUs()))
                     .append(", \"p99_max_us\": ").append(j(row.spread().p99MaxUs())).append(", \"repetitions\": ").append(row.spread().repetitions())
+                    .append(", \"p99_mean_us\": ").append(j(row.spread().p99MeanUs()))
+                    .append(", \"p99_ci95_us\": ").append(j(row.spread().p99Ci95Us()))
                     .append(", \"unanswered\": ").append(row.drops().unanswered()).append(", \"cores_granted_mean\": ").append(j(row.cores().granted()))
                     .append(", \"gen_late_p99_us\": ").append(j(row.generator().lateP99Us())).append(", \"gen_cores\": ").append(j(row.generator().cores()))
                     .append(", \"faults\": ").append(row.health().faults()).append(", \"leaked_slots\": ").append(row.health().leakedSlots());

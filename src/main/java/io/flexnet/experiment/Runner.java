@@ -283,6 +283,8 @@ public final class Runner {
         long window = 0, unanswered = 0, faults = 0, leaked = 0;
         double cores = 0, granted = 0, genCores = 0;
         double p99Min = Double.MAX_VALUE, p99Max = 0;
+        double[] p99s = new double[reps.size()];
+        int rep = 0;
         for (RunResult r : reps) {
             for (int c = 0; c < byClass.length; c++) {
                 byClass[c].add(r.latency()[c]);
@@ -292,6 +294,7 @@ public final class Runner {
             all.add(a);
             late.add(r.lateness());
             double p99 = us(a, 99);
+            p99s[rep++] = p99;
             p99Min = Math.min(p99Min, p99);
             p99Max = Math.max(p99Max, p99);
             r.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
@@ -310,7 +313,7 @@ public final class Runner {
             classes.add(new Row.ClassRow(names.get(c), sent[c], byClass[c].getTotalCount() / secs, latency(byClass[c])));
         }
         return new Row(first.design(), first.offeredRps(), all.getTotalCount() / secs, latency(all),
-                new Row.Spread(n, p99Min, p99Max), new Row.Drops(total(drops), inReasonOrder(drops), unanswered),
+                new Row.Spread(n, p99Min, p99Max, Confidence.mean(p99s), Confidence.halfWidth95(p99s)), new Row.Drops(total(drops), inReasonOrder(drops), unanswered),
                 new Row.Cores(cores / n, granted / n), new Row.Generator(us(late, 99), genCores / n),
                 new Row.Health(faults, leaked), classes, Double.NaN);
     }
