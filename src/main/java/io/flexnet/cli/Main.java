@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "flexnet", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "FlexNet for the JVM: a structurally extensible host network stack.",
-        subcommands = {BenchCommand.class, RunCommand.class, ServeCommand.class, ServeBenchCommand.class, PolicyCommand.class,
+        subcommands = {BenchCommand.class, RunCommand.class, CheckCommand.class, ServeCommand.class, ServeBenchCommand.class, PolicyCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
