@@ -159,6 +159,14 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * On the simulated runtime, accounts the time idle workers spent without rounds up to {@code now}
+     * (a polling worker in virtual time runs none): call before each {@code CoreScheduler.step}.
+     */
+    public void accountIdle(long now) {
+        for (int i = 0, n = simulated.size(); i < n; i++) simulated.get(i).accountIdle(now);
+    }
+
+    /**
      * On the simulated runtime, wakes the workers a core policy has just granted a core (on the real
      * one, granting kicks the worker's thread): call after each {@code CoreScheduler.step}.
      */

@@ -23,12 +23,18 @@ final class SimulatedWorker implements Duty, CoroutineQueue.Sleeper {
         this.worker = worker;
         this.thread = sim.thread("flexnet-" + worker.name(), worker.requestedCore(), this);
         worker.bindToCurrentThread();  // every simulated thread counts on the driver's stripe
+        worker.reportSleepingBy(thread::asleep);
         for (WakeSource s : worker.wakeSources()) s.addSleeper(this);
     }
 
     void start() { thread.kick(); }
 
     void stop() { for (WakeSource s : worker.wakeSources()) s.removeSleeper(this); }
+
+    /** Before a core policy's period: an idle worker runs no rounds here, so its idle time is accounted now. */
+    void accountIdle(long now) {
+        if (thread.idle()) worker.idleAt(now);
+    }
 
     /** After the core policy granted the worker a core: wake it if it slept because it had none. */
     void wakeIfGranted() {

@@ -129,6 +129,7 @@ public final class Runner {
                 sched.step(t0);
                 engine.wakeGranted();
                 sim.every(sched.periodNanos(), t0 + sched.periodNanos(), t -> {
+                    engine.accountIdle(t);
                     sched.step(t);
                     engine.wakeGranted();
                 });

@@ -63,6 +63,9 @@ public final class Worker implements CoreWorker {
     private final WorkerRunner runner;
     private volatile Throwable lastFault;
 
+    /** Says whether the worker sleeps when something other than its runner drives it; null: the runner says. */
+    private volatile java.util.function.BooleanSupplier sleepProbe;
+
     /** Whether the core policy lets this worker run; a revoked worker's rounds do nothing. */
     private volatile boolean granted = true;
     /** Core to pin to, applied by the next round on the thread running it; -1 for none. */
@@ -225,7 +228,27 @@ public final class Worker implements CoreWorker {
     public StackRuntime runtime() { return runtime; }
     public List<Executor> executors() { return List.of(executors); }
     public boolean isRunning() { return runner.isRunning(); }
-    @Override public boolean isSleeping() { return runner.sleeping(); }
+    @Override public boolean isSleeping() {
+        java.util.function.BooleanSupplier p = sleepProbe;
+        return p != null ? p.getAsBoolean() : runner.sleeping();
+    }
+
+    /**
+     * For a driver other than the worker's runner (the simulated runtime): {@code probe} says from now
+     * on whether the worker sleeps, for core policies to read.
+     */
+    public void reportSleepingBy(java.util.function.BooleanSupplier probe) { sleepProbe = probe; }
+
+    /**
+     * For a driver that runs no rounds while the worker idles (the simulated runtime runs none while a
+     * worker polls or sleeps): accounts the time up to {@code now} as an empty round would, so core
+     * policies see the worker idle rather than its last busy fraction. Call from the driving thread.
+     */
+    public void idleAt(long now) {
+        if (!begun) return;
+        account(now);
+        prevBusy = false;
+    }
     /** True when its idle strategy sleeps until an arrival kicks it ({@link IdleStrategy#needsKicks()}). */
     @Override public boolean sleepsWhenIdle() { return idle.needsKicks(); }
     /** Nanoseconds spent in rounds that did work, since the first round. */

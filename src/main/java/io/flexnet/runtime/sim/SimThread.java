@@ -45,6 +45,9 @@ public final class SimThread {
     /** True while it sleeps or polls: an arrival should {@link #kick()} it. */
     public boolean idle() { return state == State.SLEEPING || state == State.POLLING; }
 
+    /** True while it sleeps (has no core); a polling thread is idle but awake. */
+    public boolean asleep() { return state == State.SLEEPING; }
+
     /** Moves it to {@code core} (-1: anywhere) from its next round on. */
     public void pin(int core) { sim.pinThread(this, core); }
 
