@@ -96,6 +96,12 @@ public final class Runner {
             throws Exception {
         Workload all = x.workload();
         Workload w = spec.classes() == null ? all : all.only(spec.classes());
+        if (x.runtime().simulated() && repetition > 0) {
+            // Virtual time has no noise: the same seed would repeat the run exactly. Each repetition
+            // draws its own requests, still the same ones every time the file runs.
+            w = new Workload(w.arrivals(), w.flows(), w.classes(), w.service(), w.keys(), w.seed() + repetition,
+                    w.generatorWait());
+        }
         double offered = load * shares(w) / shares(all);
         PacketPool pool = new PacketPool(POOL_SLOTS);
         // A simulated run gets a simulation of its own: nothing carries over from one run to the next.

@@ -51,6 +51,19 @@ class SimulatedRunTest {
         }
     }
 
+    /** Repetitions draw their own requests (seed + repetition): an interval, and still the same every time. */
+    @Test
+    void repetitionsDifferFromEachOtherButNotFromRunToRun() throws Exception {
+        String file = FILE.substring(0, FILE.indexOf("designs:")).replace("loads: [20000, 40000]", "loads: [40000]")
+                + "repetitions: 3\ndesigns:\n  - {name: rtc, builtin: run-to-completion}\n";
+        Results a = run(file), b = run(file);
+        Row r = a.rows().getFirst();
+        assertEquals(3, r.spread().repetitions());
+        assertTrue(r.spread().p99MaxUs() > r.spread().p99MinUs(), "repetitions gave the same p99");
+        assertTrue(r.spread().p99Ci95Us() > 0);
+        assertEquals(Report.csv(a), Report.csv(b));
+    }
+
     @Test
     void anotherSeedGivesOtherResults() throws Exception {
         assertTrue(!Report.csv(run(FILE)).equals(Report.csv(run(FILE.replace("seed: 3", "seed: 4")))));
