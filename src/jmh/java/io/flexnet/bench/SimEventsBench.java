@@ -42,7 +42,7 @@ public class SimEventsBench {
     public void setUp() {
         timers = new SimRuntime(1, CostModel.FREE);
         for (int i = 0; i < 1024; i++) timers.every(1024, i, t -> { });
-        threads = new SimRuntime(8, CostModel.DEFAULTS);
+        threads = new SimRuntime(8, CostModel.FREE);  // free: a round is exactly its 1 µs spend
         for (int i = 0; i < 16; i++) {
             SimRuntime sim = threads;
             threads.thread("busy" + i, i % 8, new Duty() {
