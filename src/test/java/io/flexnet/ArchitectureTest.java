@@ -28,7 +28,7 @@ class ArchitectureTest {
      * sit where experiments do, above the workload that writes their frames.
      */
     static final List<Set<String>> TIERS = List.of(
-            Set.of("packet", "runtime"),
+            Set.of("packet", "runtime", "runtime.sim"),
             Set.of("proto", "proto.tcp", "proto.tcp.cc", "nic"),
             Set.of("pipeline"),
             Set.of("sched", "sched.affinity", "policy", "socket", "ebpf", "interpose"),
@@ -46,6 +46,7 @@ class ArchitectureTest {
     static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("packet", Set.of()),
             Map.entry("runtime", Set.of()),
+            Map.entry("runtime.sim", Set.of("runtime")),
             Map.entry("proto", Set.of("packet", "runtime")),
             Map.entry("proto.tcp", Set.of("packet", "runtime", "proto", "proto.tcp.cc")),
             Map.entry("proto.tcp.cc", Set.of()),
@@ -60,13 +61,13 @@ class ArchitectureTest {
             Map.entry("ebpf", Set.of("runtime", "policy")),
             Map.entry("interpose", Set.of("packet", "proto", "nic", "pipeline")),
             // engine → proto.tcp: the engine attaches TCP to every stack it makes and drives its timers.
-            Map.entry("engine", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched")),
+            Map.entry("engine", Set.of("packet", "runtime", "runtime.sim", "proto", "proto.tcp", "nic", "pipeline", "sched")),
             Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
             Map.entry("serve", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched", "socket",
                     "interpose", "engine", "app")),  // app-bench serves the applications, one tier, no cycle
             // app: the applications serve on the stack's stream sockets, an engine's TCP (DESIGN.md §5).
             Map.entry("app", Set.of("packet", "runtime", "proto", "proto.tcp", "socket", "engine")),
-            Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "proto", "nic", "pipeline", "sched", "policy",
+            Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "runtime.sim", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "flexnet", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "FlexNet for the JVM: a structurally extensible host network stack.",
-        subcommands = {AppBenchCommand.class, BenchCommand.class, RunCommand.class, ServeCommand.class, ServeBenchCommand.class, TcpBenchCommand.class,
-                PolicyCommand.class, CtlCommand.class,
+        subcommands = {AppBenchCommand.class, BenchCommand.class, RunCommand.class, CheckCommand.class, ServeCommand.class,
+                ServeBenchCommand.class, TcpBenchCommand.class, PolicyCommand.class, CtlCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -10,6 +10,7 @@ import io.flexnet.experiment.ExperimentFileException;
 import io.flexnet.experiment.Report;
 import io.flexnet.experiment.Results;
 import io.flexnet.experiment.Runner;
+import io.flexnet.experiment.RuntimeChoice;
 import io.flexnet.nic.PcapWriter;
 import io.flexnet.workload.Durations;
 import java.io.IOException;
@@ -43,6 +44,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Only check the experiment file and say what would run.")
     boolean check;
 
+    @Option(names = "--runtime", paramLabel = "KIND",
+            description = "real (wall clock, this machine) or simulated (virtual time; the file's cores and costs, else 6 cores). Overrides the file's runtime.")
+    String runtime;
+
     @Option(names = "--classpath", paramLabel = "PATH", split = ":",
             description = "Directories and jars (separated by ':') holding designs the file names with 'class:'.")
     List<Path> classpath = List.of();
@@ -69,6 +74,16 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ExperimentFileException e) {
             System.err.println("flexnet run: " + e.getMessage());
             return 2;
+        }
+        if (runtime != null) {
+            switch (runtime) {
+                case "real" -> x = x.on(RuntimeChoice.REAL);
+                case "simulated" -> x = x.runtime().simulated() ? x : x.on(RuntimeChoice.simulatedDefaults());
+                default -> {
+                    System.err.println("flexnet run: --runtime must be real or simulated, got '" + runtime + "'");
+                    return 2;
+                }
+            }
         }
         String plan = x.name() + ": " + x.designs().size() + " designs x " + x.loads().size() + " loads x "
                 + x.repetitions() + " repetition(s), about " + Durations.format(x.plannedNanos());

@@ -13,6 +13,7 @@ import io.flexnet.pipeline.PipelineBuilder;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.runtime.StackRuntime;
+import io.flexnet.runtime.sim.SimRuntime;
 import io.flexnet.sched.Executor;
 import io.flexnet.sched.IdleStrategy;
 import io.flexnet.sched.NicPoll;
@@ -47,6 +48,8 @@ public final class Engine implements AutoCloseable {
     private final List<NicPoll> pollers = new ArrayList<>();
     private final List<CoroutineQueue> queues = new ArrayList<>();
     private final List<Pipeline> pipelines = new ArrayList<>();
+    /** The workers as simulated threads, when the runtime is the simulated one; empty otherwise. */
+    private final List<SimulatedWorker> simulated = new ArrayList<>();
     private final DropCounters shutdownDrops = new DropCounters("engine");
     private final List<DropCounters> extraDrops = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean started;
@@ -156,8 +159,29 @@ public final class Engine implements AutoCloseable {
         if (started) throw new IllegalStateException("engine already started");
         started = true;
         if (!pollers.isEmpty()) RxKicker.install(nic, pollers);
+        if (runtime instanceof SimRuntime sim) {
+            for (Worker w : workers) simulated.add(new SimulatedWorker(w, sim));
+            for (SimulatedWorker w : simulated) w.start();
+            return;
+        }
         for (Worker w : workers) w.start();
         tcpTimers.start();
+    }
+
+    /**
+     * On the simulated runtime, accounts the time idle workers spent without rounds up to {@code now}
+     * (a polling worker in virtual time runs none): call before each {@code CoreScheduler.step}.
+     */
+    public void accountIdle(long now) {
+        for (int i = 0, n = simulated.size(); i < n; i++) simulated.get(i).accountIdle(now);
+    }
+
+    /**
+     * On the simulated runtime, wakes the workers a core policy has just granted a core (on the real
+     * one, granting kicks the worker's thread): call after each {@code CoreScheduler.step}.
+     */
+    public void wakeGranted() {
+        for (int i = 0, n = simulated.size(); i < n; i++) simulated.get(i).wakeIfGranted();  // every period: no iterator
     }
 
     /**
@@ -173,7 +197,8 @@ public final class Engine implements AutoCloseable {
         long deadline = runtime.nanoTime() + drainMillis * 1_000_000L;
         while (runtime.nanoTime() - deadline < 0 && !allQueuesEmpty()) runtime.park(1_000_000);
         for (Worker w : workers) w.stop(1000);
-        tcpTimers.stop();
+        for (SimulatedWorker w : simulated) w.stop();
+        tcpTimers.stop();  // not started on the simulated runtime, which runs no platform thread
         long left = tcp.discardBacklogs();  // segments queued for connections no worker drains any more
         long now = runtime.nanoTime();
         for (CoroutineQueue q : queues) {

@@ -15,10 +15,13 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Writes {@code latency.png} (p50 and p99 against offered load, one colour per design, log scale),
+ * Writes {@code latency.png} (p50 and p99 against offered load, one colour per design; with
+ * repetitions the p99's mean and 95% confidence interval as error bars),
  * {@code cores.png} (cores the stack used over time, each design's load points one after another; with
  * a core scheduler also the cores granted, dashed) and {@code p99-vs-cores.png} (Snap's view: tail
- * latency against mean cores used, one point per load).
+ * latency against mean cores used, one point per load) and, when the workload has several request
+ * classes, {@code latency-by-class.png} (each class's p99 against load). Latency axes are logarithmic
+ * only where the data spans more than a decade and a half, so their labels cover the data.
  */
 public final class Charts {
     private static final Color[] PALETTE = {
@@ -35,25 +38,91 @@ public final class Charts {
         out.add(save(latency(r), dir.resolve("latency.png")));
         out.add(save(cores(r), dir.resolve("cores.png")));
         out.add(save(p99VsCores(r), dir.resolve("p99-vs-cores.png")));
+        if (r.experiment().workload().classes().size() > 1) out.add(save(latencyByClass(r), dir.resolve("latency-by-class.png")));
         return out;
     }
 
+    /**
+     * A log axis only where the data spans more than a decade and a half: XChart labels a log axis at
+     * powers of ten alone, so a p99 between 1.5 and 11 ms would show the single label "1,000". A
+     * narrower range gets a linear axis, labelled across it.
+     */
+    static void logIfWide(XYChart c, double[] values) {
+        double lo = Double.MAX_VALUE, hi = 0;
+        for (double v : values) {
+            if (!(v > 0)) continue;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        c.getStyler().setYAxisLogarithmic(hi > 0 && hi / lo > 30);
+    }
+
+    /** The p99 of each request class against offered load: one colour per design, one line style per class. */
+    static XYChart latencyByClass(Results r) {
+        XYChart c = chart(r.experiment().name() + ": p99 latency of each request class", "offered load (requests/s)", "p99 latency (us)");
+        java.awt.BasicStroke[] lines = {SeriesLines.SOLID, SeriesLines.DASH_DASH, SeriesLines.DOT_DOT, SeriesLines.DASH_DOT};
+        List<Double> all = new ArrayList<>();
+        int i = 0;
+        for (DesignSpec d : r.experiment().designs()) {
+            Color colour = PALETTE[i++ % PALETTE.length];
+            int k = 0;
+            for (io.flexnet.workload.RequestClass rc : r.experiment().workload().classes()) {
+                java.awt.BasicStroke line = lines[k++ % lines.length];
+                List<Row> rows = r.rows(d.name()).stream().filter(x -> x.classRow(rc.name()) != null
+                        && x.classRow(rc.name()).latency().p99Us() > 0).toList();
+                if (rows.isEmpty()) continue;
+                double[] y = rows.stream().mapToDouble(x -> x.classRow(rc.name()).latency().p99Us()).toArray();
+                for (double v : y) all.add(v);
+                XYSeries sr = c.addSeries(d.name() + " " + rc.name(), rows.stream().mapToDouble(Row::offeredRps).toArray(), y);
+                style(sr, colour, line);
+                sr.setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        logIfWide(c, all.stream().mapToDouble(Double::doubleValue).toArray());
+        if (c.getStyler().isYAxisLogarithmic()) c.setYAxisTitle("p99 latency (us, log scale)");
+        return c;
+    }
+
+    /**
+     * p50 and p99 against offered load. With repetitions the p99 is their mean with its 95% confidence
+     * interval as an error bar, as the papers draw theirs.
+     */
     static XYChart latency(Results r) {
-        XYChart c = chart(r.experiment().name() + ": latency against load", "offered load (requests/s)", "latency (us, log scale)");
-        c.getStyler().setYAxisLogarithmic(true);
+        XYChart c = chart(r.experiment().name() + ": latency against load", "offered load (requests/s)", "latency (us)");
+        boolean bars = r.experiment().repetitions() > 1;
+        if (bars) c.getStyler().setErrorBarsColorSeriesColor(true);
+        List<Double> all = new ArrayList<>();
         int i = 0;
         for (DesignSpec d : r.experiment().designs()) {
             Color colour = PALETTE[i++ % PALETTE.length];
             List<Row> rows = r.rows(d.name()).stream().filter(x -> x.latency().p99Us() > 0).toList();
             if (rows.isEmpty()) continue;
             double[] x = rows.stream().mapToDouble(Row::offeredRps).toArray();
-            XYSeries p99 = c.addSeries(d.name() + " p99", x, rows.stream().mapToDouble(row -> row.latency().p99Us()).toArray());
+            double[] y99 = rows.stream().mapToDouble(row -> bars && row.spread().p99MeanUs() > 0
+                    ? row.spread().p99MeanUs() : row.latency().p99Us()).toArray();
+            double[] y50 = rows.stream().mapToDouble(row -> row.latency().p50Us()).toArray();
+            for (double v : y99) all.add(v);
+            for (double v : y50) all.add(v);
+            XYSeries p99;
+            if (bars) {
+                // An error bar reaching zero or below cannot be drawn on a log axis: keep it above.
+                double[] err = new double[rows.size()];
+                for (int k = 0; k < err.length; k++) {
+                    double e = rows.get(k).spread().p99Ci95Us();
+                    err[k] = Double.isNaN(e) ? 0 : Math.min(e, 0.95 * y99[k]);
+                }
+                p99 = c.addSeries(d.name() + " p99 (mean, 95% CI)", x, y99, err);
+            } else {
+                p99 = c.addSeries(d.name() + " p99", x, y99);
+            }
             style(p99, colour, SeriesLines.SOLID);
             p99.setMarker(SeriesMarkers.CIRCLE);
-            XYSeries p50 = c.addSeries(d.name() + " p50", x, rows.stream().mapToDouble(row -> row.latency().p50Us()).toArray());
+            XYSeries p50 = c.addSeries(d.name() + " p50", x, y50);
             style(p50, colour, SeriesLines.DASH_DASH);
             p50.setMarker(SeriesMarkers.DIAMOND);
         }
+        logIfWide(c, all.stream().mapToDouble(Double::doubleValue).toArray());
+        if (c.getStyler().isYAxisLogarithmic()) c.setYAxisTitle("latency (us, log scale)");
         return c;
     }
 
@@ -83,19 +152,22 @@ public final class Charts {
     }
 
     static XYChart p99VsCores(Results r) {
-        XYChart c = chart(r.experiment().name() + ": p99 latency against cores used", "mean cores used", "p99 latency (us, log scale)");
-        c.getStyler().setYAxisLogarithmic(true);
+        XYChart c = chart(r.experiment().name() + ": p99 latency against cores used", "mean cores used", "p99 latency (us)");
+        List<Double> all = new ArrayList<>();
         int i = 0;
         for (DesignSpec d : r.experiment().designs()) {
             Color colour = PALETTE[i++ % PALETTE.length];
             List<Row> rows = r.rows(d.name()).stream()
                     .filter(x -> x.latency().p99Us() > 0 && !Double.isNaN(x.cores().mean())).toList();
             if (rows.isEmpty()) continue;
-            XYSeries s = c.addSeries(d.name(), rows.stream().mapToDouble(row -> row.cores().mean()).toArray(),
-                    rows.stream().mapToDouble(row -> row.latency().p99Us()).toArray());
+            double[] y = rows.stream().mapToDouble(row -> row.latency().p99Us()).toArray();
+            for (double v : y) all.add(v);
+            XYSeries s = c.addSeries(d.name(), rows.stream().mapToDouble(row -> row.cores().mean()).toArray(), y);
             style(s, colour, SeriesLines.SOLID);
             s.setMarker(SeriesMarkers.CIRCLE);
         }
+        logIfWide(c, all.stream().mapToDouble(Double::doubleValue).toArray());
+        if (c.getStyler().isYAxisLogarithmic()) c.setYAxisTitle("p99 latency (us, log scale)");
         return c;
     }
 

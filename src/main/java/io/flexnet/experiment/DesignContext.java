@@ -81,8 +81,8 @@ public final class DesignContext {
 
     public Addresses addresses() { return addresses; }
 
-    /** Cores of this machine. */
-    public int machineCores() { return Runtime.getRuntime().availableProcessors(); }
+    /** Cores of the machine the run has: this one's, or the simulated runtime's virtual cores. */
+    public int machineCores() { return runtime.cores(); }
 
     /**
      * Sets the NIC up with {@code rxQueues} receive (and transmit) queues and {@code steering} (null: RSS

@@ -9,12 +9,13 @@ import java.util.List;
  * (requests per second, all classes together), each run warming up for {@link #warmupNanos} before
  * {@link #durationNanos} of measurement, {@link #repetitions} times. {@code baseline} and
  * {@code inflationClass}, when set, add the tail-latency inflation of that class against the baseline
- * design at the same load. Made by {@link ExperimentFile}, which checks everything first.
+ * design at the same load; {@code runtime} says which runtime runs it. Made by {@link ExperimentFile}, which checks everything first.
  */
 public record Experiment(String name, String description, Workload workload, List<Double> loads, long warmupNanos,
                          long durationNanos, int repetitions, List<DesignSpec> designs, String baseline,
-                         String inflationClass, String source) {
+                         String inflationClass, String source, RuntimeChoice runtime) {
     public Experiment {
+        if (runtime == null) runtime = RuntimeChoice.REAL;
         loads = List.copyOf(loads);
         designs = List.copyOf(designs);
         if (plannedNanos(designs.size(), loads.size(), repetitions, warmupNanos, durationNanos) > MAX_PLANNED_NANOS) {
@@ -51,6 +52,12 @@ public record Experiment(String name, String description, Workload workload, Lis
         } catch (ArithmeticException overflow) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /** The same experiment on another runtime (the command line's {@code --runtime}). */
+    public Experiment on(RuntimeChoice r) {
+        return new Experiment(name, description, workload, loads, warmupNanos, durationNanos, repetitions, designs,
+                baseline, inflationClass, source, r);
     }
 
     public DesignSpec design(String name) {

@@ -74,6 +74,10 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * report:                            # optional
  *   baseline: alone                  # adds p99 inflation of 'class' against this design at each load
  *   class: lc
+ * runtime:                           # optional
+ *   kind: simulated                  # real (default: wall clock, this machine) or simulated (virtual time)
+ *   cores: 6                         # virtual cores, default 6, at most 256 (simulated only)
+ *   cost: {wake: 5us, slice: 3ms}    # the cost model's overrides: durations, layers-per-item a count
  * </pre>
  *
  * <p>Limits, each refused with a message rather than run: a file is UTF-8 text of at most
@@ -101,7 +105,8 @@ public final class ExperimentFile {
     private static final String TOO_BIG = "is larger than 1 MiB, the most an experiment file may be";
 
     private static final Set<String> TOP = Set.of("name", "description", "workload", "loads", "warmup", "duration",
-            "repetitions", "designs", "report");
+            "repetitions", "designs", "report", "runtime");
+    private static final Set<String> RUNTIME = Set.of("kind", "cores", "cost");
     private static final Set<String> WORKLOAD = Set.of("arrivals", "flows", "seed", "keys", "generator", "classes", "service");
     private static final Set<String> CLASS = Set.of("name", "port", "share", "mix", "payload");
     private static final Set<String> DESIGN = Set.of("name", "builtin", "class", "params", "classes");
@@ -297,9 +302,56 @@ public final class ExperimentFile {
                         + runs + " runs, which would take more than 7 days (the most an experiment may plan)");
             }
         }
+        RuntimeChoice runtime = m.containsKey("runtime") ? runtime(m.get("runtime")) : RuntimeChoice.REAL;
         if (!problems.isEmpty()) return null;
         return new Experiment(name, description == null ? "" : description.trim(), workload, loads, warmup, duration,
-                repetitions, designs, baseline, inflationClass, source);
+                repetitions, designs, baseline, inflationClass, source, runtime);
+    }
+
+    // ---- runtime ----
+
+    private RuntimeChoice runtime(YamlNode r) {
+        if (!r.isMap()) {
+            problem(r, "runtime must be a mapping (kind, cores, cost); found " + r.kind());
+            return RuntimeChoice.REAL;
+        }
+        Map<String, YamlNode> m = keys(r, RUNTIME, "runtime");
+        String kind = m.containsKey("kind") ? scalar(m.get("kind"), "runtime kind") : "real";
+        if (kind != null && !kind.equals("real") && !kind.equals("simulated")) {
+            problem(m.get("kind"), "runtime kind must be real or simulated, got '" + shown(kind) + "'");
+            return RuntimeChoice.REAL;
+        }
+        if (!"simulated".equals(kind)) {
+            for (String k : List.of("cores", "cost")) {
+                if (m.containsKey(k)) problem(m.get(k), "runtime " + k + " is for kind: simulated (the real runtime has this machine's)");
+            }
+            return RuntimeChoice.REAL;
+        }
+        int cores = m.containsKey("cores")
+                ? integer(m.get("cores"), "runtime cores", 1, RuntimeChoice.MAX_CORES, RuntimeChoice.DEFAULT_CORES)
+                : RuntimeChoice.DEFAULT_CORES;
+        io.flexnet.runtime.sim.CostModel cost = io.flexnet.runtime.sim.CostModel.DEFAULTS;
+        if (m.containsKey("cost")) {
+            YamlNode c = m.get("cost");
+            if (!c.isMap()) {
+                problem(c, "runtime cost must be a mapping of costs (" + String.join(", ", cost.asMap().keySet()) + "); found " + c.kind());
+            } else {
+                Map<String, YamlNode> cm = keys(c, cost.asMap().keySet(), "runtime cost");
+                Map<String, Long> over = new LinkedHashMap<>();
+                for (Map.Entry<String, YamlNode> e : cm.entrySet()) {
+                    long v = e.getKey().equals("layers-per-item")
+                            ? integer(e.getValue(), "layers-per-item", 0, 64, 2)
+                            : duration(e.getValue(), "cost " + e.getKey(), true, 10_000_000_000L, "10 s");
+                    over.put(e.getKey(), v);
+                }
+                try {
+                    cost = cost.with(over);
+                } catch (IllegalArgumentException e) {
+                    problem(c, "runtime cost: " + e.getMessage());
+                }
+            }
+        }
+        return RuntimeChoice.simulated(cores, cost);
     }
 
     // ---- workload ----

@@ -28,13 +28,18 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("experiment ").append(x.name());
         if (!x.description().isEmpty()) sb.append(": ").append(x.description().replaceAll("\\s+", " "));
-        sb.append('\n').append(r.machine().header());
+        String machine = r.machine().header();
+        // In virtual time the generator shares no core: keep only the machine's first line.
+        if (x.runtime().simulated()) machine = machine.substring(0, machine.indexOf('\n') + 1);
+        sb.append('\n').append(machine);
+        sb.append(x.runtime().header());
         sb.append("workload: ").append(describe(x.workload())).append('\n');
         sb.append(String.format(Locale.ROOT, "%d design%s x %d load point%s, %s warm-up + %s measured each, %d repetition%s"
-                        + " (each design primed once first, unmeasured); took %.0f s%n",
+                        + "%s; took %.0f s%n",
                 x.designs().size(), x.designs().size() == 1 ? "" : "s", x.loads().size(), x.loads().size() == 1 ? "" : "s",
                 Durations.format(x.warmupNanos()), Durations.format(x.durationNanos()), x.repetitions(),
-                x.repetitions() == 1 ? "" : "s", r.wallNanos() / 1e9));
+                x.repetitions() == 1 ? "" : "s",
+                x.runtime().simulated() ? " (virtual time)" : " (each design primed once first, unmeasured)", r.wallNanos() / 1e9));
         sb.append("designs:\n");
         int w = 0;
         for (DesignSpec d : x.designs()) w = Math.max(w, d.name().length());
@@ -83,12 +88,14 @@ public final class Report {
         boolean perClass = classes.size() > 1;
         boolean inflation = x.baseline() != null;
         boolean granted = r.rows().stream().anyMatch(row -> !Double.isNaN(row.cores().granted()));
+        boolean ci = x.repetitions() > 1;
         int dw = "design".length();
         for (Row row : r.rows()) dw = Math.max(dw, row.design().length());
         StringBuilder sb = new StringBuilder();
         sb.append(pad("design", dw)).append(String.format(Locale.ROOT, " %10s %10s %9s %9s %9s %6s", "offered/s", "achieved/s",
                 "p50 us", "p99 us", "p99.9 us", "cores"));
         if (granted) sb.append(String.format(Locale.ROOT, " %7s", "granted"));
+        if (ci) sb.append(String.format(Locale.ROOT, " %19s", "p99 mean ±95% us"));
         if (perClass) for (String c : classes) sb.append(String.format(Locale.ROOT, " %12s", trim(c, 8) + " p99"));
         if (inflation) sb.append(String.format(Locale.ROOT, " %9s", x.inflationClass().length() <= 4 ? x.inflationClass() + " infl" : "inflation"));
         sb.append("  dropped (by reason)\n");
@@ -98,6 +105,8 @@ public final class Report {
                     num(row.latency().p50Us(), 1), num(row.latency().p99Us(), 1), num(row.latency().p999Us(), 1),
                     num(row.cores().mean(), 2)));
             if (granted) sb.append(String.format(Locale.ROOT, " %7s", num(row.cores().granted(), 2)));
+            if (ci) sb.append(String.format(Locale.ROOT, " %19s",
+                    num(row.spread().p99MeanUs(), 1) + " ± " + num(row.spread().p99Ci95Us(), 1)));
             if (perClass) {
                 for (String c : classes) {
                     Row.ClassRow cr = row.classRow(c);
@@ -117,8 +126,12 @@ public final class Report {
             late = Math.max(late, row.generator().lateP99Us());
             gen = Math.max(gen, row.generator().cores());
         }
-        sb.append(String.format(Locale.ROOT, "latency: from each request's intended send time to its reply leaving the stack."
-                + " generator: p99 send lateness <= %.0f us, up to %.2f cores of its own%n", late, gen));
+        if (r.experiment().runtime().simulated()) {
+            sb.append("latency: from each request's intended send time to its reply leaving the stack, in virtual time.\n");
+        } else {
+            sb.append(String.format(Locale.ROOT, "latency: from each request's intended send time to its reply leaving the stack."
+                    + " generator: p99 send lateness <= %.0f us, up to %.2f cores of its own%n", late, gen));
+        }
         return sb.toString();
     }
 
@@ -131,6 +144,7 @@ public final class Report {
         for (String c : classes) sb.append(',').append(c).append("_sent,").append(c).append("_achieved_rps,")
                 .append(c).append("_p50_us,").append(c).append("_p99_us,").append(c).append("_p999_us");
         if (x.baseline() != null) sb.append(",p99_inflation");
+        sb.append(",p99_mean_us,p99_ci95_us");
         sb.append('\n');
         for (Row row : r.rows()) {
             Row.Latency l = row.latency();
@@ -151,6 +165,7 @@ public final class Report {
                         .append(',').append(f(cr.latency().p999Us(), 2));
             }
             if (x.baseline() != null) sb.append(',').append(f(row.inflation(), 3));
+            sb.append(',').append(f(row.spread().p99MeanUs(), 2)).append(',').append(f(row.spread().p99Ci95Us(), 2));
             sb.append('\n');
         }
         return sb.toString();
@@ -196,6 +211,8 @@ public final class Report {
                     .append(", \"p999_us\": ").append(j(l.p999Us())).append(", \"dropped\": ").append(row.drops().total())
                     .append(", \"cores_mean\": ").append(j(row.cores().mean())).append(",\n      \"p99_min_us\": ").append(j(row.spread().p99MinUs()))
                     .append(", \"p99_max_us\": ").append(j(row.spread().p99MaxUs())).append(", \"repetitions\": ").append(row.spread().repetitions())
+                    .append(", \"p99_mean_us\": ").append(j(row.spread().p99MeanUs()))
+                    .append(", \"p99_ci95_us\": ").append(j(row.spread().p99Ci95Us()))
                     .append(", \"unanswered\": ").append(row.drops().unanswered()).append(", \"cores_granted_mean\": ").append(j(row.cores().granted()))
                     .append(", \"gen_late_p99_us\": ").append(j(row.generator().lateP99Us())).append(", \"gen_cores\": ").append(j(row.generator().cores()))
                     .append(", \"faults\": ").append(row.health().faults()).append(", \"leaked_slots\": ").append(row.health().leakedSlots());

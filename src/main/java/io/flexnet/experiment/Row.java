@@ -19,8 +19,16 @@ public record Row(String design, double offeredRps, double achievedRps, Latency 
     /** Percentiles of latency in microseconds, from the intended send time; NaN with no replies. */
     public record Latency(double p50Us, double p99Us, double p999Us) {}
 
-    /** How much the p99 moved between repetitions: its lowest and highest over {@code repetitions} runs. */
-    public record Spread(int repetitions, double p99MinUs, double p99MaxUs) {}
+    /**
+     * How much the p99 moved between repetitions: its lowest and highest over {@code repetitions} runs,
+     * its mean over them, and the half-width of that mean's 95% confidence interval (Student's t; NaN
+     * with one repetition), as the papers draw their error bars.
+     */
+    public record Spread(int repetitions, double p99MinUs, double p99MaxUs, double p99MeanUs, double p99Ci95Us) {
+        public Spread(int repetitions, double p99MinUs, double p99MaxUs) {
+            this(repetitions, p99MinUs, p99MaxUs, Double.NaN, Double.NaN);
+        }
+    }
 
     /**
      * Drops during the window and its drain: {@code total} over all reasons, {@code byReason} in

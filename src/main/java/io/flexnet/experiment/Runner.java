@@ -8,6 +8,7 @@ import io.flexnet.packet.DropReason;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.runtime.StackRuntime;
+import io.flexnet.runtime.sim.SimRuntime;
 import io.flexnet.sched.CoreScheduler;
 import io.flexnet.sched.CoreTimeline;
 import io.flexnet.sched.Worker;
@@ -42,7 +43,7 @@ public final class Runner {
     private final PrintStream progress;
     private final PcapWriter capture;
     private final Addresses addresses = Addresses.DEFAULT;
-    /** Time and threads for every run; the real runtime (a simulated one is the next step). */
+    /** Time and threads for real runs (a simulated run makes a simulation of its own). */
     private final StackRuntime runtime = RealRuntime.INSTANCE;
     private boolean prime = true;
 
@@ -65,8 +66,10 @@ public final class Runner {
         List<Row> rows = new ArrayList<>();
         int total = x.runs(), done = 0;
         // The first run of a design would otherwise measure the JIT compiling its code paths.
-        int primes = prime ? x.designs().size() : 0;
-        for (DesignSpec d : prime ? x.designs() : List.<DesignSpec>of()) {
+        // Virtual time does not see the JIT: a simulated experiment needs no priming.
+        boolean priming = prime && !x.runtime().simulated();
+        int primes = priming ? x.designs().size() : 0;
+        for (DesignSpec d : priming ? x.designs() : List.<DesignSpec>of()) {
             runOnce(x, d, x.loads().getFirst(), 0, Experiment.PRIME_NANOS,
                     new Progress(d.name() + " (priming, unmeasured)", x.loads().getFirst(), 0, 0, total, --primes, x));
         }
@@ -93,8 +96,17 @@ public final class Runner {
             throws Exception {
         Workload all = x.workload();
         Workload w = spec.classes() == null ? all : all.only(spec.classes());
+        if (x.runtime().simulated() && repetition > 0) {
+            // Virtual time has no noise: the same seed would repeat the run exactly. Each repetition
+            // draws its own requests, still the same ones every time the file runs.
+            w = new Workload(w.arrivals(), w.flows(), w.classes(), w.service(), w.keys(), w.seed() + repetition,
+                    w.generatorWait());
+        }
         double offered = load * shares(w) / shares(all);
         PacketPool pool = new PacketPool(POOL_SLOTS);
+        // A simulated run gets a simulation of its own: nothing carries over from one run to the next.
+        final SimRuntime sim = x.runtime().simulated() ? new SimRuntime(x.runtime().cores(), x.runtime().cost()) : null;
+        final StackRuntime runtime = sim != null ? sim : this.runtime;
         try {
             LatencyMeter meter = new LatencyMeter(w.classes().size(), meterCapacity(offered), runtime::nanoTime);
             DesignContext ctx = new DesignContext(w, pool, meter, capture, addresses, runtime);
@@ -108,22 +120,53 @@ public final class Runner {
             InMemoryNic nic = ctx.inMemoryNic();
             LoadGenerator gen = new LoadGenerator(nic, w, offered, meter, addresses, runtime);
             CoreScheduler sched = ctx.schedulerOrNull();
+            if (sim != null && !ctx.appThreads().isEmpty()) {
+                throw new DesignFailedException(x.source(), spec, new IllegalStateException("it runs "
+                        + ctx.appThreads().size() + " application threads of its own, which the simulated runtime cannot run"));
+            }
 
             // Set-up made garbage (pool handles, counters, the meter's arrays); collect it now so no
             // collector pause lands inside the measured window: the request path allocates nothing.
             System.gc();
             engine.start();
-            if (sched != null) sched.start();
+            if (sched != null && sim != null) {
+                // The periods as timer events; the first on this thread, so a refusing policy throws here.
+                long t0 = sim.nanoTime();
+                sched.step(t0);
+                engine.wakeGranted();
+                sim.every(sched.periodNanos(), t0 + sched.periodNanos(), t -> {
+                    engine.accountIdle(t);
+                    sched.step(t);
+                    engine.wakeGranted();
+                });
+            } else if (sched != null) {
+                sched.start();
+            }
             for (Thread t : ctx.appThreads()) t.start();
 
             long start = runtime.nanoTime() + LEAD_NANOS;
             long from = start + x.warmupNanos(), to = from + durationNanos;
-            RunSampler sampler = new RunSampler(ctx, start, from, to, prog, progress);
-            Thread st = Thread.ofPlatform().name("experiment-sampler").daemon(true).start(sampler);
-            gen.run(start, x.warmupNanos(), durationNanos);
-            drain(ctx, gen, meter);
-            sampler.stop();
-            st.join(1000);
+            Map<String, Long> dropsAtWindow;
+            double coresMean;
+            double[][] timeline;
+            if (sim != null) {
+                SimulatedSampler sampler = new SimulatedSampler(ctx, sim, start, from, to, prog, progress);
+                gen.run(start, x.warmupNanos(), durationNanos);  // the generator's waits run the simulation
+                drain(ctx, gen, meter);
+                dropsAtWindow = sampler.dropsAtWindow;
+                coresMean = sampler.coresMean();
+                timeline = sampler.timeline();
+            } else {
+                RunSampler sampler = new RunSampler(ctx, start, from, to, prog, progress);
+                Thread st = Thread.ofPlatform().name("experiment-sampler").daemon(true).start(sampler);
+                gen.run(start, x.warmupNanos(), durationNanos);
+                drain(ctx, gen, meter);
+                sampler.stop();
+                st.join(1000);
+                dropsAtWindow = sampler.dropsAtWindow;
+                coresMean = sampler.coresMean();
+                timeline = sampler.timeline();
+            }
 
             if (sched != null) sched.stop(1000);
             engine.shutdown(500);
@@ -132,7 +175,7 @@ public final class Runner {
             for (Thread t : ctx.appThreads()) t.join(1000);
             nic.close();  // the in-memory NIC, not a capturing wrapper: the capture file lives across runs
 
-            Map<String, Long> drops = diff(ctx.dropsByReason(), sampler.dropsAtWindow);
+            Map<String, Long> drops = diff(ctx.dropsByReason(), dropsAtWindow);
             long genDrops = gen.drops().get(DropReason.POOL_EMPTY);
             if (genDrops > 0) drops.merge(DropReason.POOL_EMPTY.label(), genDrops, Long::sum);
 
@@ -155,12 +198,13 @@ public final class Runner {
                 granted = meanGranted(s, from, to);
                 grantedLine = grantedTimeline(s, start);
             }
-            double genCores = gen.cpuNanos() < 0 ? Double.NaN : (double) gen.cpuNanos() / gen.wallNanos();
+            // A simulated generator is an interrupt of the simulation: it takes no virtual core.
+            double genCores = sim != null || gen.cpuNanos() < 0 ? Double.NaN : (double) gen.cpuNanos() / gen.wallNanos();
             long sentAll = 0;
             for (long s : sent) sentAll += s;
             return new RunResult(spec.name(), offered, repetition, names, lat, sent, durationNanos, drops,
-                    Math.max(0, sentAll - answered), sampler.coresMean(), granted, gen.lateness(), genCores, faults, leaked,
-                    sampler.timeline(), grantedLine);
+                    Math.max(0, sentAll - answered), coresMean, granted, gen.lateness(), genCores, faults, leaked,
+                    timeline, grantedLine);
         } finally {
             // Off-heap slots go back to the OS once nothing can touch them: workers have stopped above.
             pool.close();
@@ -246,6 +290,8 @@ public final class Runner {
         long window = 0, unanswered = 0, faults = 0, leaked = 0;
         double cores = 0, granted = 0, genCores = 0;
         double p99Min = Double.MAX_VALUE, p99Max = 0;
+        double[] p99s = new double[reps.size()];
+        int rep = 0;
         for (RunResult r : reps) {
             for (int c = 0; c < byClass.length; c++) {
                 byClass[c].add(r.latency()[c]);
@@ -255,6 +301,7 @@ public final class Runner {
             all.add(a);
             late.add(r.lateness());
             double p99 = us(a, 99);
+            p99s[rep++] = p99;
             p99Min = Math.min(p99Min, p99);
             p99Max = Math.max(p99Max, p99);
             r.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
@@ -273,7 +320,7 @@ public final class Runner {
             classes.add(new Row.ClassRow(names.get(c), sent[c], byClass[c].getTotalCount() / secs, latency(byClass[c])));
         }
         return new Row(first.design(), first.offeredRps(), all.getTotalCount() / secs, latency(all),
-                new Row.Spread(n, p99Min, p99Max), new Row.Drops(total(drops), inReasonOrder(drops), unanswered),
+                new Row.Spread(n, p99Min, p99Max, Confidence.mean(p99s), Confidence.halfWidth95(p99s)), new Row.Drops(total(drops), inReasonOrder(drops), unanswered),
                 new Row.Cores(cores / n, granted / n), new Row.Generator(us(late, 99), genCores / n),
                 new Row.Health(faults, leaked), classes, Double.NaN);
     }

@@ -42,9 +42,9 @@ public final class SnapCores implements Design {
     @Override
     public void configure(Params p) {
         mode = p.choice("mode", "dedicated", "dedicated", "spreading", "compacting");
-        int machine = Runtime.getRuntime().availableProcessors();
-        // Each mode hands an engine a core of its own; more engines than cores would never all run.
-        cores = p.integer("cores", Math.min(2, machine), 1, machine);
+        // Each mode hands an engine a core of its own; more engines than cores would never all run
+        // (checked when the run's machine is known: this one's cores, or the simulated runtime's).
+        cores = p.integer("cores", 2, 1, 256);
         period = p.duration("period", 50_000);
         schedulerSpin = p.flag("scheduler_spin", false);
         targetDelay = p.duration("target_delay", 50_000);
@@ -53,6 +53,9 @@ public final class SnapCores implements Design {
 
     @Override
     public void assemble(DesignContext ctx) {
+        if (cores > ctx.machineCores()) {
+            throw new IllegalArgumentException("needs " + cores + " cores, has " + ctx.machineCores());
+        }
         // One receive queue every engine polls: which engine runs is the core policy's choice alone.
         ctx.nic(1, null, true);
         Engine e = ctx.engine();

@@ -3,7 +3,6 @@ package io.flexnet.experiment;
 
 import io.flexnet.engine.Engine;
 import io.flexnet.packet.DropCounters;
-import io.flexnet.packet.DropReason;
 import io.flexnet.pipeline.Pipeline;
 import io.flexnet.policy.FiveTupleHash;
 import io.flexnet.policy.HookKind;
@@ -14,20 +13,18 @@ import io.flexnet.policy.ScanAvoid;
 import io.flexnet.policy.Sita;
 import io.flexnet.policy.Tenant;
 import io.flexnet.policy.Tenants;
+import io.flexnet.sched.IdleStrategy;
 import io.flexnet.sched.SleepUntilKicked;
-import io.flexnet.socket.Peer;
 import io.flexnet.socket.RecvMode;
 import io.flexnet.socket.Sockets;
 import io.flexnet.socket.UdpSocket;
-import io.flexnet.workload.KvRequest;
-import io.flexnet.workload.RequestServer;
-import java.lang.foreign.MemorySegment;
 
 /**
  * {@code socket-group}: the setting of Syrup's experiments. For each request port, {@code threads}
- * application threads each own a UDP socket bound to the port with SO_REUSEPORT, receive with a
- * blocking (or busy-polling) call, serve the request and send the reply through the send layers on
- * their own thread. The stack's receive side runs to completion up to {@code socket_rcv} on a NIC
+ * application threads each own a UDP socket bound to the port with SO_REUSEPORT, receive (sleeping
+ * until a datagram arrives, or busy polling), serve the request and send the reply through the send
+ * layers on their own thread. Each is a stack worker running a {@link SocketServer}, so the same
+ * design runs on the real runtime's threads and the simulated runtime's cores. The stack's receive side runs to completion up to {@code socket_rcv} on a NIC
  * poller (Linux's softirq), where the port group picks a socket per datagram with the tenant's
  * matching policy:
  * <ul>
@@ -89,12 +86,15 @@ public final class SocketGroup implements Design {
         ctx.countDrops(unsent);
         for (int port : ctx.ports()) {
             for (int i = 0; i < threads; i++) {
-                UdpSocket s = sockets.open(socketQueue).reusePort(true)
-                        .mode(recv.equals("busy-poll") ? RecvMode.BUSY_POLL : RecvMode.BLOCKING);
+                // The worker sleeps until an arrival kicks it (blocking receive) or spins (busy polling);
+                // the socket itself is read without blocking.
+                UdpSocket s = sockets.open(socketQueue).reusePort(true).mode(RecvMode.NON_BLOCKING);
                 s.bind(port);
-                ctx.onStop(s);  // closing wakes its thread with CLOSED
+                ctx.onStop(s);
                 ctx.countDrops(s.drops());
-                ctx.appThread(port + "-" + i, new Server(s, ctx.server(), busy, unsent));
+                e.worker("app-" + port + "-" + i,
+                        recv.equals("busy-poll") ? IdleStrategy.busySpin() : new SleepUntilKicked(),
+                        new SocketServer(s, ctx.server(), busy, unsent));
             }
         }
         for (int port : ctx.ports()) ctx.countDrops(sockets.group(port).drops());
@@ -109,35 +109,6 @@ public final class SocketGroup implements Design {
             return io.flexnet.ebpf.BpfPolicy.load(o);
         } catch (io.flexnet.ebpf.BpfLoadException e) {
             throw new IllegalStateException("eBPF policy " + o + ": " + e.getMessage() + " (src/main/bpf/build compiles the objects)", e);
-        }
-    }
-
-    /** One application thread: receive, serve, reply, until the socket closes. */
-    private record Server(UdpSocket socket, RequestServer server, PolicyMap busy, DropCounters unsent) implements Runnable {
-        @Override
-        public void run() {
-            byte[] buf = new byte[2048];
-            MemorySegment seg = MemorySegment.ofArray(buf);
-            Peer from = new Peer();
-            int me = socket.groupIndex();
-            while (true) {
-                int n = socket.receive(buf, 0, buf.length, from);
-                if (n == UdpSocket.CLOSED) return;
-                if (n < 0) continue;
-                boolean scan = busy != null && n >= KvRequest.LENGTH && KvRequest.type(seg, 0) == KvRequest.SCAN;
-                if (scan) ScanAvoid.begin(busy, me);
-                try {
-                    server.serve(seg, 0, n);
-                } finally {
-                    if (scan) ScanAvoid.end(busy, me);
-                }
-                try {
-                    socket.sendTo(buf, 0, n, from.ip, from.port);  // no slot: counted pool-empty by the socket
-                } catch (IllegalStateException closed) {
-                    unsent.count(DropReason.SHUTDOWN);  // served as the run ended: the reply is not sent
-                    return;
-                }
-            }
         }
     }
 

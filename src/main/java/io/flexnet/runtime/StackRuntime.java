@@ -68,6 +68,14 @@ public interface StackRuntime {
      */
     default QuantumTimer quantumTimer(QuantumTimer.Wait wait) { return QuantumTimer.of(this, wait); }
 
+    /**
+     * Waits on the calling thread until {@link #nanoTime()} reads at least {@code deadline}: the real
+     * runtime spins; a simulated one runs its events up to the deadline.
+     */
+    default void awaitTime(long deadline) {
+        while (nanoTime() - deadline < 0) spinWait();
+    }
+
     /** Offers the calling thread's core to another runnable thread, if there is one. */
     void yieldThread();
 

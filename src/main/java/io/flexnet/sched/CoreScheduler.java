@@ -215,6 +215,25 @@ public final class CoreScheduler {
         }
 
         @Override
+        public boolean grant(int w, int core) {
+            Signals s = signals;
+            if (s.core[w] >= 0) return false;
+            for (int i = 0; i < stackCores.length; i++) {
+                if (stackCores[i] == core && !coreTaken[i]) {
+                    coreTaken[i] = true;
+                    s.core[w] = core;
+                    s.granted++;
+                    GRANTED.setOpaque(CoreScheduler.this, s.granted);
+                    if (pin) workers[w].requestCore(core);
+                    workers[w].setGranted(true);
+                    GRANTS.setOpaque(CoreScheduler.this, grants + 1);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
         public boolean revoke(int w) {
             Signals s = signals;
             int c = s.core[w];

@@ -11,6 +11,13 @@ public interface Cores {
      */
     boolean grant(int w);
 
+    /**
+     * Gives worker {@code w} core {@code core} of the stack's set, as {@link #grant(int)} does: the
+     * thread-to-core hook, for a policy that matches workers to cores. False if the worker already holds
+     * a core, or the core is taken or not the stack's.
+     */
+    default boolean grant(int w, int core) { return false; }
+
     /** Parks worker {@code w} and frees its core. False if it held none. */
     boolean revoke(int w);
 }

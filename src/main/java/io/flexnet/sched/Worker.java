@@ -1,6 +1,7 @@
 package io.flexnet.sched;
 
 import io.flexnet.packet.Counters;
+import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.pipeline.WakeSource;
 import io.flexnet.runtime.StackRuntime;
 import java.lang.invoke.MethodHandles;
@@ -53,8 +54,17 @@ public final class Worker implements CoreWorker {
     private final Counters faults;
     /** Where arrivals for this worker's executors come from; each once, however many executors share it. */
     private final WakeSource[] wakeSources;
+    /**
+     * Per executor, its queues when it keeps {@link Executor#hasWork()}'s default (which asks
+     * {@code queues()}, a new list each time in most executors), else null: {@link #hasWork()} runs
+     * before every sleep and must not allocate.
+     */
+    private final CoroutineQueue[][] defaultWorkQueues;
     private final WorkerRunner runner;
     private volatile Throwable lastFault;
+
+    /** Says whether the worker sleeps when something other than its runner drives it; null: the runner says. */
+    private volatile java.util.function.BooleanSupplier sleepProbe;
 
     /** Whether the core policy lets this worker run; a revoked worker's rounds do nothing. */
     private volatile boolean granted = true;
@@ -84,6 +94,12 @@ public final class Worker implements CoreWorker {
         for (int i = 0; i < labels.length; i++) labels[i] = i + ":" + this.executors[i].name();
         this.faults = new Counters("worker." + name + ".faults", labels);
         this.wakeSources = wakeSourcesOf(this.executors);
+        this.defaultWorkQueues = new CoroutineQueue[this.executors.length][];
+        for (int i = 0; i < this.executors.length; i++) {
+            if (keepsDefaultHasWork(this.executors[i])) {
+                this.defaultWorkQueues[i] = this.executors[i].queues().toArray(new CoroutineQueue[0]);
+            }
+        }
         this.runner = new WorkerRunner(this, runtime, idle);
     }
 
@@ -156,9 +172,25 @@ public final class Worker implements CoreWorker {
      */
     public void bindToCurrentThread() { ctx.layers().bindToCurrentThread(); }
 
+    private static boolean keepsDefaultHasWork(Executor e) {
+        try {
+            return e.getClass().getMethod("hasWork").getDeclaringClass() == Executor.class;
+        } catch (NoSuchMethodException | SecurityException x) {
+            return false;
+        }
+    }
+
     /** Whether a round now would find work (any executor's {@link Executor#hasWork()}). */
     public boolean hasWork() {
-        for (Executor e : executors) if (e.hasWork()) return true;
+        final Executor[] ex = executors;
+        for (int i = 0; i < ex.length; i++) {
+            CoroutineQueue[] qs = defaultWorkQueues[i];
+            if (qs == null) {
+                if (ex[i].hasWork()) return true;
+            } else {
+                for (CoroutineQueue q : qs) if (!q.isEmpty()) return true;
+            }
+        }
         return false;
     }
 
@@ -196,7 +228,27 @@ public final class Worker implements CoreWorker {
     public StackRuntime runtime() { return runtime; }
     public List<Executor> executors() { return List.of(executors); }
     public boolean isRunning() { return runner.isRunning(); }
-    @Override public boolean isSleeping() { return runner.sleeping(); }
+    @Override public boolean isSleeping() {
+        java.util.function.BooleanSupplier p = sleepProbe;
+        return p != null ? p.getAsBoolean() : runner.sleeping();
+    }
+
+    /**
+     * For a driver other than the worker's runner (the simulated runtime): {@code probe} says from now
+     * on whether the worker sleeps, for core policies to read.
+     */
+    public void reportSleepingBy(java.util.function.BooleanSupplier probe) { sleepProbe = probe; }
+
+    /**
+     * For a driver that runs no rounds while the worker idles (the simulated runtime runs none while a
+     * worker polls or sleeps): accounts the time up to {@code now} as an empty round would, so core
+     * policies see the worker idle rather than its last busy fraction. Call from the driving thread.
+     */
+    public void idleAt(long now) {
+        if (!begun) return;
+        account(now);
+        prevBusy = false;
+    }
     /** True when its idle strategy sleeps until an arrival kicks it ({@link IdleStrategy#needsKicks()}). */
     @Override public boolean sleepsWhenIdle() { return idle.needsKicks(); }
     /** Nanoseconds spent in rounds that did work, since the first round. */

@@ -1,6 +1,7 @@
 package io.flexnet.socket;
 
 import io.flexnet.packet.Packet;
+import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.runtime.StackRuntime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -22,6 +23,8 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * reader sleeps.
  */
 final class ReceiveQueue {
+    // Readers are application threads blocked in take(), or stack workers serving the socket as an
+    // executor, which sleep as workers do and are kicked like any worker's wake source.
     private static final VarHandle WAITERS;
 
     static {
@@ -42,6 +45,8 @@ final class ReceiveQueue {
     private volatile boolean closed;
     private volatile NotificationQueue notify;
     private int notifyIndex;
+    /** Stack workers serving this socket that sleep when idle: kicked on arrival (see {@link WakeSource}). */
+    private volatile CoroutineQueue.Sleeper[] sleepers = new CoroutineQueue.Sleeper[0];
     /** The clock and spin of busy polling: the application's side of the socket, but time all the same. */
     private final StackRuntime runtime;
 
@@ -58,6 +63,7 @@ final class ReceiveQueue {
         if (closed || !queue.offer(p)) return false;
         VarHandle.fullFence();
         if ((int) WAITERS.getVolatile(this) != 0) signalSlow();
+        for (CoroutineQueue.Sleeper s : sleepers) if (s.sleeping()) s.kick();  // behind the same fence
         NotificationQueue n = notify;  // null unless the socket was registered with one
         if (n != null) n.readable(notifyIndex);
         return true;
@@ -67,6 +73,19 @@ final class ReceiveQueue {
     void notifyTo(NotificationQueue n, int index) {
         this.notifyIndex = index;
         this.notify = n;  // volatile store after the index: a producer that sees n sees the index
+    }
+
+    synchronized void addSleeper(CoroutineQueue.Sleeper s) {
+        for (CoroutineQueue.Sleeper x : sleepers) if (x == s) return;
+        CoroutineQueue.Sleeper[] n = java.util.Arrays.copyOf(sleepers, sleepers.length + 1);
+        n[sleepers.length] = s;
+        sleepers = n;
+    }
+
+    synchronized void removeSleeper(CoroutineQueue.Sleeper s) {
+        java.util.List<CoroutineQueue.Sleeper> l = new java.util.ArrayList<>(java.util.List.of(sleepers));
+        l.remove(s);
+        sleepers = l.toArray(new CoroutineQueue.Sleeper[0]);
     }
 
     private void signalSlow() {

@@ -4,6 +4,8 @@ import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
+import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.pipeline.WakeSource;
 import io.flexnet.proto.SocketSend;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,7 +37,7 @@ import java.util.Objects;
  * {@link PortGroup} (SO_REUSEPORT). {@code connect} sets the default destination; it does not filter
  * what is received.
  */
-public final class UdpSocket implements AutoCloseable {
+public final class UdpSocket implements AutoCloseable, WakeSource {
     /** Nothing to receive (non-blocking, or the timeout passed), or no slot to send from. */
     public static final int WOULD_BLOCK = -1;
     /** The socket was closed, possibly while a receiver slept. */
@@ -268,6 +270,11 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     public int queued() { return queue.depth(); }
+
+    /** A stack worker serving this socket (an executor over it) is kicked when a datagram arrives. */
+    @Override public void addSleeper(CoroutineQueue.Sleeper s) { queue.addSleeper(s); }
+
+    @Override public void removeSleeper(CoroutineQueue.Sleeper s) { queue.removeSleeper(s); }
     public int queueCapacity() { return queue.capacity(); }
     /** Receivers asleep in this socket now. */
     public int sleepers() { return queue.waiters(); }

@@ -160,7 +160,7 @@ public final class LoadGenerator {
         final StackRuntime rt = runtime;
         long ahead = intended - rt.nanoTime();
         if (hybrid && ahead > PARK_ABOVE_NANOS) rt.park(ahead - PARK_MARGIN_NANOS);
-        while (rt.nanoTime() - intended < 0) rt.spinWait();
+        rt.awaitTime(intended);
     }
 
     /** Builds and injects one request; returns the time it went. */

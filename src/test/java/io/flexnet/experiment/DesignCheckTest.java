@@ -1,0 +1,75 @@
+package io.flexnet.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flexnet.engine.Engine;
+import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.sched.SleepUntilKicked;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DesignCheckTest {
+    /** Parks every frame in 'bulk', which no worker drains. */
+    public static final class Forgotten implements Design {
+        @Override
+        public void assemble(DesignContext ctx) {
+            Engine e = ctx.engine();
+            ctx.bindRequestPorts();
+            CoroutineQueue bulk = e.queue("bulk", 64, CoroutineQueue.Concurrency.MPSC);
+            e.poll(0, e.rxTx("forgotten").queue(p -> 0, bulk).eth().ip().l4().yieldTo(ctx.server()).l4().ip().eth().build(),
+                    32, "poller", new SleepUntilKicked());
+        }
+    }
+
+    private static final String FILE = """
+            name: check
+            workload:
+              seed: 5
+              classes: [{name: get, port: 9000}]
+              service: {GET: exponential 10us}
+            loads: [80000, 125000]
+            warmup: 20ms
+            duration: 500ms
+            runtime: {kind: simulated, cores: 2}
+            designs:
+              - {name: dedicated, builtin: snap, params: {mode: dedicated, cores: 1}}
+            """;
+
+    @Test
+    void aQueueNoExecutorDrainsIsNamed() throws Exception {
+        Experiment x = ExperimentFile.parse("c.yaml", FILE.replace("builtin: snap, params: {mode: dedicated, cores: 1}",
+                "class: io.flexnet.experiment.DesignCheckTest$Forgotten"));
+        DesignCheck.Verdict v = DesignCheck.check(x).getFirst();
+        assertEquals(List.of("queue 'bulk' has no executor: its coroutines would wait forever"), v.problems());
+    }
+
+    /** The predicted saturation load against the simulator's: stable below it, overloaded above. */
+    @Test
+    void predictedSaturationMatchesTheSimulator() throws Exception {
+        Experiment x = ExperimentFile.parse("c.yaml", FILE);
+        DesignCheck.Verdict v = DesignCheck.check(x).getFirst();
+        assertEquals(100_000, v.saturationRps(), 1);
+        assertEquals(1, v.unstableLoads().size());
+        assertTrue(v.unstableLoads().getFirst().startsWith("125,000"), v.unstableLoads().toString());
+        Results r = new Runner(null, null).run(x);
+        Row below = r.rows().get(0), above = r.rows().get(1);
+        assertEquals(below.offeredRps(), below.achievedRps(), 0.03 * below.offeredRps());
+        assertEquals(0, below.drops().total());
+        assertTrue(below.latency().p99Us() < 1_000, "stable at 80% of the predicted limit: p99 " + below.latency().p99Us());
+        // Above the limit the queue grows until it overflows: requests are dropped, the tail explodes.
+        assertTrue(above.drops().total() > 0, "no drops at 125% of the predicted limit");
+        assertTrue(above.latency().p99Us() > 10 * below.latency().p99Us(), "p99 " + above.latency().p99Us());
+    }
+
+    @Test
+    void syrupFigure2sRoundRobinSaturatesAtSixServersOverElevenMicroseconds() throws Exception {
+        Experiment x = ExperimentFile.load(Path.of("examples/sim/syrup-fig2.yaml"));
+        for (DesignCheck.Verdict v : DesignCheck.check(x)) {
+            assertTrue(v.problems().isEmpty(), v.problems().toString());
+            assertEquals(6, v.servers(), v.design());
+            assertEquals(6 / 11e-6, v.saturationRps(), 1, v.design());
+        }
+    }
+}
