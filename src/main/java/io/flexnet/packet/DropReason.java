@@ -65,6 +65,11 @@ public enum DropReason {
     SELECTOR_RANGE("selector-out-of-range"),
     NO_HANDLER("no-handler"),
     SHUTDOWN("shutdown"),
+    // Fault injection (tests and experiments: nic.FaultLink)
+    /** Dropped on purpose by a fault-injecting link, as its loss rate says. */
+    INJECTED_LOSS("injected-loss"),
+    /** Refused by a fault-injecting link's rate limiter: its queue of bytes waiting to be sent was full. */
+    RATE_LIMIT("rate-limit"),
     // Extensions and interposition
     POLICY_DROP("policy-drop"),
     FILTER("filter"),
