@@ -60,6 +60,9 @@ public final class FaultyNic implements NicDriver {
     @Override public int receive(int queue, Packet[] out, int max) { return inner.receive(queue, out, max); }
     @Override public boolean rxPending(int queue) { return inner.rxPending(queue); }
     @Override public void setRxListener(RxListener listener) { inner.setRxListener(listener); }
+    /** Receiving is the inner driver's, so is the wait its workers sleep in. */
+    @Override public io.flexnet.runtime.KernelWait rxWait(int queue) { return inner.rxWait(queue); }
+    // fillsChecksums() stays false: a frame corrupted on the link must reach the peer with sums that show it.
 
     /** The link's drops (loss, rate limit, ...); the inner driver's are {@code inner().drops()}. */
     @Override public DropCounters drops() { return link.drops(); }
