@@ -149,10 +149,18 @@ public final class Filters {
         @Override
         public String name() { return hook == RuleSet.INPUT ? "filter_input" : "filter_output"; }
 
+        /**
+         * Small enough to inline into the compiled pipeline: with no base chain for this hook (no rules,
+         * or none for this direction) a packet costs one volatile read and a compare.
+         */
         @Override
         public int process(Packet p, LayerContext cx) {
             final RuleSet rs = rules;  // one volatile read: this packet's whole judgement uses this set
             if (rs.base[hook] < 0) return NEXT;
+            return judge(rs, p, cx);
+        }
+
+        private int judge(RuleSet rs, Packet p, LayerContext cx) {
             final int proto = p.protocol, l4 = p.l4Offset;
             final int avail = p.offset + p.length - l4;
             int sport = -1, dport = -1, flags = -1;

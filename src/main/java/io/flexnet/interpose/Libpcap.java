@@ -31,6 +31,8 @@ import java.lang.invoke.MethodHandle;
 final class Libpcap {
     /** DLT_EN10MB, LINKTYPE_ETHERNET: frames start with the Ethernet header. */
     static final int DLT_EN10MB = 1;
+    /** PCAP_ERRBUF_SIZE in pcap/pcap.h. */
+    static final int ERRBUF_SIZE = 256;
     /** PCAP_NETMASK_UNKNOWN: "ip broadcast" is then refused rather than guessed. */
     static final int NETMASK_UNKNOWN = 0xFFFF_FFFF;
 
@@ -77,7 +79,8 @@ final class Libpcap {
                 int rc = (int) BOUND.compile.invokeExact(pcap, prog, a.allocateFrom(expression), 1, NETMASK_UNKNOWN);
                 if (rc != 0) {
                     MemorySegment msg = (MemorySegment) BOUND.geterr.invokeExact(pcap);
-                    throw new CaptureFilterException(expression, msg.reinterpret(1024).getString(0));
+                    // pcap_geterr points into the handle's PCAP_ERRBUF_SIZE (256-byte), NUL-terminated buffer.
+                    throw new CaptureFilterException(expression, msg.reinterpret(ERRBUF_SIZE).getString(0));
                 }
                 try {
                     int n = prog.get(ValueLayout.JAVA_INT, BF_LEN);

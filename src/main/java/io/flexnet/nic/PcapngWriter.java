@@ -24,7 +24,8 @@ import java.nio.file.StandardOpenOption;
  * <p>Points may be added while frames are written: a block may only name an interface described
  * before it, and {@link #addInterface} writes the description at once. Thread-safe: every block is one
  * synchronized append to a reusable direct buffer, so writing a frame copies it once and allocates
- * nothing. With {@code flushEachFrame} every frame goes to the channel at once, for a live reader
+ * nothing; a frame longer than the buffer (about 64 KiB) is cut, its original length kept, as a
+ * snapshot length would. With {@code flushEachFrame} every frame goes to the channel at once, for a live reader
  * at the other end of a pipe ({@code -w - | tshark -r -}).
  */
 public final class PcapngWriter implements AutoCloseable {

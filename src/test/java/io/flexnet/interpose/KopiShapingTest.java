@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The stack sends from two tenants' ports to the kernel over a TAP in a namespace: game offers 20
  * Mbit/s, db 4 Mbit/s. A prio qdisc puts db in band 0 (a pfifo) and game in band 1 (a tbf of 10
- * Mbit/s, burst 15000 bytes). The kernel side is the judge: tcpdump in the namespace stamps every
+ * Mbit/s; a 60,000-byte burst, 48 ms of tokens, so a poller the loaded machine deschedules for a
+ * while loses none). The kernel side is the judge: tcpdump in the namespace stamps every
  * frame as the kernel receives it, and the rates are computed from those stamps over the steady part
  * of the run (after the first half second, once the bucket's burst is spent). Each must be within
  * ±5%: game at 10 Mbit/s, db at what it offered.
@@ -49,14 +50,53 @@ class KopiShapingTest {
     void gameIsShapedToTenMegabitsWhileDbIsNot() throws Exception {
         NetNs.assumeAvailable();
         NetNs.assumeCommand("tcpdump", "tcpdump");
-        Path file = dir.resolve("kernel.pcap");
+        Qdisc[] root = new Qdisc[1];
+        double[][] r = measure(owners -> root[0] = new Prio(Classifier.byTenant(owners, Map.of("db", 0, "game", 1), 2),
+                new Pfifo(4000), new Tbf(TBF_RATE, 60_000, 400_000), new FqCodel()), GAME_OFFER, DB_OFFER);
+        Prio prio = (Prio) root[0];
+        String report = String.format("game %.0f B/s over %.2f s, db %.0f B/s over %.2f s; %s", r[0][0], r[0][1], r[1][0],
+                r[1][1], prio.stats().replace('\n', ' '));
+        System.out.println("KOPI scenario 2: " + report);
+        long gameFrameRate = TBF_RATE;                                      // tbf counts whole frames
+        long dbFrameRate = DB_OFFER * (PAYLOAD + 42) / PAYLOAD;             // what db offers, with headers
+        assertEquals(gameFrameRate, r[0][0], gameFrameRate * 0.05, report);
+        assertEquals(dbFrameRate, r[1][0], dbFrameRate * 0.05, report);
+        assertEquals(0, prio.band(0).dropped(), report);
+        assertTrue(prio.band(1).overlimits() > 0, report);
+    }
+
+    /**
+     * DRR 3:1 under a 10 Mbit/s tbf (tbf's child orders what it releases): both tenants offer 20
+     * Mbit/s, so both stay backlogged, and the kernel must see db get three quarters of the link and
+     * game one quarter, each share within ±5% of its own.
+     */
+    @Test
+    void drrWeightsThreeToOneShareAShapedLink() throws Exception {
+        NetNs.assumeAvailable();
+        NetNs.assumeCommand("tcpdump", "tcpdump");
+        Qdisc[] root = new Qdisc[1];
+        double[][] r = measure(owners -> root[0] = new Tbf(TBF_RATE, 60_000, 400_000,
+                new Drr(new int[] {3, 1, 1}, 1514, 1500, Classifier.byTenant(owners, Map.of("db", 0, "game", 1), 2))),
+                GAME_OFFER, GAME_OFFER);
+        double db = r[1][0], game = r[0][0], share = db / (db + game);
+        String report = String.format("db %.0f B/s, game %.0f B/s: db's share %.4f; %s", db, game, share,
+                root[0].stats().replace('\n', ' '));
+        System.out.println("DRR 3:1: " + report);
+        assertEquals(0.75, share, 0.75 * 0.05, report);
+        assertEquals(0.25, 1 - share, 0.25 * 0.05, report);
+        assertEquals(TBF_RATE, db + game, TBF_RATE * 0.05, report);
+    }
+
+    /** Runs the two senders through {@code root} for {@link #RUN_NANOS}; returns {game, db} × {B/s, span s} as the kernel saw them. */
+    private double[][] measure(java.util.function.Function<OwnerTable, Qdisc> root, long gameOffer, long dbOffer)
+            throws Exception {
+        Path file = dir.resolve("kernel-" + System.nanoTime() + ".pcap");
         try (PacketPool pool = new PacketPool(8192); KernelPeer peer = KernelPeer.open(pool)) {
             OwnerTable owners = new OwnerTable();
             owners.bind(OwnerTable.PROTO_UDP, GAME_PORT, new Owner("game", "games", "server"));
             owners.bind(OwnerTable.PROTO_UDP, DB_PORT, new Owner("db", "postgres", "postgres"));
-            Prio prio = new Prio(Classifier.byTenant(owners, Map.of("db", 0, "game", 1), 2),
-                    new Pfifo(4000), new Tbf(TBF_RATE, 15_000, 400_000), new FqCodel());
-            QdiscNic qdiscs = new QdiscNic(peer.nic(), () -> prio, RealRuntime.INSTANCE::nanoTime);
+            Qdisc qdisc = root.apply(owners);
+            QdiscNic qdiscs = new QdiscNic(peer.nic(), () -> qdisc, RealRuntime.INSTANCE::nanoTime);
             NetConfig cfg = new NetConfig(KernelPeer.STACK_MAC, KernelPeer.stackIp(), KernelPeer.PREFIX, 0, 1500);
             ProtoStack stack = new ProtoStack(cfg, pool, p -> qdiscs.transmit(0, p), RealRuntime.INSTANCE);
             stack.arp().learnPermanent(KernelPeer.kernelIp(), peer.kernelMac());
@@ -76,34 +116,24 @@ class KopiShapingTest {
                 long start = System.nanoTime(), sentGame = 0, sentDb = 0;
                 while (System.nanoTime() - start < RUN_NANOS) {
                     long elapsed = System.nanoTime() - start;
-                    while (sentGame * 1_000_000_000L < elapsed * GAME_OFFER / PAYLOAD * PAYLOAD) {
+                    while (sentGame * 1_000_000_000L < elapsed * gameOffer / PAYLOAD * PAYLOAD) {
                         send(stack, pool, GAME_PORT);
                         sentGame += PAYLOAD;
                     }
-                    while (sentDb * 1_000_000_000L < elapsed * DB_OFFER / PAYLOAD * PAYLOAD) {
+                    while (sentDb * 1_000_000_000L < elapsed * dbOffer / PAYLOAD * PAYLOAD) {
                         send(stack, pool, DB_PORT);
                         sentDb += PAYLOAD;
                     }
                     LockSupport.parkNanos(200_000);
                 }
-                LockSupport.parkNanos(500_000_000L);
                 running.set(false);
                 poller.join();
                 LockSupport.parkNanos(300_000_000L);
                 dump.close();
             }
-            double[] game = rate(file, GAME_PORT), db = rate(file, DB_PORT);
-            String report = String.format("game %.0f B/s over %.2f s, db %.0f B/s over %.2f s; %s", game[0], game[1], db[0],
-                    db[1], prio.stats().replace('\n', ' '));
-            System.out.println("KOPI scenario 2: " + report);
-            long gameFrameRate = TBF_RATE;                                      // tbf counts whole frames
-            long dbFrameRate = DB_OFFER * (PAYLOAD + 42) / PAYLOAD;             // what db offers, with headers
-            assertEquals(gameFrameRate, game[0], gameFrameRate * 0.05, report);
-            assertEquals(dbFrameRate, db[0], dbFrameRate * 0.05, report);
-            assertEquals(0, prio.band(0).dropped(), report);
-            assertTrue(prio.band(1).overlimits() > 0, report);
             qdiscs.close();
         }
+        return new double[][] {rate(file, GAME_PORT, RUN_NANOS), rate(file, DB_PORT, RUN_NANOS)};
     }
 
     private static void send(ProtoStack stack, PacketPool pool, int srcPort) {
@@ -115,8 +145,11 @@ class KopiShapingTest {
         stack.send(p);
     }
 
-    /** Bytes per second of frames from {@code srcPort}, over the capture after its first half second; and the span. */
-    private static double[] rate(Path file, int srcPort) throws Exception {
+    /**
+     * Bytes per second of frames from {@code srcPort} as the kernel stamped them, from half a second
+     * after the first capture to shortly before the senders stopped; and the span in seconds.
+     */
+    private static double[] rate(Path file, int srcPort, long runNanos) throws Exception {
         long first = -1, from = 0, last = 0, bytes = 0;
         try (PcapReader r = PcapReader.open(file)) {
             while (r.next()) {
@@ -125,6 +158,7 @@ class KopiShapingTest {
                 long t = r.timestampNanos();
                 if (first < 0) first = t;
                 if (t < first + 500_000_000L) continue;
+                if (t > first + runNanos - 200_000_000L) break;   // only while both senders ran
                 if (from == 0) from = t;
                 else bytes += r.originalLength();  // bytes after the window's first frame, over the time since it
                 last = t;
