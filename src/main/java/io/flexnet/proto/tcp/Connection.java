@@ -73,6 +73,10 @@ final class Connection implements StreamConnection {
     io.flexnet.proto.tcp.cc.CongestionControl ccAlgo;
     RttEstimator rtt;
     boolean inRecovery, rttTiming;
+    /** Eifel (RFC 3522): the window before a fast retransmit and the TSval it went with, to undo it if spurious. */
+    boolean undoArmed;
+    long undoCwnd, undoSsthresh;
+    int undoTs;
     int rttSeq, dupAcks, retries, persistBackoff, keepAliveSent;
     long rttStart, lastSend, lastRecv;
 
@@ -217,7 +221,7 @@ final class Connection implements StreamConnection {
         cc.srtt = 0;
         java.util.Arrays.fill(cc.words, 0);
         java.util.Arrays.fill(cc.reals, 0);
-        inRecovery = rttTiming = false;
+        inRecovery = rttTiming = undoArmed = false;
         rttSeq = dupAcks = retries = persistBackoff = keepAliveSent = 0;
         rttStart = 0;
         lastSend = lastRecv = now;
