@@ -470,7 +470,11 @@ public final class Tcp {
             if (deadline < c.wheelAt) {
                 wheel.schedule(c.id, deadline);
                 c.wheelAt = deadline;
-                if (deadline < nextTick) nextTick = deadline;
+                if (deadline < nextTick) {
+                    nextTick = deadline;
+                    Runnable w = waker;
+                    if (w != null) w.run();  // a driver asleep until a later deadline must wake sooner
+                }
             }
         } finally {
             wheelLock.unlock();
@@ -523,6 +527,15 @@ public final class Tcp {
             ticking.set(false);
         }
     }
+
+    private volatile Runnable waker;
+
+    /**
+     * Sets what to run when a timer is armed earlier than every deadline before it (under the wheel
+     * lock: it must only wake something, as unparking a thread does), so a driver of {@link #tick} may
+     * sleep until {@link #nextDeadline()}. Null for none.
+     */
+    public void onEarlierDeadline(Runnable waker) { this.waker = waker; }
 
     /** The earliest timer deadline, or {@link Long#MAX_VALUE}: when a driver next needs to call {@link #tick}. */
     public long nextDeadline() { return nextTick; }
