@@ -134,7 +134,8 @@ final class Connection implements StreamConnection {
             Packet p;
             int guard = tcp.config().segmentBacklog() * 4;  // bound one owner's drain; the rest loops below
             while (guard-- > 0 && (p = backlog.relaxedPoll()) != null) tcp.rcv().underOwnership(this, p, cx);
-            if (((int) PENDING.getAndSet(this, 0) & PENDING_TIMER) != 0) {
+            // A volatile read first: the atomic swap only when a timer is pending (rare), not per segment.
+            if ((int) PENDING.getVolatile(this) != 0 && ((int) PENDING.getAndSet(this, 0) & PENDING_TIMER) != 0) {
                 try {
                     Timers.run(this, cx);
                 } catch (RuntimeException e) {
