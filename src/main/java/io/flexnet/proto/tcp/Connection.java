@@ -492,6 +492,7 @@ final class Connection implements StreamConnection {
     }
 
     /** SO_KEEPALIVE: probe an idle connection (the config's idle time, interval and probe count). */
+    @Override
     public void keepAlive(boolean on) {
         LayerContext cx = tcp.callerContext();
         own();
