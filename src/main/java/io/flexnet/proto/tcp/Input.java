@@ -179,6 +179,12 @@ final class Input {
         // 5. ACK.
         if (!g.has(TcpHeader.ACK)) return drop(DropReason.TCP_IGNORED);
         if (st == TcpState.SYN_RECEIVED) {
+            if (c.listener != null && c.listener.isClosed()) {
+                // Nobody will accept it: reset the half-open connection rather than let it linger.
+                Emitter.reset(c, cx);
+                c.to(TcpState.CLOSED);
+                return drop(DropReason.TCP_NO_LISTENER);
+            }
             if (!Seq.gt(g.ack, c.sndUna) || Seq.gt(g.ack, c.sndMax)) {
                 c.tcp.rcv().drops().count(DropReason.TCP_BAD_ACK, cx.stripe());
                 c.tcp.replyReset(p, g, cx);

@@ -49,7 +49,7 @@ public final class Tcp {
             RTO_EXPIRED = 10, WINDOW_PROBES = 11, KEEPALIVE_PROBES = 12, DELAYED_ACKS = 13, TIMEOUTS = 14,
             DUP_ACKS = 15, OUT_OF_ORDER = 16, DUPLICATE_DATA = 17, NO_SLOT = 18, ACTIVE_OPENS = 19,
             PASSIVE_OPENS = 20, TIME_WAIT_REUSED = 21, NOTIFIER_FAULTS = 22, IN_PLACE = 23, TIMER_FAULTS = 24,
-            BACKLOGGED = 25, FAULTS = 26;
+            BACKLOGGED = 25, FAULTS = 26, SPURIOUS_RECOVERIES = 27;
 
     private final ProtoStack stack;
     private final TcpConfig config;
@@ -76,7 +76,7 @@ public final class Tcp {
             "fast-recoveries", "rto-expired", "window-probes", "keepalive-probes", "delayed-acks", "timeouts",
             "dup-acks", "out-of-order", "duplicate-data", "no-slot", "active-opens", "passive-opens",
             "time-wait-reused", "notifier-faults", "in-place", "timer-faults",
-            "backlogged", "faults");
+            "backlogged", "faults", "spurious-recoveries");
     private final AtomicIntegerArray states = new AtomicIntegerArray(TcpState.values().length);
     private final ThreadLocal<LayerContext> callerContexts = ThreadLocal.withInitial(LayerContext::new);
     private int nextEphemeral;
@@ -470,7 +470,11 @@ public final class Tcp {
             if (deadline < c.wheelAt) {
                 wheel.schedule(c.id, deadline);
                 c.wheelAt = deadline;
-                if (deadline < nextTick) nextTick = deadline;
+                if (deadline < nextTick) {
+                    nextTick = deadline;
+                    Runnable w = waker;
+                    if (w != null) w.run();  // a driver asleep until a later deadline must wake sooner
+                }
             }
         } finally {
             wheelLock.unlock();
@@ -523,6 +527,15 @@ public final class Tcp {
             ticking.set(false);
         }
     }
+
+    private volatile Runnable waker;
+
+    /**
+     * Sets what to run when a timer is armed earlier than every deadline before it (under the wheel
+     * lock: it must only wake something, as unparking a thread does), so a driver of {@link #tick} may
+     * sleep until {@link #nextDeadline()}. Null for none.
+     */
+    public void onEarlierDeadline(Runnable waker) { this.waker = waker; }
 
     /** The earliest timer deadline, or {@link Long#MAX_VALUE}: when a driver next needs to call {@link #tick}. */
     public long nextDeadline() { return nextTick; }
