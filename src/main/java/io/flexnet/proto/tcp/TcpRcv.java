@@ -46,7 +46,13 @@ public final class TcpRcv implements CountingLayer {
         final int hlen = TcpHeader.headerLength(s, l4);
         if (hlen < TcpHeader.MIN_HEADER_LENGTH || hlen > avail) return drop(p, DropReason.BAD_TCP, cx);
         if (p.dstIp != tcp.localIp()) return drop(p, DropReason.BAD_TCP, cx);  // RFC 1122 4.2.3.10: unicast only
-        if (!TcpHeader.checksumOk(s, l4, avail, p.srcIp, p.dstIp)) return drop(p, DropReason.BAD_TCP_CHECKSUM, cx);
+        // Summed unless the device vouched (Packet#csumVerdict), as udp_rcv does. Either way the verdict
+        // is spent here: a segment TCP answers in this slot carries a sum it filled in whole, which a
+        // device told CHECKSUM_PARTIAL would sum over again.
+        if (p.csumVerdict == Packet.CSUM_NONE && !TcpHeader.checksumOk(s, l4, avail, p.srcIp, p.dstIp)) {
+            return drop(p, DropReason.BAD_TCP_CHECKSUM, cx);
+        }
+        p.csumVerdict = Packet.CSUM_NONE;
         final int ports = io.flexnet.packet.Bytes.i32(s, l4);
         final int sport = ports >>> 16, dport = ports & 0xFFFF;
         if (sport == 0 || dport == 0) return drop(p, DropReason.BAD_TCP, cx);

@@ -167,4 +167,30 @@ class TcpBasicsTest {
             assertEquals(1, r.tcp.rcv().drops().get(DropReason.TCP_NO_LISTENER));
         }
     }
+
+    /** A segment as the TAP hands it over with the kernel's verdict, or with none: its TCP sum spoiled. */
+    private static void inWithSpoiledSum(TcpRig r, io.flexnet.fixture.Frame f, int verdict) {
+        io.flexnet.packet.Packet p = f.in(r.pool);
+        long sum = p.offset + 14 + 20 + 16;  // Ethernet, IPv4 without options, then the TCP checksum field
+        p.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, sum, (byte) ~p.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, sum));
+        p.csumVerdict = verdict;
+        r.cx.setNow(r.clock.nanoTime());
+        r.stack.receive(p, r.cx);
+    }
+
+    @Test
+    void aSegmentNobodyVouchedForIsSummedAndOneTheDeviceVouchedForIsNot() {
+        try (TcpRig r = new TcpRig()) {
+            inWithSpoiledSum(r, r.seg().flags(SYN).seq(5000).ack(0), io.flexnet.packet.Packet.CSUM_NONE);
+            r.nothingSent();
+            assertEquals(1, r.tcp.rcv().drops().get(DropReason.BAD_TCP_CHECKSUM));
+            // The kernel over a TAP with checksum offload: the field holds only part of the sum.
+            inWithSpoiledSum(r, r.seg().flags(SYN).seq(5000).ack(0), io.flexnet.packet.Packet.CSUM_PARTIAL);
+            assertEquals(io.flexnet.packet.Packet.CSUM_NONE, r.out.peek().csumVerdict,
+                    "a reset made in the segment's slot must not ask the device to sum it again");
+            r.sent(RST | ACK, 0, 5001);  // checks the sum we filled in
+            r.nothingSent();
+            assertEquals(1, r.tcp.rcv().drops().get(DropReason.BAD_TCP_CHECKSUM));
+        }
+    }
 }
