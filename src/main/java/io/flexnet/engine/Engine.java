@@ -54,6 +54,11 @@ public final class Engine implements AutoCloseable {
     private final TcpTimers tcpTimers;
 
     public Engine(NicDriver nic, NetConfig config, StackRuntime runtime) {
+        this(nic, config, runtime, io.flexnet.proto.tcp.TcpConfig.defaults());
+    }
+
+    /** With the stack's TCP configured by {@code tcpConfig} (buffers, table size, timers, options). */
+    public Engine(NicDriver nic, NetConfig config, StackRuntime runtime, io.flexnet.proto.tcp.TcpConfig tcpConfig) {
         this.nic = nic;
         this.runtime = runtime;
         PacketPool pool = nic.pool();
@@ -64,11 +69,11 @@ public final class Engine implements AutoCloseable {
                 runtime);
         this.coroutines = new Coroutines(pool);
         // Every stack speaks TCP: tcp_rcv and tcp_send bound into l4_rcv and l4_send, timers on a thread of ours.
-        this.tcp = io.flexnet.proto.tcp.Tcp.attach(stack, io.flexnet.proto.tcp.TcpConfig.defaults());
+        this.tcp = io.flexnet.proto.tcp.Tcp.attach(stack, tcpConfig);
         this.tcpTimers = new TcpTimers(tcp, runtime);
     }
 
-    /** The stack's TCP (attached by the engine with {@link io.flexnet.proto.tcp.TcpConfig#defaults()}). */
+    /** The stack's TCP, attached by the engine (with {@link io.flexnet.proto.tcp.TcpConfig#defaults()} unless given). */
     public io.flexnet.proto.tcp.Tcp tcp() { return tcp; }
 
     public ProtoStack stack() { return stack; }

@@ -5,16 +5,18 @@ import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.runtime.StackRuntime;
 
 /**
- * The thread that drives a running engine's TCP timers: once per wheel tick it reads the runtime's clock
- * and calls {@link Tcp#tick}, which fires what is due (a connection owned by a worker at that moment runs
- * its timers when the worker lets go). One thread per stack, never one per connection or timer; it parks
- * between ticks, so an idle stack costs a wake-up per tick. A test with a manual clock calls
- * {@code tick} itself instead.
+ * The thread that drives a running engine's TCP timers: it reads the runtime's clock, calls
+ * {@link Tcp#tick}, which fires what is due (a connection owned by a worker at that moment runs its
+ * timers when the worker lets go), and parks until the next deadline — at least one wheel tick, at most
+ * {@link #MAX_SLEEP} — and is unparked when a timer is armed earlier than that. One thread per stack,
+ * never one per connection or timer; a stack with no timer armed costs ten wake-ups a second. A test
+ * with a manual clock calls {@code tick} itself instead.
  */
 final class TcpTimers implements Runnable {
     private final Tcp tcp;
     private final StackRuntime runtime;
     private final long tickNanos;
+    static final long MAX_SLEEP = 100_000_000L;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -27,6 +29,8 @@ final class TcpTimers implements Runnable {
     void start() {
         thread = runtime.newThread("tcp-timers", this);
         thread.setDaemon(true);
+        Thread t = thread;
+        tcp.onEarlierDeadline(() -> runtime.unpark(t));
         thread.start();
     }
 
@@ -41,12 +45,16 @@ final class TcpTimers implements Runnable {
                 // A fault in one connection's timer must not stop every other connection's.
                 tcp.counters().inc(tcp.counters().indexOf("timer-faults"));  // counted, and the next tick goes on
             }
-            runtime.park(tickNanos);
+            long now = runtime.nanoTime();
+            long next = tcp.nextDeadline();
+            long wait = next == Long.MAX_VALUE ? MAX_SLEEP : Math.max(tickNanos, Math.min(next - now, MAX_SLEEP));
+            runtime.park(wait);
         }
     }
 
     void stop() throws InterruptedException {
         running = false;
+        tcp.onEarlierDeadline(null);
         if (thread != null) {
             runtime.unpark(thread);
             thread.join(1000);

@@ -9,7 +9,8 @@ import io.flexnet.proto.LayerContext;
  * duplicate ACKs (with RFC 3042 limited transmit, so a small window still draws three) and loss
  * recovery — NewReno with partial ACKs (RFC 5681 §3.2, RFC 6582) without SACK,
  * RFC 6675's pipe-based recovery with it — the retransmission timer (RFC 6298 §5), and the send window
- * update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2).
+ * update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2). With timestamps, a fast retransmit that proves spurious
+ * (the first new ACK echoes the original's timestamp: it was reordered, not lost) is undone (RFC 3522).
  */
 final class Acks {
     private Acks() {}
@@ -50,6 +51,17 @@ final class Acks {
             c.retries = 0;
             if (c.sackOk) c.scoreboard.ackedTo(ack);
             c.cc.mss = smss;
+            if (c.undoArmed) {
+                c.undoArmed = false;
+                if (c.inRecovery && g.hasTs && Seq.lt(g.tsEcr, c.undoTs)) {
+                    // RFC 3522: the first new ACK echoes a timestamp older than the retransmission, so
+                    // the original arrived (it was reordered, not lost): undo the window reduction.
+                    c.inRecovery = false;
+                    c.cc.cwnd = Math.max(c.cc.cwnd, c.undoCwnd);
+                    c.cc.ssthresh = c.undoSsthresh;
+                    c.tcp.count(Tcp.SPURIOUS_RECOVERIES, cx);
+                }
+            }
             if (c.inRecovery) {
                 if (Seq.ge(ack, c.recoverSeq)) {
                     c.inRecovery = false;
@@ -105,6 +117,10 @@ final class Acks {
         c.inRecovery = true;
         c.recoverSeq = c.sndMax;
         c.cc.mss = smss;
+        c.undoArmed = c.tsOk;
+        c.undoCwnd = c.cc.cwnd;
+        c.undoSsthresh = c.cc.ssthresh;
+        c.undoTs = c.tsNow(now);  // what the retransmission below carries (TSval never goes backwards)
         c.cc.inFlight = c.sackOk ? c.scoreboard.pipe(c.sndUna, c.sndMax, c.sndUna, smss) : c.flight();
         c.ccAlgo.onLoss(c.cc, now);
         c.highRxt = c.sndUna;

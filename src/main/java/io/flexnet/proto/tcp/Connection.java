@@ -73,6 +73,10 @@ final class Connection implements StreamConnection {
     io.flexnet.proto.tcp.cc.CongestionControl ccAlgo;
     RttEstimator rtt;
     boolean inRecovery, rttTiming;
+    /** Eifel (RFC 3522): the window before a fast retransmit and the TSval it went with, to undo it if spurious. */
+    boolean undoArmed;
+    long undoCwnd, undoSsthresh;
+    int undoTs;
     int rttSeq, dupAcks, retries, persistBackoff, keepAliveSent;
     long rttStart, lastSend, lastRecv;
 
@@ -130,7 +134,14 @@ final class Connection implements StreamConnection {
             Packet p;
             int guard = tcp.config().segmentBacklog() * 4;  // bound one owner's drain; the rest loops below
             while (guard-- > 0 && (p = backlog.relaxedPoll()) != null) tcp.rcv().underOwnership(this, p, cx);
-            if (((int) PENDING.getAndSet(this, 0) & PENDING_TIMER) != 0) Timers.run(this, cx);
+            // A volatile read first: the atomic swap only when a timer is pending (rare), not per segment.
+            if ((int) PENDING.getVolatile(this) != 0 && ((int) PENDING.getAndSet(this, 0) & PENDING_TIMER) != 0) {
+                try {
+                    Timers.run(this, cx);
+                } catch (RuntimeException e) {
+                    tcp.fault(e, cx);  // counted; the connection must not stay owned for good
+                }
+            }
             // A closed connection leaves the table at once (its four-tuple is free again); the object
             // goes back to the free list only when the application no longer holds it.
             boolean free = false;
@@ -211,7 +222,7 @@ final class Connection implements StreamConnection {
         cc.srtt = 0;
         java.util.Arrays.fill(cc.words, 0);
         java.util.Arrays.fill(cc.reals, 0);
-        inRecovery = rttTiming = false;
+        inRecovery = rttTiming = undoArmed = false;
         rttSeq = dupAcks = retries = persistBackoff = keepAliveSent = 0;
         rttStart = 0;
         lastSend = lastRecv = now;
@@ -481,6 +492,7 @@ final class Connection implements StreamConnection {
     }
 
     /** SO_KEEPALIVE: probe an idle connection (the config's idle time, interval and probe count). */
+    @Override
     public void keepAlive(boolean on) {
         LayerContext cx = tcp.callerContext();
         own();

@@ -71,7 +71,7 @@ final class Input {
         c.maxSndWnd = c.sndWnd;
         c.sndWl1 = g.seq;
         if (ack) {
-            if (c.retries == 0) c.rtt.sample(now - c.lastSend);
+            sampleHandshake(c, now);
             c.sndUna = g.ack;
             c.synAcked = true;
             c.sndWl2 = g.ack;
@@ -179,6 +179,12 @@ final class Input {
         // 5. ACK.
         if (!g.has(TcpHeader.ACK)) return drop(DropReason.TCP_IGNORED);
         if (st == TcpState.SYN_RECEIVED) {
+            if (c.listener != null && c.listener.isClosed()) {
+                // Nobody will accept it: reset the half-open connection rather than let it linger.
+                Emitter.reset(c, cx);
+                c.to(TcpState.CLOSED);
+                return drop(DropReason.TCP_NO_LISTENER);
+            }
             if (!Seq.gt(g.ack, c.sndUna) || Seq.gt(g.ack, c.sndMax)) {
                 c.tcp.rcv().drops().count(DropReason.TCP_BAD_ACK, cx.stripe());
                 c.tcp.replyReset(p, g, cx);
@@ -276,7 +282,7 @@ final class Input {
             c.listener = null;
             c.acceptReady = l;
         }
-        if (c.retries == 0) c.rtt.sample(now - c.lastSend);
+        sampleHandshake(c, now);
         c.sndUna = g.ack;
         c.synAcked = true;
         c.sndWnd = (long) g.window << c.sndScale;
@@ -289,6 +295,16 @@ final class Input {
         c.to(TcpState.ESTABLISHED);
         c.events |= StreamConnection.ESTABLISHED | StreamConnection.WRITABLE;
         return true;
+    }
+
+    /**
+     * The handshake's round trip, unless the SYN was retransmitted (Karn). Times come from different
+     * threads (a worker's round, an application's clock read later), so a negative difference is
+     * possible and is no sample.
+     */
+    private static void sampleHandshake(Connection c, long now) {
+        long rtt = now - c.lastSend;
+        if (c.retries == 0 && rtt >= 0) c.rtt.sample(rtt);
     }
 
     static void timeWait(Connection c, long now) {

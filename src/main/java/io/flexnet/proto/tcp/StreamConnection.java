@@ -65,6 +65,12 @@ public interface StreamConnection {
     /** Sets TCP_NODELAY: Nagle off when true. */
     void noDelay(boolean on);
 
+    /**
+     * Sets SO_KEEPALIVE: probe the peer after the stack's idle time and drop the connection, as timed
+     * out, when the probes go unanswered ({@link TcpConfig} says how long and how many).
+     */
+    default void keepAlive(boolean on) { throw new UnsupportedOperationException("keepalive"); }
+
     /** Called from the thread that changed the connection; must be short and must not block or throw. */
     @FunctionalInterface
     interface Notifier {

@@ -49,7 +49,7 @@ public final class Tcp {
             RTO_EXPIRED = 10, WINDOW_PROBES = 11, KEEPALIVE_PROBES = 12, DELAYED_ACKS = 13, TIMEOUTS = 14,
             DUP_ACKS = 15, OUT_OF_ORDER = 16, DUPLICATE_DATA = 17, NO_SLOT = 18, ACTIVE_OPENS = 19,
             PASSIVE_OPENS = 20, TIME_WAIT_REUSED = 21, NOTIFIER_FAULTS = 22, IN_PLACE = 23, TIMER_FAULTS = 24,
-            BACKLOGGED = 25;
+            BACKLOGGED = 25, FAULTS = 26, SPURIOUS_RECOVERIES = 27;
 
     private final ProtoStack stack;
     private final TcpConfig config;
@@ -76,7 +76,7 @@ public final class Tcp {
             "fast-recoveries", "rto-expired", "window-probes", "keepalive-probes", "delayed-acks", "timeouts",
             "dup-acks", "out-of-order", "duplicate-data", "no-slot", "active-opens", "passive-opens",
             "time-wait-reused", "notifier-faults", "in-place", "timer-faults",
-            "backlogged");
+            "backlogged", "faults", "spurious-recoveries");
     private final AtomicIntegerArray states = new AtomicIntegerArray(TcpState.values().length);
     private final ThreadLocal<LayerContext> callerContexts = ThreadLocal.withInitial(LayerContext::new);
     private int nextEphemeral;
@@ -159,6 +159,17 @@ public final class Tcp {
         lastNotifierFault = e;
         counters.inc(NOTIFIER_FAULTS);
     }
+
+    private volatile Throwable lastFault;
+
+    /** A segment whose processing threw (a bug): counted as {@code faults}, kept for {@link #lastFault()}. */
+    void fault(Throwable e, LayerContext cx) {
+        lastFault = e;
+        count(FAULTS, cx);
+    }
+
+    /** The last exception processing a queued segment threw, or null. */
+    public Throwable lastFault() { return lastFault; }
 
     /** The last exception a readiness callback threw (counted as {@code notifier-faults}), or null. */
     public Throwable lastNotifierFault() { return lastNotifierFault; }
@@ -459,7 +470,11 @@ public final class Tcp {
             if (deadline < c.wheelAt) {
                 wheel.schedule(c.id, deadline);
                 c.wheelAt = deadline;
-                if (deadline < nextTick) nextTick = deadline;
+                if (deadline < nextTick) {
+                    nextTick = deadline;
+                    Runnable w = waker;
+                    if (w != null) w.run();  // a driver asleep until a later deadline must wake sooner
+                }
             }
         } finally {
             wheelLock.unlock();
@@ -467,6 +482,8 @@ public final class Tcp {
     }
 
     private int dueCount;
+    /** Who is ticking: one thread at a time owns {@link #due}. */
+    private final java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
     private final TimerWheel.Expiry onExpiry = this::expired;
 
     /** The wheel's callback, under the wheel lock: note the connection; it runs after the advance. */
@@ -486,28 +503,39 @@ public final class Tcp {
     public int tick(LayerContext cx) {
         final long now = cx.now();
         if (now < nextTick) return 0;
-        if (!wheelLock.tryLock()) return 0;
-        int n;
+        if (!ticking.compareAndSet(false, true)) return 0;  // another thread is ticking
         try {
-            dueCount = 0;
-            wheel.advance(now, onExpiry);
-            n = dueCount;
-            long next = wheel.nextDeadline();
-            nextTick = next;
+            int n;
+            wheelLock.lock();
+            try {
+                dueCount = 0;
+                wheel.advance(now, onExpiry);
+                n = dueCount;
+                nextTick = wheel.nextDeadline();
+            } finally {
+                wheelLock.unlock();
+            }
+            // Outside the wheel lock: a connection's timers (and the callbacks they end in) may take
+            // other connections and re-arm through schedule().
             for (int i = 0; i < n; i++) {
                 Connection c = table.byId(due[i]);
                 c.timerDue();
-            }
-            // Copy out before running: running re-arms through schedule(), which takes the lock again.
-            for (int i = 0; i < n; i++) {
-                Connection c = table.byId(due[i]);
                 if (c.tryOwn()) c.release(cx);
             }
+            return n;
         } finally {
-            wheelLock.unlock();
+            ticking.set(false);
         }
-        return n;
     }
+
+    private volatile Runnable waker;
+
+    /**
+     * Sets what to run when a timer is armed earlier than every deadline before it (under the wheel
+     * lock: it must only wake something, as unparking a thread does), so a driver of {@link #tick} may
+     * sleep until {@link #nextDeadline()}. Null for none.
+     */
+    public void onEarlierDeadline(Runnable waker) { this.waker = waker; }
 
     /** The earliest timer deadline, or {@link Long#MAX_VALUE}: when a driver next needs to call {@link #tick}. */
     public long nextDeadline() { return nextTick; }

@@ -80,7 +80,16 @@ public final class TcpRcv implements CountingLayer {
             drop(p, DropReason.TCP_CLOSED, cx);  // queued for an incarnation that is gone
             return;
         }
-        finish(c, p, Input.process(c, p, cx, false), cx);
+        int code;
+        try {
+            code = Input.process(c, p, cx, false);
+        } catch (RuntimeException e) {
+            // A fault here must not leave the connection owned for good (the drain runs inside
+            // release()): count it and go on; the slot is the segment's, dropped as the fault's.
+            tcp.fault(e, cx);
+            code = Input.drop(DropReason.EXTENSION_FAULT);
+        }
+        finish(c, p, code, cx);
     }
 
     /** Applies {@link Input}'s answer to the slot: release it, count its drop, or pass it on. */

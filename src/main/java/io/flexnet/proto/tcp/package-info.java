@@ -10,6 +10,14 @@
  * ({@link io.flexnet.proto.tcp.IsnGenerator}) and SYN cookies ({@link io.flexnet.proto.tcp.SynCookies}).
  * Congestion control sits behind {@link io.flexnet.proto.tcp.cc.CongestionControl}.
  *
+ * <p>The engine over the parts: {@link io.flexnet.proto.tcp.Tcp} (one stack's TCP, its public face:
+ * {@code listen}, {@code connect}, {@code tick}), {@link io.flexnet.proto.tcp.TcpRcv} and
+ * {@link io.flexnet.proto.tcp.TcpSend} (the layers), {@link io.flexnet.proto.tcp.Listener}, and, inside,
+ * {@code ConnTable} (the four-tuple table), {@code Connection} (state, ownership, the application's
+ * side), {@code Input} (SEGMENT ARRIVES by state), {@code Acks} (the sender's side of an ACK and loss
+ * recovery), {@code Data} (the receiver's side of a segment's text), {@code Emitter} (every segment
+ * sent) and {@code Timers} (what each timer does when due).
+ *
  * <p>Like every layer, TCP reads no clock and starts no thread: time comes in with the
  * {@link io.flexnet.proto.LayerContext}, and the frames it originates (ACKs, retransmissions, resets)
  * leave through its stack's {@link io.flexnet.proto.Output}.

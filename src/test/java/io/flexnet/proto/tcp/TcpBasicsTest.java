@@ -154,4 +154,17 @@ class TcpBasicsTest {
             assertEquals(2, r.tcp.rcv().drops().get(DropReason.TCP_NO_LISTENER));
         }
     }
+
+    @Test
+    void aHalfOpenConnectionOfAClosedListenerIsResetWhenItsAckArrives() {
+        try (TcpRig r = new TcpRig()) {
+            Listener l = r.synReceived();
+            l.close();
+            r.in(r.seg().flags(ACK).seq(r.peerNxt).ack(r.ourNxt));
+            r.sent(RST | ACK, r.ourNxt, r.peerNxt);
+            r.nothingSent();
+            assertEquals(0, r.tcp.connections());
+            assertEquals(1, r.tcp.rcv().drops().get(DropReason.TCP_NO_LISTENER));
+        }
+    }
 }

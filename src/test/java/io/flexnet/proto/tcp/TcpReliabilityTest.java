@@ -120,7 +120,7 @@ class TcpReliabilityTest {
     @Test
     void keepaliveProbesAnIdleConnectionAndDropsItWhenUnanswered() {
         try (TcpRig r = new TcpRig()) {
-            Connection c = (Connection) r.established();
+            StreamConnection c = r.established();
             c.keepAlive(true);
             r.advance(7_199_000 * MS);
             r.nothingSent();
