@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 
 /** Netty's hello-world HTTP server, unmodified but for its channel class, answers on the stack's sockets. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class NettyHelloWorldTest {
-    static final class Hello extends SimpleChannelInboundHandler<HttpObject> {
+public class NettyHelloWorldTest {
+    public static final class Hello extends SimpleChannelInboundHandler<HttpObject> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
             if (!(msg instanceof HttpRequest req)) return;
@@ -48,18 +48,23 @@ class NettyHelloWorldTest {
         public void channelReadComplete(ChannelHandlerContext ctx) { ctx.flush(); }
     }
 
+    /** Netty's hello-world server on {@code tcp}, port {@code port}, on {@code group}. */
+    public static Channel serve(MultiThreadIoEventLoopGroup group, TcpSockets tcp, int port) throws InterruptedException {
+        return new ServerBootstrap().group(group).channelFactory(() -> new StreamServerChannel(tcp))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(), new Hello());
+                    }
+                }).bind(port).sync().channel();
+    }
+
     @Test
     void twoRequestsOnOneConnectionAreAnsweredAndCloseEndsIt() throws Exception {
         TcpSockets tcp = new TcpSockets(new FakeTransport(4096), RealRuntime.INSTANCE);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, StreamIoHandler.factory(64, RealRuntime.INSTANCE));
         try {
-            Channel server = new ServerBootstrap().group(group).channelFactory(() -> new StreamServerChannel(tcp))
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(), new Hello());
-                        }
-                    }).bind(80).sync().channel();
+            Channel server = serve(group, tcp, 80);
             TcpSocket c = tcp.open();
             c.connect(FakeTransport.LOCAL_IP, 80);
             byte[] req = "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
