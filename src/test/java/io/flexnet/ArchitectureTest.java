@@ -33,7 +33,7 @@ class ArchitectureTest {
             Set.of("pipeline"),
             Set.of("sched", "sched.affinity", "policy", "socket", "ebpf", "interpose"),
             Set.of("engine"),
-            Set.of("workload", "serve", "app"),
+            Set.of("workload", "serve", "app", "netty"),
             Set.of("experiment", "bench"),
             Set.of("cli"));
 
@@ -67,6 +67,7 @@ class ArchitectureTest {
                     "interpose", "engine", "app")),  // app-bench serves the applications, one tier, no cycle
             // app: the applications serve on the stack's stream sockets, an engine's TCP (DESIGN.md §5).
             Map.entry("app", Set.of("packet", "runtime", "proto", "proto.tcp", "socket", "engine")),
+            Map.entry("netty", Set.of("runtime", "proto.tcp", "socket")),  // Netty 4.2 event loop over the stack's poller
             Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "runtime.sim", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",

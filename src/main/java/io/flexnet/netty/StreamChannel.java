@@ -1,0 +1,171 @@
+package io.flexnet.netty;
+
+import io.flexnet.proto.tcp.TcpException;
+import io.flexnet.socket.RecvMode;
+import io.flexnet.socket.TcpSocket;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * A Netty channel over one accepted stack {@link TcpSocket}, worked non-blocking on its event loop:
+ * when the socket changes it reads what came into pooled buffers for the pipeline and resumes a
+ * write that found the send buffer full.
+ */
+public final class StreamChannel extends AbstractChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+    private static final int READ_CHUNK = 16 * 1024;
+
+    private final TcpSocket socket;
+    private final DefaultChannelConfig config = new DefaultChannelConfig(this);
+    private IoRegistration registration;
+    private boolean reading;
+    private volatile boolean open = true;
+
+    StreamChannel(StreamServerChannel parent, TcpSocket socket) {
+        super(parent);
+        this.socket = socket.mode(RecvMode.NON_BLOCKING);
+    }
+
+    @Override
+    public ChannelConfig config() { return config; }
+
+    @Override
+    public boolean isOpen() { return open; }
+
+    @Override
+    public boolean isActive() { return open && !socket.isClosed(); }
+
+    @Override
+    public ChannelMetadata metadata() { return METADATA; }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() { return new Unsafe(); }
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return loop instanceof IoEventLoop l && l.isCompatible(StreamHandle.class);
+    }
+
+    @Override
+    protected SocketAddress localAddress0() { return new InetSocketAddress(ip(socket.localIp()), socket.localPort()); }
+
+    @Override
+    protected SocketAddress remoteAddress0() { return new InetSocketAddress(ip(socket.remoteIp()), socket.remotePort()); }
+
+    private static String ip(int a) { return (a >>> 24) + "." + (a >>> 16 & 0xFF) + "." + (a >>> 8 & 0xFF) + "." + (a & 0xFF); }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        ((IoEventLoop) eventLoop()).register(new Handle()).addListener(f -> {
+            if (f.isSuccess()) {
+                registration = (IoRegistration) f.getNow();
+                promise.setSuccess();
+            } else promise.setFailure(f.cause());
+        });
+    }
+
+    @Override
+    protected void doBind(SocketAddress local) { throw new UnsupportedOperationException("an accepted channel is bound already"); }
+
+    @Override
+    protected void doDisconnect() { doClose(); }
+
+    @Override
+    protected void doClose() {
+        open = false;
+        if (registration != null) registration.cancel();
+        socket.close();
+    }
+
+    @Override
+    protected void doShutdownOutput() { socket.shutdownOutput(); }
+
+    @Override
+    protected void doBeginRead() {
+        reading = true;
+        readNow();
+    }
+
+    private void readNow() {
+        if (!reading || !open) return;
+        boolean any = false;
+        for (;;) {
+            ByteBuf buf = config.getAllocator().heapBuffer(READ_CHUNK);
+            int n;
+            try {
+                n = socket.read(buf.array(), buf.arrayOffset() + buf.writerIndex(), buf.writableBytes(), 0);
+            } catch (TcpException e) {
+                buf.release();
+                pipeline().fireExceptionCaught(e);
+                unsafe().close(voidPromise());
+                return;
+            }
+            if (n <= 0) {
+                buf.release();
+                if (any) pipeline().fireChannelReadComplete();
+                if (n == TcpSocket.EOF) unsafe().close(voidPromise());
+                return;
+            }
+            buf.writerIndex(buf.writerIndex() + n);
+            any = true;
+            pipeline().fireChannelRead(buf);
+            if (!config.isAutoRead()) reading = false;
+        }
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        for (Object msg; (msg = in.current()) != null; ) {
+            ByteBuf buf = (ByteBuf) msg;
+            int len = buf.readableBytes();
+            if (len == 0) {
+                in.remove();
+                continue;
+            }
+            int n = socket.write(MemorySegment.ofBuffer(buf.nioBuffer(buf.readerIndex(), len)), 0, len, 0);
+            if (n > 0) in.removeBytes(n);
+            if (n < len) return; // the send buffer is full: the socket changes again when acked
+        }
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf) return msg;
+        throw new UnsupportedOperationException("a stream channel writes ByteBuf only, got " + msg.getClass().getName());
+    }
+
+    private final class Unsafe extends AbstractUnsafe {
+        void resume() { flush0(); }
+
+        @Override
+        public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+            promise.setFailure(new UnsupportedOperationException("an accepted channel is connected already"));
+        }
+    }
+
+    private final class Handle implements StreamHandle {
+        @Override
+        public Object socket() { return socket; }
+
+        @Override
+        public void handle(IoRegistration r, IoEvent e) {
+            readNow();
+            if (open) ((Unsafe) unsafe()).resume();
+        }
+
+        @Override
+        public void close() { unsafe().close(voidPromise()); }
+    }
+}
