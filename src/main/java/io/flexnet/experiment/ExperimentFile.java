@@ -191,15 +191,21 @@ public final class ExperimentFile {
         return e;
     }
 
-    private Experiment read(String text) {
-        LoadSettings settings = LoadSettings.builder().setLabel(source)
+    /**
+     * The YAML reader's settings for a text of {@code length} characters. The reader copies its unread
+     * window each time it reads a buffer, so a token longer than the buffer costs its length squared over
+     * the buffer size; one buffer for the whole (bounded) text keeps reading linear.
+     */
+    static LoadSettings settings(String source, int length) {
+        return LoadSettings.builder().setLabel(source)
                 .setCodePointLimit(MAX_BYTES)
                 .setMaxAliasesForCollections(MAX_ALIASES)
-                // The reader copies its unread window each time it reads a buffer, so a token longer than
-                // the buffer costs its length squared over the buffer size; one buffer for the whole text
-                // keeps reading linear.
-                .setBufferSize(text.length() + 1)
+                .setBufferSize(length + 1)
                 .build();
+    }
+
+    private Experiment read(String text) {
+        LoadSettings settings = settings(source, text.length());
         Optional<Node> root;
         try {
             // The composer recurses once per level and would overflow the stack on deep nesting; the
