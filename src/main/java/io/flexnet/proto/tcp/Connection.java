@@ -131,9 +131,7 @@ final class Connection implements StreamConnection {
      */
     void release(LayerContext cx) {
         for (;;) {
-            Packet p;
-            int guard = tcp.config().segmentBacklog() * 4;  // bound one owner's drain; the rest loops below
-            while (guard-- > 0 && (p = backlog.relaxedPoll()) != null) tcp.rcv().underOwnership(this, p, cx);
+            drainBacklog(cx);
             // A volatile read first: the atomic swap only when a timer is pending (rare), not per segment.
             if ((int) PENDING.getVolatile(this) != 0 && ((int) PENDING.getAndSet(this, 0) & PENDING_TIMER) != 0) {
                 try {
@@ -163,6 +161,19 @@ final class Connection implements StreamConnection {
             if (backlog.isEmpty() && (int) PENDING.getVolatile(this) == 0) return;
             if (!tryOwn()) return;  // another thread owns it now and will drain
         }
+    }
+
+    /**
+     * Processes the segments queued for an owner, in their order, under the caller's ownership. An owner
+     * lets go before it looks at its backlog once more, so a thread that takes ownership in between
+     * must drain the backlog before its own segment, or that segment overtakes the queued ones and the
+     * connection sees reordering the wire never had. Bounded: one drain takes at most four backlogs'
+     * worth, and the release loop takes the rest.
+     */
+    void drainBacklog(LayerContext cx) {
+        Packet p;
+        int guard = tcp.config().segmentBacklog() * 4;
+        while (guard-- > 0 && (p = backlog.relaxedPoll()) != null) tcp.rcv().underOwnership(this, p, cx);
     }
 
     private void fire(int ev) {

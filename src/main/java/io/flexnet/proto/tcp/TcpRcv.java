@@ -67,6 +67,7 @@ public final class TcpRcv implements CountingLayer {
         if (c.tryOwn()) {
             int r;
             try {
+                if (!c.backlog.isEmpty()) c.drainBacklog(cx);  // queued segments first: they came before this one
                 r = finish(c, p, Input.process(c, p, cx, true), cx);
             } finally {
                 c.release(cx);
