@@ -94,7 +94,7 @@ public final class PolicyJit {
     /** Locals: this, the input, r0-r10, the 64 stack words, the selected executor, the packet's base and length, temporaries. */
     static final class Emitter extends Jit.Emitter {
         static final int IN = 1, STACK0 = 24, SELECTED = 152, PKT_BASE = 153, PKT_LEN = 154, TMP = 156, TMP_INT = 160;
-        final Verifier.Facts facts;
+        final Facts facts;
         final Hook hook;
         final int hookOrd;
         final boolean usesPacket;
@@ -195,9 +195,9 @@ public final class PolicyJit {
         @Override
         boolean packetCompare(Insn x, int pc, Label l) {
             int side = facts.cmpSide[pc], op = x.op();
-            if (side != Verifier.Facts.PACKET_DST && side != Verifier.Facts.PACKET_SRC || op == Insn.JSET) return false;
+            if (side != Facts.PACKET_DST && side != Facts.PACKET_SRC || op == Insn.JSET) return false;
             long k = facts.cmpOff[pc];
-            if (side == Verifier.Facts.PACKET_DST) cb.loadConstant(k).iload(PKT_LEN).i2l();
+            if (side == Facts.PACKET_DST) cb.loadConstant(k).iload(PKT_LEN).i2l();
             else cb.iload(PKT_LEN).i2l().loadConstant(k);
             cb.lcmp().branch(zeroTest(op), l);
             return true;

@@ -67,4 +67,15 @@ final class VState {
         }
         return b.toString();
     }
+
+    /** Every register and spill holding the lookup result {@code id} becomes NULL (a zero) or a map value. */
+    void markNull(int id, boolean isNull) {
+        for (int i = 0; i < 11; i++) regs[i] = mark(regs[i], id, isNull);
+        for (int i = 0; i < spills.length; i++) if (spills[i] != null) spills[i] = mark(spills[i], id, isNull);
+    }
+
+    private static Reg mark(Reg r, int id, boolean isNull) {
+        if (r.type != Reg.MAP_VALUE_OR_NULL || r.id != id) return r;
+        return isNull ? Reg.constant(0) : Reg.pointer(Reg.MAP_VALUE, r.off, r.map, 0);
+    }
 }

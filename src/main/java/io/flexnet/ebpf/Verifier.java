@@ -36,44 +36,6 @@ public final class Verifier {
     public static final int MAX_INSNS = 4096;
     private static final int MAX_STATES_PER_INSN = 16;
 
-    /** What the walk learned that the compiler uses: per instruction, the kind of memory it touches and where. */
-    public static final class Facts {
-        /** Reg type of the base pointer of a load, store or atomic; 0 where the instruction is none. */
-        final int[] kind;
-        /** Stack byte (0..511) a stack access starts at, a context field's offset, or a helper's key argument; -1 where none. */
-        final int[] stack;
-        /** A helper's value argument on the stack (map update), or -1. */
-        final int[] stack2;
-        /** The map a helper call names, or -1. */
-        final int[] map;
-        /** For a map value access: the map and the constant offset in its value, or {@link #VARIES}. */
-        final int[] vmap, voff;
-        static final int VARIES = Integer.MIN_VALUE;
-        /**
-         * For a 64-bit jump that compares a packet pointer with {@code data_end} on every path reaching
-         * it: {@link #PACKET_DST} or {@link #PACKET_SRC} (which operand is the packet pointer), and in
-         * {@link #cmpOff} the pointer's offset from {@code data}, the same on every path. 0 where no path
-         * reached the jump yet, {@link #VARIES} where some path compared anything else.
-         */
-        final int[] cmpSide, cmpOff;
-        static final int PACKET_DST = 1, PACKET_SRC = 2;
-
-        Facts(int n) {
-            kind = new int[n];
-            stack = new int[n];
-            stack2 = new int[n];
-            map = new int[n];
-            vmap = new int[n];
-            voff = new int[n];
-            cmpSide = new int[n];
-            cmpOff = new int[n];
-            Arrays.fill(vmap, -1);
-            Arrays.fill(stack, -1);
-            Arrays.fill(stack2, -1);
-            Arrays.fill(map, -1);
-        }
-    }
-
     /** An accepted program: what the compiler needs and the log. */
     public record Result(Insn[] insns, Hook hook, List<MapDef> maps, Facts facts, long processed, int pruned, String log) {}
 
@@ -113,50 +75,8 @@ public final class Verifier {
     // ---- the control-flow graph ----
 
     private void cfg() throws Refusal {
-        int n = prog.length;
-        if (n == 0) throw refuse(-1, null, "the program is empty");
-        if (n > MAX_INSNS) throw refuse(-1, null, "program of " + n + " instructions exceeds the limit of " + MAX_INSNS);
-        boolean[] filler = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            Insn x = prog[i];
-            if (!x.known()) throw refuse(i, null, "unknown opcode 0x" + Integer.toHexString(x.opcode()));
-            if (x.isLddw()) {
-                if (i + 1 >= n) throw refuse(i, null, "lddw without its second slot");
-                filler[++i] = true;
-            }
-        }
-        boolean[] seen = new boolean[n];
-        ArrayDeque<Integer> work = new ArrayDeque<>();
-        work.push(0);
-        seen[0] = true;
-        while (!work.isEmpty()) {
-            int i = work.pop();
-            Insn x = prog[i];
-            List<Integer> next = new ArrayList<>(2);
-            if (x.isExit()) {
-                // ends the path
-            } else if (x.isJump()) {
-                int t = x.target(i);
-                if (t < 0 || t >= n || filler[t]) {
-                    throw refuse(i, null, "jump out of range from insn " + i + " to " + t
-                            + (t >= 0 && t < n ? " (the second slot of an lddw)" : " (the program has " + n + " slots)"));
-                }
-                next.add(t);
-                if (x.op() != Insn.JA) next.add(i + 1);
-            } else {
-                next.add(i + (x.isLddw() ? 2 : 1));
-            }
-            for (int t : next) {
-                if (t >= n) throw refuse(i, null, "execution falls off the end of the program after insn " + i);
-                if (!seen[t]) {
-                    seen[t] = true;
-                    work.push(t);
-                }
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            if (!seen[i] && !filler[i]) throw refuse(i, null, "unreachable insn " + i);
-        }
+        ControlFlow.Problem p = ControlFlow.check(prog, MAX_INSNS);
+        if (p != null) throw refuse(p.pc(), null, p.reason());
     }
 
     // ---- the walk ----
@@ -283,7 +203,7 @@ public final class Verifier {
             write(pc, s, x.dst(), pointerAlu(pc, x, s, d, src, w64));
             return;
         }
-        write(pc, s, x.dst(), w64 ? scalar64(x, d, src) : scalar32(x, d, src));
+        write(pc, s, x.dst(), w64 ? Ranges.scalar64(x, d, src) : Ranges.scalar32(x, d, src));
     }
 
     private static long movsx(Insn x, long v) {
@@ -311,71 +231,6 @@ public final class Verifier {
         // Anything else turns the pointer into a number the program can compute with but never dereference.
         return w64 ? Reg.UNKNOWN : Reg.upTo(0xFFFF_FFFFL);
     }
-
-    private static Reg scalar64(Insn x, Reg a, Reg b) {
-        int op = x.op();
-        if (a.known() && b.known() || op == Insn.NEG && a.known()) return Reg.constant(Interpreter.alu64(x, a.umin, b.umin));
-        switch (op) {
-            case Insn.ADD -> {
-                Reg u = noWrapAdd(a.umin, a.umax, b.umin, b.umax);
-                return u != null ? u : Reg.UNKNOWN;
-            }
-            case Insn.SUB -> {
-                if (Long.compareUnsigned(a.umin, b.umax) >= 0) return Reg.unsigned(a.umin - b.umax, a.umax - b.umin);
-                return Reg.UNKNOWN;
-            }
-            case Insn.MUL -> {
-                if (Long.compareUnsigned(a.umax, 0xFFFF_FFFFL) <= 0 && Long.compareUnsigned(b.umax, 0xFFFF_FFFFL) <= 0) {
-                    return Reg.unsigned(a.umin * b.umin, a.umax * b.umax);
-                }
-                return Reg.UNKNOWN;
-            }
-            case Insn.AND -> { return Reg.upTo(Long.compareUnsigned(a.umax, b.umax) < 0 ? a.umax : b.umax); }
-            case Insn.OR, Insn.XOR -> { return Reg.upTo(ones(Long.compareUnsigned(a.umax, b.umax) > 0 ? a.umax : b.umax)); }
-            case Insn.RSH -> {
-                if (b.known()) return Reg.unsigned(a.umin >>> b.umin, a.umax >>> b.umin);
-                return Reg.upTo(a.umax);
-            }
-            case Insn.LSH -> {
-                if (b.known() && (b.umin & 63) == b.umin && Long.numberOfLeadingZeros(a.umax) >= b.umin) return Reg.unsigned(a.umin << b.umin, a.umax << b.umin);
-                return Reg.UNKNOWN;
-            }
-            case Insn.ARSH -> {
-                if (b.known()) return Reg.signed(a.smin >> (b.umin & 63), a.smax >> (b.umin & 63));
-                return Reg.UNKNOWN;
-            }
-            case Insn.DIV -> {
-                if (x.off() != 0) return Reg.UNKNOWN;
-                if (b.known() && b.umin != 0) return Reg.unsigned(Long.divideUnsigned(a.umin, b.umin), Long.divideUnsigned(a.umax, b.umin));
-                return Reg.upTo(a.umax);
-            }
-            case Insn.MOD -> {
-                if (x.off() != 0) return Reg.UNKNOWN;
-                if (b.known() && b.umin != 0 && Long.compareUnsigned(a.umax, b.umin) >= 0) return Reg.upTo(b.umin - 1);
-                return Reg.upTo(a.umax);
-            }
-            default -> { return Reg.UNKNOWN; }
-        }
-    }
-
-    private static Reg scalar32(Insn x, Reg a, Reg b) {
-        long a32 = a.umin & 0xFFFF_FFFFL, b32 = b.umin & 0xFFFF_FFFFL;
-        if (a.known() && b.known() || x.op() == Insn.NEG && a.known()) return Reg.constant(Interpreter.alu32(x, (int) a32, (int) b32) & 0xFFFF_FFFFL);
-        if (!a.fits32() || !b.fits32()) return Reg.upTo(0xFFFF_FFFFL);
-        boolean shift = x.op() == Insn.LSH || x.op() == Insn.RSH || x.op() == Insn.ARSH;
-        if (shift && (!b.known() || b.umin > 31)) return Reg.upTo(0xFFFF_FFFFL);  // 32-bit shifts take the count mod 32
-        Reg r = scalar64(x, a, b);  // both below 2^32: the 64-bit range is right when it stays below 2^32
-        if (x.op() == Insn.ARSH || x.op() == Insn.NEG || x.off() != 0) return Reg.upTo(0xFFFF_FFFFL);
-        return r.fits32() ? r : Reg.upTo(0xFFFF_FFFFL);
-    }
-
-    private static Reg noWrapAdd(long amin, long amax, long bmin, long bmax) {
-        long hi = amax + bmax;
-        if (Long.compareUnsigned(hi, amax) < 0) return null;
-        return Reg.unsigned(amin + bmin, hi);
-    }
-
-    private static long ones(long v) { return v == 0 ? 0 : -1L >>> Long.numberOfLeadingZeros(v); }
 
     private void lddw(int pc, Insn x, VState s) throws Refusal {
         switch (x.src()) {
@@ -680,20 +535,20 @@ public final class Verifier {
         boolean j32 = x.cls() == Insn.JMP32;
         Reg a = read(pc, s, x.dst());
         Reg b = x.regSource() ? read(pc, s, x.src()) : Reg.constant(j32 ? x.imm() & 0xFFFF_FFFFL : (long) x.imm());
-        notePacketCompare(pc, x.regSource() && !j32 && isPacketPair(a, b) ? (a.type == Reg.PACKET ? Facts.PACKET_DST : Facts.PACKET_SRC) : Facts.VARIES,
+        facts.notePacketCompare(pc, x.regSource() && !j32 && isPacketPair(a, b) ? (a.type == Reg.PACKET ? Facts.PACKET_DST : Facts.PACKET_SRC) : Facts.VARIES,
                 a.type == Reg.PACKET ? a.off : b.off);
         VState taken = s.copy();
         VState fall = s;
         boolean canTake = true, canFall = true;
         if (a.scalar() && b.scalar()) {
-            if (j32 && !(a.fits32() && b.fits32() && (isUnsigned(op) || (a.smax <= Integer.MAX_VALUE && b.smax <= Integer.MAX_VALUE)))) {
+            if (j32 && !(a.fits32() && b.fits32() && (Ranges.isUnsigned(op) || (a.smax <= Integer.MAX_VALUE && b.smax <= Integer.MAX_VALUE)))) {
                 if (a.known() && b.known()) {
                     boolean t = Interpreter.cond32(op, (int) a.umin, (int) b.umin);
                     canTake = t;
                     canFall = !t;
                 }
             } else {
-                Reg[] tk = refine(op, a, b, true), fl = refine(op, a, b, false);
+                Reg[] tk = Ranges.refine(op, a, b, true), fl = Ranges.refine(op, a, b, false);
                 canTake = tk != null;
                 canFall = fl != null;
                 if (canTake) { taken.regs[x.dst()] = tk[0]; if (x.regSource()) taken.regs[x.src()] = tk[1]; }
@@ -701,12 +556,12 @@ public final class Verifier {
             }
         } else if (!j32 && (a.type == Reg.MAP_VALUE_OR_NULL && b.known() && b.umin == 0 && (op == Insn.JEQ || op == Insn.JNE))) {
             VState isNull = op == Insn.JEQ ? taken : fall, notNull = op == Insn.JEQ ? fall : taken;
-            markNull(isNull, a.id, true);
-            markNull(notNull, a.id, false);
+            isNull.markNull(a.id, true);
+            notNull.markNull(a.id, false);
         } else if (!j32 && isPacketPair(a, b)) {
             boolean pktFirst = a.type == Reg.PACKET;
             Reg p = pktFirst ? a : b;
-            int o = pktFirst ? op : flip(op);
+            int o = pktFirst ? op : Ranges.flip(op);
             // p + off <= end proves off bytes: on the branch where that holds, the range grows
             VState proven = switch (o) { case Insn.JGT, Insn.JGE -> fall; case Insn.JLT, Insn.JLE -> taken; default -> null; };
             if (proven != null && p.off > proven.pktRange) proven.pktRange = p.off;
@@ -724,97 +579,9 @@ public final class Verifier {
         return pc + 1;
     }
 
-    /** Records what this path compares at jump {@code pc}; a second path that compares otherwise makes it {@link Facts#VARIES}. */
-    private void notePacketCompare(int pc, int side, long off) {
-        boolean fits = off == (int) off;
-        if (facts.cmpSide[pc] == 0) {
-            facts.cmpSide[pc] = fits ? side : Facts.VARIES;
-            facts.cmpOff[pc] = (int) off;
-        } else if (facts.cmpSide[pc] != side || facts.cmpOff[pc] != off) {
-            facts.cmpSide[pc] = Facts.VARIES;
-        }
-    }
-
     private static boolean isPacketPair(Reg a, Reg b) {
         return a.type == Reg.PACKET && b.type == Reg.PACKET_END || a.type == Reg.PACKET_END && b.type == Reg.PACKET;
     }
-
-    private static boolean isUnsigned(int op) { return op == Insn.JEQ || op == Insn.JNE || op == Insn.JGT || op == Insn.JGE || op == Insn.JLT || op == Insn.JLE || op == Insn.JSET; }
-
-    private static int flip(int op) {
-        return switch (op) {
-            case Insn.JGT -> Insn.JLT; case Insn.JLT -> Insn.JGT; case Insn.JGE -> Insn.JLE; case Insn.JLE -> Insn.JGE;
-            case Insn.JSGT -> Insn.JSLT; case Insn.JSLT -> Insn.JSGT; case Insn.JSGE -> Insn.JSLE; case Insn.JSLE -> Insn.JSGE;
-            default -> op;
-        };
-    }
-
-    /** Every register and spill holding the lookup result {@code id} becomes NULL (a zero) or a map value. */
-    private static void markNull(VState s, int id, boolean isNull) {
-        for (int i = 0; i < 11; i++) s.regs[i] = mark(s.regs[i], id, isNull);
-        for (int i = 0; i < s.spills.length; i++) if (s.spills[i] != null) s.spills[i] = mark(s.spills[i], id, isNull);
-    }
-
-    private static Reg mark(Reg r, int id, boolean isNull) {
-        if (r.type != Reg.MAP_VALUE_OR_NULL || r.id != id) return r;
-        return isNull ? Reg.constant(0) : Reg.pointer(Reg.MAP_VALUE, r.off, r.map, 0);
-    }
-
-    /**
-     * The two registers narrowed by the comparison's outcome, or null when that outcome is impossible.
-     * Comparisons against a constant narrow the other side; others only prune impossible outcomes.
-     */
-    private static Reg[] refine(int op, Reg a, Reg b, boolean taken) {
-        if (!taken) op = negate(op);
-        if (op == Insn.JSET || op == -Insn.JSET) {
-            if (a.known() && b.known()) return ((a.umin & b.umin) != 0) == (op == Insn.JSET) ? new Reg[] {a, b} : null;
-            return new Reg[] {a, b};
-        }
-        if (b.known()) {
-            Reg r = narrow(op, a, b.umin);
-            return r == null ? null : new Reg[] {r, b};
-        }
-        if (a.known()) {
-            Reg r = narrow(flip(op), b, a.umin);
-            return r == null ? null : new Reg[] {a, r};
-        }
-        return new Reg[] {a, b};
-    }
-
-    private static int negate(int op) {
-        return switch (op) {
-            case Insn.JEQ -> Insn.JNE; case Insn.JNE -> Insn.JEQ; case Insn.JGT -> Insn.JLE; case Insn.JLE -> Insn.JGT;
-            case Insn.JGE -> Insn.JLT; case Insn.JLT -> Insn.JGE; case Insn.JSGT -> Insn.JSLE; case Insn.JSLE -> Insn.JSGT;
-            case Insn.JSGE -> Insn.JSLT; case Insn.JSLT -> Insn.JSGE; case Insn.JSET -> -Insn.JSET; default -> op;
-        };
-    }
-
-    /** {@code r} given that {@code r op k} holds, or null if it cannot. */
-    private static Reg narrow(int op, Reg r, long k) {
-        long umin = r.umin, umax = r.umax, smin = r.smin, smax = r.smax;
-        switch (op) {
-            case Insn.JEQ -> { return Reg.both(max(umin, k), min(umax, k), Math.max(smin, k), Math.min(smax, k)); }
-            case Insn.JNE -> {
-                if (r.known() && r.umin == k) return null;
-                if (umin == k) umin++;
-                else if (umax == k) umax--;
-                return Reg.both(umin, umax, smin, smax);
-            }
-            case Insn.JGT -> { if (k == -1) return null; return Reg.both(max(umin, k + 1), umax, smin, smax); }
-            case Insn.JGE -> { return Reg.both(max(umin, k), umax, smin, smax); }
-            case Insn.JLT -> { if (k == 0) return null; return Reg.both(umin, min(umax, k - 1), smin, smax); }
-            case Insn.JLE -> { return Reg.both(umin, min(umax, k), smin, smax); }
-            case Insn.JSGT -> { if (k == Long.MAX_VALUE) return null; return Reg.both(umin, umax, Math.max(smin, k + 1), smax); }
-            case Insn.JSGE -> { return Reg.both(umin, umax, Math.max(smin, k), smax); }
-            case Insn.JSLT -> { if (k == Long.MIN_VALUE) return null; return Reg.both(umin, umax, smin, Math.min(smax, k - 1)); }
-            case Insn.JSLE -> { return Reg.both(umin, umax, smin, Math.min(smax, k)); }
-            default -> { return r; }
-        }
-    }
-
-    private static long max(long a, long b) { return Long.compareUnsigned(a, b) >= 0 ? a : b; }
-
-    private static long min(long a, long b) { return Long.compareUnsigned(a, b) <= 0 ? a : b; }
 
     // ---- refusals ----
 

@@ -86,7 +86,7 @@ class PacketCompareTest {
             for (boolean packetFirst : new boolean[] {true, false}) {
                 for (int k = -2; k <= UDP_HEADER + MAX_PAYLOAD + 2; k++) {
                     Verifier.Result v = Verifier.verify(Assembler.assemble(program(op, k, packetFirst)), Hook.SOCKET, List.of());
-                    assertEquals(packetFirst ? Verifier.Facts.PACKET_DST : Verifier.Facts.PACKET_SRC, v.facts().cmpSide[4], op + " k=" + k);
+                    assertEquals(packetFirst ? Facts.PACKET_DST : Facts.PACKET_SRC, v.facts().cmpSide[4], op + " k=" + k);
                     assertEquals(k, v.facts().cmpOff[4]);
                     PolicyJit.Program c = PolicyJit.compile(v, new PolicyAccess.Table(v.maps(), () -> 0), "cmp");
                     for (Packet p : ps) {
@@ -155,7 +155,7 @@ class PacketCompareTest {
                 exit
                 """;
         Verifier.Result v = Verifier.verify(Assembler.assemble(asm), Hook.SOCKET, List.of());
-        assertEquals(Verifier.Facts.VARIES, v.facts().cmpSide[7]);
+        assertEquals(Facts.VARIES, v.facts().cmpSide[7]);
         PolicyJit.Program c = PolicyJit.compile(v, new PolicyAccess.Table(v.maps(), () -> 0), "two");
         for (Packet p : datagrams()) {
             PolicyInput in = PolicyInput.of(p, 4);
