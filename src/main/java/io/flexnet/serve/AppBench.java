@@ -73,13 +73,7 @@ public final class AppBench {
                 Runtime.getRuntime().addShutdownHook(hook);
                 try {
                     a.adopt(nic.name(), KERNEL_IP + "/24");
-                    BenchNamespace.run("ip", "-n", a.name(), "link", "add", "fxva", "type", "veth", "peer", "name", "fxvb",
-                            "netns", b.name());
-                    BenchNamespace.run("ip", "-n", a.name(), "addr", "add", VETH_A_IP + "/24", "dev", "fxva");
-                    BenchNamespace.run("ip", "-n", b.name(), "addr", "add", VETH_B_IP + "/24", "dev", "fxvb");
-                    BenchNamespace.run("ip", "-n", a.name(), "link", "set", "fxva", "up");
-                    BenchNamespace.run("ip", "-n", b.name(), "link", "set", "fxvb", "up");
-                    BenchNamespace.run("ip", "-n", b.name(), "link", "set", "lo", "up");
+                    a.veth("fxva", VETH_A_IP + "/24", b, "fxvb", VETH_B_IP + "/24");
                     server.start();
                     http.start();
                     resp.start();
