@@ -62,6 +62,8 @@ public enum DropReason {
     TCP_CLOSED("tcp-closed"),
     /** A segment with nothing new for the connection (duplicate data, a stray segment in a state that ignores it). */
     TCP_IGNORED("tcp-ignored"),
+    /** A reset to a connection in TIME_WAIT: ignored (RFC 1337), so the wait keeps old duplicates out. */
+    TCP_TIME_WAIT_RST("tcp-time-wait-rst"),
     /** A TCP option list that does not parse. */
     TCP_BAD_OPTIONS("tcp-bad-options"),
     /**

@@ -122,6 +122,21 @@ public final class TcpSocket implements AutoCloseable {
         return this;
     }
 
+    /**
+     * SO_KEEPALIVE on the connection, with the stack's idle time, interval and probe count; an idle
+     * peer that stops answering is dropped and the next read throws {@link TcpException} "timed out".
+     */
+    public TcpSocket keepAlive(boolean on) {
+        connection().keepAlive(on);
+        return this;
+    }
+
+    /** SO_KEEPALIVE with this socket's own TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT. */
+    public TcpSocket keepAlive(long idleNanos, long intervalNanos, int probes) {
+        connection().keepAlive(idleNanos, intervalNanos, probes);
+        return this;
+    }
+
     // ---- connect ----
 
     /** Connects with no time limit; see {@link #connect(int, int, long)}. */

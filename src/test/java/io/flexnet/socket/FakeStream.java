@@ -33,6 +33,8 @@ public final class FakeStream implements StreamConnection {
     private boolean eof;
     private volatile Notifier notifier;
     volatile boolean noDelay;
+    /** What the socket asked of keepalive: on, idle, interval, probes (0 where the stack's default). */
+    volatile long[] keepAlive = {0, 0, 0, 0};
 
     private FakeStream(Object lock, Pipe in, Pipe out, int localIp, int localPort, int remoteIp, int remotePort, TcpState state) {
         this.lock = lock;
@@ -194,6 +196,8 @@ public final class FakeStream implements StreamConnection {
     @Override public int remotePort() { return remotePort; }
     @Override public void notifier(Notifier n) { notifier = n; }
     @Override public void noDelay(boolean on) { noDelay = on; }
+    @Override public void keepAlive(boolean on) { keepAlive = new long[] {on ? 1 : 0, 0, 0, 0}; }
+    @Override public void keepAlive(long idle, long interval, int probes) { keepAlive = new long[] {1, idle, interval, probes}; }
 
     private void fire(int events) {
         Notifier n = notifier;

@@ -105,6 +105,18 @@ public class TcpSocketTest {
     }
 
     @Test
+    void keepaliveOptionsReachTheConnection() {
+        TcpSocket[] s = connected(RecvMode.BLOCKING);
+        FakeStream c = (FakeStream) s[0].connectionOrNull();
+        s[0].keepAlive(true);
+        assertArrayEquals(new long[] {1, 0, 0, 0}, c.keepAlive);
+        s[0].keepAlive(30_000_000_000L, 5_000_000_000L, 4);
+        assertArrayEquals(new long[] {1, 30_000_000_000L, 5_000_000_000L, 4}, c.keepAlive);
+        s[0].keepAlive(false);
+        assertArrayEquals(new long[] {0, 0, 0, 0}, c.keepAlive);
+    }
+
+    @Test
     void aTimedReadReturnsZeroWhenNothingCame() {
         TcpSocket[] s = connected(RecvMode.BLOCKING);
         assertEquals(0, s[1].read(new byte[8], 0, 8, 1_000_000));

@@ -96,6 +96,12 @@ final class Connection implements StreamConnection {
             keepAliveAt = Long.MAX_VALUE, closeAt = Long.MAX_VALUE;
     volatile long wheelAt = Long.MAX_VALUE;
     boolean keepAlive;
+    /** TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT of this connection: the config's unless set. */
+    long keepAliveIdle, keepAliveInterval;
+    int keepAliveProbes;
+    /** An early FIN's sequence number (the byte after the segment it ended), held until the data before it arrives. */
+    int finSeq;
+    boolean finPending;
 
     // Application side.
     boolean noDelay, shutOutput;
@@ -249,6 +255,11 @@ final class Connection implements StreamConnection {
         tsLast = tsOffset;
         rtoAt = delackAt = persistAt = keepAliveAt = closeAt = Long.MAX_VALUE;
         keepAlive = false;
+        keepAliveIdle = c.keepAliveIdle();
+        keepAliveInterval = c.keepAliveInterval();
+        keepAliveProbes = c.keepAliveProbes();
+        finPending = false;
+        finSeq = 0;
         noDelay = shutOutput = false;
         error = null;
         notifier = null;
@@ -502,7 +513,7 @@ final class Connection implements StreamConnection {
         }
     }
 
-    /** SO_KEEPALIVE: probe an idle connection (the config's idle time, interval and probe count). */
+    /** SO_KEEPALIVE: probe an idle connection (this connection's idle time, interval and probe count). */
     @Override
     public void keepAlive(boolean on) {
         LayerContext cx = tcp.callerContext();
@@ -510,11 +521,29 @@ final class Connection implements StreamConnection {
         try {
             keepAlive = on;
             keepAliveSent = 0;
-            keepAliveAt = on ? cx.now() + tcp.config().keepAliveIdle() : Long.MAX_VALUE;
+            keepAliveAt = on ? cx.now() + keepAliveIdle : Long.MAX_VALUE;
             if (on) arm(keepAliveAt);
         } finally {
             release(cx);
         }
+    }
+
+    /** TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT for this connection, then keepalive on. */
+    @Override
+    public void keepAlive(long idleNanos, long intervalNanos, int probes) {
+        if (idleNanos <= 0 || intervalNanos <= 0 || probes < 1) {
+            throw new IllegalArgumentException("keepalive needs idle > 0, interval > 0 and probes >= 1; got "
+                    + idleNanos + " ns, " + intervalNanos + " ns, " + probes);
+        }
+        own();
+        try {
+            keepAliveIdle = idleNanos;
+            keepAliveInterval = intervalNanos;
+            keepAliveProbes = probes;
+        } finally {
+            release(tcp.callerContext());
+        }
+        keepAlive(true);
     }
 
     /** What an observer or a test may read of the sender (a snapshot taken under ownership). */

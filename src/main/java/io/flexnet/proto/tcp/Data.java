@@ -76,6 +76,9 @@ final class Data {
             filled = true;
         }
         c.rcvUnacked += len;
+        // A FIN now in order (this segment's, or an early one the data reached) is acknowledged with
+        // the data by Input's FIN step: one ACK, not two.
+        if (g.has(TcpHeader.FIN) && c.rcvNxt == g.seq + g.len || c.finPending && c.finSeq == c.rcvNxt) return Input.CONSUMED;
         int fullSegment = Math.max(1, c.rcvMss - (c.tsOk ? Emitter.TS_LEN : 0));
         if (filled || c.quickAcks > 0 || c.rcvUnacked >= 2 * fullSegment) {
             if (c.quickAcks > 0) c.quickAcks--;

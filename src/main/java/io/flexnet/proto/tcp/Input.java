@@ -163,8 +163,11 @@ final class Input {
                 return drop(DropReason.TCP_CHALLENGED);
             }
             c.tcp.count(Tcp.RST_RECEIVED, cx);
+            // RFC 1337 (TIME-WAIT assassination): a reset ending TIME_WAIT early would let an old
+            // duplicate reach the next incarnation; the wait runs its course.
+            if (st == TcpState.TIME_WAIT) return drop(DropReason.TCP_TIME_WAIT_RST);
             if ((st == TcpState.SYN_RECEIVED && c.listener != null) || st == TcpState.CLOSING
-                    || st == TcpState.LAST_ACK || st == TcpState.TIME_WAIT) {
+                    || st == TcpState.LAST_ACK) {
                 c.to(TcpState.CLOSED);
             } else {
                 c.fail("connection reset by peer");
@@ -249,8 +252,18 @@ final class Input {
         } else if (zeroWindowData) {
             Emitter.ack(c, cx);
         }
-        // 8. FIN, in order only (an early FIN comes again with the data before it).
-        if (g.has(TcpHeader.FIN) && !c.finReceived && g.seq + g.len == c.rcvNxt && result != IN_PLACE) {
+        // 8. FIN. An early one (data missing before it) is remembered and takes effect when the data
+        // before it has arrived, so the peer need not send it again (RFC 9293 §3.10.7.4 queues it).
+        if (g.has(TcpHeader.FIN) && !c.finReceived && result != IN_PLACE && !zeroWindowData
+                && Seq.gt(g.seq + g.len, c.rcvNxt) && Seq.le(g.seq + g.len, c.rcvAdvRight)
+                && (c.state == TcpState.ESTABLISHED || c.state == TcpState.FIN_WAIT_1 || c.state == TcpState.FIN_WAIT_2)) {
+            c.finPending = true;
+            c.finSeq = g.seq + g.len;
+        }
+        boolean fin = g.has(TcpHeader.FIN) && g.seq + g.len == c.rcvNxt
+                || c.finPending && c.finSeq == c.rcvNxt;
+        if (fin && !c.finReceived && result != IN_PLACE) {
+            c.finPending = false;
             c.rcvNxt++;
             c.finReceived = true;
             c.events |= StreamConnection.READABLE;

@@ -71,6 +71,15 @@ public interface StreamConnection {
      */
     default void keepAlive(boolean on) { throw new UnsupportedOperationException("keepalive"); }
 
+    /**
+     * Sets TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT for this connection alone and turns keepalive on:
+     * the first probe after {@code idleNanos} without a segment from the peer, then one every
+     * {@code intervalNanos}, the connection dropped after {@code probes} unanswered ones.
+     */
+    default void keepAlive(long idleNanos, long intervalNanos, int probes) {
+        throw new UnsupportedOperationException("keepalive");
+    }
+
     /** Called from the thread that changed the connection; must be short and must not block or throw. */
     @FunctionalInterface
     interface Notifier {

@@ -101,15 +101,14 @@ final class Timers {
     }
 
     private static void keepAlive(Connection c, LayerContext cx) {
-        final TcpConfig cfg = c.tcp.config();
         final long now = cx.now();
         if (!c.keepAlive || (c.state != TcpState.ESTABLISHED && c.state != TcpState.CLOSE_WAIT)) return;
-        long idleUntil = c.lastRecv + cfg.keepAliveIdle();
+        long idleUntil = c.lastRecv + c.keepAliveIdle;
         if (c.keepAliveSent == 0 && now < idleUntil) {
             c.keepAliveAt = idleUntil;
             return;
         }
-        if (c.keepAliveSent >= cfg.keepAliveProbes()) {
+        if (c.keepAliveSent >= c.keepAliveProbes) {
             c.tcp.count(Tcp.TIMEOUTS, cx);
             Emitter.reset(c, cx);
             c.fail("connection timed out (keepalive)");
@@ -118,6 +117,6 @@ final class Timers {
         c.tcp.count(Tcp.KEEPALIVE_PROBES, cx);
         Emitter.probe(c, cx);
         c.keepAliveSent++;
-        c.keepAliveAt = now + cfg.keepAliveInterval();
+        c.keepAliveAt = now + c.keepAliveInterval;
     }
 }

@@ -193,4 +193,41 @@ class TcpBasicsTest {
             assertEquals(1, r.tcp.rcv().drops().get(DropReason.BAD_TCP_CHECKSUM));
         }
     }
+
+    @Test
+    void anEarlyFinTakesEffectWhenTheDataBeforeItArrives() {
+        try (TcpRig r = new TcpRig()) {
+            StreamConnection c = r.established();
+            long start = r.peerNxt;
+            r.in(r.seg().flags(ACK | FIN).seq(start + 4).ack(r.ourNxt).payload(text("BBBB")));
+            r.sent(ACK, r.ourNxt, start);  // a hole: the duplicate ACK asks for it
+            r.nothingSent();
+            assertEquals(TcpState.ESTABLISHED, c.state(), "the FIN waits for the data before it");
+            r.in(r.seg().flags(ACK | PSH).seq(start).ack(r.ourNxt).payload(text("AAAA")));
+            r.sent(ACK, r.ourNxt, start + 9);  // eight bytes and the FIN, without the FIN sent again
+            assertEquals(TcpState.CLOSE_WAIT, c.state());
+            byte[] buf = new byte[16];
+            assertEquals(8, c.read(buf, 0, 16));
+            assertEquals("AAAABBBB", new String(buf, 0, 8));
+            assertEquals(-1, c.read(buf, 0, 16), "the end of the stream after the data");
+            r.nothingSent();
+            c.abort();
+            r.discardSent();
+        }
+    }
+
+    @Test
+    void anEarlyFinBeyondTheWindowIsNotRemembered() {
+        try (TcpRig r = new TcpRig()) {
+            StreamConnection c = r.established();
+            long start = r.peerNxt;
+            r.in(r.seg().flags(ACK | FIN).seq(start + 100_000).ack(r.ourNxt));
+            r.sent(ACK, r.ourNxt, start);  // out of window: answered with an ACK and dropped
+            r.in(r.seg().flags(ACK | PSH).seq(start).ack(r.ourNxt).payload(text("AAAA")));
+            r.nothingSent();  // delayed ACK: nothing ended
+            assertEquals(TcpState.ESTABLISHED, c.state());
+            c.abort();
+            r.discardSent();
+        }
+    }
 }

@@ -118,6 +118,28 @@ class TcpReliabilityTest {
     }
 
     @Test
+    void keepaliveTakesTheConnectionsOwnIdleIntervalAndCount() {
+        try (TcpRig r = new TcpRig()) {
+            StreamConnection c = r.established();
+            assertThrows(IllegalArgumentException.class, () -> c.keepAlive(0, 1, 1));
+            assertThrows(IllegalArgumentException.class, () -> c.keepAlive(1, 1, 0));
+            c.keepAlive(10_000 * MS, 1_000 * MS, 2);  // TCP_KEEPIDLE 10 s, TCP_KEEPINTVL 1 s, TCP_KEEPCNT 2
+            r.advance(9_999 * MS);
+            r.nothingSent();
+            r.advance(2 * MS);
+            r.sent(ACK, r.ourNxt - 1, r.peerNxt);
+            r.nothingSent();
+            r.advance(1_001 * MS);
+            r.sent(ACK, r.ourNxt - 1, r.peerNxt);
+            r.nothingSent();
+            r.advance(1_001 * MS);  // the second probe unanswered too: dropped
+            r.sent(RST | ACK, r.ourNxt, r.peerNxt);
+            assertEquals(TcpState.CLOSED, c.state());
+            assertEquals(2, r.tcp.counters().get(Tcp.KEEPALIVE_PROBES));
+        }
+    }
+
+    @Test
     void keepaliveProbesAnIdleConnectionAndDropsItWhenUnanswered() {
         try (TcpRig r = new TcpRig()) {
             StreamConnection c = r.established();

@@ -110,6 +110,13 @@ class TcpStatesTest {
                 TcpException e = assertThrows(TcpException.class, () -> a.c.read(new byte[1], 0, 1));
                 assertTrue(e.getMessage().contains("refused"), e.getMessage());
             }
+            case TIME_WAIT -> {
+                // RFC 1337: the wait is not cut short, so old duplicates cannot reach a new incarnation.
+                r.in(a.seg().flags(RST).seq(a.rcv).ack(0));
+                r.nothingSent();
+                assertEquals(TcpState.TIME_WAIT, a.state());
+                assertEquals(1L, r.stack.dropsByReason().get("tcp-time-wait-rst"));
+            }
             default -> {
                 r.in(a.seg().flags(RST).seq(a.rcv).ack(0));
                 r.nothingSent();
