@@ -93,6 +93,7 @@ final class InterposeOptions {
         return stack -> {
             filters = new Filters(iface, owners, new FlowTable(1 << 16, 120_000_000_000L), stack.icmp(), null);
             filters.replace(filters.parse(rules, filterFile.toString()));
+            filters.attach(stack);  // ICMP on ingress, originated datagrams on egress
             // The echo port is the one socket here: its owner is this program, run by this user.
             owners.bind(OwnerTable.PROTO_UDP, echoPort, new Owner("echo", System.getProperty("user.name", "-"), "flexnet"));
             return new Interposer[] {filters.ingress(), filters.egress()};
