@@ -13,6 +13,7 @@ import io.flexnet.interpose.RuleException;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.pipeline.Interposer;
 import io.flexnet.proto.ProtoStack;
+import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.serve.ControlServer;
 import io.flexnet.serve.EchoServer;
@@ -67,7 +68,7 @@ final class InterposeOptions {
             throw new CommandLine.ParameterException(cl, "--filter " + filterFile + ": cannot read it: " + Reasons.of(e));
         }
         try {
-            new Filters(iface, new OwnerTable(), new FlowTable(8, 1), null, null).parse(rules, filterFile.toString());
+            new Filters(iface, new OwnerTable(), new FlowTable(8, 1), null, (p, cx) -> { }).parse(rules, filterFile.toString());
         } catch (RuleException e) {
             throw new CommandLine.ParameterException(cl, "--filter " + e.getMessage());
         }
@@ -91,7 +92,8 @@ final class InterposeOptions {
     Function<ProtoStack, Interposer[]> hooks(String iface, int echoPort) {
         if (filterFile == null) return null;
         return stack -> {
-            filters = new Filters(iface, owners, new FlowTable(1 << 16, 120_000_000_000L), stack.icmp(), null);
+            filters = new Filters(iface, owners, new FlowTable(1 << 16, 120_000_000_000L), stack.icmp(),
+                    Tcp.of(stack)::resetFor);
             filters.replace(filters.parse(rules, filterFile.toString()));
             filters.attach(stack);  // ICMP on ingress, originated datagrams on egress
             // The echo port is the one socket here: its owner is this program, run by this user.

@@ -41,7 +41,10 @@ import java.util.function.Consumer;
  * {@link #LOG_PER_SECOND} a second; the rest are counted as {@code log-suppressed}.
  */
 public final class Filters {
-    /** Sends a TCP reset for a rejected segment; the TCP layer provides it. */
+    /**
+     * Sends a TCP reset for a rejected segment, which stays the caller's; the TCP layer provides it
+     * ({@code Tcp.of(stack)::resetFor}).
+     */
     public interface TcpReset {
         void reset(Packet segment, LayerContext cx);
     }
