@@ -54,6 +54,7 @@ final class InterposeOptions {
     private QdiscNic qdiscs;
     private ControlServer server;
     private JfrEvents jfr;
+    private Hangup hangup;
 
     /** Who owns each port, shared by the filter and {@code --capture 'owner NAME ...'}. */
     OwnerTable owners() { return owners; }
@@ -95,6 +96,7 @@ final class InterposeOptions {
             filters = new Filters(iface, owners, new FlowTable(1 << 16, 120_000_000_000L), stack.icmp(),
                     Tcp.of(stack)::resetFor);
             filters.replace(filters.parse(rules, filterFile.toString()));
+            filters.remember(filterFile);  // what `ctl PATH reload` and SIGHUP read again
             filters.attach(stack);  // ICMP on ingress, originated datagrams on egress
             // The echo port is the one socket here: its owner is this program, run by this user.
             owners.bind(OwnerTable.PROTO_UDP, echoPort, new Owner("echo", System.getProperty("user.name", "-"), "flexnet"));
@@ -110,7 +112,26 @@ final class InterposeOptions {
             if (qdiscs != null) for (int q = 0; q < qdiscs.txQueues(); q++) more.add(qdiscs.qdisc(q).drops());
             return more;
         });
-        if (control != null) server = ControlServer.open(control, ServeViews.of(echo, filters, qdiscs));
+        if (control != null) {
+            server = ControlServer.open(control, ServeViews.of(echo, filters, qdiscs), ServeViews.actions(filters));
+        }
+    }
+
+    /**
+     * With a filter, SIGHUP reloads its rule file as {@code ctl PATH reload} does (the daemon's custom),
+     * saying on {@code log} what is in force or why the old rules stay; {@link #close} puts the previous
+     * handler back.
+     */
+    void reloadOnHangup(java.io.PrintWriter log) {
+        if (filters == null) return;
+        hangup = Hangup.install(() -> {
+            try {
+                log.println("flexnet serve: SIGHUP: " + ServeViews.reload(filters));
+            } catch (RuntimeException e) {
+                log.println("flexnet serve: SIGHUP: " + e.getMessage());
+            }
+            log.flush();
+        });
     }
 
     /** What the filter and qdiscs did, for the exit report; nothing when neither was asked for. */
@@ -123,6 +144,7 @@ final class InterposeOptions {
     }
 
     void close() {
+        if (hangup != null) hangup.close();
         if (server != null) server.close();
         if (jfr != null) jfr.close();
     }

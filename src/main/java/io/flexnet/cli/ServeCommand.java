@@ -168,6 +168,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (tcp != null) tcp.start();
         for (AppServer a : apps) a.start();
         interpose.openControl(server);
+        interpose.reloadOnHangup(err);
         out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d%s%s, %d %s%s%n", device.name(),
                 Ip4.format(cfg.ip()), cfg.prefixLength(), MacAddress.format(cfg.mac()), echoPort,
                 (tcpEcho != 0 ? ", tcp echo on port " + tcpEcho : "") + (http != 0 ? ", http on port " + http : "")

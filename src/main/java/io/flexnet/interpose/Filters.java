@@ -134,6 +134,9 @@ public final class Filters {
         return replace(next);
     }
 
+    /** Names the file {@link #reload} reads, for a set put in force from its text with {@link #replace}. */
+    public synchronized void remember(Path path) { file = Objects.requireNonNull(path, "path"); }
+
     /** Loads the file last {@link #load loaded} again, as {@code nft -f} after an edit. */
     public RuleSet reload() throws IOException {
         Path p;
