@@ -3,12 +3,11 @@ package io.flexnet.cli;
 
 import io.flexnet.interpose.Filters;
 import io.flexnet.interpose.FlowTable;
-import io.flexnet.interpose.FqCodel;
 import io.flexnet.interpose.Owner;
 import io.flexnet.interpose.OwnerTable;
-import io.flexnet.interpose.Pfifo;
 import io.flexnet.interpose.Qdisc;
 import io.flexnet.interpose.QdiscNic;
+import io.flexnet.interpose.QdiscSpec;
 import io.flexnet.interpose.RuleException;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.pipeline.Interposer;
@@ -40,8 +39,9 @@ final class InterposeOptions {
             description = "Filter with the rules in FILE (a subset of nftables' syntax; see docs/interpose.md).")
     Path filterFile;
 
-    @Option(names = "--qdisc", paramLabel = "KIND",
-            description = "Queueing discipline on every transmit queue: fq_codel or pfifo (default: none).")
+    @Option(names = "--qdisc", paramLabel = "QDISC",
+            description = "Queueing discipline on every transmit queue, as tc writes it: pfifo, prio, tbf, drr or "
+                    + "fq_codel with parameters, e.g. 'tbf rate 10mbit burst 32kb latency 50ms' (default: none).")
     String qdisc;
 
     @Option(names = "--control", paramLabel = "PATH",
@@ -76,11 +76,11 @@ final class InterposeOptions {
     }
 
     private Supplier<Qdisc> make(CommandLine cl) {
-        return switch (qdisc) {
-            case "fq_codel" -> FqCodel::new;
-            case "pfifo" -> () -> new Pfifo(1000);
-            default -> throw new CommandLine.ParameterException(cl, "--qdisc must be fq_codel or pfifo, got '" + qdisc + "'");
-        };
+        try {
+            return QdiscSpec.parse(qdisc, owners);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--qdisc '" + qdisc + "': " + e.getMessage());
+        }
     }
 
     NicDriver wrap(CommandLine cl, NicDriver nic) {

@@ -44,6 +44,15 @@ class ServeReloadTest {
             }
             """;
 
+    @Test
+    void aQdiscWithAnErrorIsRefusedNamingTheWord() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = new CommandLine(new ServeCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("--tap", "fxbad1", "--ip", "198.18.0.2/24", "--qdisc", "drr weights 3,x");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--qdisc 'drr weights 3,x': drr: weight 'x' is not a whole number"), err.toString());
+    }
+
     private static String[] ctl(Path socket, String view) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         CommandLine cl = new CommandLine(new CtlCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
@@ -71,12 +80,14 @@ class ServeReloadTest {
         try (NetNs ns = NetNs.create()) {
             CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> cl.execute("--tap", tap, "--ip",
                     KernelPeer.STACK_IP + "/24", "--duration", "60", "--filter", rules.toString(),
-                    "--control", socket.toString()));
+                    "--qdisc", "tbf rate 10mbit burst 32kb latency 50ms", "--control", socket.toString()));
             Await.until(Duration.ofSeconds(10), () -> out.toString().contains("serving " + tap) || done.isDone(),
                     () -> out + " / " + err);
             ns.adopt(tap);
             ns.configure(tap, KernelPeer.KERNEL_IP + "/24");
             assertTrue(echoes(ns), "echo served under the first rules");
+            String[] qdiscs = ctl(socket, "qdiscs");
+            assertTrue(qdiscs[1].matches("(?s).*\n0 +tbf +rate 10Mbit burst 32768b limit 95268b +[1-9].*"), qdiscs[1]);
 
             // A new file, put in force by ctl: the echo port is closed, and so is ping.
             Files.writeString(rules, DROP_ECHO);
