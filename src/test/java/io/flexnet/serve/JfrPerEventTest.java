@@ -102,6 +102,24 @@ class JfrPerEventTest {
     }
 
     @Test
+    void dropsAllocateNothingOnceTheRecordingIsOver() throws Exception {
+        DropCounters drops = new DropCounters("after");
+        try (Recording r = new Recording()) {
+            r.enable("flexnet.Drop");
+            r.start();
+            drops.count(DropReason.POOL_EMPTY);
+            r.stop();
+        }
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        for (int i = 0; i < 100_000; i++) drops.count(DropReason.POOL_EMPTY);  // warm up
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 100_000; i++) drops.count(DropReason.POOL_EMPTY);
+        long bytes = mx.getThreadAllocatedBytes(tid) - before;
+        assertTrue(bytes < 10_000, bytes + " bytes for 100,000 drops with JFR up but not recording them");
+    }
+
+    @Test
     void aFloodOfDropsIsThrottledWhileTheCountersStayExact() throws Exception {
         Path file = dir.resolve("flood.jfr");
         DropCounters drops = new DropCounters("flood");
