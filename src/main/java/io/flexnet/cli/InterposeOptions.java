@@ -17,6 +17,7 @@ import io.flexnet.runtime.RealRuntime;
 import io.flexnet.serve.ControlServer;
 import io.flexnet.serve.EchoServer;
 import io.flexnet.serve.JfrEvents;
+import io.flexnet.serve.QdiscRelease;
 import io.flexnet.packet.DropCounters;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,11 @@ final class InterposeOptions {
             owners.bind(OwnerTable.PROTO_UDP, echoPort, new Owner("echo", System.getProperty("user.name", "-"), "flexnet"));
             return new Interposer[] {filters.ingress(), filters.egress()};
         };
+    }
+
+    /** With a tbf, which holds frames back, a worker that releases them on time; call before the engine starts. */
+    void releaseHeldFrames(EchoServer echo) {
+        if (qdiscs != null && qdiscs.qdisc(0) instanceof io.flexnet.interpose.Tbf) QdiscRelease.on(echo.engine(), qdiscs);
     }
 
     /** Opens the control socket if asked, and registers the JFR events (they cost nothing unrecorded). */

@@ -156,6 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        interpose.releaseHeldFrames(server);
         TcpServices tcp = tcpEcho != 0 || discard != 0 ? TcpServices.on(server, tcpEcho, discard) : null;
         List<AppServer> apps = new ArrayList<>();
         if (http != 0) apps.add(StackAppServer.on(server.engine(), server.stack(), new Http(), http, maxConnections));

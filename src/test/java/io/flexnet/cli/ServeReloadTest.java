@@ -53,6 +53,24 @@ class ServeReloadTest {
         assertTrue(err.toString().contains("--qdisc 'drr weights 3,x': drr: weight 'x' is not a whole number"), err.toString());
     }
 
+    /** Sends 60 datagrams of 1400 bytes to the echo port at once (84 kB, the bucket holds 32 KiB); prints the echoes back. */
+    static final String BURST = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            s.settimeout(3)
+            for i in range(60):
+                s.sendto(bytes(1400), (sys.argv[1], 7))
+            n = 0
+            try:
+                while n < 60:
+                    s.recv(2048)
+                    n += 1
+            except socket.timeout:
+                pass
+            print(n)
+            """;
+
     private static String[] ctl(Path socket, String view) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         CommandLine cl = new CommandLine(new CtlCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
@@ -70,6 +88,7 @@ class ServeReloadTest {
     void ctlReloadAndHangupPutANewFileInForceAndABadOneChangesNothing() throws Exception {
         NetNs.assumeAvailable();
         NetNs.assumeCommand("socat", "socat");
+        NetNs.assumeCommand("python3", "python3");
         Path rules = dir.resolve("rules.nft");
         Files.writeString(rules, ACCEPT_ECHO);
         Path socket = dir.resolve("fx.ctl");
@@ -86,6 +105,10 @@ class ServeReloadTest {
             ns.adopt(tap);
             ns.configure(tap, KernelPeer.KERNEL_IP + "/24");
             assertTrue(echoes(ns), "echo served under the first rules");
+            // A burst past the bucket: tbf holds the tail, and the releasing worker sends it on time
+            // although nothing else is sent after it.
+            Shell.Result burst = ns.exec(Duration.ofSeconds(20), "python3", "-c", BURST, KernelPeer.STACK_IP);
+            assertEquals("60", burst.stdout().strip(), burst.describe());
             String[] qdiscs = ctl(socket, "qdiscs");
             assertTrue(qdiscs[1].matches("(?s).*\n0 +tbf +rate 10Mbit burst 32768b limit 95268b +[1-9].*"), qdiscs[1]);
 
