@@ -73,7 +73,8 @@ class ArchitectureTest {
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),
             // cli → pipeline: serve's --filter hands the filter's hooks (pipeline.Interposer) to the echo server.
-            Map.entry("cli", Set.of("ebpf", "interpose", "pipeline", "packet", "runtime", "proto", "nic", "workload", "serve", "app", "experiment",
+            // cli → proto.tcp: serve's --filter gives `reject with tcp reset` the stack's TCP (Tcp::resetFor).
+            Map.entry("cli", Set.of("ebpf", "interpose", "pipeline", "packet", "runtime", "proto", "proto.tcp", "nic", "workload", "serve", "app", "experiment",
                     "bench")));
 
     /**

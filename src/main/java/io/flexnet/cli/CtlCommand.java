@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ctl", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = {"Show a running serve's state, read over its control socket (serve --control PATH).",
                 "",
-                "VIEW is sockets, queues, counters, drops, tenants, filters or qdiscs.",
+                "VIEW is sockets, queues, counters, drops, tenants, filters or qdiscs;",
+                "reload reads serve's --filter file again (a file with an error changes nothing).",
                 "Example: flexnet ctl /run/fx0.ctl qdiscs"})
 public final class CtlCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

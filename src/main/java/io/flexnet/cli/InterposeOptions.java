@@ -3,20 +3,21 @@ package io.flexnet.cli;
 
 import io.flexnet.interpose.Filters;
 import io.flexnet.interpose.FlowTable;
-import io.flexnet.interpose.FqCodel;
 import io.flexnet.interpose.Owner;
 import io.flexnet.interpose.OwnerTable;
-import io.flexnet.interpose.Pfifo;
 import io.flexnet.interpose.Qdisc;
 import io.flexnet.interpose.QdiscNic;
+import io.flexnet.interpose.QdiscSpec;
 import io.flexnet.interpose.RuleException;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.pipeline.Interposer;
 import io.flexnet.proto.ProtoStack;
+import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.serve.ControlServer;
 import io.flexnet.serve.EchoServer;
 import io.flexnet.serve.JfrEvents;
+import io.flexnet.serve.QdiscRelease;
 import io.flexnet.packet.DropCounters;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,9 @@ final class InterposeOptions {
             description = "Filter with the rules in FILE (a subset of nftables' syntax; see docs/interpose.md).")
     Path filterFile;
 
-    @Option(names = "--qdisc", paramLabel = "KIND",
-            description = "Queueing discipline on every transmit queue: fq_codel or pfifo (default: none).")
+    @Option(names = "--qdisc", paramLabel = "QDISC",
+            description = "Queueing discipline on every transmit queue, as tc writes it: pfifo, prio, tbf, drr or "
+                    + "fq_codel with parameters, e.g. 'tbf rate 10mbit burst 32kb latency 50ms' (default: none).")
     String qdisc;
 
     @Option(names = "--control", paramLabel = "PATH",
@@ -53,6 +55,7 @@ final class InterposeOptions {
     private QdiscNic qdiscs;
     private ControlServer server;
     private JfrEvents jfr;
+    private Hangup hangup;
 
     /** Who owns each port, shared by the filter and {@code --capture 'owner NAME ...'}. */
     OwnerTable owners() { return owners; }
@@ -67,18 +70,18 @@ final class InterposeOptions {
             throw new CommandLine.ParameterException(cl, "--filter " + filterFile + ": cannot read it: " + Reasons.of(e));
         }
         try {
-            new Filters(iface, new OwnerTable(), new FlowTable(8, 1), null, null).parse(rules, filterFile.toString());
+            new Filters(iface, new OwnerTable(), new FlowTable(8, 1), null, (p, cx) -> { }).parse(rules, filterFile.toString());
         } catch (RuleException e) {
             throw new CommandLine.ParameterException(cl, "--filter " + e.getMessage());
         }
     }
 
     private Supplier<Qdisc> make(CommandLine cl) {
-        return switch (qdisc) {
-            case "fq_codel" -> FqCodel::new;
-            case "pfifo" -> () -> new Pfifo(1000);
-            default -> throw new CommandLine.ParameterException(cl, "--qdisc must be fq_codel or pfifo, got '" + qdisc + "'");
-        };
+        try {
+            return QdiscSpec.parse(qdisc, owners);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--qdisc '" + qdisc + "': " + e.getMessage());
+        }
     }
 
     NicDriver wrap(CommandLine cl, NicDriver nic) {
@@ -91,12 +94,20 @@ final class InterposeOptions {
     Function<ProtoStack, Interposer[]> hooks(String iface, int echoPort) {
         if (filterFile == null) return null;
         return stack -> {
-            filters = new Filters(iface, owners, new FlowTable(1 << 16, 120_000_000_000L), stack.icmp(), null);
+            filters = new Filters(iface, owners, new FlowTable(1 << 16, 120_000_000_000L), stack.icmp(),
+                    Tcp.of(stack)::resetFor);
             filters.replace(filters.parse(rules, filterFile.toString()));
+            filters.remember(filterFile);  // what `ctl PATH reload` and SIGHUP read again
+            filters.attach(stack);  // ICMP on ingress, originated datagrams on egress
             // The echo port is the one socket here: its owner is this program, run by this user.
             owners.bind(OwnerTable.PROTO_UDP, echoPort, new Owner("echo", System.getProperty("user.name", "-"), "flexnet"));
             return new Interposer[] {filters.ingress(), filters.egress()};
         };
+    }
+
+    /** With a tbf, which holds frames back, a worker that releases them on time; call before the engine starts. */
+    void releaseHeldFrames(EchoServer echo) {
+        if (qdiscs != null && qdiscs.qdisc(0) instanceof io.flexnet.interpose.Tbf) QdiscRelease.on(echo.engine(), qdiscs);
     }
 
     /** Opens the control socket if asked, and registers the JFR events (they cost nothing unrecorded). */
@@ -107,7 +118,26 @@ final class InterposeOptions {
             if (qdiscs != null) for (int q = 0; q < qdiscs.txQueues(); q++) more.add(qdiscs.qdisc(q).drops());
             return more;
         });
-        if (control != null) server = ControlServer.open(control, ServeViews.of(echo, filters, qdiscs));
+        if (control != null) {
+            server = ControlServer.open(control, ServeViews.of(echo, filters, qdiscs), ServeViews.actions(filters));
+        }
+    }
+
+    /**
+     * With a filter, SIGHUP reloads its rule file as {@code ctl PATH reload} does (the daemon's custom),
+     * saying on {@code log} what is in force or why the old rules stay; {@link #close} puts the previous
+     * handler back.
+     */
+    void reloadOnHangup(java.io.PrintWriter log) {
+        if (filters == null) return;
+        hangup = Hangup.install(() -> {
+            try {
+                log.println("flexnet serve: SIGHUP: " + ServeViews.reload(filters));
+            } catch (RuntimeException e) {
+                log.println("flexnet serve: SIGHUP: " + e.getMessage());
+            }
+            log.flush();
+        });
     }
 
     /** What the filter and qdiscs did, for the exit report; nothing when neither was asked for. */
@@ -120,6 +150,7 @@ final class InterposeOptions {
     }
 
     void close() {
+        if (hangup != null) hangup.close();
         if (server != null) server.close();
         if (jfr != null) jfr.close();
     }

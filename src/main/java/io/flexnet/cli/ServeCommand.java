@@ -156,6 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        interpose.releaseHeldFrames(server);
         TcpServices tcp = tcpEcho != 0 || discard != 0 ? TcpServices.on(server, tcpEcho, discard) : null;
         List<AppServer> apps = new ArrayList<>();
         if (http != 0) apps.add(StackAppServer.on(server.engine(), server.stack(), new Http(), http, maxConnections));
@@ -168,6 +169,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (tcp != null) tcp.start();
         for (AppServer a : apps) a.start();
         interpose.openControl(server);
+        interpose.reloadOnHangup(err);
         out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d%s%s, %d %s%s%n", device.name(),
                 Ip4.format(cfg.ip()), cfg.prefixLength(), MacAddress.format(cfg.mac()), echoPort,
                 (tcpEcho != 0 ? ", tcp echo on port " + tcpEcho : "") + (http != 0 ? ", http on port " + http : "")

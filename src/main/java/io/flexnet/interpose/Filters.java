@@ -10,6 +10,8 @@ import io.flexnet.packet.Packet;
 import io.flexnet.pipeline.Interposer;
 import io.flexnet.proto.Icmp;
 import io.flexnet.proto.LayerContext;
+import io.flexnet.proto.PacketHook;
+import io.flexnet.proto.ProtoStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +41,16 @@ import java.util.function.Consumer;
  * {@link #LOG_PER_SECOND} a second; the rest are counted as {@code log-suppressed}.
  */
 public final class Filters {
-    /** Sends a TCP reset for a rejected segment; the TCP layer provides it. */
+    /**
+     * Sends a TCP reset for a rejected segment, which stays the caller's; the TCP layer provides it
+     * ({@code Tcp.of(stack)::resetFor}).
+     */
     public interface TcpReset {
         void reset(Packet segment, LayerContext cx);
     }
 
     public static final int LOG_PER_SECOND = 10, LOG_BURST = 10;
+    private static final int PROTO_ICMP = 1;
     private static final int ACCEPTED = 0, DROPPED = 1, REJECTED = 2, LOGGED = 6, LOG_SUPPRESSED = 7;
 
     private final String iface;
@@ -75,6 +81,24 @@ public final class Filters {
         this.icmp = icmp;
         this.tcpReset = tcpReset;
         owners.guard(this::bindRefusal);
+    }
+
+    /**
+     * Puts the hooks where no pipeline carries packets: on ICMP inside {@code ip_rcv} (ingress) and on
+     * every datagram the stack originates or a socket sends on its own thread (egress: ICMP's replies and
+     * errors, TCP's segments). Pipelines still place {@link #ingress()} and {@link #egress()} for the
+     * traffic they carry; the two never see the same packet. Detach with {@link #detach}.
+     */
+    public Filters attach(ProtoStack stack) {
+        stack.icmp().inputHook(ingress);
+        stack.output().hook(egress);
+        return this;
+    }
+
+    /** Removes the hooks {@link #attach} set on {@code stack}. */
+    public void detach(ProtoStack stack) {
+        if (stack.icmp().inputHook() == ingress) stack.icmp().inputHook(null);
+        if (stack.output().hook() == egress) stack.output().hook(null);
     }
 
     /** The ingress hook (nftables' {@code hook input}): after {@code ip_rcv}, before L4. */
@@ -110,6 +134,9 @@ public final class Filters {
         return replace(next);
     }
 
+    /** Names the file {@link #reload} reads, for a set put in force from its text with {@link #replace}. */
+    public synchronized void remember(Path path) { file = Objects.requireNonNull(path, "path"); }
+
     /** Loads the file last {@link #load loaded} again, as {@code nft -f} after an edit. */
     public RuleSet reload() throws IOException {
         Path p;
@@ -137,7 +164,7 @@ public final class Filters {
     }
 
     /** One hook; both share the rule set reference, so one swap changes both at once. */
-    private final class Hook implements Interposer {
+    private final class Hook implements Interposer, PacketHook {
         private final int hook;
         private final int counterBase;
 
@@ -169,6 +196,8 @@ public final class Filters {
                 sport = ports >>> 16;
                 dport = ports & 0xFFFF;
                 if (proto == OwnerTable.PROTO_TCP && avail >= 14) flags = Bytes.u8(p.segment(), l4 + 13);
+            } else if (proto == PROTO_ICMP && avail >= 2) {
+                flags = Bytes.u16(p.segment(), l4);  // ICMP type and code, for `icmp type`/`icmp code`
             }
             final boolean in = hook == RuleSet.INPUT;
             final int localPort = in ? dport : sport;

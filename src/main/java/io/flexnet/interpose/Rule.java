@@ -9,7 +9,7 @@ package io.flexnet.interpose;
 final class Rule {
     // Match kinds present, bits of `has`.
     static final int PROTO = 1, SRC = 2, DST = 4, SPORT = 8, DPORT = 16, FLAGS = 32, IFACE = 64, CT = 128,
-            TENANT = 256, USER = 512, PROGRAM = 1024;
+            TENANT = 256, USER = 512, PROGRAM = 1024, ICMP_TYPE = 2048, ICMP_CODE = 4096;
     /** Kinds that depend only on the local socket: a bind can be judged by them alone. */
     static final int BIND_KINDS = PROTO | TENANT | USER | PROGRAM;
 
@@ -32,6 +32,9 @@ final class Rule {
     /** FLAGS: {@code flagsEq} false means any of {@code flagsMask} set; true means (flags & mask) == value. */
     int flagsMask, flagsValue;
     boolean flagsEq, flagsNeg;
+    /** ICMP_TYPE, ICMP_CODE: bit N set for value N (0..63); the packet's type and code come in {@code flags}. */
+    long icmpTypes, icmpCodes;
+    boolean icmpTypeNeg, icmpCodeNeg;
     String iface;
     boolean ifaceIsInput, ifaceNeg;
     /** IFACE resolved against the one interface the filter serves, when its rule set is made. */
@@ -71,12 +74,21 @@ final class Rule {
             boolean hit = flagsEq ? (flags & flagsMask) == flagsValue : (flags & flagsMask) != 0;
             if (hit == flagsNeg) return false;
         }
+        if ((has & (ICMP_TYPE | ICMP_CODE)) != 0 && !icmpMatches(flags)) return false;
         if ((has & IFACE) != 0 && !ifaceMatches) return false;
         if ((has & CT) != 0 && ((ct & ctMask) != 0) == ctNeg) return false;
         if ((has & TENANT) != 0 && (OwnerTable.tenant(owner) == tenant) == tenantNeg) return false;
         if ((has & USER) != 0 && (OwnerTable.user(owner) == user) == userNeg) return false;
         if ((has & PROGRAM) != 0 && (OwnerTable.program(owner) == program) == programNeg) return false;
         return true;
+    }
+
+    /** {@code typeCode}: the ICMP header's first two bytes (PROTO icmp is checked before this runs). */
+    private boolean icmpMatches(int typeCode) {
+        if (typeCode < 0) return false;
+        int type = typeCode >>> 8, code = typeCode & 0xFF;
+        if ((has & ICMP_TYPE) != 0 && (type < 64 && (icmpTypes >>> type & 1) != 0) == icmpTypeNeg) return false;
+        return (has & ICMP_CODE) == 0 || (code < 64 && (icmpCodes >>> code & 1) != 0) != icmpCodeNeg;
     }
 
     private static boolean in(int v, int[] lo, int[] hi) {

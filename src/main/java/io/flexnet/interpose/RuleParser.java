@@ -27,7 +27,7 @@ import java.util.Map;
  * </pre>
  *
  * Matches: {@code ip saddr|daddr [!=] ADDR[/LEN]}, {@code ip protocol|meta l4proto [!=] tcp|udp|icmp|N},
- * {@code tcp|udp sport|dport [!=] PORT|LO-HI|{ ... }}, {@code tcp flags [!=] syn,ack,...} (any of them
+ * {@code tcp|udp sport|dport [!=] PORT|LO-HI|{ ... }}, {@code icmp type|code [!=] NAME|N|{ ... }}, {@code tcp flags [!=] syn,ack,...} (any of them
  * set) or {@code tcp flags & (syn|ack) [==|!=] syn}, {@code iifname|oifname [!=] NAME},
  * {@code ct state [!=] new,established}, and the owner of the local socket: {@code meta owner} (its
  * tenant), {@code meta skuid} (its user), {@code meta program} — each {@code [!=] NAME}. Statements:
@@ -42,6 +42,12 @@ public final class RuleParser {
     private static final Map<String, Integer> FLAGS = Map.of("fin", 0x01, "syn", 0x02, "rst", 0x04, "psh", 0x08,
             "ack", 0x10, "urg", 0x20, "ecn", 0x40, "cwr", 0x80);
     private static final Map<String, Integer> PROTOCOLS = Map.of("icmp", 1, "tcp", 6, "udp", 17);
+    private static final Map<String, Integer> ICMP_TYPES = Map.ofEntries(Map.entry("echo-reply", 0),
+            Map.entry("destination-unreachable", 3), Map.entry("source-quench", 4), Map.entry("redirect", 5),
+            Map.entry("echo-request", 8), Map.entry("router-advertisement", 9), Map.entry("router-solicitation", 10),
+            Map.entry("time-exceeded", 11), Map.entry("parameter-problem", 12), Map.entry("timestamp-request", 13),
+            Map.entry("timestamp-reply", 14), Map.entry("info-request", 15), Map.entry("info-reply", 16),
+            Map.entry("address-mask-request", 17), Map.entry("address-mask-reply", 18));
     private static final Map<String, Integer> ICMP_CODES = Map.of("net-unreachable", 0, "host-unreachable", 1,
             "prot-unreachable", 2, "port-unreachable", 3, "net-prohibited", 9, "host-prohibited", 10,
             "admin-prohibited", 13);
@@ -179,6 +185,7 @@ public final class RuleParser {
                 case "ip" -> ip(r);
                 case "meta" -> meta(r);
                 case "tcp", "udp" -> transport(r, t);
+                case "icmp" -> icmp(r);
                 case "iifname", "oifname" -> iface(r, t.equals("iifname"));
                 case "ct" -> ct(r);
                 case "counter" -> { }
@@ -197,7 +204,7 @@ public final class RuleParser {
                     r.jumpName = next("a chain to jump to");
                 }
                 case "return" -> r.verdict = Rule.RETURN;
-                default -> throw fail("unknown statement '" + t + "'; expected ip, tcp, udp, meta, ct, iifname, "
+                default -> throw fail("unknown statement '" + t + "'; expected ip, tcp, udp, icmp, meta, ct, iifname, "
                         + "oifname, counter, log, accept, drop, reject, jump or return");
             }
         }
@@ -324,6 +331,49 @@ public final class RuleParser {
             }
             default -> throw fail(proto + " " + what + ": expected sport, dport" + (proto.equals("tcp") ? " or flags" : ""));
         }
+    }
+
+    /** {@code icmp type [!=] TYPE|{T, ...}} or {@code icmp code [!=] N|{N, ...}}: implies protocol icmp. */
+    private void icmp(Rule r) {
+        setProtocol(r, PROTOCOLS.get("icmp"), false);
+        String what = next("type or code");
+        boolean type = what.equals("type");
+        if (!type && !what.equals("code")) throw fail("icmp " + what + ": expected type or code");
+        once(r, type ? Rule.ICMP_TYPE : Rule.ICMP_CODE, "icmp " + what);
+        boolean neg = negation();
+        long set = 0;
+        if (peek("{")) {
+            next();
+            while (true) {
+                set |= 1L << icmpValue(type, next("an ICMP " + what));
+                String t = next("',' or '}'");
+                if (t.equals("}")) break;
+                if (!t.equals(",")) throw fail("expected ',' or '}' in an ICMP " + what + " set, got '" + t + "'");
+            }
+        } else {
+            set = 1L << icmpValue(type, next("an ICMP " + what));
+        }
+        if (type) {
+            r.icmpTypes = set;
+            r.icmpTypeNeg = neg;
+        } else {
+            r.icmpCodes = set;
+            r.icmpCodeNeg = neg;
+        }
+    }
+
+    private int icmpValue(boolean type, String s) {
+        Integer named = type ? ICMP_TYPES.get(s) : null;
+        if (named != null) return named;
+        int v;
+        try {
+            v = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw fail(type ? "'" + s + "' is not an ICMP type (" + String.join(", ", new java.util.TreeSet<>(ICMP_TYPES.keySet()))
+                    + ", or 0-63)" : "'" + s + "' is not an ICMP code (0-63)");
+        }
+        if (v < 0 || v > 63) throw fail("ICMP " + (type ? "type " : "code ") + v + " is not in [0, 63]");
+        return v;
     }
 
     /** {@code syn}, {@code syn,ack}, {@code (syn|ack)}: the bits; bars and parentheses only in a mask expression. */

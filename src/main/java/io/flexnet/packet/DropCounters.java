@@ -2,7 +2,8 @@ package io.flexnet.packet;
 
 /**
  * Drops by {@link DropReason} for one stage. The drop and the slot's release are one call so that no
- * caller can do one and forget the other.
+ * caller can do one and forget the other. Each drop is also a {@link DropEvent} for a JFR recording
+ * (rate-limited; nothing without one).
  */
 public final class DropCounters {
     private final Counters counters;
@@ -16,20 +17,28 @@ public final class DropCounters {
     /** Counts the drop and releases the packet. */
     public void drop(Packet p, DropReason reason) {
         counters.inc(reason.ordinal());
+        DropEvent.emit(counters.name(), reason, p.length);
         p.release();
     }
 
     /** As {@link #drop(Packet, DropReason)}, on the caller's stripe (see {@link Counters#inc(int, int)}). */
     public void drop(Packet p, DropReason reason, int stripe) {
         counters.inc(stripe, reason.ordinal());
+        DropEvent.emit(counters.name(), reason, p.length);
         p.release();
     }
 
     /** Counts a drop of something that never had a slot (e.g. a frame refused before allocation). */
-    public void count(DropReason reason) { counters.inc(reason.ordinal()); }
+    public void count(DropReason reason) {
+        counters.inc(reason.ordinal());
+        DropEvent.emit(counters.name(), reason, 0);
+    }
 
     /** As {@link #count(DropReason)}, on the caller's stripe. */
-    public void count(DropReason reason, int stripe) { counters.inc(stripe, reason.ordinal()); }
+    public void count(DropReason reason, int stripe) {
+        counters.inc(stripe, reason.ordinal());
+        DropEvent.emit(counters.name(), reason, 0);
+    }
 
     public long get(DropReason reason) { return counters.get(reason.ordinal()); }
 

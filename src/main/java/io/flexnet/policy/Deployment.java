@@ -79,9 +79,10 @@ public final class Deployment {
         counters.inc(FAULTS);
         if (t != null) lastFault = t;
         tenant.countFault();
-        if (faults.incrementAndGet() >= tenant.registry().faultThreshold()) {
-            hook.removeFaulty(this);
-        }
+        long n = faults.incrementAndGet();
+        boolean remove = n >= tenant.registry().faultThreshold();
+        PolicyFaultEvent.emit(this, t, n, remove);
+        if (remove) hook.removeFaulty(this);
         return MatchingPolicy.PASS;
     }
 

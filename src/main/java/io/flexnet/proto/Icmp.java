@@ -42,6 +42,8 @@ public final class Icmp {
     /** Plain: set before traffic, published by the start of the threads that send. */
     private IcmpRateLimit rateLimit = IcmpRateLimit.linuxDefaults();
     private final DropCounters drops = new DropCounters("icmp");
+    /** A filter's ingress hook for ICMP; null for none. Volatile: a filter may attach under traffic. */
+    private volatile PacketHook inputHook;
 
     public Icmp(NetConfig cfg, PacketPool pool, Output output) {
         this.ip = cfg.ip();
@@ -54,6 +56,8 @@ public final class Icmp {
      * trimmed to the datagram). Always takes ownership.
      */
     public void receive(Packet p, LayerContext cx) {
+        final PacketHook hook = inputHook;
+        if (hook != null && hook.process(p, cx) != Layer.NEXT) return;  // the filter kept it
         final MemorySegment s = p.segment();
         final int l4 = p.l4Offset;
         final int len = p.offset + p.length - l4;
@@ -137,6 +141,14 @@ public final class Icmp {
      * Replaces the ceilings on the errors this module sends (Linux's by default; see
      * {@link IcmpRateLimit}). Call before traffic starts.
      */
+    /**
+     * Runs {@code hook} on every ICMP datagram {@code ip_rcv} hands over, before it is answered: the
+     * ingress filter's place for the protocol the pipelines never see. Null removes it.
+     */
+    public void inputHook(PacketHook hook) { this.inputHook = hook; }
+
+    public PacketHook inputHook() { return inputHook; }
+
     public void rateLimit(IcmpRateLimit limit) { this.rateLimit = java.util.Objects.requireNonNull(limit); }
 
     public IcmpRateLimit rateLimit() { return rateLimit; }

@@ -33,6 +33,8 @@ public final class Output {
     private final Egress device;
     /** Null: inline. Plain: bound before traffic, published by the start of the threads that send. */
     private Route route;
+    /** A filter's egress hook; null for none. Volatile: a filter may attach under traffic. */
+    private volatile PacketHook hook;
 
     Output(IpSend ipSend, EthSend ethSend, Egress device) {
         this.ipSend = ipSend;
@@ -42,6 +44,7 @@ public final class Output {
 
     /** Sends a datagram the stack originates: by its route, or down {@code ip_send} and {@code eth_send} here. */
     public void datagram(Packet p, LayerContext cx) {
+        if (judge(p, cx) != Layer.NEXT) return;
         final Route r = route;
         if (r != null) {
             r.send(p, cx);
@@ -49,6 +52,26 @@ public final class Output {
             ethSend.process(p, cx);
         }
     }
+
+    /**
+     * Runs the egress {@link #hook} on a datagram whose L4 header is at {@link Packet#offset}:
+     * {@link Layer#NEXT} when it may go on to {@code ip_send} (always, with no hook), {@link Layer#DONE}
+     * when the hook kept it. {@link #datagram} calls it; so does the stack's inline socket send path.
+     */
+    public int judge(Packet p, LayerContext cx) {
+        final PacketHook h = hook;
+        if (h == null) return Layer.NEXT;
+        p.l4Offset = p.offset;  // the hook reads the L4 header where the send layers left it
+        return h.process(p, cx);
+    }
+
+    /**
+     * Judges every datagram the stack originates with {@code hook} before {@code ip_send}: the egress
+     * filter's place for what no transmit pipeline carries. Null removes it.
+     */
+    public void hook(PacketHook hook) { this.hook = hook; }
+
+    public PacketHook hook() { return hook; }
 
     /** Hands a whole Ethernet frame to the device. */
     public void frame(Packet p, LayerContext cx) { device.transmit(p); }

@@ -201,6 +201,7 @@ public final class ProtoStack {
     public void send(Packet p, LayerContext cx) {
         if (socketSend.process(p, cx) != Layer.NEXT) return;
         if (l4Send.process(p, cx) != Layer.NEXT) return;
+        if (output.judge(p, cx) != Layer.NEXT) return;  // the egress filter, when one is attached
         if (ipSend.process(p, cx) != Layer.NEXT) return;
         ethSend.process(p, cx);
     }

@@ -132,6 +132,7 @@ public final class Worker implements CoreWorker {
             } catch (Throwable t) {
                 faults.inc(i);
                 lastFault = t;
+                ExecutorFaultEvent.emit(name, ex[i], t);
             }
         }
         prevBusy = work > 0;
@@ -209,7 +210,9 @@ public final class Worker implements CoreWorker {
     /** Lets the worker run (core granted) or makes it sleep (core revoked). */
     @Override
     public void setGranted(boolean granted) {
+        boolean was = this.granted;
         this.granted = granted;
+        if (was != granted) CoreGrantEvent.emit(name, granted);
         if (granted) kick();
     }
 

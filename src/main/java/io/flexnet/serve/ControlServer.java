@@ -36,18 +36,32 @@ public final class ControlServer implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel server;
     private final Map<String, Supplier<Table>> views;
+    private final Map<String, Supplier<String>> actions;
     private final Thread thread;
 
-    private ControlServer(Path path, ServerSocketChannel server, Map<String, Supplier<Table>> views) {
+    private ControlServer(Path path, ServerSocketChannel server, Map<String, Supplier<Table>> views,
+                          Map<String, Supplier<String>> actions) {
         this.path = path;
         this.server = server;
         this.views = new TreeMap<>(views);
+        this.actions = new TreeMap<>(actions);
         this.thread = Thread.ofPlatform().daemon().name("flexnet-control").start(this::serve);
     }
 
     /** Binds {@code path} (mode 0600) and starts answering {@code views}. */
     public static ControlServer open(Path path, Map<String, Supplier<Table>> views) throws IOException {
+        return open(path, views, Map.of());
+    }
+
+    /**
+     * As {@link #open(Path, Map)}, with {@code actions} besides the views: requests that change the
+     * running stack ({@code reload}). An action answers a line saying what it did, or throws with the
+     * reason it did nothing, which the client prints as the error.
+     */
+    public static ControlServer open(Path path, Map<String, Supplier<Table>> views, Map<String, Supplier<String>> actions)
+            throws IOException {
         Objects.requireNonNull(views, "views");
+        Objects.requireNonNull(actions, "actions");
         Path abs = path.toAbsolutePath();
         if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             if (!isSocket(abs)) throw new IOException(path + " exists and is not a socket");
@@ -68,7 +82,7 @@ public final class ControlServer implements AutoCloseable {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(dir);
         }
-        return new ControlServer(abs, ch, views);
+        return new ControlServer(abs, ch, views, actions);
     }
 
     private static boolean isSocket(Path p) throws IOException {
@@ -106,8 +120,21 @@ public final class ControlServer implements AutoCloseable {
         if (words.length == 0 || words.length > 2 || words.length == 2 && !json) {
             return "error bad request '" + request + "'; expected VIEW or VIEW --json\n";
         }
+        Supplier<String> action = actions.get(words[0]);
+        if (action != null) {
+            if (json) return "error " + words[0] + " is an action; it has no --json form\n";
+            try {
+                return "ok\n" + action.get().strip() + "\n";
+            } catch (RuntimeException e) {
+                String why = e.getMessage() != null ? e.getMessage() : e.toString();
+                return "error " + words[0] + ": " + why.replace('\n', ' ') + "\n";
+            }
+        }
         Supplier<Table> view = views.get(words[0]);
-        if (view == null) return "error no view '" + words[0] + "'; views: " + String.join(", ", views.keySet()) + "\n";
+        if (view == null) {
+            return "error no view '" + words[0] + "'; views: " + String.join(", ", views.keySet())
+                    + (actions.isEmpty() ? "" : "; actions: " + String.join(", ", actions.keySet())) + "\n";
+        }
         Table t;
         try {
             t = view.get();

@@ -1,11 +1,10 @@
-// JFR events for a running stack: drops by reason, queue depth and sojourn, worker grants and faults.
+// Periodic JFR samples of a running stack: drops by reason since the last sample, queue depth and sojourn.
 package io.flexnet.serve;
 
 import io.flexnet.engine.Engine;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.pipeline.CoroutineQueue;
-import io.flexnet.sched.Worker;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,11 @@ import jdk.jfr.Timespan;
 /**
  * Periodic JFR events sampled from the stack's counters, so JDK Mission Control draws the queue
  * tracing the paper proposes (§7) beside the JVM's own events: drops by stage and reason (the packets
- * since the last sample), every queue's depth and sojourn quantiles, every worker's core grant and
- * contained faults. Sampled, not emitted per packet: the per-packet paths stay as they are, and with
- * no recording running the JVM never calls the hooks. Default period one second; a recording's
+ * since the last sample, exact even when the per-drop {@code flexnet.Drop} events are throttled) and
+ * every queue's depth and sojourn quantiles. With no recording running the JVM never calls the
+ * samplers. What happens once ({@code flexnet.Drop}, {@code flexnet.PolicyFault},
+ * {@code flexnet.ExecutorFault}, {@code flexnet.CoreGrant}) is an event of its own, emitted where it
+ * happens. Default period one second; a recording's
  * settings change it ({@code jfr configure} or {@code Recording.enable(...).withPeriod(...)}).
  *
  * <pre>{@code
@@ -53,20 +54,11 @@ public final class JfrEvents implements AutoCloseable {
         @Label("Sojourn p99") @Timespan(Timespan.NANOSECONDS) long sojournP99;
     }
 
-    @Name("flexnet.Worker") @Label("Worker") @Category({"FlexNet"}) @Period("1 s")
-    @Description("Whether a worker holds its core grant, and the faults its executors threw (contained)")
-    static final class WorkerSample extends Event {
-        @Label("Worker") String worker;
-        @Label("Granted") boolean granted;
-        @Label("Faults") long faults;
-    }
+    private final Runnable drops, queues;
 
-    private final Runnable drops, queues, workers;
-
-    private JfrEvents(Runnable drops, Runnable queues, Runnable workers) {
+    private JfrEvents(Runnable drops, Runnable queues) {
         this.drops = drops;
         this.queues = queues;
-        this.workers = workers;
     }
 
     /** Samples {@code engine}, and the extra drop counters {@code more} gives (a filter's, qdiscs'). */
@@ -101,25 +93,14 @@ public final class JfrEvents implements AutoCloseable {
                 e.commit();
             }
         };
-        Runnable workers = () -> {
-            for (Worker w : engine.workers()) {
-                WorkerSample e = new WorkerSample();
-                e.worker = w.name();
-                e.granted = w.granted();
-                e.faults = w.faults().total();
-                e.commit();
-            }
-        };
         FlightRecorder.addPeriodicEvent(Drops.class, drops);
         FlightRecorder.addPeriodicEvent(Queue.class, queues);
-        FlightRecorder.addPeriodicEvent(WorkerSample.class, workers);
-        return new JfrEvents(drops, queues, workers);
+        return new JfrEvents(drops, queues);
     }
 
     @Override
     public void close() {
         FlightRecorder.removePeriodicEvent(drops);
         FlightRecorder.removePeriodicEvent(queues);
-        FlightRecorder.removePeriodicEvent(workers);
     }
 }

@@ -106,6 +106,29 @@ public final class ServeViews {
         return v;
     }
 
+    /**
+     * What {@code flexnet ctl} can ask a serve to do: {@code reload} reads the filter's rule file again
+     * and puts it in force at once, or, for a file with an error, keeps the rules in force and says
+     * {@code FILE:LINE: reason}. Without a filter, nothing.
+     */
+    public static Map<String, Supplier<String>> actions(Filters filters) {
+        if (filters == null) return Map.of();
+        return Map.of("reload", () -> reload(filters));
+    }
+
+    /** Reloads {@code filters}' rule file: a line saying what is in force now, or throws saying why not. */
+    public static String reload(Filters filters) {
+        try {
+            RuleSet old = filters.reload();  // returns the set it replaced
+            RuleSet now = filters.rules();
+            return "reloaded " + now.source() + ": " + now.rules() + " rules in force (were " + old.rules() + ")";
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the rule file: " + e + "; the old rules stay in force");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; the old rules stay in force", e);
+        }
+    }
+
     private static String[] owner(OwnerTable owners, int port) {
         if (owners == null) return new String[] {"-", "-", "-"};
         String[] w = owners.describeOwner(OwnerTable.PROTO_UDP, port);

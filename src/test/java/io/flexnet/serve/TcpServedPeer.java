@@ -38,7 +38,11 @@ final class TcpServedPeer implements AutoCloseable {
     }
 
     /** Call {@code NetNs.assumeAvailable()} first. {@code pcap} may be null. */
-    static TcpServedPeer open(Path pcap) throws IOException {
+    static TcpServedPeer open(Path pcap) throws IOException { return open(pcap, null); }
+
+    /** As {@link #open(Path)}, with a filter's hooks in the server's pipeline ({@code filters} may be null). */
+    static TcpServedPeer open(Path pcap, java.util.function.Function<io.flexnet.proto.ProtoStack,
+            io.flexnet.pipeline.Interposer[]> filters) throws IOException {
         // Room for the TAP's ring, both directions' windows of segments in flight, and ARP's queue.
         PacketPool pool = new PacketPool(8192);
         KernelPeer peer = null;
@@ -48,7 +52,7 @@ final class TcpServedPeer implements AutoCloseable {
             CapturingNic capture = pcap == null ? null : new CapturingNic(peer.nic(), PcapWriter.create(pcap));
             NicDriver nic = capture == null ? peer.nic() : capture;
             EchoServer server = new EchoServer(nic, new NetConfig(KernelPeer.STACK_MAC, KernelPeer.stackIp(),
-                    KernelPeer.PREFIX, 0, NetConfig.DEFAULT_MTU), ServedPeer.ECHO_PORT, false, RealRuntime.INSTANCE);
+                    KernelPeer.PREFIX, 0, NetConfig.DEFAULT_MTU), ServedPeer.ECHO_PORT, false, RealRuntime.INSTANCE, filters);
             server.start();
             return new TcpServedPeer(pool, peer, capture, server);
         } catch (IOException | RuntimeException | Error e) {

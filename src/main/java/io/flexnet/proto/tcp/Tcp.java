@@ -431,6 +431,40 @@ public final class Tcp {
         else writeReply(p, TcpHeader.RST | TcpHeader.ACK, 0, g.seq + g.seqLength(), 0, -1, cx);
     }
 
+    /**
+     * Answers a segment a filter rejected ({@code reject with tcp reset}) with a reset as
+     * {@link #replyReset} builds it, in a new slot: {@code segment} is only read, and stays the caller's.
+     * The segment is as {@code ip_rcv} left it ({@link Packet#l4Offset}, addresses set); nothing is sent
+     * for a reset, a runt header, or a datagram not to our unicast address. A reset needs no connection,
+     * so a SYN to a port the rules close meets what a closed port sends: {@code ECONNREFUSED}.
+     */
+    public void resetFor(Packet segment, LayerContext cx) {
+        final MemorySegment s = segment.segment();
+        final int at = segment.l4Offset;
+        final int len = segment.offset + segment.length - at;
+        if (len < TcpHeader.MIN_HEADER_LENGTH || segment.dstIp != localIp) return;
+        final int flags = Bytes.u8(s, at + 13);
+        final int hlen = (Bytes.u8(s, at + 12) >>> 4) << 2;
+        if ((flags & TcpHeader.RST) != 0 || hlen < TcpHeader.MIN_HEADER_LENGTH || hlen > len) return;
+        final Packet q = pool.allocate();
+        if (q == null) {
+            count(NO_SLOT, cx);
+            return;
+        }
+        q.l4Offset = q.offset + io.flexnet.proto.IpSend.HEADROOM;
+        q.srcIp = segment.srcIp;
+        q.srcPort = Bytes.u16(s, at);
+        q.dstPort = Bytes.u16(s, at + 2);
+        q.vlan = segment.vlan;
+        count(RST_SENT, cx);
+        if ((flags & TcpHeader.ACK) != 0) {
+            writeReply(q, TcpHeader.RST, Bytes.i32(s, at + TcpHeader.ACK_OFFSET), 0, 0, -1, cx);
+        } else {
+            int seqLength = len - hlen + ((flags & TcpHeader.SYN) != 0 ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+            writeReply(q, TcpHeader.RST | TcpHeader.ACK, 0, Bytes.i32(s, at + TcpHeader.SEQ_OFFSET) + seqLength, 0, -1, cx);
+        }
+    }
+
     /** Rewrites {@code p} in place as a reply to its sender with no data (an MSS option when {@code mss >= 0}) and sends it. */
     private void writeReply(Packet p, int flags, int seq, int ack, int window, int mss, LayerContext cx) {
         final MemorySegment s = p.segment();
