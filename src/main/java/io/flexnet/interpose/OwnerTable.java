@@ -1,6 +1,8 @@
 // Which owner holds each local UDP and TCP port, readable per packet without a lock.
 package io.flexnet.interpose;
 
+import io.flexnet.socket.Admission;
+import io.flexnet.socket.SocketOwner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +15,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * acquire load and compares ints. Names get their ids on first sight, from sockets binding or from
  * rules naming them, and keep them for the table's life.
  *
- * <p>{@link #bind} is the seam the socket layer calls when a socket binds: it asks the
- * {@link BindGuard} (the filter rules in force) first and refuses with a clear error when the rules
- * would drop all of that owner's traffic on that port.
+ * <p>{@link #admission()} is the seam the socket layer calls when a socket binds, listens, connects or
+ * is accepted ({@code sockets.admission(owners.admission())}): it asks the {@link BindGuard} (the filter
+ * rules in force) first and refuses with a clear error when the rules would drop all of that owner's
+ * traffic on that port, or when the tenant is at one of its {@link #limits()}. Sockets of one owner
+ * may share a port (SO_REUSEPORT, a listener's accepted connections); the port is free again when the
+ * last of them lets go. {@link #bind} records an owner for a port no socket holds (a service inside
+ * the pipeline).
  */
 public final class OwnerTable {
     public static final int PROTO_TCP = 6, PROTO_UDP = 17;
@@ -34,6 +40,19 @@ public final class OwnerTable {
     private final TenantLimits limits = new TenantLimits();
     /** Slots each bound port's socket was admitted with, to give back at release (guarded by this). */
     private final Map<Long, Integer> slotsOf = new java.util.HashMap<>();
+    /** Admitted sockets, by identity: {protocol, port, slots, bytes, tenant id} (guarded by this). */
+    private final Map<Object, long[]> admitted = new java.util.IdentityHashMap<>();
+    /** Admitted sockets per protocol and port (guarded by this). */
+    private final Map<Long, Integer> portRefs = new java.util.HashMap<>();
+    private final Admission admission = new Admission() {
+        @Override
+        public void admit(int protocol, int port, Object socket, SocketOwner o, int slots, long bytes) {
+            admitSocket(protocol, port, socket, new Owner(o.tenant(), o.user(), o.program()), slots, bytes);
+        }
+
+        @Override
+        public void release(int protocol, int port, Object socket) { releaseSocket(socket); }
+    };
 
     /** The id of {@code name}, made on first sight. */
     public synchronized int id(String name) {
@@ -86,7 +105,7 @@ public final class OwnerTable {
             throw new BindRefusedException(protoName(protocol) + " port " + port + " refused to " + owner
                     + ": held by tenant " + name(tenant(held)));
         }
-        String over = limits.take(tenant(packed), owner.tenant(), queueSlots);
+        String over = limits.take(tenant(packed), owner.tenant(), queueSlots, 0);
         if (over != null) {
             throw new BindRefusedException(protoName(protocol) + " port " + port + " refused to " + owner + ": " + over);
         }
@@ -94,12 +113,50 @@ public final class OwnerTable {
         t.setRelease(port, packed);
     }
 
+    /** What the socket layer asks when a socket takes a port: {@code sockets.admission(owners.admission())}. */
+    public Admission admission() { return admission; }
+
+    private synchronized void admitSocket(int protocol, int port, Object socket, Owner owner, int slots, long bytes) {
+        AtomicLongArray t = table(protocol);
+        checkPort(port);
+        if (admitted.containsKey(socket)) throw new IllegalStateException(socket + " admitted twice");
+        long packed = pack(owner);
+        String why = guard.refusal(protocol, port, packed);
+        if (why != null) {
+            throw new BindRefusedException(protoName(protocol) + " port " + port + " refused to " + owner + ": " + why);
+        }
+        long held = t.get(port);
+        if (held != 0L && held != packed) {
+            throw new BindRefusedException(protoName(protocol) + " port " + port + " refused to " + owner
+                    + ": held by tenant " + name(tenant(held)));
+        }
+        String over = limits.take(tenant(packed), owner.tenant(), slots, bytes);
+        if (over != null) {
+            throw new BindRefusedException(protoName(protocol) + " port " + port + " refused to " + owner + ": " + over);
+        }
+        admitted.put(socket, new long[] {protocol, port, slots, bytes, tenant(packed)});
+        portRefs.merge((long) protocol << 16 | port, 1, Integer::sum);
+        t.setRelease(port, packed);
+    }
+
+    private synchronized void releaseSocket(Object socket) {
+        long[] a = admitted.remove(socket);
+        if (a == null) return;  // never admitted (refused), or released already
+        int protocol = (int) a[0], port = (int) a[1];
+        limits.give((int) a[4], (int) a[2], a[3]);
+        long pk = (long) protocol << 16 | port;
+        if (portRefs.merge(pk, -1, Integer::sum) <= 0) {
+            portRefs.remove(pk);
+            if (!slotsOf.containsKey(pk)) table(protocol).setRelease(port, 0L);
+        }
+    }
+
     /** Forgets the owner of {@code port}, giving its socket and slots back to the tenant's limits. */
     public synchronized void release(int protocol, int port) {
         checkPort(port);
         long held = table(protocol).getAndSet(port, 0L);
         Integer slots = slotsOf.remove((long) protocol << 16 | port);
-        if (held != 0L) limits.give(tenant(held), slots == null ? 0 : slots);
+        if (held != 0L) limits.give(tenant(held), slots == null ? 0 : slots, 0);
     }
 
     /** The per-tenant caps bind checks; set them with {@code limits().set(id("game"), new Limit(4, 256))}. */

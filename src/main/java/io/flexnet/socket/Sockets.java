@@ -41,6 +41,7 @@ public final class Sockets {
     private final int maxPayload;
     private final Map<Integer, PortGroup> groups = new HashMap<>();
     private volatile PolicyHook socketHook;
+    private volatile Admission admission = Admission.OPEN;
     private int nextSocketId;
     private int nextEndpointId;
     private int nextEphemeral = EPHEMERAL_FIRST;
@@ -81,6 +82,12 @@ public final class Sockets {
 
     public PolicyHook socketHook() { return socketHook; }
 
+    /** Who admits sockets to ports (owners and per-tenant limits); {@link Admission#OPEN} by default. */
+    public Sockets admission(Admission a) {
+        admission = java.util.Objects.requireNonNull(a);
+        return this;
+    }
+
     public UdpSocket open() { return open(DEFAULT_RECEIVE_QUEUE); }
 
     /** A new unbound socket whose receive queue holds {@code receiveQueue} datagrams (rounded up to a power of two). */
@@ -95,22 +102,24 @@ public final class Sockets {
         if (port == 0) port = ephemeral();
         if (port < 1 || port > 0xFFFF) throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         PortGroup g = groups.get(port);
+        if (g == null && ports.get(port) != null) throw new IllegalStateException("port " + port + " is in use by another endpoint");
+        if (g != null && (!g.reusable() || !s.reusePort())) {
+            throw new IllegalStateException("port " + port + " is in use (both sockets need reusePort to share it)");
+        }
+        admission.admit(Admission.UDP, port, s, s.owner(), s.queueCapacity(), 0);  // throws when refused
         if (g == null) {
-            if (ports.get(port) != null) throw new IllegalStateException("port " + port + " is in use by another endpoint");
             g = new PortGroup(this, endpointId(), port, s.reusePort());
             g.join(s);
             ports.bind(port, g);
             groups.put(port, g);
             return g;
         }
-        if (!g.reusable() || !s.reusePort()) {
-            throw new IllegalStateException("port " + port + " is in use (both sockets need reusePort to share it)");
-        }
         g.join(s);
         return g;
     }
 
     synchronized void unbind(UdpSocket s, PortGroup g) {
+        admission.release(Admission.UDP, g.port(), s);
         if (g.leave(s) == 0 && groups.get(g.port()) == g) {
             groups.remove(g.port());
             ports.unbind(g.port());

@@ -38,6 +38,7 @@ public final class TcpListenSocket implements AutoCloseable {
     private volatile MpmcAtomicArrayQueue<StreamConnection> queue;
     private volatile TcpPortGroup group;
     private volatile boolean reusePort;
+    private volatile SocketOwner owner = SocketOwner.process();
     private volatile RecvMode mode = RecvMode.BLOCKING;
     private volatile long busyPollNanos = Sockets.DEFAULT_BUSY_POLL_NANOS;
     private volatile ReadyMark ready;
@@ -61,6 +62,15 @@ public final class TcpListenSocket implements AutoCloseable {
     }
 
     public boolean reusePort() { return reusePort; }
+
+    /** Declares who opens this socket (before {@link #listen}); its accepted connections are the same owner's. */
+    public TcpListenSocket owner(SocketOwner o) {
+        if (group != null) throw new IllegalStateException("the owner must be set before listen");
+        owner = Objects.requireNonNull(o);
+        return this;
+    }
+
+    public SocketOwner owner() { return owner; }
 
     public TcpListenSocket mode(RecvMode m) {
         mode = Objects.requireNonNull(m);
@@ -115,7 +125,7 @@ public final class TcpListenSocket implements AutoCloseable {
             if (c == null) return null;  // another thread took it
         }
         counters.inc(ACCEPTED);
-        return sockets.accepted(c, mode, busyPollNanos);
+        return sockets.accepted(c, mode, busyPollNanos, owner);  // throws, the connection reset, when its owner's limits refuse it
     }
 
     /** From the port group, on the thread that completed the handshake: queue it, or refuse (the group resets it). */

@@ -52,6 +52,9 @@ public final class TcpSocket implements AutoCloseable {
     private volatile boolean closed;
     /** Seen established once: a later CLOSED is an ending, not a failed open. */
     private volatile boolean established;
+    private volatile SocketOwner owner = SocketOwner.process();
+    /** Admitted to its port (released on close). */
+    private volatile boolean admitted;
     private static final byte[] PROBE = new byte[1];
 
     TcpSocket(TcpSockets sockets, int id, RecvMode mode, long busyPollNanos) {
@@ -83,6 +86,7 @@ public final class TcpSocket implements AutoCloseable {
 
     /** An accepted connection, or the one {@link #connect} opened. */
     void attach(StreamConnection c, boolean accepted) {
+        if (accepted) admitted = true;  // the listener's group admitted it
         established = accepted;
         conn = c;
         c.notifier(notifier);
@@ -122,6 +126,15 @@ public final class TcpSocket implements AutoCloseable {
         return this;
     }
 
+    /** Declares who opens this socket (before {@link #connect}): its tenant's limits and owner rules apply. */
+    public TcpSocket owner(SocketOwner o) {
+        if (conn != null) throw new IllegalStateException("the owner must be set before connect");
+        owner = Objects.requireNonNull(o);
+        return this;
+    }
+
+    public SocketOwner owner() { return owner; }
+
     /**
      * SO_KEEPALIVE on the connection, with the stack's idle time, interval and probe count; an idle
      * peer that stops answering is dropped and the next read throws {@link TcpException} "timed out".
@@ -153,6 +166,13 @@ public final class TcpSocket implements AutoCloseable {
         if (conn != null) throw new IllegalStateException("socket " + id + " is connected already");
         if (ip == 0 || port < 1 || port > 0xFFFF) throw new IllegalArgumentException("bad destination " + Ip4.format(ip) + ":" + port);
         StreamConnection c = sockets.transport().connect(ip, port);
+        try {
+            sockets.admission().admit(Admission.TCP, c.localPort(), this, owner, 0, c.bufferBytes());
+        } catch (RuntimeException e) {
+            c.abort();  // refused by its owner's limits: the SYN is answered by nobody
+            throw e;
+        }
+        admitted = true;
         attach(c, false);
         if (mode == RecvMode.NON_BLOCKING) return connected();
         waiters.await(settled, timeoutNanos, spinBudget());
@@ -303,6 +323,7 @@ public final class TcpSocket implements AutoCloseable {
         if (c != null) {
             if (abort) c.abort();
             else c.close();
+            if (admitted) sockets.admission().release(Admission.TCP, c.localPort(), this);
         }
         ReadyMark m = ready;
         if (m != null) m.poller.deregister();

@@ -30,6 +30,7 @@ public final class TcpSockets {
     private final StackRuntime runtime;
     private final Map<Integer, TcpPortGroup> groups = new HashMap<>();
     private volatile PolicyHook socketHook;
+    private volatile Admission admission = Admission.OPEN;
     private int nextSocketId;
 
     public TcpSockets(StreamTransport transport, StackRuntime runtime) {
@@ -46,6 +47,14 @@ public final class TcpSockets {
 
     public PolicyHook socketHook() { return socketHook; }
 
+    /** Who admits sockets to ports (owners and per-tenant limits); {@link Admission#OPEN} by default. */
+    public TcpSockets admission(Admission a) {
+        admission = Objects.requireNonNull(a);
+        return this;
+    }
+
+    Admission admission() { return admission; }
+
     /** A new socket to {@link TcpSocket#connect} with. */
     public synchronized TcpSocket open() {
         return new TcpSocket(this, nextSocketId++, RecvMode.BLOCKING, Sockets.DEFAULT_BUSY_POLL_NANOS);
@@ -57,14 +66,41 @@ public final class TcpSockets {
     /** The group listening on {@code port}, or null. */
     public synchronized TcpPortGroup group(int port) { return groups.get(port); }
 
-    synchronized TcpSocket accepted(io.flexnet.proto.tcp.StreamConnection c, RecvMode mode, long busyPollNanos) {
-        TcpSocket s = new TcpSocket(this, nextSocketId++, mode, busyPollNanos);
+    /**
+     * An accepted connection as a socket of the listener's {@code owner}, admitted with its buffers;
+     * a connection the owner's limits refuse is reset and the refusal thrown.
+     */
+    TcpSocket accepted(io.flexnet.proto.tcp.StreamConnection c, RecvMode mode, long busyPollNanos, SocketOwner owner) {
+        TcpSocket s;
+        synchronized (this) {
+            s = new TcpSocket(this, nextSocketId++, mode, busyPollNanos);
+        }
+        s.owner(owner);
+        try {
+            admission.admit(Admission.TCP, c.localPort(), s, owner, 0, c.bufferBytes());
+        } catch (RuntimeException e) {
+            c.abort();
+            throw e;
+        }
         s.attach(c, true);
         return s;
     }
 
     synchronized TcpPortGroup bind(TcpListenSocket s, int port, int backlog) {
         TcpPortGroup g = groups.get(port);
+        if (g != null && (!g.reusable() || !s.reusePort())) {
+            throw new IllegalStateException("port " + port + " is in use (both sockets need reusePort to share it)");
+        }
+        admission.admit(Admission.TCP, port, s, s.owner(), 0, 0);  // throws when refused
+        try {
+            return join(s, port, backlog, g);
+        } catch (RuntimeException e) {
+            admission.release(Admission.TCP, port, s);
+            throw e;
+        }
+    }
+
+    private TcpPortGroup join(TcpListenSocket s, int port, int backlog, TcpPortGroup g) {
         if (g == null) {
             StreamListener l = transport.listen(port, backlog);  // throws when the port is taken elsewhere
             g = new TcpPortGroup(this, l.port(), s.reusePort(), l);
@@ -73,14 +109,12 @@ public final class TcpSockets {
             g.start();
             return g;
         }
-        if (!g.reusable() || !s.reusePort()) {
-            throw new IllegalStateException("port " + port + " is in use (both sockets need reusePort to share it)");
-        }
         g.join(s);
         return g;
     }
 
     synchronized void unbind(TcpListenSocket s, TcpPortGroup g) {
+        admission.release(Admission.TCP, g.port(), s);
         if (groups.get(g.port()) == g && g.indexOf(s) >= 0 && g.size() == 1) groups.remove(g.port());
         g.leave(s);
     }

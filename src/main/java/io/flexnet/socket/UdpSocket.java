@@ -57,6 +57,7 @@ public final class UdpSocket implements AutoCloseable, WakeSource {
     private volatile RecvMode mode = RecvMode.BLOCKING;
     private volatile long busyPollNanos = Sockets.DEFAULT_BUSY_POLL_NANOS;
     private volatile boolean closed;
+    private volatile SocketOwner owner = SocketOwner.process();
 
     UdpSocket(Sockets sockets, int id, int receiveQueue) {
         this.sockets = sockets;
@@ -88,6 +89,15 @@ public final class UdpSocket implements AutoCloseable, WakeSource {
     }
 
     public boolean reusePort() { return reusePort; }
+
+    /** Declares who opens this socket (before {@link #bind}): its tenant's limits and owner rules apply. */
+    public UdpSocket owner(SocketOwner o) {
+        if (group != null) throw new IllegalStateException("the owner must be set before bind");
+        owner = java.util.Objects.requireNonNull(o);
+        return this;
+    }
+
+    public SocketOwner owner() { return owner; }
 
     public UdpSocket mode(RecvMode m) {
         mode = Objects.requireNonNull(m);

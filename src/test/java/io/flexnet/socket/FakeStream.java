@@ -196,6 +196,7 @@ public final class FakeStream implements StreamConnection {
     @Override public int remotePort() { return remotePort; }
     @Override public void notifier(Notifier n) { notifier = n; }
     @Override public void noDelay(boolean on) { noDelay = on; }
+    @Override public long bufferBytes() { return 2L * in.ring.length; }
     @Override public void keepAlive(boolean on) { keepAlive = new long[] {on ? 1 : 0, 0, 0, 0}; }
     @Override public void keepAlive(long idle, long interval, int probes) { keepAlive = new long[] {1, idle, interval, probes}; }
 

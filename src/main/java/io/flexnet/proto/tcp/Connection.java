@@ -513,6 +513,9 @@ final class Connection implements StreamConnection {
         }
     }
 
+    @Override
+    public long bufferBytes() { return (long) tcp.config().sendBuffer() + tcp.config().receiveBuffer(); }
+
     /** SO_KEEPALIVE: probe an idle connection (this connection's idle time, interval and probe count). */
     @Override
     public void keepAlive(boolean on) {

@@ -62,6 +62,9 @@ public interface StreamConnection {
     /** Sets the one callback for readiness changes (replacing any before); null for none. */
     void notifier(Notifier n);
 
+    /** Bytes of send and receive buffer this connection holds (what a tenant's byte limit counts). */
+    default long bufferBytes() { return 0; }
+
     /** Sets TCP_NODELAY: Nagle off when true. */
     void noDelay(boolean on);
 
