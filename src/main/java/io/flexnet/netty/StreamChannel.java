@@ -26,6 +26,8 @@ import java.net.SocketAddress;
 public final class StreamChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
     private static final int READ_CHUNK = 16 * 1024;
+    /** A probe's one byte: only the event loop thread reads into it, and hands what it got on at once. */
+    private final byte[] probe = new byte[1];
 
     private final TcpSocket socket;
     private final DefaultChannelConfig config = new DefaultChannelConfig(this);
@@ -98,27 +100,43 @@ public final class StreamChannel extends AbstractChannel {
         readNow();
     }
 
+    /**
+     * Reads what the socket holds into buffers for the pipeline. A wake-up with nothing to read (an
+     * ACK that made the socket writable) takes no buffer: the socket is asked first, and a one-byte
+     * probe of one array kept for it tells the end of the stream or its error without allocating.
+     */
     private void readNow() {
         if (!reading || !open) return;
         boolean any = false;
         for (;;) {
-            ByteBuf buf = config.getAllocator().heapBuffer(READ_CHUNK);
             int n;
+            ByteBuf buf;
             try {
-                n = socket.read(buf.array(), buf.arrayOffset() + buf.writerIndex(), buf.writableBytes(), 0);
+                if (socket.readable() == 0) {
+                    n = socket.read(probe, 0, 1, 0);  // 0: nothing yet; EOF; or the connection's error
+                    if (n <= 0) {
+                        if (any) pipeline().fireChannelReadComplete();
+                        if (n == TcpSocket.EOF) unsafe().close(voidPromise());
+                        return;
+                    }
+                    buf = config.getAllocator().heapBuffer(READ_CHUNK);  // a byte came in between
+                    buf.writeByte(probe[0]);
+                } else {
+                    buf = config.getAllocator().heapBuffer(READ_CHUNK);
+                    n = socket.read(buf.array(), buf.arrayOffset() + buf.writerIndex(), buf.writableBytes(), 0);
+                    if (n <= 0) {
+                        buf.release();
+                        if (any) pipeline().fireChannelReadComplete();
+                        if (n == TcpSocket.EOF) unsafe().close(voidPromise());
+                        return;
+                    }
+                    buf.writerIndex(buf.writerIndex() + n);
+                }
             } catch (TcpException e) {
-                buf.release();
                 pipeline().fireExceptionCaught(e);
                 unsafe().close(voidPromise());
                 return;
             }
-            if (n <= 0) {
-                buf.release();
-                if (any) pipeline().fireChannelReadComplete();
-                if (n == TcpSocket.EOF) unsafe().close(voidPromise());
-                return;
-            }
-            buf.writerIndex(buf.writerIndex() + n);
             any = true;
             pipeline().fireChannelRead(buf);
             if (!config.isAutoRead()) reading = false;
@@ -134,7 +152,14 @@ public final class StreamChannel extends AbstractChannel {
                 in.remove();
                 continue;
             }
-            int n = socket.write(MemorySegment.ofBuffer(buf.nioBuffer(buf.readerIndex(), len)), 0, len, 0);
+            int n;
+            try {
+                n = socket.write(MemorySegment.ofBuffer(buf.nioBuffer(buf.readerIndex(), len)), 0, len, 0);
+            } catch (TcpException e) {
+                // Netty closes a channel on an IOException from a write (auto-close); a runtime exception
+                // would only fail the write and leave the channel open on a dead connection.
+                throw new java.io.IOException(e.getMessage(), e);
+            }
             if (n > 0) in.removeBytes(n);
             if (n < len) return; // the send buffer is full: the socket changes again when acked
         }
