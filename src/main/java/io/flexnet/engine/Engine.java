@@ -167,6 +167,7 @@ public final class Engine implements AutoCloseable {
         if (runtime instanceof SimRuntime sim) {
             for (Worker w : workers) simulated.add(new SimulatedWorker(w, sim));
             for (SimulatedWorker w : simulated) w.start();
+            tcpTimers.startSimulated(sim);  // TCP's timers as events in virtual time
             return;
         }
         for (Worker w : workers) w.start();
@@ -203,7 +204,7 @@ public final class Engine implements AutoCloseable {
         while (runtime.nanoTime() - deadline < 0 && !allQueuesEmpty()) runtime.park(1_000_000);
         for (Worker w : workers) w.stop(1000);
         for (SimulatedWorker w : simulated) w.stop();
-        tcpTimers.stop();  // not started on the simulated runtime, which runs no platform thread
+        tcpTimers.stop();
         long left = tcp.discardBacklogs();  // segments queued for connections no worker drains any more
         long now = runtime.nanoTime();
         for (CoroutineQueue q : queues) {
