@@ -75,6 +75,17 @@ public final class Quantum {
         return (s & RUNNING) != 0 && now - (long) START.getOpaque(this) >= lengthNanos;
     }
 
+    /**
+     * When the running slice's quantum is spent: its start plus {@link #lengthNanos()}, or
+     * {@link Long#MAX_VALUE} when no slice runs or the flag is up already. For a runtime that moves its
+     * clock itself (the simulated one), which charges work up to this point instead of polling.
+     */
+    public long deadline() {
+        long s = (long) STATE.getOpaque(this);
+        if ((s & RUNNING) == 0 || (s & EXPIRED) != 0) return Long.MAX_VALUE;
+        return (long) START.getOpaque(this) + lengthNanos;
+    }
+
     /** False for {@link #NEVER}: the executor running the request cannot take it back. */
     public boolean preempts() { return this != NEVER; }
 

@@ -307,6 +307,32 @@ public final class SimRuntime implements StackRuntime {
         else if (!dispatching) runUntil(now + nanos);
     }
 
+    /**
+     * A preemptible handler's work in virtual time: charged up to the slice's deadline at most, the rest
+     * returned, exactly as the real runtime's polling loop stops at {@link Quantum#dueAt} — without a
+     * poll per few nanoseconds of virtual work.
+     */
+    @Override
+    public long spend(long nanos, io.flexnet.runtime.Quantum quantum) {
+        if (nanos <= 0) return 0;
+        if (quantum.yieldPoint()) return nanos;
+        long deadline = quantum.deadline();
+        long now = nanoTime();
+        long run = deadline == Long.MAX_VALUE ? nanos : Math.max(0, Math.min(nanos, deadline - now));
+        if (run == 0 && deadline != Long.MAX_VALUE) run = Math.min(nanos, cost.poll());  // progress before the first look
+        spend(run);
+        return nanos - run;
+    }
+
+    /**
+     * No thread: a simulated handler's work passes through {@link #spend(long, io.flexnet.runtime.Quantum)},
+     * which stops it at its slice's deadline in virtual time, so nothing needs to raise the flag.
+     */
+    @Override
+    public io.flexnet.runtime.QuantumTimer quantumTimer(io.flexnet.runtime.QuantumTimer.Wait wait) {
+        return io.flexnet.runtime.QuantumTimer.manual(this);
+    }
+
     @Override
     public void park(long nanos) {
         if (current != null) current.charged += Math.max(0, nanos);
