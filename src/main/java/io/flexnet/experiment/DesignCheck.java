@@ -23,7 +23,8 @@ import java.util.Locale;
  * workload, before anything runs (the FlexNet paper's §7: verifying a design's liveness and stability).
  *
  * <p><b>Liveness.</b> Every coroutine queue a pipeline parks in must be drained by an executor on some
- * worker, else its coroutines wait forever.
+ * worker, else its coroutines wait forever. A selector that declares how many queues it chooses among
+ * ({@link io.flexnet.pipeline.Selector#range()}, as a policy hook does) must match its point's queues.
  *
  * <p><b>Stability.</b> Each request costs its mean service time on a worker that serves requests: the
  * workers running an executor other than a NIC poller when the design has such workers (the pollers
@@ -64,6 +65,17 @@ public final class DesignCheck {
                 return new Verdict(spec.name(), problems, 0, w.meanServiceNanos(), Double.NaN, List.of());
             }
             Engine e = ctx.engine();
+            for (io.flexnet.pipeline.Pipeline pl : e.pipelines()) {
+                for (io.flexnet.pipeline.Pipeline.QueuePoint qp : pl.queuePoints()) {
+                    int range = qp.selector().range();
+                    if (range > 0 && range != qp.queues().size()) {
+                        problems.add("pipeline '" + pl.name() + "' step " + qp.step() + " " + qp.stepName() + ": its selector "
+                                + "chooses among " + range + " queues but the point has " + qp.queues().size()
+                                + (range > qp.queues().size() ? " (indexes past the last are dropped as selector-out-of-range)"
+                                        : " (the queues past the selector's range never get a coroutine)"));
+                    }
+                }
+            }
             for (CoroutineQueue q : e.queues()) {
                 if (drainers(e, q) == 0) {
                     problems.add("queue '" + q.name() + "' has no executor: its coroutines would wait forever");

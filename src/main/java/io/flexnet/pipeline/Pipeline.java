@@ -155,6 +155,18 @@ public final class Pipeline {
         return java.util.List.copyOf(all);
     }
 
+    /** A {@code queue(selector, queues...)} point: its step, its selector and the queues it chooses among. */
+    public record QueuePoint(int step, String stepName, Selector selector, java.util.List<CoroutineQueue> queues) {}
+
+    /** The pipeline's queue points in step order, for checks that look at a design's structure. */
+    public java.util.List<QueuePoint> queuePoints() {
+        java.util.List<QueuePoint> out = new java.util.ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] instanceof QueueStep q) out.add(new QueuePoint(i, stepNames[i], q.selector(), q.queues()));
+        }
+        return out;
+    }
+
     @Override
     public String toString() { return name + " " + String.join(" > ", stepNames); }
 }

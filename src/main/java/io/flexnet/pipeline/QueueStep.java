@@ -83,6 +83,8 @@ final class QueueStep extends Step {
     @Override
     List<CoroutineQueue> queues() { return List.of(queues); }
 
+    Selector selector() { return selector; }
+
     @Override
     void checkPlacement(Placement at) {
         checkSuspensionPoint(at);

@@ -22,4 +22,10 @@ public interface Selector {
     int DROP = -2;
 
     int select(Packet p);
+
+    /**
+     * How many queues this selector chooses among, when it knows (a policy hook made for a number of
+     * queues); 0 when it does not say. {@code flexnet check} refuses a point whose queues differ.
+     */
+    default int range() { return 0; }
 }

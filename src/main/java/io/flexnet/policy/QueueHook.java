@@ -38,4 +38,8 @@ public final class QueueHook implements Selector {
 
     public PolicyHook hook() { return hook; }
     public int queues() { return queues; }
+
+    /** Its policies choose among {@link #queues()} queues. */
+    @Override
+    public int range() { return queues; }
 }

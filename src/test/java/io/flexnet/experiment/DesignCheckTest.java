@@ -23,6 +23,24 @@ class DesignCheckTest {
         }
     }
 
+    /** A selector that says it picks among three queues, at a point that has two, both drained. */
+    public static final class Miscounted implements Design {
+        @Override
+        public void assemble(DesignContext ctx) {
+            Engine e = ctx.engine();
+            ctx.bindRequestPorts();
+            CoroutineQueue a = e.queue("a", 64, CoroutineQueue.Concurrency.MPSC), b = e.queue("b", 64, CoroutineQueue.Concurrency.MPSC);
+            io.flexnet.pipeline.Selector three = new io.flexnet.pipeline.Selector() {
+                @Override public int select(io.flexnet.packet.Packet p) { return p.flowHash % 3; }
+                @Override public int range() { return 3; }
+            };
+            io.flexnet.pipeline.Pipeline rx = e.rxTx("miscounted").queue(three, a, b).eth().ip().l4().yieldTo(ctx.server())
+                    .l4().ip().eth().build();
+            e.poll(0, rx, 32, "poller", new SleepUntilKicked());
+            e.worker("w", new SleepUntilKicked(), new io.flexnet.sched.RoundRobinExecutor(a, b));
+        }
+    }
+
     private static final String FILE = """
             name: check
             workload:
@@ -43,6 +61,16 @@ class DesignCheckTest {
                 "class: io.flexnet.experiment.DesignCheckTest$Forgotten"));
         DesignCheck.Verdict v = DesignCheck.check(x).getFirst();
         assertEquals(List.of("queue 'bulk' has no executor: its coroutines would wait forever"), v.problems());
+    }
+
+    @Test
+    void aSelectorWhoseRangeDiffersFromItsQueuesIsNamed() throws Exception {
+        Experiment x = ExperimentFile.parse("c.yaml", FILE.replace("builtin: snap, params: {mode: dedicated, cores: 1}",
+                "class: io.flexnet.experiment.DesignCheckTest$Miscounted"));
+        DesignCheck.Verdict v = DesignCheck.check(x).getFirst();
+        assertEquals(1, v.problems().size(), v.problems().toString());
+        assertTrue(v.problems().getFirst().startsWith("pipeline 'miscounted' step 0 queue(2 queues): its selector chooses among 3 "
+                + "queues but the point has 2"), v.problems().getFirst());
     }
 
     /** The predicted saturation load against the simulator's: stable below it, overloaded above. */
