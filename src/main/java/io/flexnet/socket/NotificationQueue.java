@@ -1,4 +1,4 @@
-// One queue per application saying which of its sockets became readable (Norman §4.3), epoll-like.
+// One queue per application saying which of its sockets became readable or writable (Norman §4.3), epoll-like.
 package io.flexnet.socket;
 
 import java.lang.invoke.MethodHandles;
@@ -18,14 +18,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * arrives after it took the token queues it again. Nothing is lost and nothing reported twice for one
  * arming.
  *
- * <p>UDP sockets here are always writable (a send never blocks: a full pool is an error returned at
- * once), so only readability is reported.
+ * <p>What became ready comes with each token when asked ({@link #poll(long[], int[])}): {@link #READABLE},
+ * {@link #WRITABLE}, or both. UDP sockets are always writable (a send never blocks: a full pool is an
+ * error returned at once), so they report readability only; a TCP socket ({@link TcpSocket#notifyTo})
+ * reports both — data or the end of the stream to read, room in its send buffer after a write found it
+ * full. A change taken with one report may leave a later report of the same socket with no events.
  *
  * <p>Capacity is the number of sockets that may register: each is pending at most once, so the ring
  * of pending indices can never overflow. Producers (the stack's workers) take the lock only on the
  * first datagram of an arming; the one consumer wakes as {@link ReceiveQueue} readers do.
  */
 public final class NotificationQueue {
+    /** Events reported with a token. */
+    public static final int READABLE = 1, WRITABLE = 2;
     private static final VarHandle WAITERS;
 
     static {
@@ -38,6 +43,8 @@ public final class NotificationQueue {
 
     private final long[] tokens;
     private final AtomicIntegerArray pending;
+    /** Events each socket reported since its token was last taken. */
+    private final AtomicIntegerArray events;
     private final int[] ring;
     private int head, tail, size;   // guarded by lock
     private int registered;         // guarded by lock
@@ -52,6 +59,7 @@ public final class NotificationQueue {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         this.tokens = new long[capacity];
         this.pending = new AtomicIntegerArray(capacity);
+        this.events = new AtomicIntegerArray(capacity);
         this.ring = new int[capacity];
     }
 
@@ -70,7 +78,14 @@ public final class NotificationQueue {
     }
 
     /** The socket at {@code index} received a datagram. Called by the stack; never blocks for long. */
-    void readable(int index) {
+    void readable(int index) { ready(index, READABLE); }
+
+    /** The socket at {@code index} became {@code ev} ({@link #READABLE}, {@link #WRITABLE}). */
+    void ready(int index, int ev) {
+        int was;
+        do {
+            was = events.get(index);
+        } while ((was & ev) != ev && !events.compareAndSet(index, was, was | ev));
         if (!pending.compareAndSet(index, 0, 1)) return;  // already queued: one report per arming
         lock.lock();
         try {
@@ -85,10 +100,13 @@ public final class NotificationQueue {
     }
 
     /** Copies up to {@code out.length} ready tokens into {@code out} without waiting; returns how many. */
-    public int poll(long[] out) {
+    public int poll(long[] out) { return poll(out, null); }
+
+    /** As {@link #poll(long[])}, with each token's events in {@code ev} at the same index (null: not wanted). */
+    public int poll(long[] out, int[] ev) {
         lock.lock();
         try {
-            return takeLocked(out);
+            return takeLocked(out, ev);
         } finally {
             lock.unlock();
         }
@@ -99,7 +117,11 @@ public final class NotificationQueue {
      * limit), then copies up to {@code out.length} tokens; returns how many (0 on timeout or
      * interruption, the interrupt flag kept set).
      */
-    public int await(long[] out, long timeoutNanos) {
+    public int await(long[] out, long timeoutNanos) { return await(out, null, timeoutNanos); }
+
+    /** As {@link #await(long[], long)}, with each token's events in {@code ev} (null: not wanted). */
+    public int await(long[] out, int[] ev, long timeoutNanos) {
+        if (ev != null && ev.length < out.length) throw new IllegalArgumentException("fewer event slots than token slots");
         lock.lock();
         try {
             WAITERS.getAndAdd(this, 1);
@@ -119,7 +141,7 @@ public final class NotificationQueue {
             } finally {
                 WAITERS.getAndAdd(this, -1);
             }
-            return takeLocked(out);
+            return takeLocked(out, ev);
         } finally {
             lock.unlock();
         }
@@ -127,7 +149,7 @@ public final class NotificationQueue {
 
     public int await(long[] out, long timeout, TimeUnit unit) { return await(out, unit.toNanos(timeout)); }
 
-    private int takeLocked(long[] out) {
+    private int takeLocked(long[] out, int[] ev) {
         int n = 0;
         while (n < out.length && size > 0) {
             int i = ring[head];
@@ -135,6 +157,8 @@ public final class NotificationQueue {
             size--;
             // Re-arm before the application reads: a datagram after this point queues the token again.
             pending.set(i, 0);
+            int e = events.getAndSet(i, 0);
+            if (ev != null) ev[n] = e;
             out[n++] = tokens[i];
         }
         return n;

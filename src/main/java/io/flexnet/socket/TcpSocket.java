@@ -53,6 +53,8 @@ public final class TcpSocket implements AutoCloseable {
     /** Seen established once: a later CLOSED is an ending, not a failed open. */
     private volatile boolean established;
     private volatile SocketOwner owner = SocketOwner.process();
+    private volatile NotificationQueue notifications;
+    private volatile int notificationIndex;
     /** Admitted to its port (released on close). */
     private volatile boolean admitted;
     private static final byte[] PROBE = new byte[1];
@@ -81,6 +83,12 @@ public final class TcpSocket implements AutoCloseable {
         this.notifier = (c, events) -> {
             if ((events & StreamConnection.ESTABLISHED) != 0) established = true;
             changed();
+            NotificationQueue q = notifications;
+            if (q != null) {
+                int ev = ((events & StreamConnection.READABLE) != 0 ? NotificationQueue.READABLE : 0)
+                        | ((events & StreamConnection.WRITABLE) != 0 ? NotificationQueue.WRITABLE : 0);
+                if (ev != 0) q.ready(notificationIndex, ev);
+            }
         };
     }
 
@@ -123,6 +131,21 @@ public final class TcpSocket implements AutoCloseable {
     /** TCP_NODELAY: send small writes at once instead of waiting for the ACK of what is in flight (Nagle). */
     public TcpSocket noDelay(boolean on) {
         connection().noDelay(on);
+        return this;
+    }
+
+    /**
+     * Reports this socket's readiness to {@code q} under {@code token} (Norman §4.3, epoll-like): readable
+     * when data or the end of the stream came, writable when room opened in the send buffer. What is
+     * ready now is reported at once.
+     */
+    public TcpSocket notifyTo(NotificationQueue q, long token) {
+        StreamConnection c = connection();
+        notificationIndex = q.register(token);
+        notifications = q;
+        int now = (c.readable() > 0 || c.eof() ? NotificationQueue.READABLE : 0)
+                | (c.writable() > 0 ? NotificationQueue.WRITABLE : 0);
+        if (now != 0) q.ready(notificationIndex, now);
         return this;
     }
 

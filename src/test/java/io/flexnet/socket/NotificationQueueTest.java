@@ -108,4 +108,37 @@ class NotificationQueueTest {
         assertEquals(1, q.poll(out));
         assertEquals(9, out[0]);
     }
+
+    @Test
+    void aTcpSocketReportsReadableAndWritableWithItsToken() {
+        TcpSockets tcp = new TcpSockets(new FakeTransport(4096), io.flexnet.runtime.RealRuntime.INSTANCE);
+        TcpListenSocket l = tcp.openListener().listen(80, 4);
+        TcpSocket client = tcp.open().mode(RecvMode.NON_BLOCKING);
+        client.connect(FakeTransport.LOCAL_IP, 80);
+        TcpSocket server = l.accept(0).mode(RecvMode.NON_BLOCKING);
+        NotificationQueue q = new NotificationQueue(4);
+        long[] tokens = new long[4];
+        int[] ev = new int[4];
+        server.notifyTo(q, 77);
+        assertEquals(1, q.poll(tokens, ev), "ready at once: room to write");
+        assertEquals(77, tokens[0]);
+        assertEquals(NotificationQueue.WRITABLE, ev[0]);
+
+        client.write(new byte[] {1, 2, 3}, 0, 3);
+        assertEquals(1, q.poll(tokens, ev));
+        assertEquals(NotificationQueue.READABLE, ev[0] & NotificationQueue.READABLE, "data came");
+        assertEquals(3, server.read(new byte[8], 0, 8));
+
+        byte[] big = new byte[1024];
+        while (server.write(big, 0, big.length) > 0) { }  // fill the send buffer
+        q.poll(tokens, ev);  // whatever the writes reported
+        assertEquals(0, q.poll(tokens, ev), "nothing new while the buffer is full");
+        byte[] sink = new byte[8192];
+        assertTrue(client.read(sink, 0, sink.length) > 0);
+        assertEquals(1, q.poll(tokens, ev));
+        assertEquals(NotificationQueue.WRITABLE, ev[0], "room again after the peer read");
+        client.abort();
+        server.abort();
+        l.close();
+    }
 }
