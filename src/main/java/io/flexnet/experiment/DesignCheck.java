@@ -32,13 +32,29 @@ import java.util.Locale;
  * at once as the runtime has cores. Utilisation ρ = λ · E[S] / servers must stay below 1; the check
  * names the load at which it reaches 1. It is a bound: a design whose policy loads its servers unevenly
  * (a hash over few flows) saturates earlier, which only a run shows.
+ *
+ * <p><b>Per queue.</b> Where a design has several queues, each point's selector is asked where the
+ * workload's requests go ({@link QueueLoad}), and each queue's share of the work over the workers
+ * draining it gives the load at which that queue saturates, named with the loads it cannot take.
  */
 public final class DesignCheck {
     /** One design's verdict: problems that make it fail whatever the load, and its saturation load. */
     public record Verdict(String design, List<String> problems, int servers, double meanServiceNanos,
-                          double saturationRps, List<String> unstableLoads) {
+                          double saturationRps, List<String> unstableLoads, List<QueueVerdict> queues) {
         public boolean ok() { return problems.isEmpty() && unstableLoads.isEmpty(); }
+
+        public Verdict(String design, List<String> problems, int servers, double meanServiceNanos,
+                       double saturationRps, List<String> unstableLoads) {
+            this(design, problems, servers, meanServiceNanos, saturationRps, unstableLoads, List.of());
+        }
     }
+
+    /**
+     * One queue's share of the work and where it saturates: its drainers serve {@code workNanos} of
+     * service per request of the whole workload, so it saturates at {@code drainers / workNanos}
+     * requests a second (capped by the cores), and is unstable at the loads listed.
+     */
+    public record QueueVerdict(String queue, double workNanos, int drainers, double saturationRps, List<String> unstableLoads) {}
 
     private DesignCheck() {}
 
@@ -98,7 +114,22 @@ public final class DesignCheck {
                 } catch (Exception ignored) {  // nothing ran; closing only returns what was made
                 }
             }
-            return new Verdict(spec.name(), problems, running, s, saturation / share, unstable);
+            List<QueueVerdict> perQueue = new ArrayList<>();
+            if (problems.isEmpty()) {
+                java.util.Map<CoroutineQueue, Double> work = new java.util.LinkedHashMap<>();
+                for (io.flexnet.pipeline.Pipeline pl : e.pipelines()) work.putAll(QueueLoad.of(pl, w, Addresses.DEFAULT, pool));
+                for (var en : work.entrySet()) {
+                    int d = Math.min(drainers(e, en.getKey()), cores);
+                    double sat = en.getValue() <= 0 || d == 0 ? Double.POSITIVE_INFINITY : d * 1e9 / en.getValue() / share;
+                    List<String> over = new ArrayList<>();
+                    for (double load : x.loads()) {
+                        double rho = load * share * en.getValue() / 1e9 / Math.max(1, d);
+                        if (rho >= 1) over.add(String.format(Locale.ROOT, "%,.0f req/s (utilisation %.2f)", load, rho));
+                    }
+                    perQueue.add(new QueueVerdict(en.getKey().name(), en.getValue(), d, sat, over));
+                }
+            }
+            return new Verdict(spec.name(), problems, running, s, saturation / share, unstable, perQueue);
         }
     }
 
@@ -143,6 +174,15 @@ public final class DesignCheck {
                     v.servers(), v.servers() == 1 ? "" : "s", v.meanServiceNanos() / 1e3, v.saturationRps()));
             if (!v.unstableLoads().isEmpty()) sb.append("; unstable at ").append(String.join(", ", v.unstableLoads()));
             sb.append('\n');
+            if (v.queues().size() > 1) {
+                for (QueueVerdict q : v.queues()) {
+                    sb.append(String.format(Locale.ROOT, "  queue '%s': %.2f us of service per request, %d worker%s: saturates at %s",
+                            q.queue(), q.workNanos() / 1e3, q.drainers(), q.drainers() == 1 ? "" : "s",
+                            Double.isInfinite(q.saturationRps()) ? "no load" : String.format(Locale.ROOT, "%,.0f req/s", q.saturationRps())));
+                    if (!q.unstableLoads().isEmpty()) sb.append("; unstable at ").append(String.join(", ", q.unstableLoads()));
+                    sb.append('\n');
+                }
+            }
         }
         return sb.toString();
     }

@@ -73,6 +73,38 @@ class DesignCheckTest {
                 + "queues but the point has 2"), v.problems().getFirst());
     }
 
+    /**
+     * Per queue: in tenant-flood's per-tenant design the calm port's queue takes 1 us of service per
+     * request and the flood's 90 us, each with one worker, so the flood's queue saturates at 11,111
+     * requests/s while the design as a whole would not before 21,978. The simulator agrees: nothing
+     * dropped at 10,000, the flood's queue its backlog growing without end at 20,000.
+     */
+    @Test
+    void eachQueuesSaturationIsNamedAndTheSimulatorAgrees() throws Exception {
+        String text = java.nio.file.Files.readString(Path.of("examples/sim/tenant-flood.yaml"))
+                .replace("loads: [5000, 10000, 20000, 50000, 100000]", "loads: [10000, 20000]")
+                .replace("repetitions: 3", "repetitions: 1").replace("duration: 500ms", "duration: 300ms");
+        text = text.substring(0, text.indexOf("designs:"))
+                + "designs:\n  - {name: per-tenant, builtin: port-queues, params: {isolate: [9000], workers: 1}}\n";
+        Experiment x = ExperimentFile.parse("tenant-flood.yaml", text);
+        DesignCheck.Verdict v = DesignCheck.check(x).getFirst();
+        assertEquals(2, v.queues().size(), v.queues().toString());
+        DesignCheck.QueueVerdict calm = v.queues().get(0), flood = v.queues().get(1);
+        assertEquals("port9000", calm.queue());
+        assertEquals(1_000_000, calm.saturationRps(), 1);
+        assertEquals("shared", flood.queue());
+        assertEquals(11_111, flood.saturationRps(), 1);
+        assertEquals(List.of("20,000 req/s (utilisation 1.80)"), flood.unstableLoads());
+        assertTrue(DesignCheck.text(List.of(v)).contains("queue 'shared': 90.00 us of service per request, 1 worker: saturates at 11,111 req/s"),
+                DesignCheck.text(List.of(v)));
+        Results r = new Runner(null, null).run(x);
+        Row.ClassRow below = r.rows().get(0).classRow("flood"), above = r.rows().get(1).classRow("flood");
+        assertTrue(below.latency().p99Us() < 20_000, "below its saturation the flood's queue keeps up: p99 "
+                + below.latency().p99Us() + " us");
+        assertTrue(above.latency().p99Us() > 100_000, "above it the backlog grows for the whole run: p99 "
+                + above.latency().p99Us() + " us");
+    }
+
     /** The predicted saturation load against the simulator's: stable below it, overloaded above. */
     @Test
     void predictedSaturationMatchesTheSimulator() throws Exception {
