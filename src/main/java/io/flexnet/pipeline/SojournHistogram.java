@@ -6,8 +6,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Time spent waiting in a queue, in power-of-two nanosecond buckets: bucket b holds values in
- * [2^(b-1), 2^b). Recording is one increment so every dequeue can afford it; experiments that need
- * exact percentiles use HdrHistogram on their own measurements.
+ * [2^(b-1), 2^b), and the exact sum of all of them, so the mean sojourn is exact (what Little's law
+ * needs: a queue's mean length is its arrival rate times this mean). Recording is an increment and an
+ * add, so every dequeue can afford it; experiments that need exact percentiles use HdrHistogram on
+ * their own measurements.
  *
  * <p>A queue with one consumer records from one thread only, so its buckets are plain cells written
  * with opaque stores (no per-thread stripe to look up); a queue with several consumers records into
@@ -18,11 +20,16 @@ public final class SojournHistogram {
     private static final String[] LABELS = new String[BUCKETS];
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
 
+    private static final String[] LABELS_AND_SUM = new String[BUCKETS + 1];
+    private static final int SUM = BUCKETS;
+
     static {
         for (int b = 0; b < BUCKETS; b++) LABELS[b] = "lt" + b;
+        System.arraycopy(LABELS, 0, LABELS_AND_SUM, 0, BUCKETS);
+        LABELS_AND_SUM[SUM] = "sum-ns";
     }
 
-    /** Single recording thread: the buckets; null when several threads record. */
+    /** Single recording thread: the buckets, then the sum; null when several threads record. */
     private final long[] cells;
     /** Several recording threads: striped buckets; null when one thread records. */
     private final Counters striped;
@@ -32,15 +39,31 @@ public final class SojournHistogram {
 
     /** With {@code singleWriter}, only one thread at a time may {@link #record} (a queue's one consumer). */
     public SojournHistogram(String name, boolean singleWriter) {
-        this.cells = singleWriter ? new long[BUCKETS] : null;
-        this.striped = singleWriter ? null : new Counters(name + ".sojourn", LABELS);
+        this.cells = singleWriter ? new long[BUCKETS + 1] : null;
+        this.striped = singleWriter ? null : new Counters(name + ".sojourn", LABELS_AND_SUM);
     }
 
     public void record(long nanos) {
         int b = nanos <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(nanos);
         final long[] c = cells;
-        if (c != null) CELL.setOpaque(c, b, c[b] + 1);
-        else striped.inc(b);
+        final long v = Math.max(0, nanos);
+        if (c != null) {
+            CELL.setOpaque(c, b, c[b] + 1);
+            CELL.setOpaque(c, SUM, c[SUM] + v);
+        } else {
+            int stripe = io.flexnet.packet.Stripe.current();
+            striped.inc(stripe, b);
+            striped.add(stripe, SUM, v);
+        }
+    }
+
+    /** The sum of every sojourn recorded, in nanoseconds. */
+    public long sumNanos() { return cells != null ? (long) CELL.getOpaque(cells, SUM) : striped.get(SUM); }
+
+    /** The mean sojourn in nanoseconds, exact; 0 when none was recorded. */
+    public double meanNanos() {
+        long n = count();
+        return n == 0 ? 0 : (double) sumNanos() / n;
     }
 
     public long bucket(int b) {
