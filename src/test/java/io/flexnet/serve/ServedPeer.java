@@ -6,10 +6,14 @@ import io.flexnet.nic.KernelPeer;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.nic.PcapWriter;
 import io.flexnet.packet.PacketPool;
+import io.flexnet.pipeline.Interposer;
 import io.flexnet.proto.NetConfig;
+import io.flexnet.proto.ProtoStack;
 import io.flexnet.runtime.RealRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A {@link KernelPeer} (kernel at {@value KernelPeer#KERNEL_IP}/24 inside a new namespace) served by an
@@ -35,14 +39,28 @@ final class ServedPeer implements AutoCloseable {
 
     /** Call {@code NetNs.assumeAvailable()} first. {@code pcap} may be null. */
     static ServedPeer open(Path pcap) throws IOException {
-        PacketPool pool = new PacketPool(512);
+        // As `flexnet serve` opens its device: the queue read by the worker, checksums offloaded.
+        return open(pcap, 512, pool -> KernelPeer.openForWorkers(pool, 1, true), peer -> {}, null);
+    }
+
+    /**
+     * The general form, for fixtures built on this one: a pool of {@code slots}, the peer opened by
+     * {@code openPeer}, {@code prepare} run on the kernel side before the stack starts, and a filter's
+     * hooks in the server's pipeline ({@code filters} may be null). On any failure what was opened is
+     * closed again.
+     */
+    static ServedPeer open(Path pcap, int slots, Function<PacketPool, KernelPeer> openPeer,
+                           Consumer<KernelPeer> prepare, Function<ProtoStack, Interposer[]> filters)
+            throws IOException {
+        PacketPool pool = new PacketPool(slots);
         KernelPeer peer = null;
         try {
-            peer = KernelPeer.openForWorkers(pool, 1, true);  // as `flexnet serve` opens it
+            peer = openPeer.apply(pool);
+            prepare.accept(peer);
             CapturingNic capture = pcap == null ? null : new CapturingNic(peer.nic(), PcapWriter.create(pcap));
             NicDriver nic = capture == null ? peer.nic() : capture;
             EchoServer server = new EchoServer(nic, new NetConfig(KernelPeer.STACK_MAC, KernelPeer.stackIp(),
-                    KernelPeer.PREFIX, 0, NetConfig.DEFAULT_MTU), ECHO_PORT, false, RealRuntime.INSTANCE);
+                    KernelPeer.PREFIX, 0, NetConfig.DEFAULT_MTU), ECHO_PORT, false, RealRuntime.INSTANCE, filters);
             server.start();
             return new ServedPeer(pool, peer, capture, server);
         } catch (IOException | RuntimeException | Error e) {
