@@ -6,11 +6,8 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -37,10 +34,9 @@ public final class PcapWriter implements AutoCloseable {
     /** Timestamp resolution, chosen by the file's magic number. */
     public enum Precision { MICROS, NANOS }
 
-    /** Big enough to batch many frames per write call, small enough not to matter. */
-    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final int BUFFER_BYTES = CaptureBuffer.BYTES;
 
-    private final WritableByteChannel out;
+    private final CaptureBuffer sink;
     private final ByteBuffer buf;
     private final MemorySegment bufSeg;
     private final int snaplen;
@@ -54,24 +50,17 @@ public final class PcapWriter implements AutoCloseable {
     }
 
     public static PcapWriter create(Path file, Precision precision, int snaplen) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        try {
-            return new PcapWriter(ch, precision, snaplen);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
+        return CaptureBuffer.create(file, ch -> new PcapWriter(ch, precision, snaplen));
     }
 
     /** Writes the file header to {@code out} at once; the writer owns {@code out} and closes it. */
     public PcapWriter(WritableByteChannel out, Precision precision, int snaplen) throws IOException {
         if (snaplen <= 0) throw new IllegalArgumentException("snaplen must be > 0, got " + snaplen);
-        this.out = out;
+        this.sink = new CaptureBuffer(out, "pcap");
         this.snaplen = snaplen;
         this.nanos = precision == Precision.NANOS;
-        this.buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        this.bufSeg = MemorySegment.ofBuffer(buf);
+        this.buf = sink.buf;
+        this.bufSeg = sink.seg;
         buf.putInt(nanos ? MAGIC_NANOS : MAGIC_MICROS)
                 .putShort((short) VERSION_MAJOR)
                 .putShort((short) VERSION_MINOR)
@@ -79,7 +68,7 @@ public final class PcapWriter implements AutoCloseable {
                 .putInt(0)            // sigfigs: unused by every reader
                 .putInt(snaplen)
                 .putInt(LINKTYPE_ETHERNET);
-        drain();
+        sink.drain();
     }
 
     /** Appends one frame of {@code len} bytes at {@code off} in {@code seg}, stamped {@code timestampNanos} since the epoch. */
@@ -89,7 +78,7 @@ public final class PcapWriter implements AutoCloseable {
             MemorySegment.copy(seg, off, bufSeg, buf.position(), incl);
             buf.position(buf.position() + incl);
         } else {
-            writeLargeSlow(seg.asSlice(off, incl).asByteBuffer());
+            sink.writeThrough(seg.asSlice(off, incl).asByteBuffer());  // bigger than the buffer: rare, may allocate
         }
     }
 
@@ -104,7 +93,7 @@ public final class PcapWriter implements AutoCloseable {
             MemorySegment.copy(frame, off, bufSeg, ValueLayout.JAVA_BYTE, buf.position(), incl);
             buf.position(buf.position() + incl);
         } else {
-            writeLargeSlow(ByteBuffer.wrap(frame, off, incl));
+            sink.writeThrough(ByteBuffer.wrap(frame, off, incl));
         }
     }
 
@@ -118,7 +107,7 @@ public final class PcapWriter implements AutoCloseable {
         if (closed) throw new IllegalStateException("pcap writer closed");
         if (len < 0) throw new IllegalArgumentException("negative frame length " + len);
         int incl = Math.min(len, snaplen);
-        if (buf.remaining() < RECORD_HEADER_BYTES + Math.min(incl, BUFFER_BYTES - RECORD_HEADER_BYTES)) drain();
+        if (buf.remaining() < RECORD_HEADER_BYTES + Math.min(incl, BUFFER_BYTES - RECORD_HEADER_BYTES)) sink.drain();
         long seconds = Math.floorDiv(timestampNanos, 1_000_000_000L);
         long fraction = Math.floorMod(timestampNanos, 1_000_000_000L);
         buf.putInt((int) seconds)
@@ -129,30 +118,9 @@ public final class PcapWriter implements AutoCloseable {
         return incl;
     }
 
-    /** A frame bigger than the whole buffer (jumbo, big snaplen): write it through. Rare; may allocate. */
-    private void writeLargeSlow(ByteBuffer frame) {
-        drain();
-        try {
-            while (frame.hasRemaining()) out.write(frame);
-        } catch (IOException e) {
-            throw new UncheckedIOException("pcap write failed", e);
-        }
-    }
-
-    private void drain() {
-        buf.flip();
-        try {
-            while (buf.hasRemaining()) out.write(buf);
-        } catch (IOException e) {
-            throw new UncheckedIOException("pcap write failed", e);
-        } finally {
-            buf.clear();
-        }
-    }
-
     /** Pushes buffered records to the channel (not necessarily to the disk). */
     public synchronized void flush() {
-        if (!closed) drain();
+        if (!closed) sink.drain();
     }
 
     /** Records written so far. */
@@ -165,15 +133,7 @@ public final class PcapWriter implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (closed) return;
-        try {
-            drain();
-        } finally {
-            closed = true;
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("pcap close failed", e);
-            }
-        }
+        closed = true;
+        sink.close();
     }
 }

@@ -3,15 +3,11 @@ package io.flexnet.nic;
 
 import io.flexnet.packet.Packet;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The pcapng format (draft-ietf-opsawg-pcapng): a Section Header Block naming the writer, then an
@@ -36,11 +32,11 @@ public final class PcapngWriter implements AutoCloseable {
     /** epb_flags' direction bits (0-1). */
     public static final int UNKNOWN = 0, INBOUND = 1, OUTBOUND = 2;
 
-    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final int BUFFER_BYTES = CaptureBuffer.BYTES;
     /** EPB: type, length, interface, ts high, ts low, captured, original; then the frame; flags; length. */
     private static final int EPB_FIXED = 28, EPB_FLAGS_OPTION = 8, TRAILER = 4;
 
-    private final WritableByteChannel out;
+    private final CaptureBuffer sink;
     private final ByteBuffer buf;
     private final MemorySegment bufSeg;
     private final int snaplen;
@@ -50,31 +46,24 @@ public final class PcapngWriter implements AutoCloseable {
     private boolean closed;
 
     public static PcapngWriter create(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        try {
-            return new PcapngWriter(ch, PcapWriter.DEFAULT_SNAPLEN, false);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
+        return CaptureBuffer.create(file, ch -> new PcapngWriter(ch, PcapWriter.DEFAULT_SNAPLEN, false));
     }
 
     /** Writes the section header to {@code out} at once; the writer owns {@code out} and closes it. */
     public PcapngWriter(WritableByteChannel out, int snaplen, boolean flushEachFrame) throws IOException {
         if (snaplen <= 0) throw new IllegalArgumentException("snaplen must be > 0, got " + snaplen);
-        this.out = out;
+        this.sink = new CaptureBuffer(out, "pcapng");
         this.snaplen = snaplen;
         this.flushEachFrame = flushEachFrame;
-        this.buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        this.bufSeg = MemorySegment.ofBuffer(buf);
+        this.buf = sink.buf;
+        this.bufSeg = sink.seg;
         byte[] app = "flexnet".getBytes(StandardCharsets.UTF_8);
         int len = 24 + option(app.length) + 4 + TRAILER;
         buf.putInt(SHB).putInt(len).putInt(BYTE_ORDER_MAGIC).putShort((short) 1).putShort((short) 0)
                 .putLong(-1L);                                   // section length: not given
         putOption(SHB_USERAPPL, app);
         buf.putShort(OPT_END).putShort((short) 0).putInt(len);
-        drain();
+        sink.drain();
     }
 
     /**
@@ -88,13 +77,13 @@ public final class PcapngWriter implements AutoCloseable {
         byte[] n = name.getBytes(StandardCharsets.UTF_8), d = description.getBytes(StandardCharsets.UTF_8);
         int len = 16 + option(n.length) + option(d.length) + option(1) + 4 + TRAILER;
         if (len > BUFFER_BYTES / 2) throw new IllegalArgumentException("interface name or description too long");
-        if (buf.remaining() < len) drain();
+        if (buf.remaining() < len) sink.drain();
         buf.putInt(IDB).putInt(len).putShort((short) PcapWriter.LINKTYPE_ETHERNET).putShort((short) 0).putInt(snaplen);
         putOption(IF_NAME, n);
         putOption(IF_DESCRIPTION, d);
         putOption(IF_TSRESOL, new byte[] {9});                   // 10^-9 s: nanoseconds
         buf.putShort(OPT_END).putShort((short) 0).putInt(len);
-        drain();                                                 // a reader sees the point before its frames
+        sink.drain();                                            // a reader sees the point before its frames
         return interfaces++;
     }
 
@@ -106,7 +95,7 @@ public final class PcapngWriter implements AutoCloseable {
         int incl = Math.min(len, Math.min(snaplen, BUFFER_BYTES - EPB_FIXED - EPB_FLAGS_OPTION - 8 - TRAILER - 4));
         int padded = (incl + 3) & ~3;
         int blockLen = EPB_FIXED + padded + EPB_FLAGS_OPTION + 4 + TRAILER;
-        if (buf.remaining() < blockLen) drain();
+        if (buf.remaining() < blockLen) sink.drain();
         buf.putInt(EPB).putInt(blockLen).putInt(iface)
                 .putInt((int) (timestampNanos >>> 32)).putInt((int) timestampNanos)
                 .putInt(incl).putInt(len);
@@ -116,7 +105,7 @@ public final class PcapngWriter implements AutoCloseable {
         buf.putShort(EPB_FLAGS).putShort((short) 4).putInt(direction & 3);
         buf.putShort(OPT_END).putShort((short) 0).putInt(blockLen);
         records++;
-        if (flushEachFrame) drain();
+        if (flushEachFrame) sink.drain();
     }
 
     public void write(int iface, int direction, Packet p, long timestampNanos) {
@@ -130,19 +119,8 @@ public final class PcapngWriter implements AutoCloseable {
         for (int i = value.length; i < ((value.length + 3) & ~3); i++) buf.put((byte) 0);
     }
 
-    private void drain() {
-        buf.flip();
-        try {
-            while (buf.hasRemaining()) out.write(buf);
-        } catch (IOException e) {
-            throw new UncheckedIOException("pcapng write failed", e);
-        } finally {
-            buf.clear();
-        }
-    }
-
     public synchronized void flush() {
-        if (!closed) drain();
+        if (!closed) sink.drain();
     }
 
     /** Frames written so far. */
@@ -153,15 +131,7 @@ public final class PcapngWriter implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (closed) return;
-        try {
-            drain();
-        } finally {
-            closed = true;
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("pcapng close failed", e);
-            }
-        }
+        closed = true;
+        sink.close();
     }
 }
