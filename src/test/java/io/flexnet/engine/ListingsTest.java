@@ -2,14 +2,10 @@ package io.flexnet.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.flexnet.nic.InMemoryNic;
 import io.flexnet.packet.Bytes;
 import io.flexnet.packet.EthernetHeader;
-import io.flexnet.packet.Ip4;
 import io.flexnet.packet.Ipv4Header;
-import io.flexnet.packet.MacAddress;
 import io.flexnet.packet.Packet;
-import io.flexnet.packet.PacketPool;
 import io.flexnet.packet.UdpHeader;
 import io.flexnet.pipeline.Application;
 import io.flexnet.pipeline.CoroutineQueue;
@@ -17,10 +13,7 @@ import io.flexnet.pipeline.CoroutineQueue.Concurrency;
 import io.flexnet.pipeline.Pipeline;
 import io.flexnet.pipeline.Selectors;
 import io.flexnet.proto.Endpoint;
-import io.flexnet.proto.NetConfig;
-import io.flexnet.proto.ProtoStack;
 import io.flexnet.proto.SocketSend;
-import io.flexnet.runtime.RealRuntime;
 import io.flexnet.sched.BusyPollBatch;
 import io.flexnet.sched.ExecContext;
 import io.flexnet.sched.Executor;
@@ -38,40 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The FlexNet paper's Listings 1, 4, 5 and 6, run end to end on the in-memory NIC with the real
  * layers. Each test checks the frames that come out and on which thread every layer ran.
  */
-class ListingsTest {
-    static final long OUR_MAC = MacAddress.parse("02:00:c6:12:00:02");
-    static final long PEER_MAC = MacAddress.parse("02:00:c6:12:00:01");
-    static final int OUR_IP = Ip4.parse("198.18.0.2");
-    static final int PEER_IP = Ip4.parse("198.18.0.1");
-
-    PacketPool pool;
-    InMemoryNic nic;
-    Engine engine;
-    ProtoStack stack;
-
-    @BeforeEach
-    void setUp() {
-        pool = new PacketPool(16384);
-        nic = InMemoryNic.builder(pool).queues(1).queueCapacity(16384).build();
-        engine = new Engine(nic, new NetConfig(OUR_MAC, OUR_IP, 24, 0, 1500), RealRuntime.INSTANCE);
-        stack = engine.stack();
-        stack.arp().learn(PEER_IP, PEER_MAC);
-    }
-
-    @AfterEach
-    void everySlotComesBack() throws InterruptedException {
-        engine.shutdown(2000);
-        nic.drainTx(0, (q, p) -> { }, Integer.MAX_VALUE);
-        assertEquals(pool.capacity(), pool.available(), "pool balance; drops " + engine.dropsByReason());
-    }
+class ListingsTest extends ListingRig {
+    ListingsTest() { super(16384); }
 
     /** Counts and releases what it is offered, remembering the threads socket_rcv ran on. */
     static final class Sink implements Endpoint {
@@ -197,18 +164,7 @@ class ListingsTest {
         stack.ports().bind(7, open(7));
         Map<String, Integer> slotOfRequest = new ConcurrentHashMap<>();
         Set<String> appThreads = ConcurrentHashMap.newKeySet();
-        Application upper = co -> {
-            Packet p = co.packet();
-            MemorySegment s = p.segment();
-            byte[] req = s.asSlice(p.payloadOffset, p.payloadLength).toArray(ValueLayout.JAVA_BYTE);
-            slotOfRequest.put(new String(req, StandardCharsets.US_ASCII), p.index());
-            appThreads.add(Thread.currentThread().getName());
-            for (int i = 0; i < p.payloadLength; i++) {
-                byte b = s.get(ValueLayout.JAVA_BYTE, p.payloadOffset + i);
-                s.set(ValueLayout.JAVA_BYTE, p.payloadOffset + i, (byte) Character.toUpperCase(b));
-            }
-            return Application.ANSWER;
-        };
+        Application upper = upperCaseInPlace(slotOfRequest, appThreads);
         CoroutineQueue q = engine.queue("rtc", 4096, Concurrency.SPSC);
         Traced ethRcv = new Traced(stack.ethRcv()), ethSend = new Traced(stack.ethSend());
         Pipeline rtc = engine.rxTx("listing5")

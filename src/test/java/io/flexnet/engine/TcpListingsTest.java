@@ -2,13 +2,9 @@ package io.flexnet.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.flexnet.nic.InMemoryNic;
 import io.flexnet.packet.EthernetHeader;
-import io.flexnet.packet.Ip4;
 import io.flexnet.packet.Ipv4Header;
-import io.flexnet.packet.MacAddress;
 import io.flexnet.packet.Packet;
-import io.flexnet.packet.PacketPool;
 import io.flexnet.packet.TcpHeader;
 import io.flexnet.pipeline.Application;
 import io.flexnet.pipeline.CoroutineQueue;
@@ -18,13 +14,10 @@ import io.flexnet.pipeline.Selectors;
 import io.flexnet.proto.Layer;
 import io.flexnet.proto.LayerContext;
 import io.flexnet.proto.LayerKind;
-import io.flexnet.proto.NetConfig;
-import io.flexnet.proto.ProtoStack;
 import io.flexnet.proto.SocketSend;
 import io.flexnet.proto.tcp.Listener;
 import io.flexnet.proto.tcp.StreamConnection;
 import io.flexnet.proto.tcp.TcpState;
-import io.flexnet.runtime.RealRuntime;
 import io.flexnet.sched.RoundRobinExecutor;
 import io.flexnet.sched.SleepUntilKicked;
 import java.lang.foreign.MemorySegment;
@@ -34,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,31 +36,18 @@ import org.junit.jupiter.api.Test;
  * checks the bytes that arrive and on which thread every layer ran; the peer is a stack of ours pumped
  * by the test thread.
  */
-class TcpListingsTest {
-    static final long OUR_MAC = MacAddress.parse("02:00:c6:12:00:02"), PEER_MAC = MacAddress.parse("02:00:c6:12:00:01");
-    static final int OUR_IP = Ip4.parse("198.18.0.2"), PEER_IP = Ip4.parse("198.18.0.1");
-
-    PacketPool pool;
-    InMemoryNic nic;
-    Engine engine;
-    ProtoStack stack;
+class TcpListingsTest extends ListingRig {
     TcpPeer peer;
 
+    TcpListingsTest() { super(8192); }
+
     @BeforeEach
-    void setUp() {
-        pool = new PacketPool(8192);
-        nic = InMemoryNic.builder(pool).queues(1).queueCapacity(8192).build();
-        engine = new Engine(nic, new NetConfig(OUR_MAC, OUR_IP, 24, 0, 1500), RealRuntime.INSTANCE);
-        stack = engine.stack();
-        stack.arp().learn(PEER_IP, PEER_MAC);
+    void setUpPeer() {
         peer = new TcpPeer(nic, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP);
     }
 
-    @AfterEach
-    void everySlotComesBack() throws InterruptedException {
-        engine.shutdown(2000);
-        nic.drainTx(0, (q, p) -> { }, Integer.MAX_VALUE);
-        assertEquals(pool.capacity(), pool.available(), "pool balance; drops " + engine.dropsByReason());
+    @Override
+    void afterShutdown() {
         assertEquals(peer.pool.capacity(), peer.pool.available(), "peer pool balance");
     }
 
@@ -215,18 +194,7 @@ class TcpListingsTest {
         l.deliverInPlace(true);
         Map<String, Integer> slotOfRequest = new ConcurrentHashMap<>();
         Set<String> appThreads = ConcurrentHashMap.newKeySet();
-        Application upper = co -> {
-            Packet p = co.packet();
-            MemorySegment s = p.segment();
-            byte[] req = s.asSlice(p.payloadOffset, p.payloadLength).toArray(ValueLayout.JAVA_BYTE);
-            slotOfRequest.put(new String(req, StandardCharsets.US_ASCII), p.index());
-            appThreads.add(Thread.currentThread().getName());
-            for (int i = 0; i < p.payloadLength; i++) {
-                byte b = s.get(ValueLayout.JAVA_BYTE, p.payloadOffset + i);
-                s.set(ValueLayout.JAVA_BYTE, p.payloadOffset + i, (byte) Character.toUpperCase(b));
-            }
-            return Application.ANSWER;
-        };
+        Application upper = upperCaseInPlace(slotOfRequest, appThreads);
         CoroutineQueue q = engine.queue("rtc", 4096, Concurrency.SPSC);
         Traced ethRcv = new Traced(stack.ethRcv()), ethSend = new Traced(stack.ethSend());
         Pipeline rtc = engine.rxTx("listing5-tcp")
