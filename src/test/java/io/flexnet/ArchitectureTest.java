@@ -69,7 +69,7 @@ class ArchitectureTest {
             // app: the applications serve on the stack's stream sockets, an engine's TCP (DESIGN.md §5).
             Map.entry("app", Set.of("packet", "runtime", "proto", "proto.tcp", "socket", "engine")),
             Map.entry("netty", Set.of("runtime", "proto.tcp", "socket")),  // Netty 4.2 event loop over the stack's poller
-            Map.entry("experiment", Set.of("ebpf", "packet", "runtime", "runtime.sim", "proto", "nic", "pipeline", "sched", "policy",
+            Map.entry("experiment", Set.of("ebpf", "interpose", "packet", "runtime", "runtime.sim", "proto", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),

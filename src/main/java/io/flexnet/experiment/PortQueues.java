@@ -2,11 +2,15 @@
 package io.flexnet.experiment;
 
 import io.flexnet.engine.Engine;
+import io.flexnet.interpose.Owner;
+import io.flexnet.interpose.OwnerTable;
+import io.flexnet.interpose.TenantLimits;
 import io.flexnet.pipeline.CoroutineQueue;
 import io.flexnet.pipeline.Pipeline;
 import io.flexnet.pipeline.Selector;
 import io.flexnet.pipeline.Selectors;
 import io.flexnet.sched.RoundRobinExecutor;
+import io.flexnet.workload.RequestClass;
 import java.util.Arrays;
 
 /**
@@ -15,11 +19,15 @@ import java.util.Arrays;
  * {@code isolate} gets a queue and {@code isolated_workers} workers of its own, everything else shares
  * one queue served by {@code workers} workers. The workers run the layers, the request server at
  * {@code yield()} and the send layers. With nothing isolated, all requests share one queue: the
- * baseline a latency-critical port suffers in.
+ * baseline a latency-critical port suffers in. With {@code tenant_entries}, each request class is a
+ * tenant holding its port, and each tenant may hold at most that many entries in the shared queue (an
+ * {@link io.flexnet.pipeline.EntryLimit} from the {@link OwnerTable}): a flood fills its share and
+ * the others' requests still find room, counted as {@code queue-over-limit} past it.
  *
  * <p>Parameters: {@code isolate} (ports, default none), {@code workers} (default 1),
  * {@code isolated_workers} (per isolated port, default 1), {@code idle} ({@code sleep} default, or
- * {@code spin}), {@code batch} (coroutines a worker resumes per call, default 1).
+ * {@code spin}), {@code batch} (coroutines a worker resumes per call, default 1), {@code tenant_entries}
+ * (entries each tenant may hold in the shared queue, default 0: no cap).
  */
 public final class PortQueues implements Design {
     private int[] isolate;
@@ -27,6 +35,7 @@ public final class PortQueues implements Design {
     private int isolatedWorkers;
     private String idle;
     private int batch;
+    private int tenantEntries;
 
     @Override
     public void configure(Params p) {
@@ -41,6 +50,7 @@ public final class PortQueues implements Design {
         isolatedWorkers = p.integer("isolated_workers", 1, 1, 64);
         idle = p.choice("idle", "sleep", "sleep", "spin");
         batch = p.integer("batch", 1, 1, 256);
+        tenantEntries = p.integer("tenant_entries", 0, 0, 4096);
     }
 
     @Override
@@ -54,6 +64,7 @@ public final class PortQueues implements Design {
                     isolatedWorkers == 1 ? CoroutineQueue.Concurrency.SPSC : CoroutineQueue.Concurrency.SPMC);
         }
         queues[k] = e.queue("shared", 4096, workers == 1 ? CoroutineQueue.Concurrency.SPSC : CoroutineQueue.Concurrency.SPMC);
+        if (tenantEntries > 0) queues[k].limitEntries(tenants(ctx).entryLimit());
         // One lookup per frame: port -> queue index, filled once here.
         byte[] queueOfPort = new byte[0x10000];
         Arrays.fill(queueOfPort, (byte) k);
@@ -77,12 +88,24 @@ public final class PortQueues implements Design {
         }
     }
 
+    /** Each request class a tenant holding its port (the first class named at a port holds it), each capped. */
+    private OwnerTable tenants(DesignContext ctx) {
+        OwnerTable owners = new OwnerTable();
+        for (RequestClass c : ctx.workload().classes()) {
+            if (owners.ownerOf(OwnerTable.PROTO_UDP, c.port()) != 0L) continue;
+            owners.bind(OwnerTable.PROTO_UDP, c.port(), new Owner(c.name(), "experiment", "port-queues"));
+            owners.limits().set(owners.id(c.name()), TenantLimits.Limit.entries(tenantEntries));
+        }
+        return owners;
+    }
+
     @Override
     public String summary() {
         String iso = isolate.length == 0 ? "no port isolated"
                 : "port" + (isolate.length == 1 ? " " : "s ") + Arrays.toString(isolate).replaceAll("[\\[\\]]", "")
                         + " with " + isolatedWorkers + " worker" + (isolatedWorkers == 1 ? "" : "s") + " each";
         return "queue() before L2 by destination port: " + iso + "; the rest share one queue, " + workers
-                + " worker" + (workers == 1 ? "" : "s") + " (" + idle + " when idle)";
+                + " worker" + (workers == 1 ? "" : "s") + " (" + idle + " when idle)"
+                + (tenantEntries == 0 ? "" : ", at most " + tenantEntries + " entries per tenant in it");
     }
 }

@@ -162,6 +162,12 @@ public final class OwnerTable {
     /** The per-tenant caps bind checks; set them with {@code limits().set(id("game"), new Limit(4, 256))}. */
     public TenantLimits limits() { return limits; }
 
+    /**
+     * A new entry limit for one coroutine queue that tenants share: each tenant with an entries cap in
+     * {@link #limits()} may hold that many coroutines there at once ({@code queue.limitEntries(owners.entryLimit())}).
+     */
+    public TenantEntries entryLimit() { return new TenantEntries(this); }
+
     /** The packed owner of {@code port}, 0 when nobody holds it or the protocol has no ports. */
     public long ownerOf(int protocol, int port) {
         if (protocol == PROTO_UDP) return udp.getAcquire(port & 0xFFFF);

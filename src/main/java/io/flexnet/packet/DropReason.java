@@ -85,6 +85,8 @@ public enum DropReason {
     BAD_SEND("bad-send"),
     POOL_EMPTY("pool-empty"),
     QUEUE_FULL("queue-full"),
+    /** Refused by a shared coroutine queue because the packet's tenant (or class) held its share of it. */
+    QUEUE_OVER_LIMIT("queue-over-limit"),
     SOCKET_FULL("socket-full"),
     TX_FULL("tx-full"),
     RX_FULL("rx-full"),

@@ -10,10 +10,11 @@ import io.flexnet.proto.LayerContext;
  * loop at that counter. One coroutine exists per packet slot, made with the pool, so starting one
  * allocates nothing (see {@link Coroutines}).
  *
- * <p>Layout: object header, two references, two ints and two longs — 48 bytes with compressed
+ * <p>Layout: object header, two references, three ints and two longs — 48 bytes with compressed
  * references (measured with JOL in the tests), within the 64-byte budget beyond the packet slot. The
  * second long and int are a preemptible application's: its progress word and the times it was
- * preempted, the whole of a preempted request's state beside its packet.
+ * preempted, the whole of a preempted request's state beside its packet. The third int is the
+ * {@link EntryLimit} token of the queue it is parked in, if that queue caps its class.
  *
  * <p>Fields are plain: a coroutine is handed between threads only through a {@link CoroutineQueue}
  * (release on offer, acquire on poll) or an application's own hand-off, which publish them.
@@ -39,6 +40,8 @@ public final class Coroutine {
     private long progress;
     /** Times the coroutine was preempted since it started: its attained service, in quanta. */
     int preemptions;
+    /** The token its queue's {@link EntryLimit} gave it while parked there; {@link EntryLimit#UNCAPPED} otherwise. */
+    int entryToken = EntryLimit.UNCAPPED;
 
     Coroutine(Packet packet) { this.packet = packet; }
 

@@ -41,8 +41,15 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
         void kick();
     }
 
+    /** {@link #enqueue}: parked. */
+    public static final int PARKED = 0;
+    /** {@link #enqueue}: refused, the queue is full. */
+    public static final int FULL = 1;
+    /** {@link #enqueue}: refused, the coroutine's class holds its whole share ({@link EntryLimit}). */
+    public static final int OVER_LIMIT = 2;
+
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final int FULL = 0;
+    private static final int C_FULL = 0, C_OVER_LIMIT = 1;
 
     private final String name;
     private final int id;
@@ -55,6 +62,8 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
     private final SojournHistogram sojourn;
     /** Copy-on-write; empty in the common polling case, so the offer fast path skips waking. */
     private volatile Sleeper[] sleepers = new Sleeper[0];
+    /** Caps per class of entry, or null (the common case: one null check per offer and take). */
+    private EntryLimit limit;
 
     public CoroutineQueue(String name, int capacity, Concurrency concurrency) {
         super(checkedCapacity(name, capacity), concurrency == Concurrency.MPSC, concurrency.oneConsumer());
@@ -67,7 +76,7 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
             case SPMC -> new SpmcAtomicArrayQueue<>(capacity);
             case MPMC -> new MpmcAtomicArrayQueue<>(capacity);
         };
-        this.counters = new Counters("queue." + name, "full");
+        this.counters = new Counters("queue." + name, "full", "over-limit");
         this.sojourn = new SojournHistogram("queue." + name, ringed);
     }
 
@@ -86,15 +95,54 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
      * this returns true another thread may already be resuming it. False when full: the caller still
      * owns the coroutine and must drop it.
      */
-    public boolean offer(Coroutine co) {
+    public boolean offer(Coroutine co) { return enqueue(co) == PARKED; }
+
+    /**
+     * As {@link #offer}, saying why a refused coroutine was refused: {@link #PARKED}, {@link #FULL} or
+     * {@link #OVER_LIMIT} (its class holds its share of the queue, see {@link #limitEntries}).
+     */
+    public int enqueue(Coroutine co) {
+        final EntryLimit l = limit;
+        if (l != null) {
+            int token = l.admit(co.packet());
+            if (token == EntryLimit.REFUSED) {
+                counters.inc(C_OVER_LIMIT);
+                return OVER_LIMIT;
+            }
+            co.entryToken = token;  // before the offer: once offered, a consumer may release it
+        }
         if (!(ringed ? ringOffer(co) : queue.offer(co))) {
-            counters.inc(FULL);
-            return false;
+            if (l != null) giveBack(l, co);
+            counters.inc(C_FULL);
+            return FULL;
         }
         Sleeper[] s = sleepers;
         if (s.length != 0) wakeSlow(s);
-        return true;
+        return PARKED;
     }
+
+    private static void giveBack(EntryLimit l, Coroutine co) {
+        int token = co.entryToken;
+        if (token >= 0) {
+            co.entryToken = EntryLimit.UNCAPPED;
+            l.release(token);
+        }
+    }
+
+    /**
+     * Caps the entries each class of coroutine may hold here, as {@code limit} classifies them: a
+     * shared queue in which one tenant's flood takes its share and no more. Set once, before the queue
+     * takes its first coroutine (the limit counts every entry from the start).
+     */
+    public synchronized void limitEntries(EntryLimit limit) {
+        if (limit == null) throw new IllegalArgumentException("queue '" + name + "': entry limit must not be null");
+        if (this.limit != null) throw new IllegalStateException("queue '" + name + "' has an entry limit already");
+        if (enqueued() != 0) throw new IllegalStateException("queue '" + name + "': set the entry limit before traffic");
+        this.limit = limit;
+    }
+
+    /** The queue's entry limit, or null. */
+    public EntryLimit entryLimit() { return limit; }
 
     private static void wakeSlow(Sleeper[] s) {
         // The enqueue above is a release store; the sleeper writes its flag and then re-checks the
@@ -108,18 +156,24 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
     /** Takes the oldest coroutine, recording its sojourn against {@code now}; null when empty. */
     public Coroutine poll(long now) {
         Coroutine co = ringed ? ringPoll() : queue.poll();
-        if (co != null) sojourn.record(now - co.suspendedNanos);
+        if (co != null) {
+            sojourn.record(now - co.suspendedNanos);
+            final EntryLimit l = limit;
+            if (l != null) giveBack(l, co);
+        }
         return co;
     }
 
     /** Takes up to {@code max} coroutines into {@code out[from..]}; returns how many. */
     public int drain(Coroutine[] out, int from, int max, long now) {
         final boolean r = ringed;
+        final EntryLimit l = limit;
         int n = 0;
         while (n < max) {
             Coroutine co = r ? ringPoll() : queue.poll();
             if (co == null) break;
             sojourn.record(now - co.suspendedNanos);
+            if (l != null) giveBack(l, co);
             out[from + n++] = co;
         }
         return n;
@@ -164,12 +218,14 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
     /** Coroutines ever taken: the backing queue's consumer index. */
     public long dequeued() { return ringed ? ringConsumerIndex() : queue.currentConsumerIndex(); }
     /** Offers refused because the queue was full. */
-    public long full() { return counters.get(FULL); }
+    public long full() { return counters.get(C_FULL); }
+    /** Offers refused because the coroutine's class held its share ({@link #limitEntries}). */
+    public long overLimit() { return counters.get(C_OVER_LIMIT); }
     public SojournHistogram sojourn() { return sojourn; }
 
     @Override
     public String toString() {
         return "queue " + name + " depth=" + depth() + " enq=" + enqueued() + " deq=" + dequeued()
-                + " full=" + full();
+                + " full=" + full() + (limit == null ? "" : " over-limit=" + overLimit());
     }
 }

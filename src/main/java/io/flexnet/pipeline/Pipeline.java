@@ -88,8 +88,9 @@ public final class Pipeline {
         // Publish the resume point before the offer: once offered, another thread may run it.
         co.pc = step + 1;
         co.suspendedNanos = cx.now();
-        if (qs[index].offer(co)) return Coroutine.SUSPENDED;
-        return drop(co, DropReason.QUEUE_FULL, cx);
+        int r = qs[index].enqueue(co);
+        if (r == CoroutineQueue.PARKED) return Coroutine.SUSPENDED;
+        return drop(co, r == CoroutineQueue.FULL ? DropReason.QUEUE_FULL : DropReason.QUEUE_OVER_LIMIT, cx);
     }
 
     static void setPc(Coroutine co, int pc) { co.pc = pc; }
