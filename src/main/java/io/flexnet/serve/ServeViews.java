@@ -7,6 +7,7 @@ import io.flexnet.interpose.OwnerTable;
 import io.flexnet.interpose.Qdisc;
 import io.flexnet.interpose.QdiscNic;
 import io.flexnet.interpose.RuleSet;
+import io.flexnet.interpose.TenantLimits;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
@@ -43,8 +44,10 @@ public final class ServeViews {
             return t;
         });
         v.put("queues", () -> {
-            Table t = new Table("Queue", "Capacity", "Depth", "Enqueued", "Dequeued", "Full");
-            for (CoroutineQueue q : e.queues()) t.row(q.name(), q.capacity(), q.depth(), q.enqueued(), q.dequeued(), q.full());
+            Table t = new Table("Queue", "Capacity", "Depth", "Enqueued", "Dequeued", "Full", "OverLimit");
+            for (CoroutineQueue q : e.queues()) {
+                t.row(q.name(), q.capacity(), q.depth(), q.enqueued(), q.dequeued(), q.full(), q.overLimit());
+            }
             return t;
         });
         v.put("counters", () -> {
@@ -73,16 +76,7 @@ public final class ServeViews {
             }
             return t;
         });
-        v.put("tenants", () -> {
-            Table t = new Table("Proto", "Port", "Tenant", "User", "Program");
-            if (owners != null) {
-                for (String line : owners.describe()) {
-                    String[] w = line.split(" ");
-                    t.row(w[0], w[1], w[2], w[3], w[4]);
-                }
-            }
-            return t;
-        });
+        v.put("tenants", () -> tenants(owners));
         v.put("filters", () -> {
             Table t = new Table("Chain", "Rule", "Packets", "Bytes");
             if (filters != null) {
@@ -104,6 +98,37 @@ public final class ServeViews {
             return t;
         });
         return v;
+    }
+
+    /**
+     * One row per held port: its owner, and what the owner's tenant holds of each cap ("3/16", or the
+     * count alone when uncapped), its cap on entries in shared queues, and its refusals.
+     */
+    static Table tenants(OwnerTable owners) {
+        Table t = new Table("Proto", "Port", "Tenant", "User", "Program", "Sockets", "Slots", "Bytes", "Entries",
+                "Refused");
+        if (owners == null) return t;
+        for (String line : owners.describe()) {
+            String[] w = line.split(" ");
+            if (w[2].equals("-")) {
+                t.row(w[0], w[1], w[2], w[3], w[4], "-", "-", "-", "-", "-");
+                continue;
+            }
+            int id = owners.id(w[2]);
+            long[] used = owners.limits().used(id);
+            TenantLimits.Limit l = owners.limits().limit(id);
+            t.row(w[0], w[1], w[2], w[3], w[4], usedOf(used[0], l == null ? Long.MAX_VALUE : l.sockets()),
+                    usedOf(used[1], l == null ? Long.MAX_VALUE : l.slots()),
+                    usedOf(used[2], l == null ? Long.MAX_VALUE : l.bytes()),
+                    l == null || l.entries() == Integer.MAX_VALUE ? "-" : "cap " + l.entries(),
+                    owners.limits().refused(id));
+        }
+        return t;
+    }
+
+    /** "3/16": what a tenant holds of its cap, or the count alone when uncapped. */
+    private static String usedOf(long used, long cap) {
+        return cap == Long.MAX_VALUE || cap == Integer.MAX_VALUE ? Long.toString(used) : used + "/" + cap;
     }
 
     /**
