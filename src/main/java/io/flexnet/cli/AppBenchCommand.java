@@ -48,6 +48,9 @@ public final class AppBenchCommand implements Callable<Integer> {
     @Option(names = "--busy-poll", description = "The stack's worker spins instead of sleeping until a frame arrives.")
     boolean busyPoll;
 
+    @Option(names = "--netty", description = "Also Netty's hello-world HTTP server: on the stack's Netty transport and on Netty's NIO.")
+    boolean netty;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
@@ -62,7 +65,7 @@ public final class AppBenchCommand implements Callable<Integer> {
         }
         PrintWriter out = cl.getOut();
         try {
-            return AppBench.run(new AppBench.Settings(seconds, connections, threads, requests, clients, pipeline, rounds, busyPoll), out);
+            return AppBench.run(new AppBench.Settings(seconds, connections, threads, requests, clients, pipeline, rounds, busyPoll, netty), out);
         } catch (TapException e) {
             cl.getErr().println("flexnet app-bench: " + e.getMessage());
             return 1;

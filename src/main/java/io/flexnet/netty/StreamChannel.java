@@ -3,6 +3,7 @@ package io.flexnet.netty;
 import io.flexnet.proto.tcp.TcpException;
 import io.flexnet.socket.RecvMode;
 import io.flexnet.socket.TcpSocket;
+import io.flexnet.socket.TcpSockets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelConfig;
@@ -14,14 +15,23 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.concurrent.Future;
 import java.lang.foreign.MemorySegment;
+import java.net.ConnectException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A Netty channel over one accepted stack {@link TcpSocket}, worked non-blocking on its event loop:
- * when the socket changes it reads what came into pooled buffers for the pipeline and resumes a
- * write that found the send buffer full.
+ * A Netty channel over one stack {@link TcpSocket}, worked non-blocking on its event loop: when the
+ * socket changes it reads what came into pooled buffers for the pipeline and resumes a write that
+ * found the send buffer full. Accepted by a {@link StreamServerChannel}, or a client's: made with
+ * {@link #StreamChannel(TcpSockets)} (Bootstrap's {@code channelFactory}) and connected by
+ * {@code connect(remote)}, which completes when the handshake does, fails with a
+ * {@link ConnectException} when the peer refuses or the stack's SYN retries give up, and with a
+ * {@link ConnectTimeoutException} past {@code CONNECT_TIMEOUT_MILLIS}.
  */
 public final class StreamChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
@@ -34,10 +44,23 @@ public final class StreamChannel extends AbstractChannel {
     private IoRegistration registration;
     private boolean reading;
     private volatile boolean open = true;
+    /** Established: from the start when accepted, once the handshake completes when connected. */
+    private volatile boolean active;
+    /** A client's connect under way (event loop only), and its timeout. */
+    private ChannelPromise connecting;
+    private Future<?> connectTimeout;
+    private SocketAddress requested;
 
     StreamChannel(StreamServerChannel parent, TcpSocket socket) {
         super(parent);
         this.socket = socket.mode(RecvMode.NON_BLOCKING);
+        this.active = true;
+    }
+
+    /** A client channel: a new socket of {@code tcp}, connected by the channel's {@code connect}. */
+    public StreamChannel(TcpSockets tcp) {
+        super(null);
+        this.socket = tcp.open().mode(RecvMode.NON_BLOCKING);
     }
 
     @Override
@@ -47,7 +70,7 @@ public final class StreamChannel extends AbstractChannel {
     public boolean isOpen() { return open; }
 
     @Override
-    public boolean isActive() { return open && !socket.isClosed(); }
+    public boolean isActive() { return open && active && !socket.isClosed(); }
 
     @Override
     public ChannelMetadata metadata() { return METADATA; }
@@ -61,10 +84,14 @@ public final class StreamChannel extends AbstractChannel {
     }
 
     @Override
-    protected SocketAddress localAddress0() { return new InetSocketAddress(ip(socket.localIp()), socket.localPort()); }
+    protected SocketAddress localAddress0() {
+        return socket.connectionOrNull() == null ? null : new InetSocketAddress(ip(socket.localIp()), socket.localPort());
+    }
 
     @Override
-    protected SocketAddress remoteAddress0() { return new InetSocketAddress(ip(socket.remoteIp()), socket.remotePort()); }
+    protected SocketAddress remoteAddress0() {
+        return socket.connectionOrNull() == null ? requested : new InetSocketAddress(ip(socket.remoteIp()), socket.remotePort());
+    }
 
     private static String ip(int a) { return (a >>> 24) + "." + (a >>> 16 & 0xFF) + "." + (a >>> 8 & 0xFF) + "." + (a & 0xFF); }
 
@@ -79,7 +106,10 @@ public final class StreamChannel extends AbstractChannel {
     }
 
     @Override
-    protected void doBind(SocketAddress local) { throw new UnsupportedOperationException("an accepted channel is bound already"); }
+    protected void doBind(SocketAddress local) {
+        throw new UnsupportedOperationException(parent() != null ? "an accepted channel is bound already"
+                : "a client stream channel takes an ephemeral port when it connects; binding first is not supported");
+    }
 
     @Override
     protected void doDisconnect() { doClose(); }
@@ -87,6 +117,12 @@ public final class StreamChannel extends AbstractChannel {
     @Override
     protected void doClose() {
         open = false;
+        ChannelPromise p = connecting;
+        if (p != null) {
+            connecting = null;
+            p.tryFailure(new java.nio.channels.ClosedChannelException());
+        }
+        if (connectTimeout != null) connectTimeout.cancel(false);
         if (registration != null) registration.cancel();
         socket.close();
     }
@@ -106,7 +142,7 @@ public final class StreamChannel extends AbstractChannel {
      * probe of one array kept for it tells the end of the stream or its error without allocating.
      */
     private void readNow() {
-        if (!reading || !open) return;
+        if (!reading || !open || !active) return;
         boolean any = false;
         for (;;) {
             int n;
@@ -176,8 +212,80 @@ public final class StreamChannel extends AbstractChannel {
 
         @Override
         public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
-            promise.setFailure(new UnsupportedOperationException("an accepted channel is connected already"));
+            if (!promise.setUncancellable() || !ensureOpen(promise)) return;
+            if (parent() != null || active) {
+                promise.setFailure(new java.nio.channels.AlreadyConnectedException());
+                return;
+            }
+            if (connecting != null) {
+                promise.setFailure(new java.nio.channels.ConnectionPendingException());
+                return;
+            }
+            if (local != null) {
+                promise.setFailure(new UnsupportedOperationException("a client stream channel cannot bind " + local));
+                return;
+            }
+            if (!(remote instanceof InetSocketAddress a) || !(a.getAddress() instanceof Inet4Address v4)) {
+                promise.setFailure(new IllegalArgumentException("an IPv4 address and port to connect to, got " + remote));
+                return;
+            }
+            requested = remote;
+            byte[] b = v4.getAddress();
+            int ip = (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | b[3] & 0xFF;
+            try {
+                if (socket.connect(ip, a.getPort())) {
+                    connected(promise);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                promise.tryFailure(connectFailure(e, remote));
+                close(voidPromise());
+                return;
+            }
+            connecting = promise;
+            int millis = config.getConnectTimeoutMillis();
+            if (millis > 0) {
+                connectTimeout = eventLoop().schedule(() -> {
+                    ChannelPromise p = connecting;
+                    if (p != null && p.tryFailure(new ConnectTimeoutException("connection timed out after " + millis
+                            + " ms: " + remote))) {
+                        close(voidPromise());
+                    }
+                }, millis, TimeUnit.MILLISECONDS);
+            }
+            // The socket changes when the handshake ends either way; the handle calls finishConnect.
         }
+
+        /** On the event loop when the socket changed while connecting: the handshake ended, or not yet. */
+        void finishConnect() {
+            ChannelPromise p = connecting;
+            if (p == null) return;
+            try {
+                if (!socket.connected()) return;
+            } catch (RuntimeException e) {
+                connecting = null;
+                if (connectTimeout != null) connectTimeout.cancel(false);
+                p.tryFailure(connectFailure(e, requested));
+                close(voidPromise());
+                return;
+            }
+            connecting = null;
+            if (connectTimeout != null) connectTimeout.cancel(false);
+            connected(p);
+        }
+
+        private void connected(ChannelPromise promise) {
+            active = true;
+            boolean promised = promise.trySuccess();
+            pipeline().fireChannelActive();  // reads begin here when auto-read is on
+            if (!promised) close(voidPromise());  // the connect was given up on meanwhile
+        }
+    }
+
+    private static ConnectException connectFailure(RuntimeException e, SocketAddress remote) {
+        ConnectException c = new ConnectException(e.getMessage() + ": " + remote);
+        c.initCause(e);
+        return c;
     }
 
     private final class Handle implements StreamHandle {
@@ -186,6 +294,8 @@ public final class StreamChannel extends AbstractChannel {
 
         @Override
         public void handle(IoRegistration r, IoEvent e) {
+            if (connecting != null) ((Unsafe) unsafe()).finishConnect();
+            if (!active) return;
             readNow();
             if (open) ((Unsafe) unsafe()).resume();
         }

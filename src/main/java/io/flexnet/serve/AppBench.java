@@ -5,12 +5,18 @@ import io.flexnet.app.Http;
 import io.flexnet.app.Resp;
 import io.flexnet.app.StackAppServer;
 import io.flexnet.app.NioServe;
+import io.flexnet.netty.HelloWorld;
+import io.flexnet.netty.StreamIoHandler;
 import io.flexnet.nic.TapNic;
 import io.flexnet.packet.Ip4;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.NetConfig;
+import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.runtime.RealRuntime;
 import io.flexnet.runtime.StackRuntime;
+import io.flexnet.socket.TcpSockets;
+import io.flexnet.socket.TcpTransport;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,16 +44,19 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Each round runs every client against the stack, then against the kernel; the table shows the
- * median over rounds of requests/s and of p99 latency as the clients themselves report them.
+ * median over rounds of requests/s and of p99 latency as the clients themselves report them. With
+ * {@code netty}, Netty's hello-world server ({@link HelloWorld}) runs on both too, on port 8081: on
+ * the stack through {@code io.flexnet.netty}'s channels, and in B through Netty's NIO transport, one
+ * event loop each, measured with wrk like the HTTP server.
  */
 public final class AppBench {
     static final String KERNEL_IP = "198.18.0.1", STACK_IP = "198.18.0.2", VETH_A_IP = "198.18.1.1", VETH_B_IP = "198.18.1.2";
-    static final int HTTP = 8080, RESP = 6379;
+    static final int HTTP = 8080, RESP = 6379, NETTY = 8081;
     private static final long CLIENT_SECONDS = 300;
 
     /** What to measure: wrk's seconds, connections and threads; redis-benchmark's requests, clients and pipeline. */
     public record Settings(int seconds, int connections, int threads, int requests, int clients, int pipeline, int rounds,
-            boolean busyPoll) {}
+            boolean busyPoll, boolean netty) {}
 
     /** One client run: requests per second, p99 in milliseconds, and errors the client reported. */
     record Figures(double rps, double p99ms, long errors) {}
@@ -63,6 +72,8 @@ public final class AppBench {
             EchoServer server = new EchoServer(nic, cfg, 7, s.busyPoll(), rt);
             StackAppServer http = StackAppServer.on(server.engine(), server.stack(), new Http(), HTTP, 1024);
             StackAppServer resp = StackAppServer.on(server.engine(), server.stack(), new Resp(), RESP, 1024);
+            MultiThreadIoEventLoopGroup netty = s.netty()
+                    ? new MultiThreadIoEventLoopGroup(1, StreamIoHandler.factory(1024, rt)) : null;
             Map<String, List<Figures[]>> rows = new LinkedHashMap<>();
             try (BenchNamespace a = BenchNamespace.create("fxappa-" + tag);
                  BenchNamespace b = BenchNamespace.create("fxappb-" + tag)) {
@@ -80,17 +91,27 @@ public final class AppBench {
                     Process kernel = b.spawn(java(NioServe.class, VETH_B_IP, Integer.toString(HTTP), Integer.toString(RESP),
                             Long.toString(CLIENT_SECONDS * 4)));
                     BenchNamespace.awaitLine(kernel, "ready");
+                    if (netty != null) {
+                        HelloWorld.onStack(netty, new TcpSockets(TcpTransport.of(Tcp.of(server.stack())), rt), NETTY);
+                        BenchNamespace.awaitLine(b.spawn(java(HelloWorld.class, VETH_B_IP, Integer.toString(NETTY),
+                                Long.toString(CLIENT_SECONDS * 4))), "ready");
+                    }
                     out.printf(Locale.ROOT, "the same HTTP and RESP code: stack %s on %s (%s) against the kernel's TCP "
                             + "through NIO at %s over veth; clients in one namespace%n", STACK_IP, nic.name(),
                             s.busyPoll() ? "busy polling" : "sleeping until kicked", VETH_B_IP);
                     // Unmeasured runs first, so both JVMs' code is compiled before it is timed.
                     for (String ip : new String[] {STACK_IP, VETH_B_IP}) {
-                        wrk(a, ip, Math.min(2, s.seconds()), s);
+                        wrk(a, ip, HTTP, Math.min(2, s.seconds()), s);
+                        if (netty != null) wrk(a, ip, NETTY, Math.min(2, s.seconds()), s);
                         redis(a, ip, "set,get", Math.min(50_000, s.requests()), s.pipeline(), s);
                     }
                     for (int r = 0; r < s.rounds(); r++) {
                         measure(rows, "wrk GET / (-c " + s.connections() + " -t " + s.threads() + ")",
-                                wrk(a, STACK_IP, s.seconds(), s), wrk(a, VETH_B_IP, s.seconds(), s));
+                                wrk(a, STACK_IP, HTTP, s.seconds(), s), wrk(a, VETH_B_IP, HTTP, s.seconds(), s));
+                        if (netty != null) {
+                            measure(rows, "netty wrk GET / (-c " + s.connections() + " -t " + s.threads() + ")",
+                                    wrk(a, STACK_IP, NETTY, s.seconds(), s), wrk(a, VETH_B_IP, NETTY, s.seconds(), s));
+                        }
                         for (int p : new int[] {s.pipeline(), 1}) {
                             Map<String, Figures> st = redis(a, STACK_IP, "set,get", s.requests(), p, s);
                             Map<String, Figures> ke = redis(a, VETH_B_IP, "set,get", s.requests(), p, s);
@@ -101,6 +122,7 @@ public final class AppBench {
                     }
                     table(out, rows, s.rounds());
                 } finally {
+                    if (netty != null) netty.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
                     resp.stop();
                     http.stop();
                     server.stop();
@@ -152,10 +174,10 @@ public final class AppBench {
     private static final Pattern WRK_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
     private static final Pattern WRK_NON2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
-    /** wrk's figures for {@code GET /} at {@code ip}. */
-    static Figures wrk(BenchNamespace a, String ip, int seconds, Settings s) throws IOException, InterruptedException {
+    /** wrk's figures for {@code GET /} at {@code ip:port}. */
+    static Figures wrk(BenchNamespace a, String ip, int port, int seconds, Settings s) throws IOException, InterruptedException {
         String text = client(a, List.of("wrk", "--latency", "-c", Integer.toString(s.connections()), "-t",
-                Integer.toString(s.threads()), "-d", seconds + "s", "http://" + ip + ":" + HTTP + "/"));
+                Integer.toString(s.threads()), "-d", seconds + "s", "http://" + ip + ":" + port + "/"));
         return parseWrk(text);
     }
 

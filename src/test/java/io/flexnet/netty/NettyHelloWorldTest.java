@@ -6,24 +6,8 @@ import io.flexnet.runtime.RealRuntime;
 import io.flexnet.socket.FakeTransport;
 import io.flexnet.socket.TcpSocket;
 import io.flexnet.socket.TcpSockets;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -33,30 +17,9 @@ import org.junit.jupiter.api.Timeout;
 /** Netty's hello-world HTTP server, unmodified but for its channel class, answers on the stack's sockets. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public class NettyHelloWorldTest {
-    public static final class Hello extends SimpleChannelInboundHandler<HttpObject> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-            if (!(msg instanceof HttpRequest req)) return;
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.wrappedBuffer("Hello World".getBytes(StandardCharsets.US_ASCII)));
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH, 11);
-            if (HttpUtil.isKeepAlive(req)) ctx.write(res);
-            else ctx.write(res).addListener(ChannelFutureListener.CLOSE);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) { ctx.flush(); }
-    }
-
     /** Netty's hello-world server on {@code tcp}, port {@code port}, on {@code group}. */
     public static Channel serve(MultiThreadIoEventLoopGroup group, TcpSockets tcp, int port) throws InterruptedException {
-        return new ServerBootstrap().group(group).channelFactory(() -> new StreamServerChannel(tcp))
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(), new Hello());
-                    }
-                }).bind(port).sync().channel();
+        return HelloWorld.onStack(group, tcp, port);
     }
 
     @Test

@@ -110,7 +110,13 @@ public final class FakeTransport implements StreamTransport {
         return ends[0];
     }
 
-    void completeHandshakes() {
+    /** Client ends stay in SYN_SENT until {@link #completeHandshakes} or {@link #refuseHandshakes}. */
+    public FakeTransport manualHandshakes(boolean on) {
+        manualHandshakes = on;
+        return this;
+    }
+
+    public void completeHandshakes() {
         List<FakeStream[]> all;
         synchronized (this) {
             all = new ArrayList<>(pendingHandshakes);
@@ -127,7 +133,7 @@ public final class FakeTransport implements StreamTransport {
         }
     }
 
-    void refuseHandshakes() {
+    public void refuseHandshakes() {
         List<FakeStream[]> all;
         synchronized (this) {
             all = new ArrayList<>(pendingHandshakes);
@@ -136,5 +142,5 @@ public final class FakeTransport implements StreamTransport {
         for (FakeStream[] ends : all) ends[0].fail("connection refused");
     }
 
-    synchronized int pending() { return pendingHandshakes.size(); }
+    public synchronized int pending() { return pendingHandshakes.size(); }
 }
