@@ -71,6 +71,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *     builtin: run-to-completion     # or  class: com.example.MyDesign
  *     params: {cores: 1}             # the design's own parameters
  *     classes: [lc]                  # offer only these classes (their share of each load), default all
+ *     shares: {lc: 0.2, bulk: 0.8}   # this design's own class shares (each load split anew), default the file's
  * report:                            # optional
  *   baseline: alone                  # adds p99 inflation of 'class' against this design at each load
  *   class: lc
@@ -109,7 +110,7 @@ public final class ExperimentFile {
     private static final Set<String> RUNTIME = Set.of("kind", "cores", "cost");
     private static final Set<String> WORKLOAD = Set.of("arrivals", "flows", "seed", "keys", "generator", "classes", "service");
     private static final Set<String> CLASS = Set.of("name", "port", "share", "mix", "payload");
-    private static final Set<String> DESIGN = Set.of("name", "builtin", "class", "params", "classes");
+    private static final Set<String> DESIGN = Set.of("name", "builtin", "class", "params", "classes", "shares");
     private static final Set<String> REPORT = Set.of("baseline", "class");
 
     private final String source;
@@ -640,6 +641,23 @@ public final class ExperimentFile {
                 }
                 if (classes.isEmpty()) problem(c, "design " + name + ": classes must name at least one request class");
             }
+            Map<String, Double> shares = null;
+            if (m.containsKey("shares")) {
+                YamlNode sh = m.get("shares");
+                if (!sh.isMap() || sh.entries().isEmpty()) {
+                    problem(sh, "shares of design " + name + " must be a mapping of class: share; found " + sh.kind());
+                } else {
+                    shares = new java.util.LinkedHashMap<>();
+                    for (YamlNode.Entry e : sh.entries()) {
+                        if (workload != null && (e.key() == null || workload.classIndex(e.key()) < 0)) {
+                            problem(e.keyNode(), "design " + name + " gives a share to class '" + shown(e.key())
+                                    + "', which the workload does not define");
+                            continue;
+                        }
+                        shares.put(e.key(), number(e.value(), "share of class " + e.key() + " in design " + name, true));
+                    }
+                }
+            }
             if (instance != null && problems.size() == before) {
                 try {
                     instance.configure(params);
@@ -653,7 +671,7 @@ public final class ExperimentFile {
                     problem(item, "design " + name + " refused its parameters: " + Designs.reason(e));
                 }
             }
-            if (problems.size() == before) out.add(new DesignSpec(name, cls == null ? builtin : null, cls, params, classes, item.line()));
+            if (problems.size() == before) out.add(new DesignSpec(name, cls == null ? builtin : null, cls, params, classes, shares, item.line()));
         }
         return out;
     }

@@ -52,6 +52,12 @@ public final class Report {
             }
             sb.append("  ").append(pad(d.name(), w)).append("  ").append(summary);
             if (d.classes() != null) sb.append(" [offered only: ").append(String.join(", ", d.classes())).append(']');
+            if (d.shares() != null) {
+                sb.append(" [shares: ");
+                d.shares().forEach((c, v) -> sb.append(c).append(' ').append(Report.share(v)).append(", "));
+                sb.setLength(sb.length() - 2);
+                sb.append(']');
+            }
             sb.append('\n');
         }
         return sb.toString();
@@ -276,5 +282,10 @@ public final class Report {
             }
         }
         return sb.append('"').toString();
+    }
+
+    /** A share as the file would write it: 0.25, 1, 0.005. */
+    static String share(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -94,7 +94,7 @@ public final class Runner {
     /** One design at one rate, once, measuring for {@code durationNanos} after the warm-up. */
     RunResult runOnce(Experiment x, DesignSpec spec, double load, int repetition, long durationNanos, Progress prog)
             throws Exception {
-        Workload all = x.workload();
+        Workload all = spec.shares() == null ? x.workload() : x.workload().withShares(spec.shares());
         Workload w = spec.classes() == null ? all : all.only(spec.classes());
         if (x.runtime().simulated() && repetition > 0) {
             // Virtual time has no noise: the same seed would repeat the run exactly. Each repetition

@@ -13,6 +13,8 @@ import io.flexnet.policy.ScanAvoid;
 import io.flexnet.policy.Sita;
 import io.flexnet.policy.Tenant;
 import io.flexnet.policy.Tenants;
+import io.flexnet.policy.TokenAgent;
+import io.flexnet.policy.TokenBased;
 import io.flexnet.sched.IdleStrategy;
 import io.flexnet.sched.SleepUntilKicked;
 import io.flexnet.socket.RecvMode;
@@ -33,13 +35,20 @@ import io.flexnet.socket.UdpSocket;
  *   <li>{@code sita}: SCANs to socket 0, GETs round robin over the others ({@link Sita});
  *   <li>{@code scan-avoid}: the next socket whose thread is not serving a SCAN, which the threads
  *       mark in the policy's map ({@link ScanAvoid}).
+ *   <li>{@code token-based}: Syrup's admission by tokens (§5.2.2, {@link TokenBased}), admitted
+ *       requests round robin. Each request class is a user (the generator writes the class's number,
+ *       from 1, as the user id); a {@link TokenAgent} gives user {@code ls_user} {@code tokens_per_s}
+ *       tokens a second in epochs of {@code token_epoch} and hands what it left unspent to user
+ *       {@code be_user}; requests of a user out of tokens are dropped ({@code policy-drop}).
  * </ul>
  *
  * <p>Parameters: {@code policy} (default vanilla), {@code threads} per port (default 2), {@code recv}
  * ({@code blocking} default, or {@code busy-poll}), {@code socket_queue} (datagrams a socket holds,
  * default 256), {@code ebpf} (default false: run the policy's C twin from {@code src/main/bpf}, compiled
  * into {@code target/bpf} by the build, or the directory in system property {@code flexnet.bpf},
- * loaded, verified and compiled as an untrusted tenant's would be; the C policies serve 4 sockets).
+ * loaded, verified and compiled as an untrusted tenant's would be; the C policies serve 4 sockets);
+ * for {@code token-based}: {@code tokens_per_s} (default 350000), {@code token_epoch} (default 100us),
+ * {@code ls_user} (default 1) and {@code be_user} (default 2).
  */
 public final class SocketGroup implements Design {
     private String policy;
@@ -47,14 +56,31 @@ public final class SocketGroup implements Design {
     private String recv;
     private int socketQueue;
     private boolean ebpf;
+    private int tokensPerSecond;
+    private long tokenEpochNanos;
+    private int lsUser;
+    private int beUser;
 
     @Override
     public void configure(Params p) {
-        policy = p.choice("policy", "vanilla", "vanilla", "round-robin", "sita", "scan-avoid");
+        policy = p.choice("policy", "vanilla", "vanilla", "round-robin", "sita", "scan-avoid", "token-based");
         threads = p.integer("threads", 2, 1, 256);
         recv = p.choice("recv", "blocking", "blocking", "busy-poll");
         socketQueue = p.integer("socket_queue", 256, 2, 1 << 16);
         ebpf = p.flag("ebpf", false);
+        tokensPerSecond = p.integer("tokens_per_s", 350_000, 1, 1_000_000_000);
+        tokenEpochNanos = p.duration("token_epoch", 100_000);
+        lsUser = p.integer("ls_user", 1, 1, 1 << 20);
+        beUser = p.integer("be_user", 2, 1, 1 << 20);
+        if (policy.equals("token-based") && lsUser == beUser) {
+            throw new ParamException(p.line("be_user"), "design " + p.owner() + ": ls_user and be_user must differ");
+        }
+        if (policy.equals("token-based") && ebpf) {
+            throw new ParamException(p.line("ebpf"), "design " + p.owner() + ": token-based has no eBPF twin");
+        }
+        if (policy.equals("token-based") && tokenEpochNanos <= 0) {
+            throw new ParamException(p.line("token_epoch"), "design " + p.owner() + ": token_epoch must be positive");
+        }
         if (ebpf && policy.equals("vanilla")) {
             throw new ParamException(p.line("ebpf"), "design " + p.owner() + ": ebpf needs policy round-robin, sita or scan-avoid");
         }
@@ -76,9 +102,15 @@ public final class SocketGroup implements Design {
             case "round-robin" -> new io.flexnet.policy.RoundRobinPolicy();
             case "sita" -> new Sita();
             case "scan-avoid" -> new ScanAvoid(threads);
+            case "token-based" -> new TokenBased(new io.flexnet.policy.RoundRobinPolicy(), 64);
             default -> new FiveTupleHash();
         };
         app.deploy(hook, chosen);
+        if (policy.equals("token-based")) {
+            long perEpoch = Math.round(tokensPerSecond * (tokenEpochNanos / 1e9));
+            TokenAgent agent = new TokenAgent(app.map(TokenBased.MAP), new int[] {lsUser}, new long[] {perEpoch}, beUser);
+            ctx.onStop(agent.start(ctx.runtime(), tokenEpochNanos));
+        }
         PolicyMap busy = policy.equals("scan-avoid") ? app.map(ScanAvoid.MAP) : null;
         Sockets sockets = new Sockets(e.stack()).socketHook(hook);
         ctx.onStop(tenants);
@@ -116,6 +148,9 @@ public final class SocketGroup implements Design {
     public String summary() {
         return "socket servers: " + threads + " application thread" + (threads == 1 ? "" : "s")
                 + " per port, each with a SO_REUSEPORT socket (" + recv + " receive); socket chosen by "
-                + policy + (ebpf ? " (eBPF, verified and compiled)" : "") + "; receive path run to completion up to socket_rcv on a NIC poller";
+                + policy + (ebpf ? " (eBPF, verified and compiled)" : "")
+                + (policy.equals("token-based") ? " (" + tokensPerSecond + " tokens/s to user " + lsUser + " in "
+                        + tokenEpochNanos / 1000 + " us epochs, leftovers to user " + beUser + ")" : "")
+                + "; receive path run to completion up to socket_rcv on a NIC poller";
     }
 }

@@ -1,7 +1,6 @@
 package io.flexnet.policy;
 
 import io.flexnet.runtime.StackRuntime;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The user-space half of {@link TokenBased}: every period, gives each latency-sensitive user its
@@ -44,25 +43,11 @@ public final class TokenAgent {
         return leftover;
     }
 
-    /** Runs {@link #epoch} every {@code periodNanos} on a thread of {@code rt} until closed. */
+    /**
+     * Runs {@link #epoch} every {@code periodNanos} until closed: on a thread of its own on the real
+     * runtime, as a timer event in virtual time on a simulated one ({@link StackRuntime#every}).
+     */
     public AutoCloseable start(StackRuntime rt, long periodNanos) {
-        if (periodNanos <= 0) throw new IllegalArgumentException("period must be > 0");
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread t = rt.newThread("token-agent", () -> {
-            long next = rt.nanoTime();
-            while (!stop.get()) {
-                epoch();
-                next += periodNanos;
-                long wait = next - rt.nanoTime();
-                if (wait > 0) rt.park(wait);
-                else next = rt.nanoTime();  // fell behind (descheduled): restart the cadence, don't burst
-            }
-        });
-        t.start();
-        return () -> {
-            stop.set(true);
-            rt.unpark(t);
-            t.join();
-        };
+        return rt.every("token-agent", periodNanos, now -> epoch());
     }
 }

@@ -76,6 +76,35 @@ public interface StackRuntime {
         while (nanoTime() - deadline < 0) spinWait();
     }
 
+    /**
+     * Runs {@code action(now)} every {@code periodNanos}, the first time at once, until the returned
+     * handle is closed: a user-space agent's epoch (Syrup's token refill, say). The real runtime runs it
+     * on a thread of its own, keeping the cadence and restarting it, not bursting, when it fell behind
+     * (descheduled); a simulated runtime runs it as a timer event in virtual time, taking no core, as
+     * an agent's few instructions per epoch hardly would. Closing waits until no run is under way.
+     */
+    default AutoCloseable every(String name, long periodNanos, java.util.function.LongConsumer action) {
+        if (periodNanos <= 0) throw new IllegalArgumentException(name + ": period must be > 0, got " + periodNanos);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = newThread(name, () -> {
+            long next = nanoTime();
+            while (!stop.get()) {
+                action.accept(nanoTime());
+                next += periodNanos;
+                long wait = next - nanoTime();
+                if (wait > 0) park(wait);
+                else next = nanoTime();
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            stop.set(true);
+            unpark(t);
+            t.join();
+        };
+    }
+
     /** Offers the calling thread's core to another runnable thread, if there is one. */
     void yieldThread();
 

@@ -26,7 +26,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Per request it draws a class (by share), a type (by the class's mix), a flow (uniformly), a key
  * and a service time, all from one {@link SplittableRandom} seeded by the workload: the same seed gives
- * every design the same requests at the same intended times. Nothing is allocated per request.
+ * every design the same requests at the same intended times. Nothing is allocated per request. The
+ * request header's user id is the class's number, from 1 in the file's order: a class is a user to a
+ * policy that accounts per user (Syrup's token-based admission).
  *
  * <p>{@link #run} runs on the calling thread: warm-up first (requests sent, replies not recorded),
  * then the measured window.
@@ -174,7 +176,7 @@ public final class LoadGenerator {
         final long off = p.offset;
         final long payload = off + UdpFrames.HEADERS;
         final int len = payloads[cls];
-        KvRequest.write(s, payload, id, type, key, flow, work);
+        KvRequest.write(s, payload, id, type, key, cls + 1, work);  // user: the class, from 1
         // Zero the padding so captures show clean requests (the slot holds an earlier frame's bytes).
         long pad = payload + KvRequest.LENGTH, padEnd = payload + len;
         for (; pad + 8 <= padEnd; pad += 8) s.set(LONG, pad, 0L);

@@ -56,6 +56,13 @@ public record Workload(String arrivals, int flows, List<RequestClass> classes, S
         return total;
     }
 
+    /** The same workload with the named classes' shares replaced (a design may be offered its own mix). */
+    public Workload withShares(java.util.Map<String, Double> shares) {
+        List<RequestClass> changed = classes.stream().map(c -> shares.containsKey(c.name())
+                ? new RequestClass(c.name(), c.port(), shares.get(c.name()), c.mix(), c.payloadBytes()) : c).toList();
+        return new Workload(arrivals, flows, changed, service, keys, seed, generatorWait);
+    }
+
     /** The same workload restricted to the named classes (a design may be offered only some). */
     public Workload only(List<String> names) {
         List<RequestClass> kept = classes.stream().filter(c -> names.contains(c.name())).toList();

@@ -150,6 +150,19 @@ class ExperimentFileTest {
     }
 
     @Test
+    void aDesignMayHaveItsOwnSharesOfTheClassesButOnlyOfDefinedOnes() throws Exception {
+        Experiment x = ExperimentFile.parse("test.yaml", GOOD.replace("classes: [lc]", "shares: {lc: 0.25, batch: 0.75}"));
+        DesignSpec iso = x.designs().get(1);
+        assertEquals(java.util.Map.of("lc", 0.25, "batch", 0.75), iso.shares());
+        assertNull(x.designs().get(0).shares(), "the file's shares unless a design says otherwise");
+        assertEquals(0.25, x.workload().withShares(iso.shares()).classes().get(0).share());
+        List<ExperimentFileException.Problem> ps = problems(GOOD.replace("classes: [lc]", "shares: {lcc: 1, batch: -2}"));
+        assertProblem(ps, 30, "gives a share to class 'lcc', which the workload does not define");
+        assertProblem(ps, 30, "share of class batch in design iso must be a positive number, got -2");
+        assertProblem(problems(GOOD.replace("classes: [lc]", "shares: [lc]")), 30, "shares of design iso must be a mapping");
+    }
+
+    @Test
     void refusesATypeSentWithoutAServiceTime() {
         assertProblem(problems(GOOD.replace("    SCAN: bimodal 50% 500us 700us\n", "")), 13, "no time for them");
     }

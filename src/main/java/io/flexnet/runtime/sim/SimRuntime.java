@@ -82,6 +82,14 @@ public final class SimRuntime implements StackRuntime {
     /** A timer, not set. */
     public SimTimer timer(LongConsumer action) { return newTimer(action, 0); }
 
+    /** A timer event every {@code periodNanos} in virtual time, from now on; closing cancels it. */
+    @Override
+    public AutoCloseable every(String name, long periodNanos, LongConsumer action) {
+        if (periodNanos <= 0) throw new IllegalArgumentException(name + ": period must be > 0, got " + periodNanos);
+        SimTimer t = every(periodNanos, nanoTime(), action);
+        return t::cancel;
+    }
+
     /** A timer that runs {@code action(now)} every {@code period} from {@code first} on. */
     public SimTimer every(long period, long first, LongConsumer action) {
         if (period <= 0) throw new IllegalArgumentException("period must be positive, got " + period);
