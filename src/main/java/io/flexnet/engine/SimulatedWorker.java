@@ -36,8 +36,15 @@ final class SimulatedWorker implements Duty, CoroutineQueue.Sleeper {
         if (thread.idle()) worker.idleAt(now);
     }
 
-    /** After the core policy granted the worker a core: wake it if it slept because it had none. */
+    /**
+     * After the core policy's period: move the thread to the core it was granted, as a scheduler's
+     * placement does at once (a real thread pins itself at its next round, but a simulated one queued
+     * on its old core would wait there behind whatever holds it), and wake it if it slept because it
+     * had no core.
+     */
     void wakeIfGranted() {
+        int want = worker.requestedCore();
+        if (worker.granted() && want >= 0 && thread.pinnedCore() != want) thread.pin(want);
         if (worker.granted() && worker.lastRoundRevoked() && thread.idle()) thread.kick();
     }
 

@@ -49,6 +49,15 @@ import io.flexnet.socket.UdpSocket;
  * loaded, verified and compiled as an untrusted tenant's would be; the C policies serve 4 sockets);
  * for {@code token-based}: {@code tokens_per_s} (default 350000), {@code token_epoch} (default 100us),
  * {@code ls_user} (default 1) and {@code be_user} (default 2).
+ *
+ * <p>Where the threads run: by default wherever the OS puts them. {@code pin_threads: true} keeps the
+ * NIC poller on the last core and spreads the socket threads over the others, thread i on core
+ * i mod (cores - 1), as Linux's balancer would settle them. {@code thread_scheduling: priority} is
+ * Syrup's thread-to-core hook instead (Figure 8, after ghOSt): a core scheduler every
+ * {@code sched_period} (default 10us) matches threads to all but the last two cores (one is the
+ * scheduling agent's, as ghOSt's spinning agent takes one; the last the poller's) with
+ * {@link PriorityThreads}: threads not in a SCAN first, and a SCAN thread preempted at its next chunk
+ * of {@code preempt_chunk} (default 10us) of work.
  */
 public final class SocketGroup implements Design {
     private String policy;
@@ -60,6 +69,10 @@ public final class SocketGroup implements Design {
     private long tokenEpochNanos;
     private int lsUser;
     private int beUser;
+    private boolean pinThreads;
+    private boolean threadScheduling;
+    private long schedPeriod;
+    private long preemptChunk;
 
     @Override
     public void configure(Params p) {
@@ -77,6 +90,13 @@ public final class SocketGroup implements Design {
         }
         if (policy.equals("token-based") && ebpf) {
             throw new ParamException(p.line("ebpf"), "design " + p.owner() + ": token-based has no eBPF twin");
+        }
+        pinThreads = p.flag("pin_threads", false);
+        threadScheduling = p.choice("thread_scheduling", "none", "none", "priority").equals("priority");
+        schedPeriod = p.duration("sched_period", 10_000);
+        preemptChunk = p.duration("preempt_chunk", threadScheduling ? 10_000 : 0);
+        if (threadScheduling && (schedPeriod <= 0 || preemptChunk <= 0)) {
+            throw new ParamException(p.line("sched_period"), "design " + p.owner() + ": sched_period and preempt_chunk must be positive");
         }
         if (policy.equals("token-based") && tokenEpochNanos <= 0) {
             throw new ParamException(p.line("token_epoch"), "design " + p.owner() + ": token_epoch must be positive");
@@ -116,6 +136,13 @@ public final class SocketGroup implements Design {
         ctx.onStop(tenants);
         DropCounters unsent = new DropCounters("socket-servers");
         ctx.countDrops(unsent);
+        int machine = ctx.machineCores();
+        if ((pinThreads || threadScheduling) && machine < (threadScheduling ? 3 : 2)) {
+            throw new IllegalArgumentException("pinning threads needs at least " + (threadScheduling ? 3 : 2)
+                    + " cores, has " + machine);
+        }
+        java.util.List<io.flexnet.sched.Worker> appWorkers = new java.util.ArrayList<>();
+        java.util.List<SocketServer> servers = new java.util.ArrayList<>();
         for (int port : ctx.ports()) {
             for (int i = 0; i < threads; i++) {
                 // The worker sleeps until an arrival kicks it (blocking receive) or spins (busy polling);
@@ -124,14 +151,28 @@ public final class SocketGroup implements Design {
                 s.bind(port);
                 ctx.onStop(s);
                 ctx.countDrops(s.drops());
-                e.worker("app-" + port + "-" + i,
-                        recv.equals("busy-poll") ? IdleStrategy.busySpin() : new SleepUntilKicked(),
-                        new SocketServer(s, ctx.server(), busy, unsent));
+                SocketServer server = new SocketServer(s, ctx.server(), busy, unsent, preemptChunk);
+                io.flexnet.sched.Worker w = e.worker("app-" + port + "-" + i,
+                        recv.equals("busy-poll") ? IdleStrategy.busySpin() : new SleepUntilKicked(), server);
+                if (pinThreads && !threadScheduling) w.requestCore(appWorkers.size() % (machine - 1));
+                appWorkers.add(w);
+                servers.add(server);
             }
         }
         for (int port : ctx.ports()) ctx.countDrops(sockets.group(port).drops());
         Pipeline rx = e.rx("sockets").eth().ip().l4().socket().build();
-        e.poll(0, rx, 32, "softirq", new SleepUntilKicked());
+        io.flexnet.sched.Worker softirq = e.poll(0, rx, 32, "softirq", new SleepUntilKicked());
+        if (pinThreads || threadScheduling) softirq.requestCore(machine - 1);
+        if (threadScheduling) {
+            int[] appCores = new int[machine - 2];
+            for (int i = 0; i < appCores.length; i++) appCores[i] = i;
+            PriorityThreads policy = new PriorityThreads(servers.toArray(SocketServer[]::new), appCores);
+            ctx.scheduler(io.flexnet.sched.CoreScheduler.builder(ctx.runtime(), new io.flexnet.sched.CoreMatching(policy, appCores))
+                    .workers(appWorkers)
+                    .cores(appCores)
+                    .periodNanos(schedPeriod)
+                    .build());
+        }
     }
 
     /** The policy's C twin, loaded from its object file, verified and compiled. */
@@ -151,6 +192,9 @@ public final class SocketGroup implements Design {
                 + policy + (ebpf ? " (eBPF, verified and compiled)" : "")
                 + (policy.equals("token-based") ? " (" + tokensPerSecond + " tokens/s to user " + lsUser + " in "
                         + tokenEpochNanos / 1000 + " us epochs, leftovers to user " + beUser + ")" : "")
-                + "; receive path run to completion up to socket_rcv on a NIC poller";
+                + "; receive path run to completion up to socket_rcv on a NIC poller"
+                + (threadScheduling ? "; threads matched to cores every " + io.flexnet.workload.Durations.format(schedPeriod)
+                        + ", GET threads first, SCANs preempted every " + io.flexnet.workload.Durations.format(preemptChunk)
+                        : pinThreads ? "; threads pinned round robin over all but the poller's core" : "");
     }
 }

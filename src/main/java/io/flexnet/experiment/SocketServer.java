@@ -23,6 +23,11 @@ import java.util.List;
  * it lasts) and sends the reply through the send layers on this worker. Blocking receive is
  * the worker sleeping until the socket's arrival kicks it ({@code SleepUntilKicked}); busy polling is
  * the worker spinning. Its buffer is made once.
+ *
+ * <p>With a {@code chunk}, a request's work is done in parts of at most that long, one per call, so a
+ * core scheduler that takes the worker's core back (a thread scheduler preempting it, as ghOSt does
+ * in Syrup's Figure 8) stops it within a chunk, and the request goes on where it stopped when the
+ * worker runs again.
  */
 final class SocketServer implements Executor {
     private final UdpSocket socket;
@@ -33,16 +38,29 @@ final class SocketServer implements Executor {
     private final MemorySegment seg = MemorySegment.ofArray(buf);
     private final Peer from = new Peer();
 
+    private final long chunk;
+
     SocketServer(UdpSocket socket, RequestServer server, PolicyMap busy, DropCounters unsent) {
+        this(socket, server, busy, unsent, 0);
+    }
+
+    /** {@code chunk}: the longest part of a request's work per call, 0 for all of it at once. */
+    SocketServer(UdpSocket socket, RequestServer server, PolicyMap busy, DropCounters unsent, long chunk) {
         this.socket = socket;
         this.server = server;
         this.busy = busy;
         this.unsent = unsent;
+        this.chunk = chunk;
     }
 
     /** Length of the request served in the last call, whose reply is still to go; -1 for none. */
     private int served = -1;
     private boolean servedScan;
+    /** With a chunk: the request under way (its length; -1 for none), and its work done so far. */
+    private int underWay = -1;
+    private long done;
+    /** The type of the request under way or awaiting its reply; 0 for none. Read by a thread scheduler. */
+    private volatile int serving;
 
     /**
      * Two calls per request: the first receives it, marks a SCAN busy and serves it (its service time
@@ -53,19 +71,44 @@ final class SocketServer implements Executor {
     @Override
     public int doWork(ExecContext ctx) {
         if (served >= 0) return reply();
+        if (underWay >= 0) return goOn();
         int n = socket.receive(buf, 0, buf.length, from, 0);
         if (n < 0) return 0;  // nothing queued, or closed
-        boolean scan = busy != null && n >= KvRequest.LENGTH && KvRequest.type(seg, 0) == KvRequest.SCAN;
+        int type = n >= KvRequest.LENGTH ? KvRequest.type(seg, 0) : 0;
+        boolean scan = busy != null && type == KvRequest.SCAN;
         if (scan) ScanAvoid.begin(busy, socket.groupIndex());
-        served = n;
         servedScan = scan;
+        serving = type;
+        if (chunk > 0) {
+            underWay = n;
+            done = 0;
+            return goOn();
+        }
+        served = n;
         server.serve(seg, 0, n);
         return 1;
     }
 
+    /** One part of the request under way; when it is the last, the reply is next. */
+    private int goOn() {
+        int n = underWay;
+        long d = server.serveSome(seg, 0, n, done, chunk);
+        if (d < 0 || d >= KvRequest.serviceNanos(seg, 0)) {
+            underWay = -1;
+            served = n;
+        } else {
+            done = d;
+        }
+        return 1;
+    }
+
+    /** Whether a SCAN is under way here (received, not yet answered): what a thread scheduler deprioritises. */
+    boolean servingScan() { return serving == KvRequest.SCAN; }
+
     private int reply() {
         int n = served;
         served = -1;
+        serving = 0;
         if (servedScan) ScanAvoid.end(busy, socket.groupIndex());
         try {
             socket.sendTo(buf, 0, n, from.ip, from.port);  // no slot: counted pool-empty by the socket
@@ -75,7 +118,7 @@ final class SocketServer implements Executor {
         return 1;
     }
 
-    @Override public boolean hasWork() { return served >= 0 || socket.queued() > 0; }
+    @Override public boolean hasWork() { return served >= 0 || underWay >= 0 || socket.queued() > 0; }
 
     @Override public List<CoroutineQueue> queues() { return List.of(); }
 

@@ -84,6 +84,25 @@ public final class RequestServer implements Application {
         return KvRequest.type(buf, off);
     }
 
+    /**
+     * Part of a request's work, for a server that gives its core back between parts (a thread a
+     * scheduler may preempt): spends at most {@code most} of what is left after {@code done}
+     * nanoseconds and returns the total done, counting the request served when that is all of it.
+     * Returns -1 for a datagram too short to be a request (counted, no work).
+     */
+    public long serveSome(MemorySegment buf, long off, int len, long done, long most) {
+        if (len < KvRequest.LENGTH) {
+            counters.inc(SHORT);
+            return -1;
+        }
+        long service = KvRequest.serviceNanos(buf, off);
+        long run = Math.max(0, Math.min(service - done, most));
+        runtime.spend(run);
+        done += run;
+        if (done >= service) counters.inc(SERVED);
+        return done;
+    }
+
     public long served() { return counters.get(SERVED); }
 
     public long tooShort() { return counters.get(SHORT); }
