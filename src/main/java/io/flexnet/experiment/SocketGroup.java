@@ -30,7 +30,10 @@ import io.flexnet.socket.UdpSocket;
  * poller (Linux's softirq), where the port group picks a socket per datagram with the tenant's
  * matching policy:
  * <ul>
- *   <li>{@code vanilla}: the five-tuple hash, as Linux does ({@link FiveTupleHash});
+ *   <li>{@code vanilla}: the five-tuple hash, as Linux does ({@link FiveTupleHash}: the NIC's RSS hash,
+ *       the same every run); with {@code hash_secret}, Linux's own {@code udp_ehashfn} with that
+ *       boot secret ({@link io.flexnet.policy.ReuseportHash}), so a file can show how the spread of
+ *       few flows changes from boot to boot;
  *   <li>{@code round-robin} ({@link io.flexnet.policy.RoundRobinPolicy});
  *   <li>{@code sita}: SCANs to socket 0, GETs round robin over the others ({@link Sita});
  *   <li>{@code scan-avoid}: the next socket whose thread is not serving a SCAN, which the threads
@@ -70,6 +73,7 @@ public final class SocketGroup implements Design {
     private int lsUser;
     private int beUser;
     private boolean pinThreads;
+    private Integer hashSecret;
     private boolean threadScheduling;
     private long schedPeriod;
     private long preemptChunk;
@@ -92,6 +96,10 @@ public final class SocketGroup implements Design {
             throw new ParamException(p.line("ebpf"), "design " + p.owner() + ": token-based has no eBPF twin");
         }
         pinThreads = p.flag("pin_threads", false);
+        hashSecret = p.has("hash_secret") ? p.integer("hash_secret", 0, 0, Integer.MAX_VALUE) : null;
+        if (hashSecret != null && !policy.equals("vanilla")) {
+            throw new ParamException(p.line("hash_secret"), "design " + p.owner() + ": hash_secret is vanilla's");
+        }
         threadScheduling = p.choice("thread_scheduling", "none", "none", "priority").equals("priority");
         schedPeriod = p.duration("sched_period", 10_000);
         preemptChunk = p.duration("preempt_chunk", threadScheduling ? 10_000 : 0);
@@ -123,7 +131,7 @@ public final class SocketGroup implements Design {
             case "sita" -> new Sita();
             case "scan-avoid" -> new ScanAvoid(threads);
             case "token-based" -> new TokenBased(new io.flexnet.policy.RoundRobinPolicy(), 64);
-            default -> new FiveTupleHash();
+            default -> hashSecret != null ? new io.flexnet.policy.ReuseportHash(hashSecret) : new FiveTupleHash();
         };
         app.deploy(hook, chosen);
         if (policy.equals("token-based")) {
@@ -189,7 +197,8 @@ public final class SocketGroup implements Design {
     public String summary() {
         return "socket servers: " + threads + " application thread" + (threads == 1 ? "" : "s")
                 + " per port, each with a SO_REUSEPORT socket (" + recv + " receive); socket chosen by "
-                + policy + (ebpf ? " (eBPF, verified and compiled)" : "")
+                + policy + (hashSecret != null ? " (Linux's udp_ehashfn, secret " + hashSecret + ")" : "")
+                + (ebpf ? " (eBPF, verified and compiled)" : "")
                 + (policy.equals("token-based") ? " (" + tokensPerSecond + " tokens/s to user " + lsUser + " in "
                         + tokenEpochNanos / 1000 + " us epochs, leftovers to user " + beUser + ")" : "")
                 + "; receive path run to completion up to socket_rcv on a NIC poller"
