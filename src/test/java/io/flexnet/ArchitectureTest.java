@@ -92,7 +92,6 @@ class ArchitectureTest {
         m.put("io/flexnet/bench/HandoffRig.java", 6);
         m.put("io/flexnet/bench/PipelineBenchmark.java", 2);
         m.put("io/flexnet/nic/EpochClock.java", 3);                 // capture timestamps since the epoch
-        m.put("io/flexnet/nic/TapReader.java", 1);                  // sleeps before retrying a failed poll
         // A separate client program that times round trips.
         m.put("io/flexnet/serve/EchoClient.java", 4);
         m.put("io/flexnet/serve/KernelEcho.java", 1);               // a separate program: serves N seconds

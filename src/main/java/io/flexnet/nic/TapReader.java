@@ -212,11 +212,6 @@ final class TapReader implements Runnable {
         if (e == Libc.EBADFD || e == Libc.ENXIO || e == Libc.ENODEV) nic.deviceGone(e);
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    /** A device's reader runs on the real runtime only: a TAP has no simulated twin. */
+    private static void pause() { io.flexnet.runtime.RealRuntime.INSTANCE.park(POLL_MILLIS * 1_000_000L); }
 }

@@ -54,7 +54,7 @@ class LoadGeneratorTest {
                 int type = KvRequest.type(s, payload);
                 long work = KvRequest.serviceNanos(s, payload);
                 flows.add(UdpHeader.srcPort(s, udp));
-                assertEquals(UdpHeader.srcPort(s, udp) - 1024, KvRequest.user(s, payload), "user id is the flow");
+                assertEquals(port == 9000 ? 1 : 2, KvRequest.user(s, payload), "user id is the class's number");
                 if (port == 9000) {
                     perClass[0]++;
                     assertEquals(KvRequest.GET, type);
