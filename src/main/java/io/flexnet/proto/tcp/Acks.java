@@ -17,6 +17,7 @@ final class Acks {
 
     static void process(Connection c, Segment g, LayerContext cx) {
         final long now = cx.now();
+        final int una = c.sndUna;
         final int ack = g.ack;
         final long wnd = (long) g.window << c.sndScale;
         final int smss = Emitter.smss(c);
@@ -91,12 +92,17 @@ final class Acks {
             c.tcp.count(Tcp.DUP_ACKS, cx);
             if (!c.inRecovery) {
                 boolean lost = c.dupAcks >= 3 || (c.sackOk && c.scoreboard.isLost(c.sndUna, smss));
+                if (!lost && Rack.holeAged(c, now)) {
+                    lost = true;
+                    c.tcp.count(Tcp.RACK_RECOVERIES, cx);
+                }
                 if (lost && Seq.ge(c.sndUna, c.recoverSeq)) enterRecovery(c, cx);
                 else if (c.dupAcks <= 2) Emitter.limitedTransmit(c, cx);  // RFC 3042
             } else if (!c.sackOk) {
                 c.cc.cwnd += smss;  // RFC 5681 §3.2 step 4: inflate for the segment that left
             }
         }
+        Rack.acked(c, Seq.gt(c.sndUna, una), cx);
         // The send window, from the newest segment only.
         if (Seq.lt(c.sndWl1, g.seq) || (c.sndWl1 == g.seq && Seq.le(c.sndWl2, ack))) {
             c.sndWnd = wnd;
@@ -110,18 +116,20 @@ final class Acks {
         }
     }
 
-    private static void enterRecovery(Connection c, LayerContext cx) {
+    static void enterRecovery(Connection c, LayerContext cx) {
         final long now = cx.now();
         final int smss = Emitter.smss(c);
         c.tcp.count(Tcp.FAST_RECOVERIES, cx);
         c.inRecovery = true;
+        c.tlpAt = c.reoAt = Long.MAX_VALUE;
+        if (Rack.holeAged(c, now)) Rack.markHolesLost(c);
         c.recoverSeq = c.sndMax;
         c.cc.mss = smss;
         c.undoArmed = c.tsOk;
         c.undoCwnd = c.cc.cwnd;
         c.undoSsthresh = c.cc.ssthresh;
         c.undoTs = c.tsNow(now);  // what the retransmission below carries (TSval never goes backwards)
-        c.cc.inFlight = c.sackOk ? c.scoreboard.pipe(c.sndUna, c.sndMax, c.sndUna, smss) : c.flight();
+        c.cc.inFlight = c.sackOk ? c.scoreboard.pipe(c.sndUna, c.sndMax, c.sndUna, smss, c.rackLostBelow) : c.flight();
         c.ccAlgo.onLoss(c.cc, now);
         c.highRxt = c.sndUna;
         Emitter.retransmitFirst(c, cx);

@@ -78,6 +78,16 @@ final class Connection implements StreamConnection {
     long undoCwnd, undoSsthresh;
     int undoTs;
     int rttSeq, dupAcks, retries, persistBackoff, keepAliveSent;
+    /** RACK-TLP ({@link Rack}): the probe and reordering deadlines, the probe in flight and the SND.MAX it
+     *  went out under, when SACKed data was first seen above SND.UNA, the holes held lost below a sequence. */
+    long tlpAt = Long.MAX_VALUE, reoAt = Long.MAX_VALUE, sackSince = Long.MAX_VALUE;
+    boolean tlpOut;
+    int tlpHigh, rackLostBelow;
+    /** Retransmissions in question, a ring of {@link Rack#RECORDS}: range, SND.MAX when sent, time. */
+    final int[] rxSeq = new int[Rack.RECORDS], rxEnd = new int[Rack.RECORDS], rxSndMax = new int[Rack.RECORDS];
+    final long[] rxTime = new long[Rack.RECORDS];
+    final int[] lostSeq = new int[Rack.RECORDS], lostEnd = new int[Rack.RECORDS];
+    int rxHead, rxCount;
     long rttStart, lastSend, lastRecv;
 
     // Receive side.
@@ -254,6 +264,7 @@ final class Connection implements StreamConnection {
         tsOffset = iss * 0x2545F491;  // RFC 7323 §5.4: an offset per connection, from its secret ISN
         tsLast = tsOffset;
         rtoAt = delackAt = persistAt = keepAliveAt = closeAt = Long.MAX_VALUE;
+        Rack.reset(this);
         keepAlive = false;
         keepAliveIdle = c.keepAliveIdle();
         keepAliveInterval = c.keepAliveInterval();
@@ -274,7 +285,7 @@ final class Connection implements StreamConnection {
         state = next;
         tcp.stateChanged(prev, next);
         if (next == TcpState.CLOSED || next == TcpState.TIME_WAIT) {
-            rtoAt = persistAt = keepAliveAt = delackAt = Long.MAX_VALUE;
+            rtoAt = persistAt = keepAliveAt = delackAt = tlpAt = reoAt = Long.MAX_VALUE;
         }
         if (next == TcpState.CLOSED) {
             closeAt = Long.MAX_VALUE;
@@ -329,7 +340,8 @@ final class Connection implements StreamConnection {
     }
 
     long nextDeadline() {
-        return Math.min(Math.min(rtoAt, delackAt), Math.min(Math.min(persistAt, keepAliveAt), closeAt));
+        return Math.min(Math.min(Math.min(rtoAt, delackAt), Math.min(Math.min(persistAt, keepAliveAt), closeAt)),
+                Math.min(tlpAt, reoAt));
     }
 
     // ---------------------------------------------------------------- the application's side

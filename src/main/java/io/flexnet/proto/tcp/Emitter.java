@@ -153,10 +153,10 @@ final class Emitter {
     /** RFC 6675 §5: while pipe is below cwnd, retransmit what the scoreboard holds lost, else send new data. */
     static void sackRecovery(Connection c, LayerContext cx) {
         final int smss = smss(c);
-        long pipe = c.scoreboard.pipe(c.sndUna, c.sndMax, c.highRxt, smss);
+        long pipe = c.scoreboard.pipe(c.sndUna, c.sndMax, c.highRxt, smss, c.rackLostBelow);
         for (int guard = 0; guard < 1 << 12 && pipe < c.cc.cwnd; guard++) {
             int from = Seq.max(c.highRxt, c.sndUna);
-            long lost = c.scoreboard.nextLost(from, c.sndUna, smss);
+            long lost = c.scoreboard.nextLost(from, c.sndUna, smss, c.rackLostBelow);
             if (lost >= 0) {
                 int seq = (int) lost;
                 int dataEnd = c.bufSeq + c.sndBuf.size();
@@ -228,6 +228,18 @@ final class Emitter {
             c.arm(c.rtoAt);
         }
         c.persistAt = Long.MAX_VALUE;
+        if (len > 0) Rack.sent(c, seq, end, retransmission, now);
+    }
+
+    /** {@code len} bytes at SND.NXT, new, whatever the congestion window says: a tail loss probe's. */
+    static void sendNew(Connection c, int len, LayerContext cx) {
+        int flags = TcpHeader.ACK | (len == c.unsent() ? TcpHeader.PSH : 0);
+        send(c, flags, c.sndNxt, len, cx);
+    }
+
+    /** {@code len} bytes at {@code seq} again: a probe's, or a retransmission found lost. */
+    static void resend(Connection c, int seq, int len, LayerContext cx) {
+        send(c, TcpHeader.ACK, seq, len, cx);
     }
 
     /** Whether {@code len} new bytes, next in the stream, may go now as one segment (windows, Nagle). */

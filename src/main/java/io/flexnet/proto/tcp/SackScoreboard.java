@@ -91,14 +91,20 @@ public final class SackScoreboard {
      * <p>Only the first unSACKed byte need be tried: fewer SACKed bytes lie above any later one, so
      * if it is not lost, nothing after it is.
      */
-    public long nextLost(int from, int sndUna, int mss) {
+    public long nextLost(int from, int sndUna, int mss) { return nextLost(from, sndUna, mss, sndUna); }
+
+    /**
+     * As {@link #nextLost(int, int, int)}, with every unSACKed byte below {@code lostBelow} held lost
+     * as well (time-based detection, RFC 8985, marks holes lost that fewer SACKs stand above).
+     */
+    public long nextLost(int from, int sndUna, int mss, int lostBelow) {
         int x = Seq.max(from, sndUna);
         for (int k = 0; k < count; k++) {
             if (Seq.inRange(start[k], x, end[k])) { x = end[k]; continue; }
             if (Seq.lt(x, start[k])) break;
         }
         if (count == 0 || !Seq.lt(x, end[count - 1])) return -1L;
-        return isLost(x, mss) ? Seq.unsigned(x) : -1L;
+        return Seq.lt(x, lostBelow) || isLost(x, mss) ? Seq.unsigned(x) : -1L;
     }
 
     /**
@@ -107,13 +113,18 @@ public final class SackScoreboard {
      * {@code highRxt} is exclusive: the sequence number after the last retransmitted byte
      * ({@code sndUna} when nothing has been retransmitted).
      */
-    public long pipe(int sndUna, int sndNxt, int highRxt, int mss) {
+    public long pipe(int sndUna, int sndNxt, int highRxt, int mss) { return pipe(sndUna, sndNxt, highRxt, mss, sndUna); }
+
+    /** As {@link #pipe(int, int, int, int)}, holes below {@code lostBelow} held lost (not in flight). */
+    public long pipe(int sndUna, int sndNxt, int highRxt, int mss, int lostBelow) {
         long pipe = 0;
         long above = sacked;           // SACKed bytes above the hole being looked at
         int pos = sndUna;
         for (int k = 0; k < count; k++) {
             if (Seq.gt(start[k], pos)) {
-                pipe += holeInFlight(pos, Seq.min(start[k], sndNxt), above, count - k, highRxt, mss);
+                int holeEnd = Seq.min(start[k], sndNxt);
+                pipe += Seq.le(holeEnd, lostBelow) ? retransmitted(pos, holeEnd, highRxt)
+                        : holeInFlight(pos, holeEnd, above, count - k, highRxt, mss);
             }
             above -= end[k] - start[k];
             pos = Seq.max(pos, end[k]);
@@ -146,6 +157,11 @@ public final class SackScoreboard {
         long n = lost(sackedAbove, rangesAbove, mss) ? 0 : b - a;    // (a) not lost: still in flight
         if (Seq.gt(highRxt, a)) n += Seq.min(b, highRxt) - a;        // (b) retransmitted: in flight again
         return n;
+    }
+
+    /** Bytes of the lost hole [a, b) retransmitted (below {@code highRxt}): in flight again. */
+    private static long retransmitted(int a, int b, int highRxt) {
+        return Seq.lt(a, b) && Seq.gt(highRxt, a) ? Seq.min(b, highRxt) - a : 0;
     }
 
     /** Merges [s, e) in; returns the bytes it added. */

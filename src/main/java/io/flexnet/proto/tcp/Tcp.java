@@ -49,7 +49,7 @@ public final class Tcp {
             RTO_EXPIRED = 10, WINDOW_PROBES = 11, KEEPALIVE_PROBES = 12, DELAYED_ACKS = 13, TIMEOUTS = 14,
             DUP_ACKS = 15, OUT_OF_ORDER = 16, DUPLICATE_DATA = 17, NO_SLOT = 18, ACTIVE_OPENS = 19,
             PASSIVE_OPENS = 20, TIME_WAIT_REUSED = 21, NOTIFIER_FAULTS = 22, IN_PLACE = 23, TIMER_FAULTS = 24,
-            BACKLOGGED = 25, FAULTS = 26, SPURIOUS_RECOVERIES = 27;
+            BACKLOGGED = 25, FAULTS = 26, SPURIOUS_RECOVERIES = 27, TAIL_PROBES = 28, RACK_RECOVERIES = 29, LOST_RETRANSMITS = 30;
 
     private final ProtoStack stack;
     private final TcpConfig config;
@@ -76,7 +76,7 @@ public final class Tcp {
             "fast-recoveries", "rto-expired", "window-probes", "keepalive-probes", "delayed-acks", "timeouts",
             "dup-acks", "out-of-order", "duplicate-data", "no-slot", "active-opens", "passive-opens",
             "time-wait-reused", "notifier-faults", "in-place", "timer-faults",
-            "backlogged", "faults", "spurious-recoveries");
+            "backlogged", "faults", "spurious-recoveries", "tail-probes", "rack-recoveries", "lost-retransmits");
     private final AtomicIntegerArray states = new AtomicIntegerArray(TcpState.values().length);
     private final ThreadLocal<LayerContext> callerContexts = ThreadLocal.withInitial(LayerContext::new);
     private int nextEphemeral;

@@ -4,7 +4,7 @@ import io.flexnet.proto.LayerContext;
 
 /**
  * What a connection does when one of its timers comes due: retransmission (RFC 6298 §5, with the SYN's
- * own retry count), persist (zero-window probes), delayed ACK, keepalive, and the end of TIME_WAIT or of
+ * own retry count), the tail loss probe and reordering timeout ({@link Rack}), persist (zero-window probes), delayed ACK, keepalive, and the end of TIME_WAIT or of
  * an orphaned FIN_WAIT_2. A connection keeps each deadline in a field and holds <em>one</em> handle on
  * the stack's {@link TimerWheel} at the earliest of them; deadlines that move later (the retransmission
  * timer on every ACK) touch only the field, and when the wheel fires the connection runs what is due
@@ -27,6 +27,14 @@ final class Timers {
             c.rtoAt = Long.MAX_VALUE;
             retransmit(c, cx);
             if (c.state == TcpState.CLOSED) return;
+        }
+        if (c.tlpAt <= now) {
+            c.tlpAt = Long.MAX_VALUE;
+            Rack.probe(c, cx);
+        }
+        if (c.reoAt <= now) {
+            c.reoAt = Long.MAX_VALUE;
+            Rack.reorderTimeout(c, cx);
         }
         if (c.persistAt <= now) {
             c.persistAt = Long.MAX_VALUE;
@@ -82,6 +90,7 @@ final class Timers {
         c.dupAcks = 0;
         c.scoreboard.clear();
         c.highRxt = c.sndUna;
+        Rack.reset(c);
         c.rttTiming = false;
         c.sndNxt = c.sndUna;
         Emitter.output(c, cx, true);
