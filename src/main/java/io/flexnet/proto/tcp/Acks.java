@@ -18,11 +18,14 @@ final class Acks {
     static void process(Connection c, Segment g, LayerContext cx) {
         final long now = cx.now();
         final int una = c.sndUna;
+        final int highSackedBefore = c.sackOk ? c.scoreboard.highestSacked(una) : una;
         final int ack = g.ack;
         final long wnd = (long) g.window << c.sndScale;
         final int smss = Emitter.smss(c);
         if (c.sackOk && g.sackCount > 0) c.scoreboard.update(Seq.max(ack, c.sndUna), c.sndMax, g.sack, g.sackCount);
         if (Seq.gt(ack, c.sndUna)) {
+            // A hole below SACKed data filled by its first transmission: the path reorders (RFC 8985 §6.2).
+            if (Seq.lt(una, highSackedBefore) && (!c.inRecovery || Seq.ge(una, c.highRxt))) c.reorderSeen = true;
             int acked = ack - c.sndUna;
             int from = Seq.max(c.sndUna, c.bufSeq);
             int dataEnd = c.bufSeq + c.sndBuf.size();
@@ -102,7 +105,7 @@ final class Acks {
                 c.cc.cwnd += smss;  // RFC 5681 §3.2 step 4: inflate for the segment that left
             }
         }
-        Rack.acked(c, Seq.gt(c.sndUna, una), cx);
+        Rack.acked(c, cx);
         // The send window, from the newest segment only.
         if (Seq.lt(c.sndWl1, g.seq) || (c.sndWl1 == g.seq && Seq.le(c.sndWl2, ack))) {
             c.sndWnd = wnd;

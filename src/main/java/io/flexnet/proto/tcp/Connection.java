@@ -81,7 +81,7 @@ final class Connection implements StreamConnection {
     /** RACK-TLP ({@link Rack}): the probe and reordering deadlines, the probe in flight and the SND.MAX it
      *  went out under, when SACKed data was first seen above SND.UNA, the holes held lost below a sequence. */
     long tlpAt = Long.MAX_VALUE, reoAt = Long.MAX_VALUE, sackSince = Long.MAX_VALUE;
-    boolean tlpOut;
+    boolean tlpOut, reorderSeen;
     int tlpHigh, rackLostBelow;
     /** Retransmissions in question, a ring of {@link Rack#RECORDS}: range, SND.MAX when sent, time. */
     final int[] rxSeq = new int[Rack.RECORDS], rxEnd = new int[Rack.RECORDS], rxSndMax = new int[Rack.RECORDS];
@@ -265,6 +265,7 @@ final class Connection implements StreamConnection {
         tsLast = tsOffset;
         rtoAt = delackAt = persistAt = keepAliveAt = closeAt = Long.MAX_VALUE;
         Rack.reset(this);
+        reorderSeen = false;
         keepAlive = false;
         keepAliveIdle = c.keepAliveIdle();
         keepAliveInterval = c.keepAliveInterval();

@@ -29,9 +29,13 @@ final class Rack {
 
     private Rack() {}
 
-    /** The reordering window: a quarter of the smoothed RTT, at least one tick of the timer wheel. */
+    /**
+     * The reordering window: a quarter of the smoothed RTT, or a whole one once the path was seen to
+     * reorder (a hole filled by its first transmission); at least one tick of the timer wheel.
+     */
     static long reoWnd(Connection c) {
-        return Math.max(c.rtt.srtt() / 4, c.tcp.config().tickNanos());
+        long srtt = c.rtt.srtt();
+        return Math.max(c.reorderSeen ? srtt : srtt / 4, c.tcp.config().tickNanos());
     }
 
     /** After a segment went out: remember a retransmission; (re)arm the probe while no recovery runs. */
@@ -96,10 +100,10 @@ final class Rack {
      * After an ACK was taken (SACK blocks into the scoreboard, SND.UNA moved): ends the probe when the
      * ACK moved past it, keeps the SACK evidence's age, and resends retransmissions that were lost.
      */
-    static void acked(Connection c, boolean advanced, LayerContext cx) {
+    static void acked(Connection c, LayerContext cx) {
         if (!c.sackOk) return;
         final long now = cx.now();
-        if (c.tlpOut && (Seq.ge(c.sndUna, c.tlpHigh) || c.scoreboard.sackedBytes() > 0 || advanced)) c.tlpOut = false;
+        if (c.tlpOut && Seq.ge(c.sndUna, c.tlpHigh)) c.tlpOut = false;  // the probe's episode is over
         if (c.scoreboard.sackedBytes() == 0) {
             c.sackSince = Long.MAX_VALUE;
             c.rackLostBelow = c.sndUna;
