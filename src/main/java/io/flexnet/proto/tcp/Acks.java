@@ -124,7 +124,7 @@ final class Acks {
         final int smss = Emitter.smss(c);
         c.tcp.count(Tcp.FAST_RECOVERIES, cx);
         c.inRecovery = true;
-        c.tlpAt = c.reoAt = Long.MAX_VALUE;
+        c.reoAt = Long.MAX_VALUE;
         if (Rack.holeAged(c, now)) Rack.markHolesLost(c);
         c.recoverSeq = c.sndMax;
         c.cc.mss = smss;

@@ -7,10 +7,12 @@ import io.flexnet.proto.LayerContext;
  * RFC 6675's duplicate-ACK counting, each sparing a retransmission timeout (200 ms at least, where the
  * round trip may be a millisecond):
  * <ul>
- *   <li><b>Tail loss probe.</b> With data outstanding and no recovery under way, a probe timeout of
- *       2·SRTT (plus 2 ms, or plus 200 ms when one segment is out, for the peer's delayed ACK; never
- *       past the RTO) sends one new segment, or resends the last one, so a loss at the end of a flight
- *       draws a SACK instead of silence. One probe per flight until an ACK moves.
+ *   <li><b>Tail loss probe.</b> With data outstanding, a probe timeout of 2·SRTT (plus 2 ms, or plus
+ *       200 ms when one segment is out, for the peer's delayed ACK; never past the RTO) sends one new
+ *       segment, or resends the last one, so a loss at the end of a flight draws a SACK instead of
+ *       silence. Also in recovery (as Linux does with RACK): when the window allows nothing and the
+ *       retransmission was lost too, the probe's new segment is the later delivery that shows it.
+ *       One probe until SND.UNA passes what it covered.
  *   <li><b>Holes by time.</b> Once data above SND.UNA has been SACKed for a reordering window
  *       (SRTT/4, at least the timer's tick), the holes below the highest SACKed byte are lost: recovery
  *       starts even when fewer than DupThresh segments were SACKed (one probe's SACK is enough), and
@@ -59,7 +61,7 @@ final class Rack {
     }
 
     static void armProbe(Connection c, long now) {
-        if (!c.sackOk || c.inRecovery || c.tlpOut || c.sndUna == c.sndMax) {
+        if (!c.sackOk || c.tlpOut || c.sndUna == c.sndMax) {
             if (c.sndUna == c.sndMax) c.tlpAt = Long.MAX_VALUE;
             return;
         }
@@ -77,7 +79,7 @@ final class Rack {
 
     /** The probe timer came due: one new segment if the windows let one go, else the last one again. */
     static void probe(Connection c, LayerContext cx) {
-        if (!c.sackOk || c.inRecovery || c.tlpOut || c.sndUna == c.sndMax) return;
+        if (!c.sackOk || c.tlpOut || c.sndUna == c.sndMax) return;
         int smss = Emitter.smss(c);
         c.tcp.count(Tcp.TAIL_PROBES, cx);
         c.tlpOut = true;
