@@ -2,10 +2,6 @@
 package io.flexnet.experiment;
 
 import io.flexnet.experiment.ExperimentFileException.Problem;
-import io.flexnet.workload.Durations;
-import io.flexnet.workload.KvRequest;
-import io.flexnet.workload.RequestClass;
-import io.flexnet.workload.ServiceTime;
 import io.flexnet.workload.Workload;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,7 +84,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * repetitions runs may plan at most {@link Experiment#MAX_PLANNED_NANOS} (7 days). The name may not be
  * {@code .} or {@code ..}. Parsing takes time linear in the file's size, however long its lines.
  */
-public final class ExperimentFile {
+public final class ExperimentFile extends CheckedYaml {
     /** Files larger than this (1 MiB) are refused unread: the largest example is under 2 kB. */
     public static final int MAX_BYTES = 1 << 20;
     /** Lists and mappings nested deeper than this are refused; the format itself needs five levels. */
@@ -108,17 +104,17 @@ public final class ExperimentFile {
     private static final Set<String> TOP = Set.of("name", "description", "workload", "loads", "warmup", "duration",
             "repetitions", "designs", "report", "runtime");
     private static final Set<String> RUNTIME = Set.of("kind", "cores", "cost");
-    private static final Set<String> WORKLOAD = Set.of("arrivals", "flows", "seed", "keys", "generator", "classes", "service");
-    private static final Set<String> CLASS = Set.of("name", "port", "share", "mix", "payload");
     private static final Set<String> DESIGN = Set.of("name", "builtin", "class", "params", "classes", "shares");
     private static final Set<String> REPORT = Set.of("baseline", "class");
 
     private final String source;
-    private final List<Problem> problems = new ArrayList<>();
     /** Every design name given, refused designs included, so references to them raise no second problem. */
     private final Set<String> designNames = new HashSet<>();
 
-    private ExperimentFile(String source) { this.source = source; }
+    private ExperimentFile(String source) {
+        super(new ArrayList<>());
+        this.source = source;
+    }
 
     /**
      * Reads and checks {@code file}. Whatever is wrong with it, from a missing file, a directory, a file
@@ -262,7 +258,7 @@ public final class ExperimentFile {
 
         Workload workload = null;
         YamlNode w = require(m, "workload", top, "experiment");
-        if (w != null) workload = workload(w);
+        if (w != null) workload = new WorkloadSection(problems).workload(w);
 
         List<Double> loads = new ArrayList<>();
         YamlNode l = require(m, "loads", top, "experiment");
@@ -359,190 +355,6 @@ public final class ExperimentFile {
             }
         }
         return RuntimeChoice.simulated(cores, cost);
-    }
-
-    // ---- workload ----
-
-    private Workload workload(YamlNode w) {
-        if (!w.isMap()) {
-            problem(w, "workload must be a mapping (arrivals, flows, classes, service, ...); found " + w.kind());
-            return null;
-        }
-        int before = problems.size();
-        Map<String, YamlNode> m = keys(w, WORKLOAD, "workload");
-        String arrivals = "poisson";
-        if (m.containsKey("arrivals")) {
-            String a = scalar(m.get("arrivals"), "arrivals");
-            if (a != null && !a.equals("poisson") && !a.equals("uniform")) {
-                problem(m.get("arrivals"), "arrivals must be poisson or uniform, got '" + shown(a) + "'");
-            } else if (a != null) {
-                arrivals = a;
-            }
-        }
-        int flows = m.containsKey("flows") ? integer(m.get("flows"), "flows", 1, 0xFFFF - 1024, 1) : 1;
-        long seed = m.containsKey("seed") ? longValue(m.get("seed"), "seed") : 1;
-        int keys = m.containsKey("keys") ? integer(m.get("keys"), "keys", 1, Integer.MAX_VALUE, 1) : 100_000;
-        Workload.GeneratorWait wait = Workload.GeneratorWait.HYBRID;
-        if (m.containsKey("generator")) {
-            String g = scalar(m.get("generator"), "generator");
-            if ("spin".equals(g)) wait = Workload.GeneratorWait.SPIN;
-            else if (g != null && !g.equals("hybrid")) problem(m.get("generator"), "generator must be hybrid or spin, got '" + shown(g) + "'");
-        }
-        ServiceTime[] service = new ServiceTime[4];
-        // Types given a service time, valid or not: a refused one is reported once, for its own cause,
-        // and not again as missing where a class sends that type.
-        boolean[] given = new boolean[4];
-        YamlNode s = require(m, "service", w, "workload");
-        if (s != null) {
-            if (!s.isMap()) {
-                problem(s, "service must map request types (GET, SCAN, PUT) to service times; found " + s.kind());
-            } else {
-                for (YamlNode.Entry e : s.entries()) {
-                    int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
-                    if (type < 0) {
-                        problem(e.keyNode(), "unknown request type '" + shown(e.key()) + "' (GET, SCAN, PUT)");
-                    } else if (given[type]) {
-                        problem(e.keyNode(), "service time for " + KvRequest.typeName(type) + " given twice");
-                    } else {
-                        given[type] = true;
-                        service[type] = serviceTime(e.value(), KvRequest.typeName(type));
-                    }
-                }
-            }
-        }
-        List<RequestClass> classes = new ArrayList<>();
-        YamlNode c = require(m, "classes", w, "workload");
-        if (c != null) {
-            if (!c.isList() || c.items().isEmpty()) {
-                problem(c, "classes must be a list of at least one request class");
-            } else {
-                Set<String> names = new HashSet<>();
-                for (YamlNode item : c.items()) {
-                    RequestClass rc = requestClass(item, service, given);
-                    if (rc != null && !names.add(rc.name())) problem(item, "request class '" + shown(rc.name()) + "' defined twice");
-                    else if (rc != null) classes.add(rc);
-                }
-            }
-        }
-        if (problems.size() > before) return null;
-        try {
-            return new Workload(arrivals, flows, classes, service, keys, seed, wait);
-        } catch (IllegalArgumentException e) {
-            problem(w, "workload: " + e.getMessage());
-            return null;
-        }
-    }
-
-    private RequestClass requestClass(YamlNode n, ServiceTime[] service, boolean[] given) {
-        if (!n.isMap()) {
-            problem(n, "a request class is a mapping (name, port, share, mix, payload); found " + n.kind());
-            return null;
-        }
-        int before = problems.size();
-        Map<String, YamlNode> m = keys(n, CLASS, "request class");
-        String name = null;
-        YamlNode nn = require(m, "name", n, "request class");
-        if (nn != null) {
-            name = scalar(nn, "class name");
-            if (name != null && !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
-                problem(nn, "class name '" + shown(name) + "' must start with a letter and have only letters, digits and '_' (it names CSV columns)");
-            }
-        }
-        YamlNode pn = require(m, "port", n, "request class");
-        int port = pn == null ? 0 : integer(pn, "port", 1, 0xFFFF, 0);
-        double share = m.containsKey("share") ? number(m.get("share"), "share", true) : 1;
-        double[] mix = {0, 1, 0, 0};
-        if (m.containsKey("mix")) {
-            YamlNode x = m.get("mix");
-            if (!x.isMap()) {
-                problem(x, "mix must map request types to weights, e.g. {GET: 0.995, SCAN: 0.005}; found " + x.kind());
-            } else {
-                mix = new double[4];
-                double sum = 0;
-                for (YamlNode.Entry e : x.entries()) {
-                    int type = e.key() == null ? -1 : KvRequest.typeOf(e.key());
-                    if (type < 0) {
-                        problem(e.keyNode(), "unknown request type '" + shown(e.key()) + "' in mix (GET, SCAN, PUT)");
-                        continue;
-                    }
-                    double wgt = number(e.value(), "mix weight of " + e.key(), false);
-                    mix[type] = wgt;
-                    sum += wgt;
-                    if (wgt > 0 && !given[type]) {
-                        problem(e.keyNode(), "mix sends " + KvRequest.typeName(type) + " requests but service: gives no time for them");
-                    }
-                }
-                if (!(sum > 0) && problems.size() == before) problem(x, "mix needs at least one positive weight");
-            }
-        } else if (!given[KvRequest.GET]) {
-            problem(n, "class " + name + " sends GET requests (the default mix) but service: gives no time for GET");
-        }
-        int payload = m.containsKey("payload") ? integer(m.get("payload"), "payload", KvRequest.LENGTH, 1472, KvRequest.LENGTH)
-                : KvRequest.LENGTH;
-        if (problems.size() > before) return null;
-        return new RequestClass(name, port, share, mix, payload);
-    }
-
-    private ServiceTime serviceTime(YamlNode n, String type) {
-        String t = scalar(n, "service time of " + type);
-        if (t == null) return null;
-        String[] w = t.trim().split("\\s+");
-        String usage = "service time of " + type + " must be 'fixed T', 'uniform LO HI', 'exponential MEAN' or "
-                + "'bimodal P% SHORT LONG'; got '" + shown(t) + "'";
-        try {
-            return switch (w[0].toLowerCase(Locale.ROOT)) {
-                case "fixed" -> {
-                    if (w.length != 2) throw new IllegalArgumentException(usage);
-                    yield new ServiceTime.Fixed(serviceDuration(w[1], type));
-                }
-                case "uniform" -> {
-                    if (w.length != 3) throw new IllegalArgumentException(usage);
-                    long lo = serviceDuration(w[1], type), hi = serviceDuration(w[2], type);
-                    if (hi < lo) throw new IllegalArgumentException("service time of " + type + ": uniform needs LO <= HI");
-                    yield new ServiceTime.Uniform(lo, hi);
-                }
-                case "exponential" -> {
-                    if (w.length != 2) throw new IllegalArgumentException(usage);
-                    long mean = serviceDuration(w[1], type);
-                    if (mean <= 0) throw new IllegalArgumentException("service time of " + type + ": exponential needs a mean > 0");
-                    yield new ServiceTime.Exponential(mean);
-                }
-                case "bimodal" -> {
-                    if (w.length != 4) throw new IllegalArgumentException(usage);
-                    yield new ServiceTime.Bimodal(probability(w[1], type), serviceDuration(w[2], type), serviceDuration(w[3], type));
-                }
-                default -> throw new IllegalArgumentException(usage);
-            };
-        } catch (IllegalArgumentException e) {
-            String msg = e.getMessage();
-            problem(n, msg.startsWith("service time") ? msg : "service time of " + type + ": " + msg);
-            return null;
-        }
-    }
-
-    /** A service time's duration; longer than {@link #MAX_SERVICE_NANOS} would stall a worker for the whole run. */
-    private static long serviceDuration(String text, String type) {
-        if (text.length() > 40) {
-            throw new IllegalArgumentException("service time of " + type + ": '" + shown(text) + "' is not a duration");
-        }
-        long v = Durations.parse(text);
-        if (v > MAX_SERVICE_NANOS) {
-            throw new IllegalArgumentException("service time of " + type + ": at most 10s, got '" + shown(text) + "'");
-        }
-        return v;
-    }
-
-    private static double probability(String text, String type) {
-        boolean pct = text.endsWith("%");
-        double v;
-        try {
-            v = Double.parseDouble(pct ? text.substring(0, text.length() - 1) : text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("service time of " + type + ": bimodal share '" + shown(text) + "' is not a number");
-        }
-        if (pct) v /= 100;
-        if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("service time of " + type + ": bimodal share must be in [0%, 100%]");
-        return v;
     }
 
     private List<Double> loads(YamlNode l) {
@@ -677,115 +489,6 @@ public final class ExperimentFile {
     }
 
     // ---- helpers ----
-
-    /** The mapping's entries by key, reporting unknown and repeated keys. */
-    private Map<String, YamlNode> keys(YamlNode map, Set<String> known, String what) {
-        Map<String, YamlNode> out = new LinkedHashMap<>();
-        for (YamlNode.Entry e : map.entries()) {
-            if (e.key() == null) {
-                problem(e.keyNode(), what + ": keys are plain words; found " + e.keyNode().kind());
-            } else if (!known.contains(e.key())) {
-                problem(e.keyNode(), "unknown key '" + shown(e.key()) + "' in " + what + " (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            } else if (out.containsKey(e.key())) {
-                problem(e.keyNode(), what + ": key '" + shown(e.key()) + "' given twice");
-            } else {
-                out.put(e.key(), e.value());
-            }
-        }
-        return out;
-    }
-
-    private YamlNode require(Map<String, YamlNode> m, String key, YamlNode parent, String what) {
-        YamlNode n = m.get(key);
-        if (n == null) problem(parent, what + " needs '" + key + "'");
-        return n;
-    }
-
-    private String scalar(YamlNode n, String what) {
-        String t = n.text();
-        if (t == null) problem(n, what + " must be a single value; found " + n.kind());
-        return t;
-    }
-
-    private int integer(YamlNode n, String what, int min, int max, int fallback) {
-        return (int) whole(n, what, min, max, fallback);
-    }
-
-    private long longValue(YamlNode n, String what) {
-        return whole(n, what, Long.MIN_VALUE, Long.MAX_VALUE, 0);
-    }
-
-    /** A whole number in {@code [min, max]}; anything else is a problem at its line, and the fallback. */
-    private long whole(YamlNode n, String what, long min, long max, long fallback) {
-        String t = scalar(n, what);
-        if (t == null) return fallback;
-        try {
-            long v = Long.parseLong(t.trim());
-            if (v < min || v > max) {
-                problem(n, what + " must be in [" + min + ", " + max + "], got " + v);
-                return fallback;
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            problem(n, what + " must be a whole number, got '" + shown(t) + "'");
-            return fallback;
-        }
-    }
-
-    private double number(YamlNode n, String what, boolean positive) {
-        String t = scalar(n, what);
-        if (t == null) return 1;
-        try {
-            double v = Double.parseDouble(t.trim());
-            if (Double.isNaN(v) || Double.isInfinite(v) || v < 0 || (positive && v == 0)) {
-                problem(n, what + " must be a " + (positive ? "positive" : "non-negative") + " number, got " + t);
-                return 1;
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            problem(n, what + " must be a number, got '" + shown(t) + "'");
-            return 1;
-        }
-    }
-
-    private long duration(YamlNode n, String what, boolean zeroAllowed, long max, String maxText) {
-        String t = scalar(n, what);
-        if (t == null) return 1;
-        if (t.length() > 40) {
-            problem(n, what + ": '" + shown(t) + "' is not a duration (a number and a unit: ns, us, ms, s)");
-            return 1;
-        }
-        try {
-            long v = Durations.parse(t);
-            if (v == 0 && !zeroAllowed) {
-                problem(n, what + " must be longer than 0");
-                return 1;
-            }
-            if (v > max) {
-                problem(n, what + " must be at most " + maxText + ", got '" + shown(t) + "'");
-                return 1;
-            }
-            return v;
-        } catch (IllegalArgumentException e) {
-            problem(n, what + ": " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private void problem(YamlNode n, String message) {
-        problems.add(new Problem(n.line(), n.column(), message));
-    }
-
-    /** User text quoted in a message: at most 40 characters, control characters escaped, so it stays one short line. */
-    static String shown(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && sb.length() < 40; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7F) sb.append(String.format(Locale.ROOT, "\\x%02X", (int) c));
-            else sb.append(c);
-        }
-        return sb.length() < s.length() ? sb.append("...").toString() : sb.toString();
-    }
 
     private static String oneLine(String s) {
         if (s == null) return "";
