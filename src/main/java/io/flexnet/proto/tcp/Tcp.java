@@ -1,20 +1,17 @@
 package io.flexnet.proto.tcp;
 
-import io.flexnet.packet.Bytes;
 import io.flexnet.packet.Counters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Ipv4Header;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.packet.TcpHeader;
-import io.flexnet.packet.TcpOptions;
 import io.flexnet.proto.LayerContext;
 import io.flexnet.proto.Output;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.proto.tcp.cc.CongestionControl;
 import io.flexnet.proto.tcp.cc.CongestionControls;
 import io.flexnet.runtime.StackRuntime;
-import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -56,6 +53,7 @@ public final class Tcp {
     private final PacketPool pool;
     private final Output output;
     private final int localIp;
+    private final Replies replies;
     private final int maxMss;
     private final int maxSegment;
     private final ConnTable table;
@@ -88,6 +86,7 @@ public final class Tcp {
         this.pool = stack.pool();
         this.output = stack.output();
         this.localIp = stack.config().ip();
+        this.replies = new Replies(this, pool, output, localIp);
         int mtu = stack.config().mtu();
         this.maxSegment = mtu - Ipv4Header.MIN_HEADER_LENGTH;
         this.maxMss = Math.max(TcpConfig.MIN_MSS, mtu - Ipv4Header.MIN_HEADER_LENGTH - TcpHeader.MIN_HEADER_LENGTH);
@@ -364,7 +363,7 @@ public final class Tcp {
         int window = Math.min(config.receiveBuffer(), 0xFFFF);
         count(SYN_COOKIES_SENT, cx);
         // The cookie carries the peer's MSS (rounded down to the table); the option says ours.
-        writeReply(p, TcpHeader.SYN | TcpHeader.ACK, cookie, g.seq + 1, window, maxMss, cx);
+        replies.write(p, TcpHeader.SYN | TcpHeader.ACK, cookie, g.seq + 1, window, maxMss, cx);
     }
 
     /** An ACK to a listener: the last step of a SYN-cookie handshake, or a stray that gets a reset. */
@@ -416,84 +415,14 @@ public final class Tcp {
 
     // ---------------------------------------------------------------- resets
 
-    /**
-     * Answers {@code p} with a reset built in its own slot (RFC 9293 §3.10.7.1): {@code <SEQ=SEG.ACK>
-     * <CTL=RST>} when it carried an ACK, else {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}. Never
-     * answers a reset. Takes ownership.
-     */
-    void replyReset(Packet p, Segment g, LayerContext cx) {
-        if (g.has(TcpHeader.RST)) {
-            p.release();
-            return;
-        }
-        count(RST_SENT, cx);
-        if (g.has(TcpHeader.ACK)) writeReply(p, TcpHeader.RST, g.ack, 0, 0, -1, cx);
-        else writeReply(p, TcpHeader.RST | TcpHeader.ACK, 0, g.seq + g.seqLength(), 0, -1, cx);
-    }
+    /** Answers {@code p} with a reset in its own slot (see {@link Replies#reset}). Takes ownership. */
+    void replyReset(Packet p, Segment g, LayerContext cx) { replies.reset(p, g, cx); }
 
     /**
-     * Answers a segment a filter rejected ({@code reject with tcp reset}) with a reset as
-     * {@link #replyReset} builds it, in a new slot: {@code segment} is only read, and stays the caller's.
-     * The segment is as {@code ip_rcv} left it ({@link Packet#l4Offset}, addresses set); nothing is sent
-     * for a reset, a runt header, or a datagram not to our unicast address. A reset needs no connection,
-     * so a SYN to a port the rules close meets what a closed port sends: {@code ECONNREFUSED}.
+     * Answers a segment a filter rejected ({@code reject with tcp reset}) with a reset in a new slot;
+     * {@code segment} stays the caller's (see {@link Replies#resetFor}).
      */
-    public void resetFor(Packet segment, LayerContext cx) {
-        final MemorySegment s = segment.segment();
-        final int at = segment.l4Offset;
-        final int len = segment.offset + segment.length - at;
-        if (len < TcpHeader.MIN_HEADER_LENGTH || segment.dstIp != localIp) return;
-        final int flags = Bytes.u8(s, at + 13);
-        final int hlen = (Bytes.u8(s, at + 12) >>> 4) << 2;
-        if ((flags & TcpHeader.RST) != 0 || hlen < TcpHeader.MIN_HEADER_LENGTH || hlen > len) return;
-        final Packet q = pool.allocate();
-        if (q == null) {
-            count(NO_SLOT, cx);
-            return;
-        }
-        q.l4Offset = q.offset + io.flexnet.proto.IpSend.HEADROOM;
-        q.srcIp = segment.srcIp;
-        q.srcPort = Bytes.u16(s, at);
-        q.dstPort = Bytes.u16(s, at + 2);
-        q.vlan = segment.vlan;
-        count(RST_SENT, cx);
-        if ((flags & TcpHeader.ACK) != 0) {
-            writeReply(q, TcpHeader.RST, Bytes.i32(s, at + TcpHeader.ACK_OFFSET), 0, 0, -1, cx);
-        } else {
-            int seqLength = len - hlen + ((flags & TcpHeader.SYN) != 0 ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
-            writeReply(q, TcpHeader.RST | TcpHeader.ACK, 0, Bytes.i32(s, at + TcpHeader.SEQ_OFFSET) + seqLength, 0, -1, cx);
-        }
-    }
-
-    /** Rewrites {@code p} in place as a reply to its sender with no data (an MSS option when {@code mss >= 0}) and sends it. */
-    private void writeReply(Packet p, int flags, int seq, int ack, int window, int mss, LayerContext cx) {
-        final MemorySegment s = p.segment();
-        final int at = p.l4Offset;
-        int hlen = TcpHeader.MIN_HEADER_LENGTH + (mss >= 0 ? 4 : 0);
-        int peer = p.srcIp, peerPort = p.srcPort, port = p.dstPort;
-        TcpHeader.srcPort(s, at, port);
-        TcpHeader.dstPort(s, at, peerPort);
-        Bytes.i32(s, at + TcpHeader.SEQ_OFFSET, seq);
-        Bytes.i32(s, at + TcpHeader.ACK_OFFSET, ack);
-        Bytes.u16(s, at + TcpHeader.DATA_OFFSET_OFFSET, (hlen >>> 2) << 12 | flags);
-        TcpHeader.window(s, at, window);
-        TcpHeader.urgent(s, at, 0);
-        if (mss >= 0) {
-            Bytes.u8(s, at + 20, TcpOptions.MSS);
-            Bytes.u8(s, at + 21, 4);
-            Bytes.u16(s, at + 22, mss);
-        }
-        TcpHeader.fillChecksum(s, at, hlen, localIp, peer);
-        p.offset = at;
-        p.length = hlen;
-        p.srcIp = localIp;
-        p.dstIp = peer;
-        p.srcPort = port;
-        p.dstPort = peerPort;
-        p.protocol = Ipv4Header.PROTO_TCP;
-        count(SEGMENTS_OUT, cx);
-        output.datagram(p, cx);
-    }
+    public void resetFor(Packet segment, LayerContext cx) { replies.resetFor(segment, cx); }
 
     // ---------------------------------------------------------------- timers
 
