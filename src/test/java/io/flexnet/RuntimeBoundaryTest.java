@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class RuntimeBoundaryTest {
     /**
      * Top-level classes that still do, for reasons of their own: measurement rigs that time
-     * themselves, capture timestamps since the epoch, a retry's sleep in the TAP reader, and two
+     * themselves, capture timestamps since the epoch, and two
      * separate programs (a client timing round trips, a kernel echo that serves N seconds). Each must
      * still do it: a class that stops comes off this list.
      */
@@ -35,7 +35,6 @@ class RuntimeBoundaryTest {
             "io.flexnet.bench.HandoffRig",
             "io.flexnet.bench.PipelineBenchmark",
             "io.flexnet.nic.EpochClock",
-            "io.flexnet.nic.TapReader",
             "io.flexnet.serve.EchoClient",
             "io.flexnet.serve.KernelEcho");
 
