@@ -37,15 +37,24 @@ public class NettyClientTest {
 
     /** A Netty HTTP client over {@code tcp}: each full response's status and body go to {@code got}. */
     public static Bootstrap client(MultiThreadIoEventLoopGroup group, TcpSockets tcp, BlockingQueue<String> got) {
+        return client(group, tcp, 1 << 20, r -> got.add(r.status().code() + " " + r.content().toString(StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * A Netty HTTP client over {@code tcp} (HttpClientCodec, an aggregator of up to {@code maxBody}
+     * bytes): each full response goes to {@code onResponse}, which must retain it to keep it.
+     */
+    public static Bootstrap client(MultiThreadIoEventLoopGroup group, TcpSockets tcp, int maxBody,
+            java.util.function.Consumer<FullHttpResponse> onResponse) {
         return new Bootstrap().group(group).channelFactory(() -> new StreamChannel(tcp))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxBody),
                                 new SimpleChannelInboundHandler<FullHttpResponse>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
-                                        got.add(r.status().code() + " " + r.content().toString(StandardCharsets.US_ASCII));
+                                        onResponse.accept(r);
                                     }
                                 });
                     }

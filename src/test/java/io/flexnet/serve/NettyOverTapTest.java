@@ -4,7 +4,6 @@ package io.flexnet.serve;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.netty.NettyHelloWorldTest;
-import io.flexnet.netty.StreamChannel;
 import io.flexnet.netty.StreamIoHandler;
 import io.flexnet.nic.KernelPeer;
 import io.flexnet.nic.NetNs;
@@ -13,15 +12,10 @@ import io.flexnet.runtime.RealRuntime;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -74,19 +68,7 @@ class NettyOverTapTest {
             MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, StreamIoHandler.factory(256, RealRuntime.INSTANCE));
             try {
                 BlockingQueue<FullHttpResponse> got = new LinkedBlockingQueue<>();
-                Bootstrap b = new Bootstrap().group(group).channelFactory(() -> new StreamChannel(p.tcp))
-                        .handler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(2 << 20),
-                                        new SimpleChannelInboundHandler<FullHttpResponse>() {
-                                            @Override
-                                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
-                                                got.add(r.retainedDuplicate());
-                                            }
-                                        });
-                            }
-                        });
+                Bootstrap b = io.flexnet.netty.NettyClientTest.client(group, p.tcp, 2 << 20, r -> got.add(r.retainedDuplicate()));
                 InetSocketAddress server = new InetSocketAddress(KernelPeer.KERNEL_IP, 8000);
                 Channel c = null;
                 for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); c == null; ) {
