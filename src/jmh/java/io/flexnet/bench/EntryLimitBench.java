@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * run); {@code uncapped}: a limit, the tenant without a cap; {@code capped}: the tenant capped, so an
  * increment at the offer and a decrement at the take. 0 bytes per packet expected ({@code -prof gc}).
  *
- * <pre>{@code flock /tmp/jmh.lock ./flexnet jmh EntryLimitBench -prof gc}</pre>
+ * <pre>{@code ./flexnet jmh EntryLimitBench -prof gc}</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

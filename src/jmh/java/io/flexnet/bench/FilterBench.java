@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * tcpdump expression over the same frame. {@code fqCodel}: one enqueue and one dequeue. One slot
  * reused in place; 0 bytes per packet expected ({@code -prof gc}).
  *
- * <pre>{@code flock /tmp/jmh.lock ./flexnet jmh FilterBench -prof gc}</pre>
+ * <pre>{@code ./flexnet jmh FilterBench -prof gc}</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

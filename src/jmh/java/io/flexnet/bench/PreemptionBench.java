@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *     {@code requestPreemptibleDense} polls after every step, the worst case.</li>
  * </ul>
  *
- * <pre>{@code flock /tmp/jmh.lock ./flexnet jmh PreemptionBench}</pre>
+ * <pre>{@code ./flexnet jmh PreemptionBench}</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * cores from a timer, one job each, every 1 µs (kick, wake, round, idle check, sleep: 3 events a job).
  * Results are ns per event; events per second is their inverse.
  *
- * <pre>{@code flock /tmp/jmh.lock ./flexnet jmh SimEventsBench}</pre>
+ * <pre>{@code ./flexnet jmh SimEventsBench}</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
