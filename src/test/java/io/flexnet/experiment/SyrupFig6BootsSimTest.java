@@ -3,8 +3,6 @@ package io.flexnet.experiment;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,10 +15,9 @@ import org.junit.jupiter.api.Test;
 class SyrupFig6BootsSimTest {
     @Test
     void theUnluckyBootOverflowsItsBusiestSocketWhereRoundRobinDoesNot() throws Exception {
-        String text = Files.readString(Path.of("examples/sim/syrup-fig6-boots.yaml"))
-                .replace("loads: [100000, 150000, 200000, 250000, 300000, 350000, 400000]", "loads: [250000]")
-                .replace("duration: 300ms", "duration: 150ms").replace("repetitions: 2", "repetitions: 1");
-        Results r = new Runner(null, null).run(ExperimentFile.parse("syrup-fig6-boots.yaml", text));
+        Results r = ExampleRuns.run("examples/sim/syrup-fig6-boots.yaml",
+                "loads: [100000, 150000, 200000, 250000, 300000, 350000, 400000]", "loads: [250000]",
+                "duration: 300ms", "duration: 150ms", "repetitions: 2", "repetitions: 1");
         Map<String, Row> by = new HashMap<>();
         for (Row row : r.rows()) by.put(row.design(), row);
         assertEquals(0L, full(by.get("round-robin")), by.get("round-robin").drops().text());

@@ -3,9 +3,6 @@ package io.flexnet.experiment;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,13 +17,11 @@ import org.junit.jupiter.api.Test;
 class SyrupFig8SimTest {
     @Test
     void socketSelectionAndThreadSchedulingTogetherBeatEitherAlone() throws Exception {
-        String text = Files.readString(Path.of("examples/sim/syrup-fig8.yaml"))
-                .replace("loads: [2000, 4000, 6000, 7000, 8000, 9000]", "loads: [2000, 7000]")
-                .replace("duration: 1s", "duration: 300ms").replace("repetitions: 2", "repetitions: 1");
-        Results r = new Runner(null, null).run(ExperimentFile.parse("syrup-fig8.yaml", text));
-        Map<String, Row> by = new HashMap<>();
+        Results r = ExampleRuns.run("examples/sim/syrup-fig8.yaml",
+                "loads: [2000, 4000, 6000, 7000, 8000, 9000]", "loads: [2000, 7000]",
+                "duration: 1s", "duration: 300ms", "repetitions: 2", "repetitions: 1");
+        Map<String, Row> by = ExampleRuns.byDesignAndLoad(r);
         for (Row row : r.rows()) {
-            by.put(row.design() + "@" + (int) row.offeredRps(), row);
             assertEquals(0, row.health().faults(), row.design());
             assertEquals(0, row.health().leakedSlots(), row.design());
         }

@@ -3,8 +3,6 @@ package io.flexnet.experiment;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,11 +16,8 @@ import org.junit.jupiter.api.Test;
 class TenantFloodRealTest {
     @Test
     void onRealThreadsTheCalmTenantIsAnsweredInFullBesideAFlood() throws Exception {
-        String text = Files.readString(Path.of("examples/tenant-flood.yaml"))
-                .replace("loads: [2000, 10000, 20000]", "loads: [10000]")
-                .replace("repetitions: 3", "repetitions: 1")
-                .replace("duration: 1500ms", "duration: 800ms");
-        Results r = new Runner(null, null).run(ExperimentFile.parse("tenant-flood.yaml", text));
+        Results r = ExampleRuns.run("examples/tenant-flood.yaml", "loads: [2000, 10000, 20000]", "loads: [10000]",
+                "repetitions: 3", "repetitions: 1", "duration: 1500ms", "duration: 800ms");
         int checked = 0;
         for (Row row : r.rows()) {
             Row.ClassRow calm = row.classRow("calm");

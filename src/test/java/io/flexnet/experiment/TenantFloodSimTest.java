@@ -3,8 +3,6 @@ package io.flexnet.experiment;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,10 +16,8 @@ import org.junit.jupiter.api.Test;
 class TenantFloodSimTest {
     @Test
     void aFloodingTenantLeavesTheOthersLatencyAndDeliveryAlone() throws Exception {
-        String text = Files.readString(Path.of("examples/sim/tenant-flood.yaml"))
-                .replace("loads: [5000, 10000, 20000, 50000, 100000]", "loads: [10000, 100000]")
-                .replace("repetitions: 3", "repetitions: 1");
-        Results r = new Runner(null, null).run(ExperimentFile.parse("tenant-flood.yaml", text));
+        Results r = ExampleRuns.run("examples/sim/tenant-flood.yaml",
+                "loads: [5000, 10000, 20000, 50000, 100000]", "loads: [10000, 100000]", "repetitions: 3", "repetitions: 1");
         Row alone = null;
         for (Row row : r.rows()) {
             Row.ClassRow calm = row.classRow("calm");

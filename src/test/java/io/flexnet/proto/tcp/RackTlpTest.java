@@ -35,6 +35,13 @@ class RackTlpTest {
         return got;
     }
 
+    /** Segment 0 at {@code una} lost: three duplicate ACKs SACKing segments 1, 1-2 and 1-3. */
+    private static void threeDuplicateAcks(TcpRig r, long una) {
+        for (int k = 1; k <= 3; k++) {
+            r.in(r.seg().seq(PEER_ISS + 1).ack(una).timestamps(101 + k, 0).sack(una + SMSS, una + (long) (k + 1) * SMSS));
+        }
+    }
+
     private static long count(TcpRig r, String name) { return r.tcp.counters().get(name); }
 
     @Test
@@ -78,10 +85,7 @@ class RackTlpTest {
             StreamConnection c = sending(r, 10);
             long una = r.ourNxt;
             r.advance(10 * MS);
-            // Segment 0 lost; 1..3 SACKed: three duplicates, fast retransmit of 0.
-            for (int k = 1; k <= 3; k++) {
-                r.in(r.seg().seq(PEER_ISS + 1).ack(una).timestamps(101 + k, 0).sack(una + SMSS, una + (long) (k + 1) * SMSS));
-            }
+            threeDuplicateAcks(r, una);  // fast retransmit of segment 0
             List<Decoded> first = drain(r);
             assertTrue(first.stream().anyMatch(d -> d.seq == (una & 0xFFFF_FFFFL)), "fast retransmit of the hole: " + first);
             // The rest of the flight arrives; more data goes while the retransmission is out.
@@ -108,9 +112,7 @@ class RackTlpTest {
             StreamConnection c = sending(r, 5);
             long una = r.ourNxt;
             r.advance(10 * MS);
-            for (int k = 1; k <= 3; k++) {
-                r.in(r.seg().seq(PEER_ISS + 1).ack(una).timestamps(101 + k, 0).sack(una + SMSS, una + (long) (k + 1) * SMSS));
-            }
+            threeDuplicateAcks(r, una);  // segment 0 lost, 1..3 SACKed
             drain(r);
             r.advance(30 * MS);
             // The same SACK again: nothing sent after the retransmission has arrived, so no verdict yet.
