@@ -50,6 +50,12 @@ public final class TcpBenchCommand implements Callable<Integer> {
             description = "Request and answer bytes, 8..65536 (default: ${DEFAULT-VALUE}).")
     int size;
 
+    @Option(names = "--offload", paramLabel = "none|csum|tso", defaultValue = "tso",
+            description = "What the TAP does for the stack: none (a reader thread hands frames over, every sum in software), "
+                    + "csum (the worker reads the TAP; checksums left to the kernel both ways), tso (csum, and TCP super frames "
+                    + "of up to 64 KiB both ways). Default: ${DEFAULT-VALUE}.")
+    String offload;
+
     @Option(names = "--busy-poll", description = "The stack's worker spins instead of sleeping until a frame arrives.")
     boolean busyPoll;
 
@@ -66,7 +72,13 @@ public final class TcpBenchCommand implements Callable<Integer> {
         if (warmup < 0) throw new CommandLine.ParameterException(cl, "--warmup must be >= 0, got " + warmup);
         PrintWriter err = cl.getErr();
         try {
-            return TcpBench.run(new TcpBench.Settings((long) mib << 20, repeat, loss, requests, warmup, rounds, size, busyPoll),
+        TcpBench.Offload off = switch (offload) {
+            case "none" -> TcpBench.Offload.NONE;
+            case "csum" -> TcpBench.Offload.CSUM;
+            case "tso" -> TcpBench.Offload.TSO;
+            default -> throw new CommandLine.ParameterException(cl, "--offload must be none, csum or tso, got '" + offload + "'");
+        };
+            return TcpBench.run(new TcpBench.Settings((long) mib << 20, repeat, loss, requests, warmup, rounds, size, busyPoll, off),
                     cl.getOut());
         } catch (TapException e) {
             err.println("flexnet tcp-bench: cannot open a TAP device: " + e.getMessage());

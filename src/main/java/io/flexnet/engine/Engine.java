@@ -71,6 +71,7 @@ public final class Engine implements AutoCloseable {
                 p -> nic.transmit(txQueues == 1 ? 0 : Math.floorMod(p.flowHash, txQueues), p),
                 runtime);
         stack.offloadChecksums(nic.fillsChecksums());
+        if (nic.fillsChecksums()) stack.offloadSegmentation(nic.gsoMaxBytes());
         this.coroutines = new Coroutines(pool);
         // Every stack speaks TCP: tcp_rcv and tcp_send bound into l4_rcv and l4_send, timers on a thread of ours.
         this.tcp = io.flexnet.proto.tcp.Tcp.attach(stack, tcpConfig);

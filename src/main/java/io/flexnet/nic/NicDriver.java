@@ -46,6 +46,14 @@ public interface NicDriver extends AutoCloseable {
     default boolean fillsChecksums() { return false; }
 
     /**
+     * The largest TCP super frame, in IP bytes, the device cuts into segments itself ({@link
+     * Packet#gsoSize}, Linux's {@code NETIF_F_TSO}), or 0 when it takes only whole segments (the
+     * default). Only a device that {@link #fillsChecksums() fills in checksums} may offer it. Asked once,
+     * when the stack is built.
+     */
+    default int gsoMaxBytes() { return 0; }
+
+    /**
      * The kernel wait that ends when receive queue {@code queue} has frames (poll(2) on its file), for
      * a driver whose polling worker reads the device itself; null when arrivals come through the
      * {@link RxListener} instead. A sleeping worker blocks in it through

@@ -33,9 +33,14 @@ import org.jctools.queues.atomic.SpscAtomicArrayQueue;
  * <p>Every frame carries the kernel's {@link VirtioNetHdr} ({@code IFF_VNET_HDR}): its flags become the
  * packet's {@link Packet#csumVerdict}. With checksum offload ({@code TUNSETOFFLOAD TUN_F_CSUM}) the
  * kernel leaves transport sums of the frames it sends us partial, and {@link #fillsChecksums()}: our
- * frames go out with {@code NEEDS_CSUM} and the kernel completes or trusts their sums. Segmentation
- * super frames are not offered (TSO stays off), so none should arrive; one that does is counted
- * ({@code gso-frames}) and dropped as {@code gso-unsupported}.
+ * frames go out with {@code NEEDS_CSUM} and the kernel completes or trusts their sums.
+ *
+ * <p>Segmentation offload, both ways, when checksum offload is on and the pool has
+ * {@link PacketPool#allocateJumbo() jumbo slots} ({@link #gsoMaxBytes()}): {@code TUN_F_TSO4} lets the
+ * kernel send us TCP super frames of up to 64 KiB, which arrive whole in a jumbo slot (counted as
+ * {@code gso-frames}; see {@link TapReader}), and a frame with {@link Packet#gsoSize} goes to the
+ * kernel as one with {@code GSO_TCPV4}, cut by it (counted as {@code tso-frames}). Any other
+ * super frame is dropped as {@code gso-unsupported}.
  *
  * <p>Transmit writes the header and the frame from its slot (no copy) on the calling thread and
  * releases it; a write the kernel refuses counts as {@code tx-full} (EAGAIN, ENOBUFS) or {@code tx-error}.
@@ -63,9 +68,9 @@ public final class TapNic implements NicDriver {
     private static final long JOIN_MILLIS = 10L * TapReader.POLL_MILLIS;
 
     private static final String[] STATS = {"rx-frames", "rx-bytes", "tx-frames", "tx-bytes", "io-errors",
-            "listener-faults", "gso-frames"};
+            "listener-faults", "gso-frames", "tso-frames"};
     private static final int RX_FRAMES = 0, RX_BYTES = 1, TX_FRAMES = 2, TX_BYTES = 3, IO_ERRORS = 4,
-            LISTENER_FAULTS = 5, GSO_FRAMES = 6;
+            LISTENER_FAULTS = 5, GSO_FRAMES = 6, TSO_FRAMES = 7;
 
     /** Who reads the queues' files. */
     public enum RxMode {
@@ -97,6 +102,8 @@ public final class TapNic implements NicDriver {
     private final int[] fds;
     private final RxMode mode;
     private final boolean checksumOffload;
+    /** TSO both ways: checksum offload and jumbo slots to hold super frames. */
+    private final boolean segmentation;
     private final TapReader[] readers;
     /** READER_THREADS: the queues the threads fill and their threads; WORKER: empty. */
     private final SpscAtomicArrayQueue<Packet>[] rx;
@@ -175,6 +182,7 @@ public final class TapNic implements NicDriver {
         this.pool = pool;
         this.mode = mode;
         this.checksumOffload = checksumOffload;
+        this.segmentation = checksumOffload && pool.jumboSlots() > 0;
         this.fds = new int[queues];
         java.util.Arrays.fill(fds, -1);
         boolean threads = mode == RxMode.READER_THREADS;
@@ -225,7 +233,8 @@ public final class TapNic implements NicDriver {
             }
             // The device's offloads are one setting for all its queues. Without TUN_F_CSUM the kernel
             // finishes every sum before handing a frame over, and marks nothing partial.
-            if (checksumOffload && Libc.ioctlValue(errno, fds[0], Tun.TUNSETOFFLOAD, Tun.TUN_F_CSUM) < 0) {
+            int offloads = Tun.TUN_F_CSUM | (segmentation ? Tun.TUN_F_TSO4 : 0);
+            if (checksumOffload && Libc.ioctlValue(errno, fds[0], Tun.TUNSETOFFLOAD, offloads) < 0) {
                 throw TapException.forAttach(actual, Libc.errno(errno), multi);
             }
             for (int q = 0; q < eventFds.length; q++) {
@@ -285,6 +294,10 @@ public final class TapNic implements NicDriver {
     @Override
     public boolean fillsChecksums() { return checksumOffload; }
 
+    /** 64 KiB with segmentation offload (see the class comment), else 0. */
+    @Override
+    public int gsoMaxBytes() { return segmentation ? 0xFFFF : 0; }
+
     @Override
     public boolean rxPending(int queue) {
         return mode == RxMode.WORKER ? readers[queue].pending() : !rx[queue].isEmpty();
@@ -325,7 +338,12 @@ public final class TapNic implements NicDriver {
         }
         final int len = p.length;
         final TxState tx = TX.get();
-        if (p.csumVerdict == Packet.CSUM_PARTIAL) {
+        if (p.gsoSize > 0 && segmentation) {
+            int l4 = p.l4Offset - p.offset;
+            int tcpHeader = (p.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, p.l4Offset + 12) & 0xF0) >>> 2;
+            VirtioNetHdr.tcpSegments(tx.hdr, l4 + tcpHeader, p.gsoSize, l4, p.csumOffset);
+            stats.inc(TSO_FRAMES);
+        } else if (p.csumVerdict == Packet.CSUM_PARTIAL) {
             VirtioNetHdr.needsChecksum(tx.hdr, p.l4Offset - p.offset, p.csumOffset);
         } else {
             VirtioNetHdr.clear(tx.hdr);
@@ -357,7 +375,7 @@ public final class TapNic implements NicDriver {
 
     /**
      * rx-frames, rx-bytes (frames received), tx-frames, tx-bytes, io-errors, listener-faults, gso-frames
-     * (segmentation super frames, dropped).
+     * (TCP super frames received whole), tso-frames (super frames sent for the kernel to cut).
      */
     public Counters stats() { return stats; }
 
@@ -388,6 +406,7 @@ public final class TapNic implements NicDriver {
         // A reader still inside read(2) would read a file number the JVM may already have reused.
         // Never seen, since poll returns within POLL_MILLIS; leak the files rather than risk it.
         if (stopped) closeFds(Libc.newErrnoState());
+        if (stopped) for (TapReader r : readers) r.releaseSpare();
         if (lock != null) lock.release();
         for (SpscAtomicArrayQueue<Packet> q : rx) {
             for (Packet p = q.poll(); p != null; p = q.poll()) drops.drop(p, DropReason.SHUTDOWN);
@@ -414,7 +433,7 @@ public final class TapNic implements NicDriver {
         stats.add(RX_BYTES, bytes);
     }
 
-    /** A segmentation super frame arrived (the stack takes none yet): counted, then dropped by the reader. */
+    /** A segmentation super frame arrived: counted, then taken whole or dropped by the reader. */
     void gsoFrame(int gsoType, int gsoSize) { stats.inc(GSO_FRAMES); }
 
     void readError(int errno) {
@@ -459,6 +478,7 @@ public final class TapNic implements NicDriver {
     @Override
     public String toString() {
         return "TapNic[" + name + " queues=" + fds.length + " " + mode + (checksumOffload ? " csum-offload" : "")
+                + (segmentation ? " tso" : "")
                 + (open ? "" : " closed") + "]";
     }
 }

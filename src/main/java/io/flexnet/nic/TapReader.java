@@ -21,8 +21,14 @@ import org.jctools.queues.atomic.SpscAtomicArrayQueue;
  * <p>Each read is one readv(2) of three parts: the {@link VirtioNetHdr} into scratch, the frame into
  * the slot's room, and one spare byte. A TAP read of a frame longer than the buffer returns the first
  * bytes and silently discards the rest, so a read that reaches the spare byte was a frame too long for
- * the slot. The header's flags become {@link Packet#csumVerdict}; a segmentation super frame (only
- * sent when TSO was offered, which it is not yet) is counted and dropped.
+ * the slot. The header's flags become {@link Packet#csumVerdict}.
+ *
+ * <p>With segmentation offload ({@link TapNic#gsoMaxBytes()}, TUN_F_TSO4) the kernel hands over TCP
+ * super frames of up to 64 KiB, many segments' data behind one set of headers, and the third part is
+ * instead the rest of a spare jumbo slot, just past where the ordinary slot's room ends. A frame that
+ * reaches it moves its first part (one slot's room) over and travels whole in the jumbo slot: one read
+ * and one trip through the layers for what would have been dozens (Linux's GRO gives its own stack the
+ * same). Without a spare jumbo slot the spare byte is back, and a super frame is too long.
  */
 final class TapReader implements Runnable {
     /** Longest a closing driver waits for a reader thread to notice; also its idle wake-up period. */
@@ -44,6 +50,9 @@ final class TapReader implements Runnable {
     private final MemorySegment iov;
     private final MemorySegment vnet;
     private final long scratch;
+    /** With segmentation offload: the jumbo slot the third iovec reads into, or null. */
+    private Packet spare;
+    private final boolean jumbo;
     /** The reader thread's batch, or null when the worker reads. */
     private final Packet[] batch;
     private SpscAtomicArrayQueue<Packet> rx;
@@ -68,6 +77,30 @@ final class TapReader implements Runnable {
         iov.set(ValueLayout.JAVA_LONG, 2 * iovSize + Libc.IOVEC_BASE, scratch);
         iov.set(ValueLayout.JAVA_LONG, 2 * iovSize + Libc.IOVEC_LEN, 1L);
         this.batch = ownThread ? new Packet[BATCH] : null;
+        this.jumbo = nic.gsoMaxBytes() > 0;
+        if (jumbo) takeSpare();
+    }
+
+    /** Points the third iovec at a fresh jumbo slot's tail, or at the spare byte when none is free. */
+    private void takeSpare() {
+        final long third = 2 * Libc.IOVEC.byteSize();
+        Packet j = pool.allocateJumbo();
+        spare = j;
+        if (j == null) {
+            iov.set(ValueLayout.JAVA_LONG, third + Libc.IOVEC_BASE, scratch);
+            iov.set(ValueLayout.JAVA_LONG, third + Libc.IOVEC_LEN, 1L);
+            return;
+        }
+        int room = pool.slotSize() - j.offset;  // an ordinary slot's room at the same headroom
+        iov.set(ValueLayout.JAVA_LONG, third + Libc.IOVEC_BASE, j.segment().address() + j.offset + room);
+        iov.set(ValueLayout.JAVA_LONG, third + Libc.IOVEC_LEN, (long) (j.tailroom() - room));
+    }
+
+    /** Gives the spare jumbo slot back (the driver is closing). */
+    void releaseSpare() {
+        Packet j = spare;
+        spare = null;
+        if (j != null) j.release();
     }
 
     /** The queue a reader thread offers to; set before the thread starts. */
@@ -130,7 +163,7 @@ final class TapReader implements Runnable {
     int read(Packet[] out, int max) {
         final PacketPool pool = this.pool;
         final MemorySegment iov = this.iov;
-        final long spare = Libc.IOVEC.byteSize();
+        final long second = Libc.IOVEC.byteSize();
         int n = 0;
         long now = 0;
         for (int i = 0; i < max; i++) {
@@ -140,8 +173,8 @@ final class TapReader implements Runnable {
                 continue;
             }
             int room = p.tailroom();
-            iov.set(ValueLayout.JAVA_LONG, spare + Libc.IOVEC_BASE, p.segment().address() + p.offset);
-            iov.set(ValueLayout.JAVA_LONG, spare + Libc.IOVEC_LEN, room);
+            iov.set(ValueLayout.JAVA_LONG, second + Libc.IOVEC_BASE, p.segment().address() + p.offset);
+            iov.set(ValueLayout.JAVA_LONG, second + Libc.IOVEC_LEN, room);
             long got = Libc.readv(errno, fd, iov, 3);
             if (got <= 0) {
                 p.release();  // nothing was received into it: not a drop
@@ -149,7 +182,8 @@ final class TapReader implements Runnable {
                 break;
             }
             long len = got - VirtioNetHdr.SIZE;
-            if (!accept(p, len, room)) continue;
+            if (len > room && spare != null) p = joinSpare(p, room);
+            if (!accept(p, len, p.tailroom())) continue;
             if (now == 0) now = clock.getAsLong();
             p.length = (int) len;
             p.rxQueue = queue;
@@ -157,6 +191,15 @@ final class TapReader implements Runnable {
             out[n++] = p;
         }
         return n;
+    }
+
+    /** A frame longer than its slot's room: its first part joins the rest, already in the spare jumbo slot. */
+    private Packet joinSpare(Packet p, int room) {
+        Packet j = spare;
+        MemorySegment.copy(p.segment(), p.offset, j.segment(), j.offset, room);
+        p.release();
+        takeSpare();
+        return j;
     }
 
     /** The virtio header's word on the frame: its checksum verdict, or a reason to drop it. */
@@ -167,7 +210,9 @@ final class TapReader implements Runnable {
             return false;
         }
         int gso = VirtioNetHdr.gsoType(h);
-        if (gso != VirtioNetHdr.GSO_NONE) {
+        if (gso == VirtioNetHdr.GSO_TCPV4 && jumbo && len <= room) {
+            nic.gsoFrame(gso, VirtioNetHdr.gsoSize(h));  // a TCP super frame, whole: the layers take it as one segment
+        } else if (gso != VirtioNetHdr.GSO_NONE) {
             nic.gsoFrame(gso, VirtioNetHdr.gsoSize(h));
             drops.drop(p, DropReason.GSO_UNSUPPORTED);
             return false;

@@ -52,6 +52,21 @@ final class VirtioNetHdr {
         h.set(U16, 8, (short) 0);
     }
 
+    static int hdrLen(MemorySegment h) { return h.get(U16, HDR_LEN) & 0xFFFF; }
+
+    /**
+     * A header asking the kernel to cut a TCP/IPv4 super frame into segments of {@code gsoSize} payload
+     * bytes behind {@code hdrLen} bytes of headers, and to fill in each one's checksum (TSO).
+     */
+    static void tcpSegments(MemorySegment h, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+        h.set(ValueLayout.JAVA_BYTE, FLAGS, (byte) F_NEEDS_CSUM);
+        h.set(ValueLayout.JAVA_BYTE, GSO_TYPE, (byte) GSO_TCPV4);
+        h.set(U16, HDR_LEN, (short) hdrLen);
+        h.set(U16, GSO_SIZE, (short) gsoSize);
+        h.set(U16, CSUM_START, (short) csumStart);
+        h.set(U16, CSUM_OFFSET, (short) csumOffset);
+    }
+
     /** A header asking the kernel to fill in the checksum from {@code start}, stored {@code offset} further. */
     static void needsChecksum(MemorySegment h, int start, int offset) {
         h.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);

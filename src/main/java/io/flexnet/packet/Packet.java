@@ -16,6 +16,14 @@ import java.lang.foreign.MemorySegment;
  * through a queue or a lock, which publishes them.
  */
 public final class Packet {
+    /**
+     * When non-zero, this frame is a TCP super frame ({@link PacketPool#allocateJumbo() jumbo slot}) that
+     * the device cuts into segments of this many payload bytes, headers copied and fixed up
+     * (Linux's {@code gso_size}; TSO). 0 for an ordinary frame. Set by {@code tcp_send} only for a
+     * device that offers it ({@code NicDriver.gsoMaxBytes()}); received super frames (GRO) leave it 0.
+     */
+    public int gsoSize;
+
     /** {@link #csumVerdict}: nobody vouched for this frame's checksums; the layers check every one. */
     public static final int CSUM_NONE = 0;
     /**
@@ -132,6 +140,7 @@ public final class Packet {
         vlan = -1;
         csumVerdict = CSUM_NONE;
         csumOffset = 0;
+        gsoSize = 0;
         srcIp = dstIp = srcPort = dstPort = protocol = 0;
         nextHop = 0;
         owner = -1;

@@ -13,6 +13,11 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * <p>The free list is a bounded MPMC queue (JCTools' VarHandle-based variant, which needs no
  * {@code sun.misc.Unsafe}). Double release is detected and refused: a slot returning twice would let
  * two owners write one frame.
+ *
+ * <p>A pool may also hold a few <b>jumbo</b> slots, numbered after the ordinary ones and with a free
+ * list of their own ({@link #allocateJumbo()}): room for a TCP super frame of up to 64 KiB that a
+ * device cuts into segments or made of segments (Linux's GSO and GRO skbs). Release returns either
+ * kind to its own list; a packet's slot number stays unique across both, so per-slot tables keep working.
  */
 public final class PacketPool implements AutoCloseable {
     public static final int DEFAULT_SLOT_SIZE = 2048;
@@ -22,7 +27,11 @@ public final class PacketPool implements AutoCloseable {
     private final Arena arena;
     private final Packet[] packets;
     private final MpmcAtomicArrayQueue<Packet> freeList;
+    /** Jumbo slots' free list; null when the pool has none. */
+    private final MpmcAtomicArrayQueue<Packet> jumboFree;
+    private final int ordinary;
     private final int slotSize;
+    private final int jumboSize;
     private final int headroom;
     private final AtomicLong allocFailures = new AtomicLong();
 
@@ -31,17 +40,35 @@ public final class PacketPool implements AutoCloseable {
     }
 
     public PacketPool(int slots, int slotSize, int headroom) {
+        this(slots, slotSize, headroom, 0, 0);
+    }
+
+    /** Ordinary slots and {@code jumboSlots} more of {@code jumboSize} bytes each, for super frames. */
+    public static PacketPool withJumbo(int slots, int jumboSlots) {
+        return new PacketPool(slots, DEFAULT_SLOT_SIZE, DEFAULT_HEADROOM, jumboSlots, JUMBO_SLOT_SIZE);
+    }
+
+    /** A jumbo slot's size by default: a 64 KiB IP packet, its Ethernet header and the headroom. */
+    public static final int JUMBO_SLOT_SIZE = 65536 + DEFAULT_HEADROOM + 64;
+
+    public PacketPool(int slots, int slotSize, int headroom, int jumboSlots, int jumboSize) {
+        if (jumboSlots < 0) throw new IllegalArgumentException("jumboSlots must be >= 0, got " + jumboSlots);
+        if (jumboSlots > 0 && jumboSize <= slotSize) {
+            throw new IllegalArgumentException("jumboSize must exceed slotSize " + slotSize + ", got " + jumboSize);
+        }
         if (slots <= 0) throw new IllegalArgumentException("slots must be > 0, got " + slots);
         if (slotSize < 128) throw new IllegalArgumentException("slotSize must be >= 128, got " + slotSize);
         if (headroom < 0 || headroom >= slotSize) {
             throw new IllegalArgumentException("headroom must be in [0, slotSize), got " + headroom);
         }
         this.slotSize = slotSize;
+        this.jumboSize = jumboSlots > 0 ? jumboSize : 0;
         this.headroom = headroom;
+        this.ordinary = slots;
         this.arena = Arena.ofShared();
         // Cache-line aligned so a slot never shares a line with its neighbour's headers.
         MemorySegment all = arena.allocate((long) slots * slotSize, 64);
-        this.packets = new Packet[slots];
+        this.packets = new Packet[slots + jumboSlots];
         this.freeList = new MpmcAtomicArrayQueue<>(slots);
         for (int i = 0; i < slots; i++) {
             Packet p = new Packet(this, i, all.asSlice((long) i * slotSize, slotSize));
@@ -49,7 +76,39 @@ public final class PacketPool implements AutoCloseable {
             packets[i] = p;
             freeList.offer(p);
         }
+        this.jumboFree = jumboSlots > 0 ? new MpmcAtomicArrayQueue<>(jumboSlots) : null;
+        if (jumboSlots > 0) {
+            MemorySegment big = arena.allocate((long) jumboSlots * jumboSize, 64);
+            for (int j = 0; j < jumboSlots; j++) {
+                Packet p = new Packet(this, slots + j, big.asSlice((long) j * jumboSize, jumboSize));
+                p.reset(headroom);
+                packets[slots + j] = p;
+                jumboFree.offer(p);
+            }
+        }
     }
+
+    /**
+     * Takes a free jumbo slot, reset to an empty frame at the headroom, or null when the pool has none
+     * free (or none at all). Not counted as an allocation failure: the caller falls back to ordinary slots.
+     */
+    public Packet allocateJumbo() {
+        if (jumboFree == null) return null;
+        Packet p = jumboFree.relaxedPoll();
+        if (p == null && (p = jumboFree.poll()) == null) return null;
+        p.free = false;
+        p.reset(headroom);
+        return p;
+    }
+
+    /** Jumbo slots in the pool (free or not); 0 when it has none. */
+    public int jumboSlots() { return packets.length - ordinary; }
+
+    /** A jumbo slot's size in bytes, 0 when the pool has none. */
+    public int jumboSize() { return jumboSize; }
+
+    /** Whether {@code p}'s slot is a jumbo one. */
+    public boolean isJumbo(Packet p) { return p.index() >= ordinary; }
 
     /** Takes a free slot, reset to an empty frame at the headroom, or null when none is free. */
     public Packet allocate() {
@@ -80,7 +139,7 @@ public final class PacketPool implements AutoCloseable {
         if (p.pool() != this) throw new IllegalArgumentException(p + " belongs to another pool");
         if (p.free) throw new IllegalStateException(p + " released twice");
         p.free = true;
-        if (!freeList.offer(p)) {
+        if (!(p.index() >= ordinary ? jumboFree : freeList).offer(p)) {
             throw new IllegalStateException("free list overflow: more releases than slots");
         }
     }
@@ -88,7 +147,7 @@ public final class PacketPool implements AutoCloseable {
     public Packet get(int index) { return packets[index]; }
     public int capacity() { return packets.length; }
     /** Free slots right now (approximate while other threads allocate or release). */
-    public int available() { return freeList.size(); }
+    public int available() { return freeList.size() + (jumboFree == null ? 0 : jumboFree.size()); }
     public int inUse() { return capacity() - available(); }
     public int slotSize() { return slotSize; }
     public int headroom() { return headroom; }

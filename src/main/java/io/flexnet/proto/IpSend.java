@@ -55,7 +55,8 @@ public final class IpSend implements CountingLayer {
     public int process(Packet p, LayerContext cx) {
         if (p.offset < Ipv4Header.MIN_HEADER_LENGTH) return drop(p, DropReason.BAD_SEND, cx);
         final int total = p.length + Ipv4Header.MIN_HEADER_LENGTH;
-        if (total > mtu) return drop(p, DropReason.TOO_LONG, cx);
+        // A super frame (gsoSize) is cut by the device into segments that each fit the MTU.
+        if (total > mtu && (p.gsoSize == 0 || total > 0xFFFF)) return drop(p, DropReason.TOO_LONG, cx);
         final int dst = p.dstIp;
         final int hop = nextHop(dst);
         if (hop == 0) return drop(p, DropReason.NO_ROUTE, cx);

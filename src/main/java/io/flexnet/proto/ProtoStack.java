@@ -106,6 +106,25 @@ public final class ProtoStack {
      */
     public void offloadChecksums(boolean on) { udpSend.offloadChecksums(on); }
 
+    /** Whether the device fills in the transport sums the send layers leave partial. */
+    public boolean offloadsChecksums() { return udpSend.offloadsChecksums(); }
+
+    /**
+     * Lets {@code tcp_send} hand the device TCP super frames of up to {@code maxBytes} IP bytes, which
+     * the device cuts into segments ({@code NicDriver.gsoMaxBytes()}; TSO); 0, the default, sends only
+     * whole segments. Needs checksum offload and a pool with jumbo slots; call before the stack runs.
+     */
+    public void offloadSegmentation(int maxBytes) {
+        if (maxBytes < 0 || maxBytes > 0xFFFF) throw new IllegalArgumentException("maxBytes must be in [0, 65535], got " + maxBytes);
+        if (maxBytes > 0 && !offloadsChecksums()) throw new IllegalStateException("segmentation offload needs checksum offload");
+        this.gsoMaxBytes = pool.jumboSlots() > 0 ? maxBytes : 0;
+    }
+
+    /** Largest TCP super frame (IP bytes) the device takes, 0 when it takes only whole segments. */
+    public int gsoMaxBytes() { return gsoMaxBytes; }
+
+    private int gsoMaxBytes;
+
     public NetConfig config() { return config; }
     public PacketPool pool() { return pool; }
     public StackRuntime runtime() { return runtime; }

@@ -54,7 +54,20 @@ public final class TcpBench {
 
     /** What to measure. */
     public record Settings(long bulkBytes, int repeat, int lossPercent, int requests, int warmup, int rounds, int size,
-            boolean busyPoll) {}
+            boolean busyPoll, Offload offload) {}
+
+    /** What the TAP does for the stack: each step adds to the one before. */
+    public enum Offload {
+        /** A reader thread per queue hands frames over; every checksum in software. */
+        NONE,
+        /** The worker reads the TAP itself; transport checksums left partial both ways. */
+        CSUM,
+        /** And TCP super frames of up to 64 KiB both ways (TUN_F_TSO4 in, GSO_TCPV4 out), in jumbo slots. */
+        TSO
+    }
+
+    /** Jumbo slots for super frames: enough for a send and a receive window's worth of 64 KiB frames. */
+    static final int JUMBO_SLOTS = 256;
 
     private TcpBench() {}
 
@@ -64,7 +77,9 @@ public final class TcpBench {
         NetConfig cfg = new NetConfig(EchoServer.defaultMac(stackIp), stackIp, 24, 0, NetConfig.DEFAULT_MTU);
         StackRuntime rt = RealRuntime.INSTANCE;
         int status = 0;
-        try (PacketPool pool = new PacketPool(16384); TapNic nic = TapNic.open("fxt" + tag, pool)) {
+        try (PacketPool pool = s.offload() == Offload.TSO ? PacketPool.withJumbo(16384, JUMBO_SLOTS) : new PacketPool(16384);
+             TapNic nic = s.offload() == Offload.NONE ? TapNic.open("fxt" + tag, pool)
+                     : TapNic.openForWorkers("fxt" + tag, 1, pool, true, rt::nanoTime)) {
             EchoServer server = new EchoServer(nic, cfg, ECHO, s.busyPoll(), rt);
             TcpServices services = TcpServices.on(server, ECHO, DISCARD);
             TcpSockets tcp = new TcpSockets(TcpTransport.of(Tcp.of(server.stack())), rt);
@@ -87,9 +102,9 @@ public final class TcpBench {
                     b.spawn(List.of("socat", "TCP-LISTEN:" + ECHO + ",reuseaddr,fork,nodelay", "PIPE"));
                     awaitListening(b, DISCARD);
                     awaitListening(b, ECHO);
-                    out.printf(Locale.ROOT, "stack %s on %s (%s) against the kernel over veth %s -> %s; cubic; %d MiB per transfer%n",
-                            STACK_IP, nic.name(), s.busyPoll() ? "busy polling" : "sleeping until kicked", VETH_A_IP,
-                            VETH_B_IP, s.bulkBytes() >> 20);
+                    out.printf(Locale.ROOT, "stack %s on %s (%s, offload %s) against the kernel over veth %s -> %s; cubic; %d MiB per transfer%n",
+                            STACK_IP, nic.name(), s.busyPoll() ? "busy polling" : "sleeping until kicked",
+                            s.offload().name().toLowerCase(Locale.ROOT), VETH_A_IP, VETH_B_IP, s.bulkBytes() >> 20);
                     // A transfer each way first, unmeasured, so the stack's code is compiled before it is timed.
                     intoStack(a, Math.min(s.bulkBytes(), 32L << 20), rt);
                     fromStack(a, tcp, Math.min(s.bulkBytes(), 32L << 20), rt);

@@ -52,7 +52,13 @@ final class ServedPeer implements AutoCloseable {
     static ServedPeer open(Path pcap, int slots, Function<PacketPool, KernelPeer> openPeer,
                            Consumer<KernelPeer> prepare, Function<ProtoStack, Interposer[]> filters)
             throws IOException {
-        PacketPool pool = new PacketPool(slots);
+        return open(pcap, new PacketPool(slots), openPeer, prepare, filters);
+    }
+
+    /** As the general form, with a pool of the caller's (jumbo slots, say), which the fixture then owns. */
+    static ServedPeer open(Path pcap, PacketPool pool, Function<PacketPool, KernelPeer> openPeer,
+                           Consumer<KernelPeer> prepare, Function<ProtoStack, Interposer[]> filters)
+            throws IOException {
         KernelPeer peer = null;
         try {
             peer = openPeer.apply(pool);

@@ -1,6 +1,8 @@
 // TCP against the Linux kernel over a TAP: 64 MiB both ways of open, under 2% loss, tshark's verdict, ss.
 package io.flexnet.serve;
 
+import io.flexnet.nic.TapNic;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.nic.Await;
@@ -76,6 +78,28 @@ class TcpKernelTest {
             // 2% of some 90,000 segments each way (and their ACKs): hundreds dropped, or the test proved nothing.
             assertTrue(dropped[0] > 100 && dropped[1] > 100, "nftables dropped out=" + dropped[0] + " in=" + dropped[1]);
             System.out.println("2% loss: nftables dropped " + dropped[0] + " kernel segments, " + dropped[1] + " of ours");
+            assertEquals(0, s.stop(), "slots in use after stop:\n" + s.report());
+        }
+    }
+
+    @Test
+    void superFramesBothWaysStayByteExactAtZeroAndTwoPercentLoss() throws Exception {
+        NetNs.assumeCommand("nft", "nftables");
+        try (TcpServedPeer s = TcpServedPeer.openWithSegmentationOffload()) {
+            TapNic tap = (TapNic) s.peer.nic();
+            assertTrue(tap.gsoMaxBytes() > 0, "segmentation offload is on: " + tap);
+            kernelToStack(s, BIG, 5);
+            stackToKernel(s, BIG, 6);
+            long gro = tap.stats().get("gso-frames"), tso = tap.stats().get("tso-frames");
+            // The kernel sent us super frames and took ours: else this proved nothing about them.
+            assertTrue(gro > 100 && tso > 100, "super frames in=" + gro + " out=" + tso + "\n" + s.report());
+            KernelTcp.dropRandom(s.peer.ns(), 2);
+            kernelToStack(s, BIG / 2, 7);
+            stackToKernel(s, BIG / 2, 8);
+            long[] dropped = KernelTcp.dropped(s.peer.ns());
+            assertTrue(dropped[0] > 10 && dropped[1] > 10, "nftables dropped out=" + dropped[0] + " in=" + dropped[1]);
+            System.out.println("super frames in=" + gro + " out=" + tso + "; at 2% loss nftables dropped "
+                    + dropped[0] + " of the kernel's, " + dropped[1] + " of ours");
             assertEquals(0, s.stop(), "slots in use after stop:\n" + s.report());
         }
     }

@@ -3,6 +3,7 @@ package io.flexnet.serve;
 
 import io.flexnet.nic.KernelPeer;
 import io.flexnet.nic.TapNic;
+import io.flexnet.packet.PacketPool;
 import io.flexnet.pipeline.Interposer;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.proto.tcp.Tcp;
@@ -40,6 +41,17 @@ final class TcpServedPeer implements AutoCloseable {
         return new TcpServedPeer(ServedPeer.open(pcap, 8192,
                 pool -> KernelPeer.open(pool, 1, TapNic.DEFAULT_RX_CAPACITY),
                 peer -> KernelTcp.pinCubic(peer.ns(), peer.ifname()), filters));
+    }
+
+    /**
+     * As {@link #open(Path)} with the TAP as {@code flexnet serve} opens it, plus segmentation offload:
+     * the worker reads the queue, checksums are left partial, and TCP super frames of up to 64 KiB
+     * travel both ways in jumbo slots.
+     */
+    static TcpServedPeer openWithSegmentationOffload() throws IOException {
+        return new TcpServedPeer(ServedPeer.open(null, PacketPool.withJumbo(8192, 256),
+                pool -> KernelPeer.openForWorkers(pool, 1, true),
+                peer -> KernelTcp.pinCubic(peer.ns(), peer.ifname()), null));
     }
 
     String ifname() { return served.ifname(); }

@@ -1,6 +1,7 @@
 package io.flexnet.proto.tcp;
 
 import io.flexnet.packet.Bytes;
+import io.flexnet.packet.Checksum;
 import io.flexnet.packet.Ipv4Header;
 import io.flexnet.packet.Packet;
 import io.flexnet.packet.TcpHeader;
@@ -133,6 +134,12 @@ final class Emitter {
             }
             int len = (int) Math.min(Math.min(unsent, smss), Math.max(0L, usable));
             if (len <= 0) break;
+            if (len == smss && c.tcp.gsoMaxData() > smss) {
+                // TSO: as many whole segments as the windows allow, one super frame the device cuts.
+                int most = (int) Math.min(Math.min(unsent, usable), c.tcp.gsoMaxData());
+                int big = most == unsent ? most : most - most % smss;
+                if (big > smss && superFrame(c, big == unsent ? finPending : false, big == unsent, big, smss, cx)) continue;
+            }
             if (len < smss) {
                 boolean nagleOk = c.noDelay || flight == 0 || force;
                 boolean all = len == unsent;
@@ -268,7 +275,25 @@ final class Emitter {
     // ---------------------------------------------------------------- the bytes
 
     /** Room in front of the data of a segment built in a new slot: the largest TCP header. */
-    private static final int MAX_HEADER = 60;
+    static final int MAX_HEADER = 60;
+
+    /**
+     * Sends {@code len} new bytes from SND.NXT as one super frame in a jumbo slot that the device cuts
+     * into {@code smss}-byte segments, each with these headers (PSH and FIN only on the last, as Linux's
+     * {@code tcp_gso_segment}). False, having sent nothing, when no jumbo slot is free.
+     */
+    private static boolean superFrame(Connection c, boolean fin, boolean push, int len, int smss, LayerContext cx) {
+        final Tcp tcp = c.tcp;
+        final Packet p = tcp.pool().allocateJumbo();
+        if (p == null) return false;
+        int flags = TcpHeader.ACK | (push ? TcpHeader.PSH : 0) | (fin ? TcpHeader.FIN : 0);
+        int seq = c.sndNxt;
+        p.gsoSize = smss;
+        fill(c, p, tcp.pool().headroom() + IpSend.HEADROOM + MAX_HEADER, flags, seq, len, true, cx);
+        tcp.output().datagram(p, cx);
+        sent(c, flags, seq, len, false, cx);
+        return true;
+    }
 
     /**
      * Builds one segment in a new slot and sends it. False when the pool had no slot (counted; the
@@ -300,7 +325,8 @@ final class Emitter {
         }
         int optLen = syn ? synOptionsLength(c) : (c.tsOk ? TS_LEN : 0) + (sackBlocks > 0 ? 4 + 8 * sackBlocks : 0);
         // Keep within the MTU: SACK blocks give way to data.
-        while (sackBlocks > 0 && TcpHeader.MIN_HEADER_LENGTH + optLen + len > tcp.maxSegment()) {
+        final int segLen = p.gsoSize > 0 ? p.gsoSize : len;  // a super frame's options go on every cut segment
+        while (sackBlocks > 0 && TcpHeader.MIN_HEADER_LENGTH + optLen + segLen > tcp.maxSegment()) {
             sackBlocks--;
             optLen -= sackBlocks == 0 ? 12 : 8;
         }
@@ -338,7 +364,17 @@ final class Emitter {
             }
         }
         if (len > 0 && copy) c.sndBuf.peek(seq - c.bufSeq, s, dataAt, len);
-        TcpHeader.fillChecksum(s, at, hlen + len, c.localIp, c.remoteIp);
+        if (tcp.partialSums()) {
+            // CHECKSUM_PARTIAL: the pseudo-header's folded sum, which the device completes (and, for a
+            // super frame, adjusts to each segment's length).
+            TcpHeader.checksum(s, at, Checksum.fold(Checksum.pseudoHeader(c.localIp, c.remoteIp,
+                    Ipv4Header.PROTO_TCP, hlen + len)));
+            p.csumVerdict = Packet.CSUM_PARTIAL;
+            p.csumOffset = TcpHeader.CHECKSUM_OFFSET;
+        } else {
+            TcpHeader.fillChecksum(s, at, hlen + len, c.localIp, c.remoteIp);
+            p.csumVerdict = Packet.CSUM_NONE;
+        }
         p.l4Offset = at;
         p.srcIp = c.localIp;
         p.dstIp = c.remoteIp;

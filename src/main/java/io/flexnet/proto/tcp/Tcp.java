@@ -150,6 +150,20 @@ public final class Tcp {
     /** Largest TCP segment (header and data) the MTU carries. */
     int maxSegment() { return maxSegment; }
 
+    /** Whether segments leave their checksum to the device ({@link Packet#CSUM_PARTIAL}). */
+    boolean partialSums() { return stack.offloadsChecksums(); }
+
+    /**
+     * Most data bytes one super frame may carry (TSO; {@link ProtoStack#gsoMaxBytes()}), within an IP
+     * packet and a jumbo slot; 0 when the device cuts none.
+     */
+    int gsoMaxData() {
+        int ip = stack.gsoMaxBytes();
+        if (ip == 0) return 0;
+        int room = pool.jumboSize() - pool.headroom() - io.flexnet.proto.IpSend.HEADROOM - Emitter.MAX_HEADER;
+        return Math.min(ip - Ipv4Header.MIN_HEADER_LENGTH - Emitter.MAX_HEADER, room);
+    }
+
     int clampMss(int peer) { return Math.max(TcpConfig.MIN_MSS, Math.min(peer, maxMss)); }
 
     void count(int counter, LayerContext cx) { counters.inc(cx.stripe(), counter); }
