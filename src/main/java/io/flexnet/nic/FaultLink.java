@@ -3,6 +3,7 @@ package io.flexnet.nic;
 import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.Packet;
+import io.flexnet.packet.PacketPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
@@ -79,7 +80,8 @@ public final class FaultLink implements AutoCloseable {
         }
         Packet copy = null;
         if (f.duplicate() > 0 && random.nextDouble() < f.duplicate()) {
-            copy = p.pool().allocate();
+            PacketPool pool = p.pool();
+            copy = pool.isJumbo(p) ? pool.allocateJumbo() : pool.allocate();
             if (copy == null) {
                 drops.count(DropReason.POOL_EMPTY);
             } else {

@@ -45,6 +45,7 @@ public final class InMemoryNic implements NicDriver {
     /** What the device says of every frame it delivers ({@link Packet#csumVerdict}); none by default. */
     private final int csumVerdict;
     private final boolean fillsChecksums;
+    private final boolean segmentsTcp;
     private final RxRing[] rx;
     /**
      * Transmit queues: MPSC. Any stack worker may transmit on any queue (many producers); one collector
@@ -76,6 +77,10 @@ public final class InMemoryNic implements NicDriver {
         this.txHandler = b.txHandler;
         this.csumVerdict = b.csumVerdict;
         this.fillsChecksums = b.fillsChecksums;
+        if (b.segmentsTcp && !(b.fillsChecksums && b.pool.jumboSlots() > 0)) {
+            throw new IllegalArgumentException("segmentsTcp needs fillsChecksums and a pool with jumbo slots");
+        }
+        this.segmentsTcp = b.segmentsTcp;
         this.rx = new RxRing[b.rxQueues];
         for (int i = 0; i < rx.length; i++) rx[i] = new RxRing(b.rxCapacity, b.sharedRxPolling);
         this.tx = (MpscAtomicArrayQueue<Packet>[]) new MpscAtomicArrayQueue<?>[b.txQueues];
@@ -216,6 +221,27 @@ public final class InMemoryNic implements NicDriver {
             drops.drop(p, DropReason.SHUTDOWN);
             return false;
         }
+        if (p.gsoSize > 0 && segmentsTcp) return transmitSegments(queue, p);
+        return transmitWhole(queue, p);
+    }
+
+    /** A super frame goes out as the segments it is cut into; any the pool has no slot for are {@code pool-empty}. */
+    private boolean transmitSegments(int queue, Packet p) {
+        boolean all = true;
+        for (int i = 0, n = Segmenter.count(p); i < n; i++) {
+            Packet q = Segmenter.segment(p, i, pool);
+            if (q == null) {
+                drops.count(DropReason.POOL_EMPTY);
+                all = false;
+                continue;
+            }
+            all &= transmitWhole(queue, q);
+        }
+        p.release();
+        return all;
+    }
+
+    private boolean transmitWhole(int queue, Packet p) {
         final int len = p.length;
         // The sum the stack left to us is filled in before anyone sees the frame, as a device would.
         if (p.csumVerdict == Packet.CSUM_PARTIAL && fillsChecksums) Checksum.completePartial(p);
@@ -267,6 +293,8 @@ public final class InMemoryNic implements NicDriver {
     @Override public int txQueues() { return tx.length; }
     @Override public DropCounters drops() { return drops; }
     @Override public boolean fillsChecksums() { return fillsChecksums; }
+    /** 64 KiB when built to {@link Builder#segmentsTcp segment TCP}, else 0. */
+    @Override public int gsoMaxBytes() { return segmentsTcp ? 0xFFFF : 0; }
     @Override public void setRxListener(RxListener listener) { this.listener = listener; }
 
     public Rss rss() { return rss; }
@@ -326,6 +354,7 @@ public final class InMemoryNic implements NicDriver {
         private TxHandler txHandler;
         private int csumVerdict = Packet.CSUM_NONE;
         private boolean fillsChecksums;
+        private boolean segmentsTcp;
 
         private Builder(PacketPool pool) {
             this.pool = Objects.requireNonNull(pool, "pool");
@@ -379,6 +408,13 @@ public final class InMemoryNic implements NicDriver {
 
         /** The device fills in transport checksums the stack leaves it ({@link Packet#CSUM_PARTIAL}); off by default. */
         public Builder fillsChecksums(boolean fills) { this.fillsChecksums = fills; return this; }
+
+        /**
+         * Offers segmentation (TSO, {@link NicDriver#gsoMaxBytes()}) and cuts the TCP super frames it is
+         * given with the {@link Segmenter}, as a device would. Needs {@link #fillsChecksums} and a pool
+         * with jumbo slots ({@link PacketPool#withJumbo}); off by default.
+         */
+        public Builder segmentsTcp(boolean segments) { this.segmentsTcp = segments; return this; }
 
         public InMemoryNic build() { return new InMemoryNic(this); }
 

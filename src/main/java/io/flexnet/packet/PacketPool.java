@@ -125,10 +125,14 @@ public final class PacketPool implements AutoCloseable {
         return p;
     }
 
-    /** Copies {@code frame} into a newly allocated slot; null when the pool is empty or it is too long. */
+    /**
+     * Copies {@code frame} into a newly allocated slot (a jumbo one when it is too long for an ordinary
+     * slot); null when no slot of the kind is free or it is too long for any.
+     */
     public Packet allocate(byte[] frame, int off, int len) {
-        if (len > slotSize - headroom) return null;
-        Packet p = allocate();
+        boolean big = len > slotSize - headroom;
+        if (big && len > jumboSize - headroom) return null;
+        Packet p = big ? allocateJumbo() : allocate();
         if (p == null) return null;
         MemorySegment.copy(frame, off, p.segment(), ValueLayout.JAVA_BYTE, p.offset, len);
         p.length = len;

@@ -1,5 +1,9 @@
 package io.flexnet.proto.tcp;
 
+import io.flexnet.packet.Checksum;
+
+import io.flexnet.nic.Segmenter;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.flexnet.nic.FaultLink;
@@ -43,13 +47,59 @@ class TwoStackSimTest {
         });
     }
 
+    /** What the wire between the stacks is. */
+    enum Wire {
+        /** Whole segments only, every sum in software. */
+        PLAIN,
+        /** Both stacks send TCP super frames (TSO), cut by the {@link Segmenter} before the wire, as a device would. */
+        CUT,
+        /** Both stacks send super frames, which cross the wire whole into jumbo slots: what GRO hands a stack. */
+        WHOLE
+    }
+
     static Result transfer(long seed, Faults faults, int bytes, TcpConfig cfg) {
+        return transfer(seed, faults, bytes, cfg, Wire.PLAIN);
+    }
+
+    /** What the sender's device does with a frame before the wire takes it, for {@code wire}. */
+    static void send(Wire wire, FaultLink link, Packet p, long[] superFrames) {
+        if (wire == Wire.PLAIN) {
+            link.offer(0, p);
+            return;
+        }
+        if (p.gsoSize > 0) superFrames[0]++;
+        if (wire == Wire.CUT && p.gsoSize > 0) {
+            for (int i = 0, n = Segmenter.count(p); i < n; i++) {
+                Packet q = Segmenter.segment(p, i, p.pool());
+                assertNotNull(q, "a slot for segment " + i);
+                assertTrue(q.length <= 1514, "segment " + i + " of " + q.length + " bytes fits the MTU");
+                link.offer(0, q);
+            }
+            p.release();
+            return;
+        }
+        if (p.csumVerdict == Packet.CSUM_PARTIAL) Checksum.completePartial(p);  // the device fills in the sum
+        link.offer(0, p);
+    }
+
+    static ProtoStack stack(long mac, int ip, Wire wire, FaultLink link, ManualClock clock, long[] superFrames) {
+        PacketPool pool = wire == Wire.PLAIN ? new PacketPool(1024) : PacketPool.withJumbo(1024, 64);
+        ProtoStack s = new ProtoStack(new NetConfig(mac, ip, 24, 0, 1500), pool, p -> send(wire, link, p, superFrames), clock);
+        if (wire != Wire.PLAIN) {
+            s.offloadChecksums(true);
+            s.offloadSegmentation(0xFFFF);
+        }
+        return s;
+    }
+
+    static Result transfer(long seed, Faults faults, int bytes, TcpConfig cfg, Wire wire) {
         ManualClock clock = new ManualClock(1_000_000_000L);
         FaultLink ab = new FaultLink("a-b", faults, seed, clock::nanoTime);
         FaultLink ba = new FaultLink("b-a", faults, seed * 31 + 1, clock::nanoTime);
-        PacketPool poolA = new PacketPool(1024), poolB = new PacketPool(1024);
-        ProtoStack a = new ProtoStack(new NetConfig(A_MAC, A_IP, 24, 0, 1500), poolA, p -> ab.offer(0, p), clock);
-        ProtoStack b = new ProtoStack(new NetConfig(B_MAC, B_IP, 24, 0, 1500), poolB, p -> ba.offer(0, p), clock);
+        long[] superFrames = new long[1];
+        ProtoStack a = stack(A_MAC, A_IP, wire, ab, clock, superFrames);
+        ProtoStack b = stack(B_MAC, B_IP, wire, ba, clock, superFrames);
+        PacketPool poolA = a.pool(), poolB = b.pool();
         a.arp().learn(B_IP, B_MAC);
         b.arp().learn(A_IP, A_MAC);
         Tcp ta = Tcp.attach(a, cfg), tb = Tcp.attach(b, cfg);
@@ -121,6 +171,7 @@ class TwoStackSimTest {
         assertEquals(0, tb.connections(), "B's table empty: " + tb.stateCounts());
         assertEquals(poolA.capacity(), poolA.available(), "A's slots: " + a.dropsByReason());
         assertEquals(poolB.capacity(), poolB.available(), "B's slots: " + b.dropsByReason());
+        if (wire != Wire.PLAIN) assertTrue(superFrames[0] > 0, "the sender made super frames (" + faults + ")");
         return new Result(elapsed, retransmits, segments, ta.counters().get("rto-expired"),
                 ta.counters().get("fast-recoveries"));
     }
@@ -159,6 +210,25 @@ class TwoStackSimTest {
                 assertEquals(0, r.retransmits(), "no retransmission on a clean wire");
             }
         }
+    }
+
+    @Test
+    void superFramesCutLikeADeviceWouldArriveByteExact() {
+        TcpConfig cfg = config();
+        Faults wire = Faults.NONE.delay(5 * MS, 0);
+        Result clean = transfer(11, wire, 4 << 20, cfg, Wire.CUT);
+        assertEquals(0, clean.retransmits(), "no retransmission on a clean wire");
+        transfer(12, wire.loss(0.02).reorder(0.05, 2 * MS).duplicate(0.02), 4 << 20, cfg, Wire.CUT);
+        transfer(13, wire.loss(0.01).corrupt(0.01), 2 << 20, cfg, Wire.CUT);
+    }
+
+    @Test
+    void superFramesTakenWholeByTheReceiverArriveByteExact() {
+        TcpConfig cfg = config();
+        Faults wire = Faults.NONE.delay(5 * MS, 0);
+        Result clean = transfer(21, wire, 4 << 20, cfg, Wire.WHOLE);
+        assertEquals(0, clean.retransmits(), "no retransmission on a clean wire");
+        transfer(22, wire.loss(0.02).reorder(0.05, 2 * MS).duplicate(0.02), 4 << 20, cfg, Wire.WHOLE);
     }
 
     @Test
