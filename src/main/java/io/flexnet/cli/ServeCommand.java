@@ -47,6 +47,9 @@ import picocli.CommandLine.Option;
                 "Example (as root): flexnet serve --tap fx0 --ip 198.18.0.2/24 &",
                 "                   ip addr add 198.18.0.1/24 dev fx0 && ip link set fx0 up && ping 198.18.0.2"})
 public final class ServeCommand implements Callable<Integer> {
+    /** Jumbo slots for TCP super frames in flight: a few 64 KiB windows' worth (16 MiB). */
+    static final int JUMBO_SLOTS = 256;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--tap", required = true, paramLabel = "NAME",
@@ -130,11 +133,12 @@ public final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        PacketPool pool = new PacketPool(poolSlots(workers));
+        // Jumbo slots let the TAP offer segmentation both ways: TCP super frames of up to 64 KiB.
+        PacketPool pool = PacketPool.withJumbo(poolSlots(workers), JUMBO_SLOTS);
         TapNic device;
         try {
             // Each worker reads its queue itself and sleeps in poll(2) on it; the kernel and we leave
-            // each other the transport sums (checksum offload).
+            // each other the transport sums (checksum offload) and TCP's segmentation.
             device = TapNic.openForWorkers(tap, workers, pool, true, RealRuntime.INSTANCE::nanoTime);
         } catch (TapException e) {
             pool.close();

@@ -68,7 +68,9 @@ public final class AppBench {
         int stackIp = Ip4.parse(STACK_IP);
         NetConfig cfg = new NetConfig(EchoServer.defaultMac(stackIp), stackIp, 24, 0, NetConfig.DEFAULT_MTU);
         StackRuntime rt = RealRuntime.INSTANCE;
-        try (PacketPool pool = new PacketPool(16384); TapNic nic = TapNic.open("fxp" + tag, pool)) {
+        // The TAP as `flexnet serve` opens it: read by the worker, checksums and TCP segmentation offloaded.
+        try (PacketPool pool = PacketPool.withJumbo(16384, TcpBench.JUMBO_SLOTS);
+             TapNic nic = TapNic.openForWorkers("fxp" + tag, 1, pool, true, rt::nanoTime)) {
             EchoServer server = new EchoServer(nic, cfg, 7, s.busyPoll(), rt);
             StackAppServer http = StackAppServer.on(server.engine(), server.stack(), new Http(), HTTP, 1024);
             StackAppServer resp = StackAppServer.on(server.engine(), server.stack(), new Resp(), RESP, 1024);
