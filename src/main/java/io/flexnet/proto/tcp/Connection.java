@@ -92,6 +92,11 @@ final class Connection implements StreamConnection {
 
     // Receive side.
     int irs, rcvNxt, rcvAdvRight, rcvScale, rcvMss, rcvUnacked, quickAcks;
+    /**
+     * The reader took a small message whole and its ACK waits for the answer to carry it, or for the
+     * reader to find the buffer empty ({@link Emitter#afterRead}).
+     */
+    boolean ackWhenDrained;
     boolean finReceived, sackOk, tsOk, wsOk;
     int tsRecent, tsOffset, lastAckSent;
     /** The last TSval sent: TSval never goes backwards, whichever thread's time the segment was sent at. */
@@ -257,6 +262,7 @@ final class Connection implements StreamConnection {
         rcvScale = c.windowScaling() ? c.receiveScale() : 0;
         rcvMss = tcp.maxMss();
         rcvUnacked = 0;
+        ackWhenDrained = false;
         quickAcks = c.quickAcks();
         finReceived = sackOk = tsOk = wsOk = false;
         tsRecent = lastAckSent = 0;
@@ -374,6 +380,7 @@ final class Connection implements StreamConnection {
 
     private int afterRead(int n, LayerContext cx) {
         if (n == 0) {
+            if (ackWhenDrained) Emitter.drained(this, cx);
             if (finReceived) return -1;
             if (error != null) throw new TcpException(error);
             return 0;

@@ -56,10 +56,18 @@ final class Emitter {
         if (could >= 2 * Math.max(now, 1) && could - now >= c.rcvMss) {
             ack(c, cx);
         } else if (c.delackAt != Long.MAX_VALUE && c.rcvBuf.size() == 0 && c.rcvUnacked < c.rcvMss) {
-            // The request/response rule: the reader took a small message whole; ACK it now so a peer's
-            // Nagle-held remainder is not kept waiting on our delayed-ACK timer.
-            ack(c, cx);
+            // The request/response rule: the reader took a small message whole. Its answer, written
+            // next, carries the ACK; if the reader comes back for more before writing one (it took
+            // part of a request whose rest a peer's Nagle holds back), the ACK goes then
+            // (drained), not after our delayed-ACK timer.
+            c.ackWhenDrained = true;
         }
+    }
+
+    /** The reader found the receive buffer empty: the ACK the request/response rule held back goes now. */
+    static void drained(Connection c, LayerContext cx) {
+        if (c.ackWhenDrained && c.delackAt != Long.MAX_VALUE && c.synchronizedState()) ack(c, cx);
+        c.ackWhenDrained = false;
     }
 
     // ---------------------------------------------------------------- control segments
@@ -383,6 +391,7 @@ final class Emitter {
         p.protocol = Ipv4Header.PROTO_TCP;
         p.flowHash = c.hash;
         if (ack) {
+            c.ackWhenDrained = false;
             c.lastAckSent = c.rcvNxt;
             c.rcvUnacked = 0;
             c.delackAt = Long.MAX_VALUE;

@@ -41,9 +41,29 @@ class TcpBasicsTest {
             byte[] buf = new byte[16];
             assertEquals(5, c.read(buf, 0, 16));
             assertEquals("hello", new String(buf, 0, 5));
-            // The reader took a small message whole: the pending ACK goes at once (request/response rule).
+            // The reader took a small message whole (request/response rule): its ACK waits for the
+            // answer, or for the reader to come back and find nothing.
+            r.nothingSent();
+            assertEquals(0, c.read(buf, 0, 16));
             r.sent(ACK, r.ourNxt, r.peerNxt + 5);
             r.nothingSent();
+            c.abort();
+            r.discardSent();
+        }
+    }
+
+    @Test
+    void theAnswerToASmallMessageCarriesItsAck() {
+        try (TcpRig r = new TcpRig()) {
+            StreamConnection c = r.established();
+            r.in(r.seg().flags(ACK | PSH).seq(r.peerNxt).ack(r.ourNxt).payload(text("ping")));
+            byte[] buf = new byte[16];
+            assertEquals(4, c.read(buf, 0, 16));
+            r.nothingSent();
+            assertEquals(4, c.write(text("pong"), 0, 4));
+            r.sent(ACK | PSH, r.ourNxt, r.peerNxt + 4);  // one segment: the answer, acknowledging the request
+            assertEquals(0, c.read(buf, 0, 16));
+            r.nothingSent();                               // no pure ACK after it
             c.abort();
             r.discardSent();
         }
