@@ -5,7 +5,12 @@ import io.flexnet.packet.Counters;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.proto.tcp.TcpException;
+import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.pipeline.WakeSource;
 import io.flexnet.runtime.StackRuntime;
+import io.flexnet.sched.ExecContext;
+import io.flexnet.sched.Executor;
+import io.flexnet.sched.LateExecutors;
 import io.flexnet.socket.RecvMode;
 import io.flexnet.socket.StreamPoller;
 import io.flexnet.socket.TcpListenSocket;
@@ -13,6 +18,7 @@ import io.flexnet.socket.TcpSocket;
 import io.flexnet.socket.TcpSockets;
 import io.flexnet.socket.TcpTransport;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,6 +26,11 @@ import java.util.Map;
  * Serves a {@link Protocol} on the stack's TCP: one thread over a {@link StreamPoller}, every
  * connection a non-blocking {@link TcpSocket} worked by its {@link Exchange} whenever it changes, so
  * any number of connections run at once and none waits on another.
+ *
+ * <p>Or, run to completion ({@link #startOn}), no thread of its own: the stack worker that runs the
+ * receive pipeline serves the sockets that changed in the same round, right after the segments that
+ * changed them, so a request is read, answered and its answer sent without a thread hand-off (the
+ * slides' dataplane-OS path). The same sessions and the same non-blocking sockets either way.
  *
  * <p>Past {@code maxConnections} a new connection gets the protocol's refusal (HTTP 503, a RESP
  * error) and is closed. A reset or time-out ends a connection, counted.
@@ -40,6 +51,8 @@ public final class StackAppServer implements AppServer {
     private TcpListenSocket listener;
     private Thread thread;
     private volatile boolean stopping;
+    private volatile boolean onWorker;
+    private volatile boolean closed;
     private volatile Throwable failure;
 
     /**
@@ -80,16 +93,65 @@ public final class StackAppServer implements AppServer {
         thread.start();
     }
 
+    /**
+     * Serves on a stack worker instead of a thread: {@code slot} is one of the executors of the worker
+     * that reads the NIC (see {@link LateExecutors}); each round it hands this server up to
+     * {@link #ROUND_BUDGET} sockets that changed.
+     */
+    public synchronized void startOn(LateExecutors slot) {
+        if (thread != null || onWorker) throw new IllegalStateException("already started");
+        listener = tcp.openListener().mode(RecvMode.NON_BLOCKING).listen(port, 1024);
+        poller.register(listener);
+        onWorker = true;
+        slot.add(new OnWorker());
+    }
+
+    /** Sockets served per worker round at most, so the receive pipeline gets its turn. */
+    static final int ROUND_BUDGET = 64;
+
+    /** The server as an executor of a stack worker: the sockets that changed, none waited for. */
+    private final class OnWorker implements Executor {
+        @Override
+        public int doWork(ExecContext ctx) {
+            if (stopping) {
+                closeAll();
+                return 0;
+            }
+            int n = 0;
+            try {
+                for (Object s; n < ROUND_BUDGET && (s = poller.poll(0)) != null; n++) dispatch(s);
+            } catch (Throwable t) {  // never out of the worker: the report says it, and serving goes on
+                failure = t;
+            }
+            return n;
+        }
+
+        @Override public boolean hasWork() { return !stopping && poller.hasReady(); }
+        @Override public List<CoroutineQueue> queues() { return List.of(); }
+        @Override public List<WakeSource> wakeSources() { return List.of(poller); }
+        @Override public String name() { return protocol.name() + ":" + port; }
+    }
+
     private void loop() {
         try {
-            while (!stopping) {
-                Object s = poller.poll(POLL_NANOS);
-                if (s instanceof TcpListenSocket l) acceptAll(l);
-                else if (s instanceof TcpSocket c) serve(c);
-            }
+            while (!stopping) dispatch(poller.poll(POLL_NANOS));
         } catch (Throwable t) {  // a bug here must not pass silently: the report says it
             failure = t;
         }
+    }
+
+    private void dispatch(Object s) {
+        if (s instanceof TcpListenSocket l) acceptAll(l);
+        else if (s instanceof TcpSocket c) serve(c);
+    }
+
+    /** Closes the listener and every connection, once; on the thread that served them. */
+    private void closeAll() {
+        if (closed) return;
+        listener.close();
+        for (TcpSocket c : live.keySet()) c.close();
+        live.clear();
+        closed = true;
     }
 
     private void acceptAll(TcpListenSocket l) {
@@ -149,14 +211,22 @@ public final class StackAppServer implements AppServer {
 
     @Override
     public synchronized void stop() throws InterruptedException {
-        if (thread == null || stopping) return;
+        if (thread == null && !onWorker || stopping) return;
         stopping = true;
         poller.wakeup();
-        thread.join();
-        listener.close();
-        for (TcpSocket c : live.keySet()) c.close();
-        live.clear();
+        if (thread != null) {
+            thread.join();
+            closeAll();
+            return;
+        }
+        // On a worker: it closes everything at its next round; a worker already stopped leaves it to us.
+        long deadline = runtime.nanoTime() + STOP_WAIT_NANOS;
+        while (!closed && runtime.nanoTime() - deadline < 0) runtime.park(1_000_000L);
+        if (!closed) closeAll();
     }
+
+    /** Longest a stop waits for the worker serving on-worker to close the connections itself. */
+    private static final long STOP_WAIT_NANOS = 500_000_000L;
 
     @Override
     public int port() { return port; }
@@ -175,7 +245,8 @@ public final class StackAppServer implements AppServer {
         sb.append(String.format(Locale.ROOT, "  %-9s%s%n", protocol.name(), " port " + port + counters.line()));
         sb.append(String.format(Locale.ROOT, "  %-9s%s%n", "", ServerCounters.line(protocol.counters())));
         Throwable f = failure;
-        if (f != null) sb.append(String.format(Locale.ROOT, "  %-9s %s%n", "", "the service thread failed: " + f));
+        if (f != null) sb.append(String.format(Locale.ROOT, "  %-9s %s%n", "", (onWorker ? "serving on the worker" : "the service thread")
+                + " failed: " + f));
         return sb.toString();
     }
 

@@ -48,6 +48,10 @@ public final class AppBenchCommand implements Callable<Integer> {
     @Option(names = "--busy-poll", description = "The stack's worker spins instead of sleeping until a frame arrives.")
     boolean busyPoll;
 
+    @Option(names = "--on-worker", description = "The HTTP and RESP servers run to completion on the stack's worker, "
+            + "right after the receive pipeline, instead of on a thread of their own.")
+    boolean onWorker;
+
     @Option(names = "--netty", description = "Also Netty's hello-world HTTP server: on the stack's Netty transport and on Netty's NIO.")
     boolean netty;
 
@@ -65,7 +69,7 @@ public final class AppBenchCommand implements Callable<Integer> {
         }
         PrintWriter out = cl.getOut();
         try {
-            return AppBench.run(new AppBench.Settings(seconds, connections, threads, requests, clients, pipeline, rounds, busyPoll, netty), out);
+            return AppBench.run(new AppBench.Settings(seconds, connections, threads, requests, clients, pipeline, rounds, busyPoll, netty, onWorker), out);
         } catch (TapException e) {
             cl.getErr().println("flexnet app-bench: " + e.getMessage());
             return 1;

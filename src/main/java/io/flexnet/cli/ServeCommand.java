@@ -96,6 +96,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Serve the Redis protocol (RESP2) on this port (default: none).")
     int resp;
 
+    @Option(names = "--design", paramLabel = "NAME", defaultValue = "run-to-completion",
+            description = "Where --http and --resp run: run-to-completion (on the stack's worker, right after the receive "
+                    + "pipeline, no thread between a segment and its answer) or app-threads (each on a thread of its own, "
+                    + "woken by the worker). Default: ${DEFAULT-VALUE}.")
+    String design;
+    /** --design run-to-completion: the applications are executors of the stack's worker. */
+    private boolean onWorker;
+
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
             description = "Most connections each of --http and --resp serves at once (default: ${DEFAULT-VALUE}).")
     int maxConnections;
@@ -171,7 +179,10 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         server.start();
         if (tcp != null) tcp.start();
-        for (AppServer a : apps) a.start();
+        for (AppServer a : apps) {
+            if (onWorker) ((StackAppServer) a).startOn(server.apps());
+            else a.start();
+        }
         interpose.openControl(server);
         interpose.reloadOnHangup(err);
         out.printf("serving %s as %s/%d at %s: ping, udp echo on port %d%s%s, %d %s%s%n", device.name(),
@@ -179,7 +190,9 @@ public final class ServeCommand implements Callable<Integer> {
                 (tcpEcho != 0 ? ", tcp echo on port " + tcpEcho : "") + (http != 0 ? ", http on port " + http : "")
                         + (resp != 0 ? ", resp on port " + resp : ""),
                 discard != 0 ? ", tcp discard on port " + discard : "",
-                workers, workers == 1 ? "worker" : "workers", busyPoll ? " busy polling" : "");
+                workers, workers == 1 ? "worker" : "workers", (busyPoll ? " busy polling" : "")
+                        + (http != 0 || resp != 0 ? (onWorker ? ", applications run to completion on the worker"
+                        : ", applications on threads of their own") : ""));
         out.printf("kernel side: ip addr add ADDR/%d dev %s && ip link set %s up (or move it: ip link set %s netns NS)%n",
                 cfg.prefixLength(), device.name(), device.name(), device.name());
         out.println(duration > 0 ? "stopping after " + duration + " s" : "stop with Ctrl-C");
@@ -231,6 +244,12 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         if (maxConnections < 1) throw new CommandLine.ParameterException(cl, "--max-connections must be >= 1, got " + maxConnections);
+        onWorker = switch (design) {
+            case "run-to-completion" -> true;
+            case "app-threads" -> false;
+            default -> throw new CommandLine.ParameterException(cl, "--design must be run-to-completion or app-threads, got '"
+                    + design + "'");
+        };
         if (tcpEcho != 0 && tcpEcho == discard) {
             throw new CommandLine.ParameterException(cl, "--tcp-echo and --discard must differ, both are " + tcpEcho);
         }

@@ -9,6 +9,7 @@ import io.flexnet.proto.Endpoint;
 import io.flexnet.proto.NetConfig;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.runtime.StackRuntime;
+import io.flexnet.sched.LateExecutors;
 import io.flexnet.sched.IdleStrategy;
 import io.flexnet.sched.SleepUntilKicked;
 
@@ -47,6 +48,7 @@ public final class EchoServer {
     private static final long DRAIN_MILLIS = 100;
 
     private final Engine engine;
+    private final LateExecutors apps;
     private final UdpEcho echo;
     private final Pipeline pipeline;
     private final int echoPort;
@@ -71,6 +73,7 @@ public final class EchoServer {
     public EchoServer(NicDriver nic, NetConfig config, int echoPort, boolean busyPoll, StackRuntime runtime,
                       java.util.function.Function<io.flexnet.proto.ProtoStack, Interposer[]> filters) {
         this.engine = new Engine(nic, config, runtime);
+        this.apps = new LateExecutors();
         this.echo = new UdpEcho();
         this.echoPort = echoPort;
         this.busyPoll = busyPoll;
@@ -84,7 +87,7 @@ public final class EchoServer {
         for (int q = 0; q < nic.rxQueues(); q++) {
             IdleStrategy idle = busyPoll ? IdleStrategy.busySpin() : new SleepUntilKicked();
             // One worker runs ARP's expiry: its lock is the stack's, so one caller is enough.
-            if (q == 0) engine.poll(q, pipeline, POLL_BATCH, "poll" + q, idle, new ArpExpiry(engine.stack()));
+            if (q == 0) engine.poll(q, pipeline, POLL_BATCH, "poll" + q, idle, new ArpExpiry(engine.stack()), apps);
             else engine.poll(q, pipeline, POLL_BATCH, "poll" + q, idle);
         }
     }
@@ -117,6 +120,12 @@ public final class EchoServer {
         if (!started) return 0;
         return ((stopped ? stopNanos : engine.runtime().nanoTime()) - startNanos) / 1e9;
     }
+
+    /**
+     * Executors the worker of receive queue 0 runs after its pipeline each round, added any time:
+     * applications that run to completion on the stack's worker ({@code StackAppServer.startOn}).
+     */
+    public LateExecutors apps() { return apps; }
 
     public Engine engine() { return engine; }
     public ProtoStack stack() { return engine.stack(); }

@@ -1,6 +1,9 @@
 package io.flexnet.socket;
 
+import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.pipeline.WakeSource;
 import io.flexnet.runtime.StackRuntime;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
@@ -21,16 +24,20 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
  * }
  * }</pre>
  *
- * Notifiers (stack workers) queue; one thread polls (the queue has a single consumer). The queue holds each registered socket at most
+ * Notifiers (stack workers) queue; one thread polls (the queue has a single consumer): a thread of
+ * its own, or a stack worker that serves the sockets between its rounds of the pipeline (a
+ * {@link WakeSource}: a change kicks that worker awake). The queue holds each registered socket at most
  * once, so it never fills while registrations stay within its capacity.
  */
-public final class StreamPoller {
+public final class StreamPoller implements WakeSource {
     private final MpscAtomicArrayQueue<ReadyMark> ready;
     private final int capacity;
     private final Waiters waiters;
     private final BooleanSupplier nonEmpty;
     private int registered;
     private volatile boolean woken;
+    /** Stack workers that run the polling side themselves (an application on the worker) and sleep when idle. */
+    private volatile CoroutineQueue.Sleeper[] sleepers = new CoroutineQueue.Sleeper[0];
 
     /** @param capacity how many sockets may be registered at once */
     public StreamPoller(int capacity, StackRuntime runtime) {
@@ -60,6 +67,27 @@ public final class StreamPoller {
         // Cannot fail: each mark is queued at most once and marks are at most capacity.
         ready.offer(m);
         waiters.wakeAll();
+        CoroutineQueue.Sleeper[] sl = sleepers;
+        if (sl.length != 0) {
+            VarHandle.fullFence();  // the arrival visible before reading whether they sleep (WakeSource's contract)
+            for (CoroutineQueue.Sleeper x : sl) if (x.sleeping()) x.kick();
+        }
+    }
+
+    /** Whether a socket changed and waits to be handed out. */
+    public boolean hasReady() { return !ready.isEmpty(); }
+
+    @Override
+    public synchronized void addSleeper(CoroutineQueue.Sleeper s) {
+        for (CoroutineQueue.Sleeper x : sleepers) if (x == s) return;
+        CoroutineQueue.Sleeper[] n = java.util.Arrays.copyOf(sleepers, sleepers.length + 1);
+        n[n.length - 1] = s;
+        sleepers = n;
+    }
+
+    @Override
+    public synchronized void removeSleeper(CoroutineQueue.Sleeper s) {
+        sleepers = java.util.Arrays.stream(sleepers).filter(x -> x != s).toArray(CoroutineQueue.Sleeper[]::new);
     }
 
     /**
@@ -82,6 +110,8 @@ public final class StreamPoller {
     public void wakeup() {
         woken = true;
         waiters.wakeAll();
+        VarHandle.fullFence();
+        for (CoroutineQueue.Sleeper x : sleepers) x.kick();
     }
 
     public synchronized int registered() { return registered; }

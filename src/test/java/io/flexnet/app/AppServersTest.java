@@ -7,6 +7,10 @@ import io.flexnet.runtime.RealRuntime;
 import io.flexnet.socket.FakeTransport;
 import io.flexnet.socket.TcpSocket;
 import io.flexnet.socket.TcpSockets;
+import io.flexnet.sched.LateExecutors;
+import io.flexnet.sched.SleepUntilKicked;
+import io.flexnet.sched.Worker;
+import java.util.List;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,9 +42,29 @@ class AppServersTest {
 
     @Test
     void onTheStacksSocketsPipelinedRequestsAreAnsweredAndTheLimitRefusesPolitely() throws Exception {
+        serveAndCheck(null);
+    }
+
+    @Test
+    void runToCompletionOnASleepingWorkerTheSameRequestsGetTheSameAnswers() throws Exception {
+        LateExecutors apps = new LateExecutors();
+        // The worker is made before the server exists, as a stack's poller is; sockets that change kick it.
+        Worker w = new Worker("w0", 0, RealRuntime.INSTANCE, new SleepUntilKicked(), List.of(apps));
+        w.start();
+        try {
+            serveAndCheck(apps);
+        } finally {
+            w.stop(1000);
+        }
+        assertTrue(w.busyNanos() > 0, "the worker did the serving");
+    }
+
+    /** The server on a thread of its own, or on the worker running {@code apps}; the same checks. */
+    static void serveAndCheck(LateExecutors apps) throws Exception {
         TcpSockets tcp = new TcpSockets(new FakeTransport(4096), RealRuntime.INSTANCE);
         StackAppServer server = new StackAppServer(new Http(), tcp, RealRuntime.INSTANCE, 80, 2, 2 * Http.MAX_HEAD);
-        server.start();
+        if (apps == null) server.start();
+        else server.startOn(apps);
         try {
             TcpSocket a = tcp.open(), b = tcp.open(), c = tcp.open();
             a.connect(FakeTransport.LOCAL_IP, 80);

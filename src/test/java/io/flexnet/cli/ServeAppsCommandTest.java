@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
@@ -47,10 +49,15 @@ class ServeAppsCommandTest {
         assertTrue(r[2].contains("--resp port 80 is taken by another service"), r[2]);
         r = RunCommandTest.run("serve", "--tap", "fx0", "--ip", "198.18.0.2/24", "--http", "80", "--max-connections", "0");
         assertTrue(r[2].contains("--max-connections must be >= 1"), r[2]);
+        r = RunCommandTest.run("serve", "--tap", "fx0", "--ip", "198.18.0.2/24", "--http", "80", "--design", "snap");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--design must be run-to-completion or app-threads, got 'snap'"), r[2]);
     }
 
-    @Test
-    void realClientsGetEveryByteAndNoErrors() throws Exception {
+    /** Both designs: the applications on the stack's worker (the default), and on threads of their own. */
+    @ParameterizedTest
+    @ValueSource(strings = {"run-to-completion", "app-threads"})
+    void realClientsGetEveryByteAndNoErrors(String design) throws Exception {
         NetNs.assumeAvailable();
         NetNs.assumeCommand("curl", "curl");
         NetNs.assumeCommand("wrk", "wrk");
@@ -62,10 +69,12 @@ class ServeAppsCommandTest {
         CommandLine cl = new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         try (NetNs ns = NetNs.create()) {
             CompletableFuture<Integer> done = CompletableFuture.supplyAsync(() -> cl.execute("--tap", tap, "--ip",
-                    KernelPeer.STACK_IP + "/24", "--http", "8080", "--resp", "6379", "--duration", "280"));
+                    KernelPeer.STACK_IP + "/24", "--http", "8080", "--resp", "6379", "--duration", "280", "--design", design));
             Await.until(Duration.ofSeconds(10), () -> out.toString().contains("stopping after") || done.isDone(),
                     () -> out + " / " + err);
             assertTrue(out.toString().contains("http on port 8080, resp on port 6379"), out.toString());
+            assertTrue(out.toString().contains(design.equals("app-threads") ? "applications on threads of their own"
+                    : "applications run to completion on the worker"), out.toString());
             ns.adopt(tap);
             ns.configure(tap, KernelPeer.KERNEL_IP + "/24");
 
