@@ -48,9 +48,10 @@ public final class AppBenchCommand implements Callable<Integer> {
     @Option(names = "--busy-poll", description = "The stack's worker spins instead of sleeping until a frame arrives.")
     boolean busyPoll;
 
-    @Option(names = "--on-worker", description = "The HTTP and RESP servers run to completion on the stack's worker, "
-            + "right after the receive pipeline, instead of on a thread of their own.")
-    boolean onWorker;
+    @Option(names = "--design", paramLabel = "NAME", defaultValue = "run-to-completion",
+            description = "Where the stack's HTTP and RESP servers run, as in serve: run-to-completion (on the stack's worker, "
+                    + "right after the receive pipeline) or app-threads (each on a thread of its own). Default: ${DEFAULT-VALUE}.")
+    String design;
 
     @Option(names = "--netty", description = "Also Netty's hello-world HTTP server: on the stack's Netty transport and on Netty's NIO.")
     boolean netty;
@@ -67,6 +68,12 @@ public final class AppBenchCommand implements Callable<Integer> {
                         + "], got " + checks[i][0]);
             }
         }
+        boolean onWorker = switch (design) {
+            case "run-to-completion" -> true;
+            case "app-threads" -> false;
+            default -> throw new CommandLine.ParameterException(cl, "--design must be run-to-completion or app-threads, got '"
+                    + design + "'");
+        };
         PrintWriter out = cl.getOut();
         try {
             return AppBench.run(new AppBench.Settings(seconds, connections, threads, requests, clients, pipeline, rounds, busyPoll, netty, onWorker), out);
