@@ -132,7 +132,9 @@ final class Acks {
         c.undoCwnd = c.cc.cwnd;
         c.undoSsthresh = c.cc.ssthresh;
         c.undoTs = c.tsNow(now);  // what the retransmission below carries (TSval never goes backwards)
-        c.cc.inFlight = c.sackOk ? c.scoreboard.pipe(c.sndUna, c.sndMax, c.sndUna, smss, c.rackLostBelow) : c.flight();
+        // RFC 5681's FlightSize (SND.MAX - SND.UNA), not the pipe: when a burst was lost whole and RACK
+        // already counts its holes lost, the pipe is near zero and would cut ssthresh to two segments.
+        c.cc.inFlight = c.flight();
         c.ccAlgo.onLoss(c.cc, now);
         c.highRxt = c.sndUna;
         Emitter.retransmitFirst(c, cx);

@@ -80,6 +80,26 @@ class RackTlpTest {
     }
 
     @Test
+    void aFlightLostWholeHalvesTheWindowFromTheFlightNotFromThePipe() {
+        try (TcpRig r = new TcpRig(TcpOptionsTest.withOptions())) {
+            StreamConnection c = sending(r, 10);
+            long una = r.ourNxt;
+            r.advance(10 * MS);
+            // Only the last of ten arrives (a burst dropped whole, as a lost super frame is); once the
+            // reordering window passes, RACK calls the nine holes lost and recovery starts.
+            r.in(r.seg().seq(PEER_ISS + 1).ack(una).timestamps(102, 0).sack(una + 9L * SMSS, una + 10L * SMSS));
+            r.advance(10 * MS);
+            assertTrue(count(r, "fast-recoveries") == 1, "recovery by time: " + r.stack.dropsByReason());
+            // RFC 5681/6675: ssthresh from FlightSize (ten segments), not from the pipe (about none, with
+            // every hole lost), which would leave two segments a round trip to repair nine.
+            long ssthresh = ((Connection) c).cc.ssthresh;
+            assertTrue(ssthresh >= 5L * SMSS, "ssthresh " + ssthresh + " from a flight of " + 10 * SMSS);
+            c.abort();
+            r.discardSent();
+        }
+    }
+
+    @Test
     void aLostRetransmissionIsSentAgainOnceLaterDataArrives() {
         try (TcpRig r = new TcpRig(TcpOptionsTest.withOptions())) {
             StreamConnection c = sending(r, 10);
