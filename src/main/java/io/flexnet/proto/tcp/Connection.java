@@ -82,7 +82,7 @@ final class Connection implements StreamConnection {
      *  went out under, when SACKed data was first seen above SND.UNA, the holes held lost below a sequence. */
     long tlpAt = Long.MAX_VALUE, reoAt = Long.MAX_VALUE, sackSince = Long.MAX_VALUE;
     boolean tlpOut, reorderSeen;
-    int tlpHigh, rackLostBelow;
+    int tlpHigh, tlpUna, rackLostBelow;
     /** Retransmissions in question, a ring of {@link Rack#RECORDS}: range, SND.MAX when sent, time. */
     final int[] rxSeq = new int[Rack.RECORDS], rxEnd = new int[Rack.RECORDS], rxSndMax = new int[Rack.RECORDS];
     final long[] rxTime = new long[Rack.RECORDS];

@@ -10,9 +10,9 @@ import io.flexnet.proto.LayerContext;
  *   <li><b>Tail loss probe.</b> With data outstanding, a probe timeout of 2·SRTT (plus 2 ms, or plus
  *       200 ms when one segment is out, for the peer's delayed ACK; never past the RTO) sends one new
  *       segment, or resends the last one, so a loss at the end of a flight draws a SACK instead of
- *       silence. Also in recovery (as Linux does with RACK): when the window allows nothing and the
- *       retransmission was lost too, the probe's new segment is the later delivery that shows it.
- *       One probe until SND.UNA passes what it covered.
+ *       silence. Also in recovery: when the window allows nothing and a retransmission was lost too,
+ *       the probe resends the first hole, the one holding SND.UNA back (what the RTO would send,
+ *       200 ms sooner). One probe until SND.UNA passes what it covered, or, in recovery, moves at all.
  *   <li><b>Holes by time.</b> Once data above SND.UNA has been SACKed for a reordering window
  *       (SRTT/4, at least the timer's tick), the holes below the highest SACKed byte are lost: recovery
  *       starts even when fewer than DupThresh segments were SACKed (one probe's SACK is enough), and
@@ -84,8 +84,16 @@ final class Rack {
         c.tcp.count(Tcp.TAIL_PROBES, cx);
         c.tlpOut = true;
         c.tlpHigh = c.sndMax;
+        c.tlpUna = c.sndUna;
         int unsent = c.unsent();
-        if (unsent > 0 && c.sndWnd - c.flight() >= Math.min(unsent, smss) && c.sndNxt == c.sndMax) {
+        if (c.inRecovery && !c.scoreboard.isSacked(c.sndUna)) {
+            // Recovery stalled: what holds SND.UNA back is the first hole, whose retransmission (or its
+            // ACK) was lost with nothing sent after it to show it. Send it again, as the RTO would.
+            int dataEnd = c.bufSeq + c.sndBuf.size();
+            int len = Math.min(smss, Seq.min(c.sndMax, dataEnd) - c.sndUna);
+            if (len > 0) Emitter.resend(c, c.sndUna, len, cx);
+            else Emitter.retransmitFirst(c, cx);
+        } else if (unsent > 0 && c.sndWnd - c.flight() >= Math.min(unsent, smss) && c.sndNxt == c.sndMax) {
             Emitter.sendNew(c, Math.min(unsent, smss), cx);
         } else {
             int dataEnd = c.bufSeq + c.sndBuf.size();
@@ -105,7 +113,10 @@ final class Rack {
     static void acked(Connection c, LayerContext cx) {
         if (!c.sackOk) return;
         final long now = cx.now();
-        if (c.tlpOut && Seq.ge(c.sndUna, c.tlpHigh)) c.tlpOut = false;  // the probe's episode is over
+        // The probe's episode is over when the ACK passed what it covered, or, in recovery, once SND.UNA
+        // moved at all: the path delivers, and the next silence gets a probe of its own rather than
+        // the 200 ms RTO.
+        if (c.tlpOut && (Seq.ge(c.sndUna, c.tlpHigh) || c.inRecovery && Seq.gt(c.sndUna, c.tlpUna))) c.tlpOut = false;
         if (c.scoreboard.sackedBytes() == 0) {
             c.sackSince = Long.MAX_VALUE;
             c.rackLostBelow = c.sndUna;
