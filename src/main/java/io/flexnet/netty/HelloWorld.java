@@ -57,6 +57,10 @@ public final class HelloWorld {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) { ctx.flush(); }
+
+        /** A client's reset (wrk ends every run with some) closes its channel, as the example's handler does. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) { ctx.close(); }
     }
 
     /** The server on {@code group}, bound to {@code local}, with channels from {@code channels}. */

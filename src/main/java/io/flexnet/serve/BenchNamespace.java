@@ -98,10 +98,29 @@ final class BenchNamespace implements AutoCloseable {
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line; (line = r.readLine()) != null; ) {
-            if (line.startsWith(prefix)) return line;
+            if (line.startsWith(prefix)) {
+                drain(r);
+                return line;
+            }
             seen.append(line).append('\n');
         }
         throw new IllegalStateException("process ended before printing '" + prefix + "': " + seen);
+    }
+
+    /**
+     * Reads and discards the rest of a spawned server's output on a daemon thread: a server whose pipe
+     * nobody reads blocks on its next log line, and its benchmark reads zero.
+     */
+    private static void drain(BufferedReader r) {
+        Thread t = new Thread(() -> {
+            try {
+                while (r.readLine() != null) { /* discarded */ }
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        }, "bench-output-drain");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override
