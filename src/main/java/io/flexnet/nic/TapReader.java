@@ -28,7 +28,8 @@ import org.jctools.queues.atomic.SpscAtomicArrayQueue;
  * instead the rest of a spare jumbo slot, just past where the ordinary slot's room ends. A frame that
  * reaches it moves its first part (one slot's room) over and travels whole in the jumbo slot: one read
  * and one trip through the layers for what would have been dozens (Linux's GRO gives its own stack the
- * same). Without a spare jumbo slot the spare byte is back, and a super frame is too long.
+ * same). While no jumbo slot is free the spare byte is back, and a super frame that finds it is
+ * counted as {@code pool-empty}; the next batch tries for a jumbo slot again.
  */
 final class TapReader implements Runnable {
     /** Longest a closing driver waits for a reader thread to notice; also its idle wake-up period. */
@@ -166,6 +167,7 @@ final class TapReader implements Runnable {
         final long second = Libc.IOVEC.byteSize();
         int n = 0;
         long now = 0;
+        if (jumbo && spare == null) takeSpare();  // the jumbo slots ran out at the last super frame: try again
         for (int i = 0; i < max; i++) {
             Packet p = pool.allocate();
             if (p == null) {
@@ -210,8 +212,12 @@ final class TapReader implements Runnable {
             return false;
         }
         int gso = VirtioNetHdr.gsoType(h);
-        if (gso == VirtioNetHdr.GSO_TCPV4 && jumbo && len <= room) {
+        if (gso == VirtioNetHdr.GSO_TCPV4 && jumbo) {
             nic.gsoFrame(gso, VirtioNetHdr.gsoSize(h));  // a TCP super frame, whole: the layers take it as one segment
+            if (len > room) {  // no jumbo slot was free to finish it in
+                drops.drop(p, DropReason.POOL_EMPTY);
+                return false;
+            }
         } else if (gso != VirtioNetHdr.GSO_NONE) {
             nic.gsoFrame(gso, VirtioNetHdr.gsoSize(h));
             drops.drop(p, DropReason.GSO_UNSUPPORTED);

@@ -48,8 +48,11 @@ final class TcpServedPeer implements AutoCloseable {
      * the worker reads the queue, checksums are left partial, and TCP super frames of up to 64 KiB
      * travel both ways in jumbo slots.
      */
-    static TcpServedPeer openWithSegmentationOffload() throws IOException {
-        return new TcpServedPeer(ServedPeer.open(null, PacketPool.withJumbo(8192, 256),
+    static TcpServedPeer openWithSegmentationOffload() throws IOException { return openWithSegmentationOffload(256); }
+
+    /** As {@link #openWithSegmentationOffload()} with {@code jumboSlots} jumbo slots in the pool. */
+    static TcpServedPeer openWithSegmentationOffload(int jumboSlots) throws IOException {
+        return new TcpServedPeer(ServedPeer.open(null, PacketPool.withJumbo(8192, jumboSlots),
                 pool -> KernelPeer.openForWorkers(pool, 1, true),
                 peer -> KernelTcp.pinCubic(peer.ns(), peer.ifname()), null));
     }
