@@ -146,7 +146,7 @@ final class Emitter {
                 // TSO: as many whole segments as the windows allow, one super frame the device cuts.
                 int most = (int) Math.min(Math.min(unsent, usable), c.tcp.gsoMaxData());
                 int big = most == unsent ? most : most - most % smss;
-                if (big > smss && superFrame(c, big == unsent ? finPending : false, big == unsent, big, smss, cx)) continue;
+                if (big > smss && superFrame(c, big == unsent && finPending, big == unsent, big, smss, cx)) continue;
             }
             if (len < smss) {
                 boolean nagleOk = c.noDelay || flight == 0 || force;
