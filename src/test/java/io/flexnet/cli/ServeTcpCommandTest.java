@@ -82,6 +82,10 @@ class ServeTcpCommandTest {
                 Shell.Result d = discards.get(i).await(Duration.ofSeconds(60));
                 assertTrue(d.ok(), d.describe());
             }
+            // A discard client exits once its bytes and FIN are sent, before the service has read them
+            // all: the service's close is the sign. Until it, the kernel's end waits in FIN-WAIT.
+            Await.until(Duration.ofSeconds(30), () -> ns.exec(Duration.ofSeconds(5), "ss", "-Htn", "state", "fin-wait-1",
+                    "state", "fin-wait-2", "( dport = :9 )").stdout().isBlank(), () -> out.toString());
             command.interrupt();
             assertEquals(0, done.get(30, TimeUnit.SECONDS), err.toString());
         }
