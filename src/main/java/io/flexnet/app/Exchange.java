@@ -61,8 +61,49 @@ final class Exchange {
         }
     }
 
+    /**
+     * Appends {@code len} bytes that arrived in place (run to completion: they never passed a socket
+     * buffer). False when they overflow the input limit: the session has answered the overflow and
+     * nothing more is read, as {@link #pump} does.
+     */
+    boolean feed(java.lang.foreign.MemorySegment s, long off, int len) {
+        while (in.length - end < len) {
+            if (start > 0) {
+                System.arraycopy(in, start, in, 0, end - start);
+                end -= start;
+                start = 0;
+            } else if (in.length < maxInput) {
+                in = Arrays.copyOf(in, Math.min(maxInput, Math.max(in.length * 2, end + len)));
+            } else {
+                session.onOverflow(maxInput, out);
+                start = end = 0;
+                eof = true;
+                return false;
+            }
+        }
+        java.lang.foreign.MemorySegment.copy(s, java.lang.foreign.ValueLayout.JAVA_BYTE, off, in, end, len);
+        end += len;
+        return true;
+    }
+
+    /**
+     * Hands the buffered requests to the session while nothing is owed, as {@link #pump} would before
+     * reading again; the answers wait in {@link #output()}.
+     */
+    void serveBuffered() {
+        while (end > start && out.empty() && !session.closing() && !eof) {
+            int used = session.onInput(in, start, end - start, out);
+            start += used;
+            if (start == end) start = end = 0;
+            if (used == 0) return;  // an incomplete request: wait for the rest
+        }
+    }
+
+    /** Whether it holds requests not yet handed to the session, or answers not yet sent. */
+    boolean hasWork() { return end > start || !out.empty(); }
+
     /** Sends what it can; true when nothing is owed any more. */
-    private boolean flush(ByteStream s) throws IOException {
+    boolean flush(ByteStream s) throws IOException {
         while (!out.empty()) {
             int len = out.pendingLength();
             int n = s.write(out.pendingArray(), out.pendingOffset(), len);

@@ -4,12 +4,13 @@ import io.flexnet.packet.Counters;
 
 /** A transport's connection counters, the same on every transport so reports compare. */
 final class ServerCounters {
-    static final int ACCEPTED = 0, REFUSED = 1, CLOSED = 2, PEER_CLOSED = 3, RESET = 4;
+    static final int ACCEPTED = 0, REFUSED = 1, CLOSED = 2, PEER_CLOSED = 3, RESET = 4, IN_PLACE = 5, ANSWERED_IN_PLACE = 6;
 
     private final Counters counters;
 
     ServerCounters(String name) {
-        counters = new Counters(name, "accepted", "refused", "closed", "peer-closed", "reset");
+        // in-place: segments handed over at the pipeline's yield(); answered-in-place: answers sent from their slot.
+        counters = new Counters(name, "accepted", "refused", "closed", "peer-closed", "reset", "in-place", "answered-in-place");
     }
 
     void inc(int c) { counters.inc(c); }

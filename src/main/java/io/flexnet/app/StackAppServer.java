@@ -5,7 +5,13 @@ import io.flexnet.packet.Counters;
 import io.flexnet.proto.ProtoStack;
 import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.proto.tcp.TcpException;
+import io.flexnet.packet.Packet;
+import io.flexnet.pipeline.Application;
+import io.flexnet.pipeline.Coroutine;
 import io.flexnet.pipeline.CoroutineQueue;
+import io.flexnet.proto.tcp.StreamConnection;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import io.flexnet.pipeline.WakeSource;
 import io.flexnet.runtime.StackRuntime;
 import io.flexnet.sched.ExecContext;
@@ -159,14 +165,82 @@ public final class StackAppServer implements AppServer {
         for (TcpSocket c; (c = l.accept()) != null; ) {
             counters.inc(ServerCounters.ACCEPTED);
             c.mode(RecvMode.NON_BLOCKING).noDelay(true);
-            Exchange x = new Exchange(protocol.open(), 16 * 1024, maxInput);
+            // Requests that arrived in place before the accept already have their exchange.
+            StreamConnection conn = c.connectionOrNull();
+            Exchange x = conn != null && conn.attachment() instanceof Exchange e ? e : newExchange();
+            if (conn != null) conn.attach(x);
             if (live.size() >= maxConnections) {
                 refuse(c, x);
                 continue;
             }
             live.put(c, x);
             poller.register(c);
+            if (x.hasWork()) serve(c);  // what came in place meanwhile
         }
+    }
+
+    private Exchange newExchange() { return new Exchange(protocol.open(), 16 * 1024, maxInput); }
+
+    /**
+     * Run to completion in place, Listing 5 with TCP: as {@link #startOn}, and {@code stackTcp}'s
+     * listener on this port delivers in-order segments at the receive pipeline's {@code yield()} instead
+     * of into the connection's buffer. The application given to {@code atYield}, for that {@code yield()}, parses
+     * the requests where they arrived and, when the answers fit in the slot and nothing is owed before
+     * them, writes them over the request for {@code tcp_send} to send from the same slot. Anything else
+     * (a request split over segments, a large or queued answer, the end of the stream, a close) goes
+     * the socket way on the same worker. The pipeline must run on that worker (one receive queue):
+     * the connection's exchange has one thread.
+     */
+    public synchronized void startInPlace(LateExecutors slot, Tcp stackTcp, java.util.function.Consumer<Application> atYield) {
+        startOn(slot);
+        this.stackTcp = stackTcp;
+        atYield.accept(this::inPlace);  // in place before the first segment can be delivered there
+        stackTcp.listener(port).deliverInPlace(true);
+    }
+
+    private volatile Tcp stackTcp;
+
+    private int inPlace(Coroutine co) {
+        final Packet p = co.packet();
+        StreamConnection conn = stackTcp.connectionOf(p);
+        if (conn == null) {  // reset meanwhile: nobody to answer
+            p.release();
+            return Application.CONSUMED;
+        }
+        try {
+            Exchange x = conn.attachment() instanceof Exchange e ? e : null;
+            if (x == null) {
+                x = newExchange();
+                conn.attach(x);
+            }
+            counters.inc(ServerCounters.IN_PLACE);
+            if (x.feed(p.segment(), p.payloadOffset, p.payloadLength)) x.serveBuffered();
+            Output o = x.output();
+            int n = o.pendingLength();
+            if (n > 0 && o.owed() == n && !x.session().closing() && n <= p.segment().byteSize() - p.payloadOffset
+                    && conn.writable() >= n) {
+                MemorySegment.copy(o.pendingArray(), o.pendingOffset(), p.segment(), ValueLayout.JAVA_BYTE, p.payloadOffset, n);
+                o.sent(n);
+                p.payloadLength = n;
+                counters.inc(ServerCounters.ANSWERED_IN_PLACE);
+                return Application.ANSWER;
+            }
+        } catch (RuntimeException e) {  // never out of the worker: the report says it
+            failure = e;
+        }
+        p.release();
+        // The socket way: what fits now; the rest when the connection has room (the poller's turn).
+        Exchange x = conn.attachment() instanceof Exchange e ? e : null;
+        try {
+            for (Output o = x == null ? null : x.output(); o != null && !o.empty(); ) {
+                int w = conn.write(o.pendingArray(), o.pendingOffset(), o.pendingLength());
+                if (w <= 0) break;
+                o.sent(w);
+            }
+        } catch (TcpException e) {
+            // reset under us: the poller's turn ends the connection
+        }
+        return Application.CONSUMED;
     }
 
     private void refuse(TcpSocket c, Exchange x) {

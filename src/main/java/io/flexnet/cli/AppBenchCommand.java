@@ -50,7 +50,8 @@ public final class AppBenchCommand implements Callable<Integer> {
 
     @Option(names = "--design", paramLabel = "NAME", defaultValue = "run-to-completion",
             description = "Where the stack's HTTP and RESP servers run, as in serve: run-to-completion (on the stack's worker, "
-                    + "right after the receive pipeline) or app-threads (each on a thread of its own). Default: ${DEFAULT-VALUE}.")
+                    + "right after the receive pipeline), in-place (answered at the pipeline's yield() in the request's slot) "
+                    + "or app-threads (each on a thread of its own). Default: ${DEFAULT-VALUE}.")
     String design;
 
     @Option(names = "--netty", description = "Also Netty's hello-world HTTP server: on the stack's Netty transport and on Netty's NIO.")
@@ -69,14 +70,14 @@ public final class AppBenchCommand implements Callable<Integer> {
             }
         }
         boolean onWorker = switch (design) {
-            case "run-to-completion" -> true;
+            case "run-to-completion", "in-place" -> true;
             case "app-threads" -> false;
-            default -> throw new CommandLine.ParameterException(cl, "--design must be run-to-completion or app-threads, got '"
-                    + design + "'");
+            default -> throw new CommandLine.ParameterException(cl, "--design must be run-to-completion, in-place or"
+                    + " app-threads, got '" + design + "'");
         };
         PrintWriter out = cl.getOut();
         try {
-            return AppBench.run(new AppBench.Settings(seconds, connections, threads, requests, clients, pipeline, rounds, busyPoll, netty, onWorker), out);
+            return AppBench.run(new AppBench.Settings(seconds, connections, threads, requests, clients, pipeline, rounds, busyPoll, netty, onWorker, design.equals("in-place")), out);
         } catch (TapException e) {
             cl.getErr().println("flexnet app-bench: " + e.getMessage());
             return 1;

@@ -98,11 +98,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--design", paramLabel = "NAME", defaultValue = "run-to-completion",
             description = "Where --http and --resp run: run-to-completion (on the stack's worker, right after the receive "
-                    + "pipeline, no thread between a segment and its answer) or app-threads (each on a thread of its own, "
-                    + "woken by the worker). Default: ${DEFAULT-VALUE}.")
+                    + "pipeline, no thread between a segment and its answer), in-place (on the worker too, and a request "
+                    + "that arrives whole is answered at the pipeline's yield() in its own slot; one worker) or app-threads "
+                    + "(each on a thread of its own, woken by the worker). Default: ${DEFAULT-VALUE}.")
     String design;
     /** --design run-to-completion: the applications are executors of the stack's worker. */
     private boolean onWorker;
+    /** --design in-place: and answered at the receive pipeline's yield(), in the request's slot. */
+    private boolean inPlace;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
             description = "Most connections each of --http and --resp serves at once (default: ${DEFAULT-VALUE}).")
@@ -180,7 +183,8 @@ public final class ServeCommand implements Callable<Integer> {
         server.start();
         if (tcp != null) tcp.start();
         for (AppServer a : apps) {
-            if (onWorker) ((StackAppServer) a).startOn(server.apps());
+            if (inPlace) server.serveInPlace((StackAppServer) a);
+            else if (onWorker) ((StackAppServer) a).startOn(server.apps());
             else a.start();
         }
         interpose.openControl(server);
@@ -191,7 +195,8 @@ public final class ServeCommand implements Callable<Integer> {
                         + (resp != 0 ? ", resp on port " + resp : ""),
                 discard != 0 ? ", tcp discard on port " + discard : "",
                 workers, workers == 1 ? "worker" : "workers", (busyPoll ? " busy polling" : "")
-                        + (http != 0 || resp != 0 ? (onWorker ? ", applications run to completion on the worker"
+                        + (http != 0 || resp != 0 ? (inPlace ? ", applications answering in place on the worker"
+                        : onWorker ? ", applications run to completion on the worker"
                         : ", applications on threads of their own") : ""));
         out.printf("kernel side: ip addr add ADDR/%d dev %s && ip link set %s up (or move it: ip link set %s netns NS)%n",
                 cfg.prefixLength(), device.name(), device.name(), device.name());
@@ -245,11 +250,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (maxConnections < 1) throw new CommandLine.ParameterException(cl, "--max-connections must be >= 1, got " + maxConnections);
         onWorker = switch (design) {
-            case "run-to-completion" -> true;
+            case "run-to-completion", "in-place" -> true;
             case "app-threads" -> false;
-            default -> throw new CommandLine.ParameterException(cl, "--design must be run-to-completion or app-threads, got '"
-                    + design + "'");
+            default -> throw new CommandLine.ParameterException(cl, "--design must be run-to-completion, in-place or"
+                    + " app-threads, got '" + design + "'");
         };
+        inPlace = design.equals("in-place");
+        if (inPlace && workers != 1) {
+            throw new CommandLine.ParameterException(cl, "--design in-place serves on the worker of the one receive queue:"
+                    + " --workers must be 1, got " + workers);
+        }
         if (tcpEcho != 0 && tcpEcho == discard) {
             throw new CommandLine.ParameterException(cl, "--tcp-echo and --discard must differ, both are " + tcpEcho);
         }

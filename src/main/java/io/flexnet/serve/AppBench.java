@@ -56,7 +56,7 @@ public final class AppBench {
 
     /** What to measure: wrk's seconds, connections and threads; redis-benchmark's requests, clients and pipeline. */
     public record Settings(int seconds, int connections, int threads, int requests, int clients, int pipeline, int rounds,
-            boolean busyPoll, boolean netty, boolean onWorker) {}
+            boolean busyPoll, boolean netty, boolean onWorker, boolean inPlace) {}
 
     /** One client run: requests per second, p99 in milliseconds, and errors the client reported. */
     record Figures(double rps, double p99ms, long errors) {}
@@ -88,7 +88,10 @@ public final class AppBench {
                     a.adopt(nic.name(), KERNEL_IP + "/24");
                     a.veth("fxva", VETH_A_IP + "/24", b, "fxvb", VETH_B_IP + "/24");
                     server.start();
-                    if (s.onWorker()) {
+                    if (s.inPlace()) {
+                        server.serveInPlace(http);
+                        server.serveInPlace(resp);
+                    } else if (s.onWorker()) {
                         http.startOn(server.apps());
                         resp.startOn(server.apps());
                     } else {
@@ -106,7 +109,8 @@ public final class AppBench {
                     out.printf(Locale.ROOT, "the same HTTP and RESP code: stack %s on %s (%s) against the kernel's TCP "
                             + "through NIO at %s over veth; clients in one namespace%n", STACK_IP, nic.name(),
                             (s.busyPoll() ? "busy polling" : "sleeping until kicked")
-                                    + (s.onWorker() ? ", servers on the worker" : ", servers on threads of their own"), VETH_B_IP);
+                                    + (s.inPlace() ? ", servers answering in place on the worker" : s.onWorker()
+                                    ? ", servers on the worker" : ", servers on threads of their own"), VETH_B_IP);
                     // Unmeasured runs first, so both JVMs' code is compiled before it is timed.
                     for (String ip : new String[] {STACK_IP, VETH_B_IP}) {
                         wrk(a, ip, HTTP, Math.min(2, s.seconds()), s);

@@ -1,7 +1,12 @@
 // A host stack that answers pings and echoes UDP on a NIC: the engine, one pipeline, one poller per queue.
 package io.flexnet.serve;
 
+import io.flexnet.app.StackAppServer;
 import io.flexnet.engine.Engine;
+import io.flexnet.packet.Ipv4Header;
+import io.flexnet.packet.Packet;
+import io.flexnet.pipeline.Application;
+import io.flexnet.pipeline.Coroutine;
 import io.flexnet.nic.NicDriver;
 import io.flexnet.pipeline.Interposer;
 import io.flexnet.pipeline.Pipeline;
@@ -81,8 +86,8 @@ public final class EchoServer {
         engine.countDrops(echo.drops());
         Interposer[] hooks = filters == null ? null : filters.apply(engine.stack());
         this.pipeline = hooks == null
-                ? engine.rxTx("udp-echo").eth().ip().l4().yieldTo(echo).l4().ip().eth().build()
-                : engine.rxTx("udp-echo-filtered").eth().ip().interpose(hooks[0]).l4().yieldTo(echo).l4()
+                ? engine.rxTx("udp-echo").eth().ip().l4().yieldTo(this::atYield).l4().ip().eth().build()
+                : engine.rxTx("udp-echo-filtered").eth().ip().interpose(hooks[0]).l4().yieldTo(this::atYield).l4()
                         .interpose(hooks[1]).ip().eth().build();
         for (int q = 0; q < nic.rxQueues(); q++) {
             IdleStrategy idle = busyPoll ? IdleStrategy.busySpin() : new SleepUntilKicked();
@@ -119,6 +124,34 @@ public final class EchoServer {
     public synchronized double seconds() {
         if (!started) return 0;
         return ((stopped ? stopNanos : engine.runtime().nanoTime()) - startNanos) / 1e9;
+    }
+
+    /**
+     * The pipeline's {@code yield()}: a UDP datagram to the echo, a TCP segment delivered in place to
+     * the application serving its port ({@link #serveInPlace}).
+     */
+    private int atYield(Coroutine co) {
+        Packet p = co.packet();
+        if (p.protocol != Ipv4Header.PROTO_TCP) return echo.onYield(co);
+        Application app = inPlace[p.dstPort];
+        if (app != null) return app.onYield(co);
+        p.release();  // no listener delivers in place without its application: not reached
+        return Application.CONSUMED;
+    }
+
+    /** TCP applications answering at the pipeline's {@code yield()}, by local port. */
+    private final Application[] inPlace = new Application[65536];
+
+    /**
+     * Serves {@code server} run to completion in place: its requests are answered at this pipeline's
+     * {@code yield()}, on the worker of receive queue 0 ({@link StackAppServer#startInPlace}). One
+     * receive queue only: the worker that runs the pipeline must be the one that serves the sockets.
+     */
+    public synchronized void serveInPlace(StackAppServer server) {
+        if (engine.nic().rxQueues() != 1) {
+            throw new IllegalStateException("in-place serving needs one receive queue, the NIC has " + engine.nic().rxQueues());
+        }
+        server.startInPlace(apps, io.flexnet.proto.tcp.Tcp.of(engine.stack()), app -> inPlace[server.port()] = app);
     }
 
     /**

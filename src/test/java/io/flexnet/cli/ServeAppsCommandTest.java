@@ -51,12 +51,18 @@ class ServeAppsCommandTest {
         assertTrue(r[2].contains("--max-connections must be >= 1"), r[2]);
         r = RunCommandTest.run("serve", "--tap", "fx0", "--ip", "198.18.0.2/24", "--http", "80", "--design", "snap");
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains("--design must be run-to-completion or app-threads, got 'snap'"), r[2]);
+        assertTrue(r[2].contains("--design must be run-to-completion, in-place or app-threads, got 'snap'"), r[2]);
+        r = RunCommandTest.run("serve", "--tap", "fx0", "--ip", "198.18.0.2/24", "--http", "80", "--design", "in-place",
+                "--workers", "2");
+        assertTrue(r[2].contains("--workers must be 1, got 2"), r[2]);
     }
 
-    /** Both designs: the applications on the stack's worker (the default), and on threads of their own. */
+    /**
+     * Every design: the applications on the stack's worker (the default), answering in place at the
+     * pipeline's yield(), and on threads of their own.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"run-to-completion", "app-threads"})
+    @ValueSource(strings = {"run-to-completion", "in-place", "app-threads"})
     void realClientsGetEveryByteAndNoErrors(String design) throws Exception {
         NetNs.assumeAvailable();
         NetNs.assumeCommand("curl", "curl");
@@ -73,8 +79,11 @@ class ServeAppsCommandTest {
             Await.until(Duration.ofSeconds(10), () -> out.toString().contains("stopping after") || done.isDone(),
                     () -> out + " / " + err);
             assertTrue(out.toString().contains("http on port 8080, resp on port 6379"), out.toString());
-            assertTrue(out.toString().contains(design.equals("app-threads") ? "applications on threads of their own"
-                    : "applications run to completion on the worker"), out.toString());
+            assertTrue(out.toString().contains(switch (design) {
+                case "app-threads" -> "applications on threads of their own";
+                case "in-place" -> "applications answering in place on the worker";
+                default -> "applications run to completion on the worker";
+            }), out.toString());
             ns.adopt(tap);
             ns.configure(tap, KernelPeer.KERNEL_IP + "/24");
 
@@ -92,6 +101,13 @@ class ServeAppsCommandTest {
         for (String want : new String[] {"400=1 404=1 405=1 501=0 503-refused=0", "errors=0 protocol-errors=0 refused=0",
                 "slots, 0 in use"}) {
             assertTrue(report.contains(want), "no '" + want + "' in\n" + report);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("answered-in-place=(\\d+)").matcher(report);
+        for (int servers = 0; servers < 2; servers++) {
+            assertTrue(m.find(), "a line per server in\n" + report);
+            long answered = Long.parseLong(m.group(1));
+            if (design.equals("in-place")) assertTrue(answered > 1000, "answers from the request's slot: " + answered + "\n" + report);
+            else assertEquals(0, answered, report);
         }
     }
 

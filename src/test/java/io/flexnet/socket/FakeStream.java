@@ -194,6 +194,9 @@ public final class FakeStream implements StreamConnection {
     @Override public int localPort() { return localPort; }
     @Override public int remoteIp() { return remoteIp; }
     @Override public int remotePort() { return remotePort; }
+    private Object attachment;
+    @Override public Object attachment() { return attachment; }
+    @Override public void attach(Object o) { attachment = o; }
     @Override public void notifier(Notifier n) { notifier = n; }
     @Override public void noDelay(boolean on) { noDelay = on; }
     @Override public long bufferBytes() { return 2L * in.ring.length; }

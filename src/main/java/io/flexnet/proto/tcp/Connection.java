@@ -97,6 +97,10 @@ final class Connection implements StreamConnection {
      * reader to find the buffer empty ({@link Emitter#afterRead}).
      */
     boolean ackWhenDrained;
+    private volatile Object attachment;
+
+    @Override public Object attachment() { return attachment; }
+    @Override public void attach(Object o) { attachment = o; }
     boolean finReceived, sackOk, tsOk, wsOk;
     int tsRecent, tsOffset, lastAckSent;
     /** The last TSval sent: TSval never goes backwards, whichever thread's time the segment was sent at. */
@@ -237,6 +241,7 @@ final class Connection implements StreamConnection {
         state = TcpState.CLOSED;
         listener = null;
         inPlace = handedToApp = appReleased = false;
+        attachment = null;
         allocated = true;
         incarnation++;
         iss = tcp.isn().isn(localIp, localPort, remoteIp, remotePort, now);

@@ -59,6 +59,12 @@ public interface StreamConnection {
     int remoteIp();
     int remotePort();
 
+    /** What the application keeps with this connection (its session, say), or null. */
+    Object attachment();
+
+    /** Keeps {@code o} with this connection until it is reused; set by the application's one thread. */
+    void attach(Object o);
+
     /** Sets the one callback for readiness changes (replacing any before); null for none. */
     void notifier(Notifier n);
 

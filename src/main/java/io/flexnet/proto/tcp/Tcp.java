@@ -238,6 +238,14 @@ public final class Tcp {
     void unlisten(Listener l) { listeners.compareAndSet(l.port(), l, null); }
 
     /** The listener on {@code port}, or null. */
+    /**
+     * The connection a segment delivered in place belongs to ({@link Listener#deliverInPlace}): the
+     * application at the pipeline's {@code yield()} finds its session here. Null when it is gone.
+     */
+    public StreamConnection connectionOf(Packet inPlace) {
+        return table.find(ConnTable.key(inPlace.srcIp, inPlace.srcPort, inPlace.dstPort));
+    }
+
     public Listener listener(int port) { return port > 0 && port <= 0xFFFF ? listeners.get(port) : null; }
 
     /**
