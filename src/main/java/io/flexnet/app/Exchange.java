@@ -103,7 +103,7 @@ final class Exchange {
     boolean hasWork() { return end > start || !out.empty(); }
 
     /** Sends what it can; true when nothing is owed any more. */
-    boolean flush(ByteStream s) throws IOException {
+    private boolean flush(ByteStream s) throws IOException {
         while (!out.empty()) {
             int len = out.pendingLength();
             int n = s.write(out.pendingArray(), out.pendingOffset(), len);
