@@ -301,7 +301,9 @@ class TcpKernelTest {
             r.nextBytes(buf);
             int n = (int) Math.min(buf.length, bytes - done);
             md.update(buf, 0, n);
-            assertEquals(n, c.write(buf, 0, n), "a blocking write takes everything");
+            // Bounded: a sender that stalls fails here with the counters, not at the class's time-out.
+            assertEquals(n, c.write(buf, 0, n, TimeUnit.SECONDS.toNanos(60)), "a blocking write takes everything within"
+                    + " a minute, at " + done + " of " + bytes + " bytes\n" + s.report());
             done += n;
         }
         c.shutdownOutput();

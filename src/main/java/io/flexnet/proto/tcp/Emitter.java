@@ -152,14 +152,17 @@ final class Emitter {
                 boolean nagleOk = c.noDelay || flight == 0 || force;
                 boolean all = len == unsent;
                 boolean half = c.maxSndWnd > 0 && len >= c.maxSndWnd / 2;
-                if (!nagleOk || !(all || half)) break;
+                if (!nagleOk || !(all || half || force)) break;  // force: the override timeout's send
             }
             int flags = TcpHeader.ACK;
             if (len == unsent) flags |= TcpHeader.PSH;
             if (finPending && len == unsent) flags |= TcpHeader.FIN;
             send(c, flags, c.sndNxt, len, cx);
         }
-        if (c.unsent() > 0 && c.sndWnd == 0 && c.flight() == 0 && c.persistAt == Long.MAX_VALUE) {
+        // Data held back with nothing in flight, so no ACK will come to move it: a zero window, or one
+        // too small to fill that sender SWS avoidance waits out. The persist timer probes the first and
+        // is the override timeout (RFC 9293 §3.8.6.2.1) of the second, in case the update is lost.
+        if (c.unsent() > 0 && c.flight() == 0 && c.persistAt == Long.MAX_VALUE) {
             c.persistAt = now + c.rtt.rto();
             c.arm(c.persistAt);
         }

@@ -98,8 +98,14 @@ final class Timers {
     }
 
     private static void persist(Connection c, LayerContext cx) {
-        if (c.unsent() == 0 || c.sndWnd != 0) {
+        if (c.unsent() == 0 || c.flight() != 0) {  // sent meanwhile: the RTO covers it now
             c.persistBackoff = 0;
+            return;
+        }
+        if (c.sndWnd != 0) {
+            // A window too small to fill, held back against silly windows: the override sends what fits.
+            c.persistBackoff = 0;
+            Emitter.output(c, cx, true);
             return;
         }
         c.tcp.count(Tcp.WINDOW_PROBES, cx);

@@ -118,6 +118,27 @@ class TcpReliabilityTest {
     }
 
     @Test
+    void aWindowTooSmallToFillIsNotWaitedOnForever() {
+        // The peer's window shrank below a segment and the update that reopened it was lost: nothing in
+        // flight, nothing to draw an ACK. Sender SWS avoidance holds the small segment back, and RFC
+        // 9293 §3.8.6.2.1's override timeout then sends what fits, rather than nothing, ever.
+        try (TcpRig r = new TcpRig()) {
+            StreamConnection c = r.established();
+            r.in(r.seg().seq(r.peerNxt).ack(r.ourNxt).window(500));
+            assertEquals(6_000, c.write(new byte[6_000], 0, 6_000));
+            r.nothingSent();  // 500 bytes of 6,000 into a window once much larger: held back
+            r.advance(201 * MS);
+            Decoded d = r.sent(ACK, r.ourNxt, r.peerNxt);
+            assertEquals(500, d.payload.length, "the override: what the window takes");
+            r.nothingSent();
+            r.in(r.seg().seq(r.peerNxt).ack(r.ourNxt + 500).window(65535));
+            assertTrue(r.sent().payload.length > 0, "the window reopened: data goes");
+            c.abort();
+            r.discardSent();
+        }
+    }
+
+    @Test
     void keepaliveTakesTheConnectionsOwnIdleIntervalAndCount() {
         try (TcpRig r = new TcpRig()) {
             StreamConnection c = r.established();
