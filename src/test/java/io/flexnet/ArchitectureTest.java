@@ -63,14 +63,17 @@ class ArchitectureTest {
             Map.entry("interpose", Set.of("packet", "proto", "nic", "pipeline", "socket")),  // the owner table admits sockets
             // engine → proto.tcp: the engine attaches TCP to every stack it makes and drives its timers.
             Map.entry("engine", Set.of("packet", "runtime", "runtime.sim", "proto", "proto.tcp", "nic", "pipeline", "sched")),
-            Map.entry("workload", Set.of("packet", "runtime", "proto", "nic", "pipeline", "policy")),
+            // workload → proto.tcp: over TCP the generator is a client stack of ours, and the request
+            // server reads a connection's frames.
+            Map.entry("workload", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "policy")),
             Map.entry("serve", Set.of("packet", "runtime", "proto", "proto.tcp", "nic", "pipeline", "sched", "socket",
                     "interpose", "engine", "app", "netty")),  // app-bench serves the applications and Netty's, one tier, no cycle
             // app: the applications serve on the stack's stream sockets, an engine's TCP (DESIGN.md §5).
             // app → sched, pipeline: a server may run to completion as an executor of a stack worker.
             Map.entry("app", Set.of("packet", "runtime", "proto", "proto.tcp", "socket", "engine", "sched", "pipeline")),
             Map.entry("netty", Set.of("runtime", "proto.tcp", "socket")),  // Netty 4.2 event loop over the stack's poller
-            Map.entry("experiment", Set.of("ebpf", "interpose", "packet", "runtime", "runtime.sim", "proto", "nic", "pipeline", "sched", "policy",
+            // experiment → proto.tcp: over TCP a design listens on the engine's TCP (its sockets, its listeners).
+            Map.entry("experiment", Set.of("ebpf", "interpose", "packet", "runtime", "runtime.sim", "proto", "proto.tcp", "nic", "pipeline", "sched", "policy",
                     "socket", "engine", "workload")),
             Map.entry("bench", Set.of("packet", "runtime", "proto", "pipeline", "sched", "sched.affinity",
                     "workload")),

@@ -11,12 +11,14 @@ import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.proto.Endpoint;
+import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.runtime.StackRuntime;
 import io.flexnet.sched.CoreScheduler;
 import io.flexnet.workload.Addresses;
 import io.flexnet.workload.LatencyMeter;
 import io.flexnet.workload.RequestClass;
 import io.flexnet.workload.RequestServer;
+import io.flexnet.workload.TcpClients;
 import io.flexnet.workload.Workload;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ public final class DesignContext {
     /** Endpoint ids from here on are free for designs' own endpoints. */
     public static final int FIRST_FREE_ENDPOINT_ID = 100;
     private static final int QUEUE_CAPACITY = 4096;
+    private static final int LISTEN_BACKLOG = 1024;
 
     private final Workload workload;
     private final PacketPool pool;
@@ -48,6 +51,7 @@ public final class DesignContext {
     private NicDriver driver;
     private Engine engine;
     private CoreScheduler scheduler;
+    private TcpClients clients;
 
     DesignContext(Workload workload, PacketPool pool, LatencyMeter meter, PcapWriter capture, Addresses addresses,
                   StackRuntime runtime) {
@@ -91,10 +95,17 @@ public final class DesignContext {
      */
     public void nic(int rxQueues, RxSteering steering, boolean sharedRxPolling) {
         if (nic != null) throw new IllegalStateException("the NIC is made already: call nic(...) before engine()");
+        // Over UDP the meter times replies as the stack sends them; over TCP the clients receive them.
+        TcpClients.Slot clientSlot = new TcpClients.Slot();
         InMemoryNic.Builder b = InMemoryNic.builder(pool).name("nic").queues(rxQueues).queueCapacity(QUEUE_CAPACITY)
-                .sharedRxPolling(sharedRxPolling).txHandler(meter);
+                .sharedRxPolling(sharedRxPolling).txHandler(tcp() ? clientSlot : meter);
         if (steering != null) b.steering(steering);
         nic = b.build();
+        if (tcp()) {
+            clients = new TcpClients(nic, workload, addresses, meter, runtime);
+            clientSlot.set(clients);
+            extraDrops.add(clients.drops());
+        }
         driver = capture == null ? nic : new CapturingNic(nic, capture);
     }
 
@@ -111,11 +122,21 @@ public final class DesignContext {
     /**
      * Binds every request port to an endpoint that takes nothing: for pipelines that answer at
      * {@code yield()} and never reach {@code socket_rcv}, the ports must still be open for {@code udp_rcv}.
+     * Over TCP it listens on them instead, each listener delivering in place to the request server at
+     * {@code yield()} ({@link RequestServer#listen}).
      */
     public void bindRequestPorts() {
+        if (tcp()) {
+            Tcp tcp = Tcp.of(engine().stack());
+            for (int port : ports()) server.listen(tcp, port, LISTEN_BACKLOG);
+            return;
+        }
         Endpoint open = Endpoint.servedAtYield(FIRST_FREE_ENDPOINT_ID - 1);
         for (int port : ports()) engine().stack().ports().bind(port, open);
     }
+
+    /** Whether requests travel over TCP ({@code transport: tcp}): connections, framed requests. */
+    public boolean tcp() { return workload.transport() == Workload.Transport.TCP; }
 
     /** A core scheduler the runner starts after the engine and stops before it; its timeline is reported. */
     public void scheduler(CoreScheduler s) {
@@ -139,6 +160,8 @@ public final class DesignContext {
     // ---- for the runner ----
 
     InMemoryNic inMemoryNic() { return nic; }
+    /** The generator's TCP clients, or null over UDP (made with the NIC). */
+    TcpClients tcpClients() { return clients; }
     NicDriver driver() { return driver; }
     CoreScheduler schedulerOrNull() { return scheduler; }
     List<Thread> appThreads() { return appThreads; }

@@ -27,7 +27,10 @@ import java.util.Arrays;
  * <p>Parameters: {@code isolate} (ports, default none), {@code workers} (default 1),
  * {@code isolated_workers} (per isolated port, default 1), {@code idle} ({@code sleep} default, or
  * {@code spin}), {@code batch} (coroutines a worker resumes per call, default 1), {@code tenant_entries}
- * (entries each tenant may hold in the shared queue, default 0: no cap).
+ * (entries each tenant may hold in the shared queue, default 0: no cap), {@code tx_workers} (default 0:
+ * replies leave from the core that served them; N: Listing 4, a queue after {@code l4_send} hands each
+ * reply's {@code ip_send} and {@code eth_send}, and the stack's originated segments, to N workers of
+ * their own).
  */
 public final class PortQueues implements Design {
     private int[] isolate;
@@ -36,6 +39,7 @@ public final class PortQueues implements Design {
     private String idle;
     private int batch;
     private int tenantEntries;
+    private int txWorkers;
 
     @Override
     public void configure(Params p) {
@@ -51,6 +55,7 @@ public final class PortQueues implements Design {
         idle = p.choice("idle", "sleep", "sleep", "spin");
         batch = p.integer("batch", 1, 1, 256);
         tenantEntries = p.integer("tenant_entries", 0, 0, 4096);
+        txWorkers = p.integer("tx_workers", 0, 0, 16);
     }
 
     @Override
@@ -74,9 +79,22 @@ public final class PortQueues implements Design {
             int port = Selectors.dstPort(p);
             return port < 0 ? sharedIndex : queueOfPort[port];
         };
-        Pipeline rx = e.rxTx("port-queues")
-                .queue(byPort, queues).eth().ip().l4().yieldTo(ctx.server()).l4().ip().eth()
-                .build();
+        io.flexnet.pipeline.PipelineBuilder b = e.rxTx("port-queues")
+                .queue(byPort, queues).eth().ip().l4().yieldTo(ctx.server()).l4();
+        if (txWorkers > 0) {
+            // Listing 4: below l4_send (where the reply became a segment, in its slot) the reply's
+            // ip_send and eth_send, and every segment the stack originates (TCP's ACKs, retransmissions,
+            // window updates), leave the serving core for workers of their own.
+            CoroutineQueue.Concurrency c = txWorkers == 1 ? CoroutineQueue.Concurrency.MPSC : CoroutineQueue.Concurrency.MPMC;
+            CoroutineQueue replies = e.queue("tx", 4096, c);
+            CoroutineQueue originated = e.queue("originated", 4096, c);
+            b = b.queue(p -> 0, replies);
+            e.originate(e.origin("origin").queue(p -> 0, originated).ip().eth().build());
+            for (int w = 0; w < txWorkers; w++) {
+                e.worker("tx" + w, RunToCompletion.idleStrategy(idle), new RoundRobinExecutor(batch, replies, originated));
+            }
+        }
+        Pipeline rx = b.ip().eth().build();
         e.poll(0, rx, 32, "nic", RunToCompletion.idleStrategy(idle));
         for (int i = 0; i < k; i++) {
             for (int w = 0; w < isolatedWorkers; w++) {
@@ -106,6 +124,8 @@ public final class PortQueues implements Design {
                         + " with " + isolatedWorkers + " worker" + (isolatedWorkers == 1 ? "" : "s") + " each";
         return "queue() before L2 by destination port: " + iso + "; the rest share one queue, " + workers
                 + " worker" + (workers == 1 ? "" : "s") + " (" + idle + " when idle)"
-                + (tenantEntries == 0 ? "" : ", at most " + tenantEntries + " entries per tenant in it");
+                + (tenantEntries == 0 ? "" : ", at most " + tenantEntries + " entries per tenant in it")
+                + (txWorkers == 0 ? "" : "; send layers relocated to " + txWorkers + " worker" + (txWorkers == 1 ? "" : "s")
+                        + " of their own (Listing 4)");
     }
 }

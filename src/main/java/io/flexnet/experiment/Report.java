@@ -65,7 +65,11 @@ public final class Report {
 
     static String describe(Workload w) {
         StringBuilder sb = new StringBuilder();
-        sb.append(w.arrivals()).append(" arrivals, ").append(w.flows()).append(w.flows() == 1 ? " flow" : " flows").append("; ");
+        sb.append(w.arrivals()).append(" arrivals, ").append(w.flows()).append(w.flows() == 1 ? " flow" : " flows");
+        if (w.transport() == Workload.Transport.TCP) {
+            sb.append(" over TCP (a persistent connection per flow and port, requests framed)");
+        }
+        sb.append("; ");
         double shares = 0;
         for (RequestClass c : w.classes()) shares += c.share();
         for (int i = 0; i < w.classes().size(); i++) {
@@ -132,10 +136,13 @@ public final class Report {
             late = Math.max(late, row.generator().lateP99Us());
             gen = Math.max(gen, row.generator().cores());
         }
+        // Over UDP a reply is timed as the stack sends it; over TCP when the client's stack has it.
+        String until = r.experiment().workload().transport() == Workload.Transport.TCP
+                ? "its reply read by the client's TCP" : "its reply leaving the stack";
         if (r.experiment().runtime().simulated()) {
-            sb.append("latency: from each request's intended send time to its reply leaving the stack, in virtual time.\n");
+            sb.append("latency: from each request's intended send time to " + until + ", in virtual time.\n");
         } else {
-            sb.append(String.format(Locale.ROOT, "latency: from each request's intended send time to its reply leaving the stack."
+            sb.append(String.format(Locale.ROOT, "latency: from each request's intended send time to " + until + "."
                     + " generator: p99 send lateness <= %.0f us, up to %.2f cores of its own%n", late, gen));
         }
         return sb.toString();

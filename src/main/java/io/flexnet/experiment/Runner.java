@@ -4,6 +4,7 @@ package io.flexnet.experiment;
 import io.flexnet.engine.Engine;
 import io.flexnet.nic.InMemoryNic;
 import io.flexnet.nic.PcapWriter;
+import io.flexnet.packet.DropCounters;
 import io.flexnet.packet.DropReason;
 import io.flexnet.packet.PacketPool;
 import io.flexnet.runtime.RealRuntime;
@@ -16,6 +17,7 @@ import io.flexnet.workload.Addresses;
 import io.flexnet.workload.LatencyMeter;
 import io.flexnet.workload.LoadGenerator;
 import io.flexnet.workload.RequestClass;
+import io.flexnet.workload.TcpClients;
 import io.flexnet.workload.Workload;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -39,6 +41,8 @@ public final class Runner {
     static final long DRAIN_MILLIS = 3000;
     /** Between the generator's start call and its first request: set-up is not lateness. */
     private static final long LEAD_NANOS = 5_000_000;
+    /** How long a TCP workload's connections may take to open. */
+    private static final long CONNECT_NANOS = 2_000_000_000L;
 
     private final PrintStream progress;
     private final PcapWriter capture;
@@ -100,7 +104,7 @@ public final class Runner {
             // Virtual time has no noise: the same seed would repeat the run exactly. Each repetition
             // draws its own requests, still the same ones every time the file runs.
             w = new Workload(w.arrivals(), w.flows(), w.classes(), w.service(), w.keys(), w.seed() + repetition,
-                    w.generatorWait());
+                    w.generatorWait(), w.transport());
         }
         double offered = load * shares(w) / shares(all);
         PacketPool pool = new PacketPool(POOL_SLOTS);
@@ -118,7 +122,7 @@ public final class Runner {
             }
             Engine engine = ctx.engine();
             InMemoryNic nic = ctx.inMemoryNic();
-            LoadGenerator gen = new LoadGenerator(nic, w, offered, meter, addresses, runtime);
+            TcpClients clients = ctx.tcpClients();
             CoreScheduler sched = ctx.schedulerOrNull();
             if (sim != null && !ctx.appThreads().isEmpty()) {
                 throw new DesignFailedException(x.source(), spec, new IllegalStateException("it runs "
@@ -143,6 +147,14 @@ public final class Runner {
                 sched.start();
             }
             for (Thread t : ctx.appThreads()) t.start();
+            if (clients != null) {
+                try {
+                    clients.open(CONNECT_NANOS);  // on the simulated runtime, opening runs the simulation
+                } catch (IllegalStateException e) {
+                    throw new DesignFailedException(x.source(), spec, e);
+                }
+            }
+            LoadGenerator gen = new LoadGenerator(nic, w, offered, meter, addresses, runtime, clients);
 
             long start = runtime.nanoTime() + LEAD_NANOS;
             long from = start + x.warmupNanos(), to = from + durationNanos;
@@ -152,7 +164,7 @@ public final class Runner {
             if (sim != null) {
                 SimulatedSampler sampler = new SimulatedSampler(ctx, sim, start, from, to, prog, progress);
                 gen.run(start, x.warmupNanos(), durationNanos);  // the generator's waits run the simulation
-                drain(ctx, gen, meter);
+                drain(ctx, gen, meter, clients);
                 dropsAtWindow = sampler.dropsAtWindow;
                 coresMean = sampler.coresMean();
                 timeline = sampler.timeline();
@@ -160,7 +172,7 @@ public final class Runner {
                 RunSampler sampler = new RunSampler(ctx, start, from, to, prog, progress);
                 Thread st = Thread.ofPlatform().name("experiment-sampler").daemon(true).start(sampler);
                 gen.run(start, x.warmupNanos(), durationNanos);
-                drain(ctx, gen, meter);
+                drain(ctx, gen, meter, clients);
                 sampler.stop();
                 st.join(1000);
                 dropsAtWindow = sampler.dropsAtWindow;
@@ -176,8 +188,7 @@ public final class Runner {
             nic.close();  // the in-memory NIC, not a capturing wrapper: the capture file lives across runs
 
             Map<String, Long> drops = diff(ctx.dropsByReason(), dropsAtWindow);
-            long genDrops = gen.drops().get(DropReason.POOL_EMPTY);
-            if (genDrops > 0) drops.merge(DropReason.POOL_EMPTY.label(), genDrops, Long::sum);
+            DropCounters.byReason(List.of(gen.drops())).forEach((reason, n) -> drops.merge(reason, n, Long::sum));
 
             List<String> names = w.classes().stream().map(RequestClass::name).toList();
             Histogram[] lat = new Histogram[names.size()];
@@ -224,7 +235,7 @@ public final class Runner {
     }
 
     /** Waits until every request sent has been answered or dropped, replies stop coming, or the drain time is up. */
-    private static void drain(DesignContext ctx, LoadGenerator gen, LatencyMeter meter) {
+    private static void drain(DesignContext ctx, LoadGenerator gen, LatencyMeter meter, TcpClients clients) {
         final StackRuntime runtime = ctx.runtime();
         long deadline = runtime.nanoTime() + DRAIN_MILLIS * 1_000_000;
         long last = -1;
@@ -235,9 +246,10 @@ public final class Runner {
             for (long v : ctx.dropsByReason().values()) dropped += v;
             if (answered + dropped + gen.drops().total() >= gen.sent()) return;
             still = answered == last ? still + 1 : 0;
-            if (still >= 100) return;  // 500 ms without a reply: what is left is not coming
+            if (still >= (clients != null ? 500 : 100)) return;  // 500 ms without a reply: what is left is not coming
             last = answered;
-            runtime.park(5_000_000);
+            if (clients != null) clients.tick();  // a lost request or reply is sent again by the client's timers
+            runtime.park(clients != null ? 1_000_000 : 5_000_000);
         }
     }
 

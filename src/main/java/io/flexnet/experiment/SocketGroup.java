@@ -17,7 +17,11 @@ import io.flexnet.policy.TokenAgent;
 import io.flexnet.policy.TokenBased;
 import io.flexnet.sched.IdleStrategy;
 import io.flexnet.sched.SleepUntilKicked;
+import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.socket.RecvMode;
+import io.flexnet.socket.TcpListenSocket;
+import io.flexnet.socket.TcpSockets;
+import io.flexnet.socket.TcpTransport;
 import io.flexnet.socket.Sockets;
 import io.flexnet.socket.UdpSocket;
 
@@ -140,6 +144,10 @@ public final class SocketGroup implements Design {
             ctx.onStop(agent.start(ctx.runtime(), tokenEpochNanos));
         }
         PolicyMap busy = policy.equals("scan-avoid") ? app.map(ScanAvoid.MAP) : null;
+        if (ctx.tcp()) {
+            overTcp(ctx, e, hook);
+            return;
+        }
         Sockets sockets = new Sockets(e.stack()).socketHook(hook);
         ctx.onStop(tenants);
         DropCounters unsent = new DropCounters("socket-servers");
@@ -181,6 +189,42 @@ public final class SocketGroup implements Design {
                     .periodNanos(schedPeriod)
                     .build());
         }
+    }
+
+    /**
+     * Over TCP: each thread owns a SO_REUSEPORT listening socket on the port; the port group places each
+     * new connection with one of them by the hook's policy, once, at the handshake (Syrup's Socket
+     * Select for TCP), and the thread serves that connection's requests from then on. A policy that
+     * chooses per request by what the request says has nothing to read at the handshake: refused.
+     */
+    private void overTcp(DesignContext ctx, Engine e, PolicyHook hook) {
+        if (!policy.equals("vanilla") && !policy.equals("round-robin")) {
+            throw new IllegalArgumentException("over TCP the socket is chosen once per connection, at its handshake, where "
+                    + policy + " has no request to read: use policy vanilla or round-robin");
+        }
+        if (threadScheduling) {
+            throw new IllegalArgumentException("over TCP thread_scheduling is not supported: a TCP server thread serves whole connections");
+        }
+        TcpSockets sockets = new TcpSockets(TcpTransport.of(Tcp.of(e.stack())), ctx.runtime()).socketHook(hook);
+        DropCounters unsent = new DropCounters("socket-servers");
+        ctx.countDrops(unsent);
+        int machine = ctx.machineCores();
+        if (pinThreads && machine < 2) throw new IllegalArgumentException("pinning threads needs at least 2 cores, has " + machine);
+        int made = 0;
+        for (int port : ctx.ports()) {
+            for (int i = 0; i < threads; i++) {
+                TcpListenSocket l = sockets.openListener().reusePort(true).mode(RecvMode.NON_BLOCKING).listen(port, 1024);
+                ctx.onStop(l);
+                StreamSocketServer server = new StreamSocketServer(l, ctx.server(), ctx.runtime(), unsent);
+                io.flexnet.sched.Worker w = e.worker("app-" + port + "-" + i,
+                        recv.equals("busy-poll") ? IdleStrategy.busySpin() : new SleepUntilKicked(), server);
+                if (pinThreads) w.requestCore(made % (machine - 1));
+                made++;
+            }
+        }
+        Pipeline rx = e.rx("sockets").eth().ip().l4().socket().build();
+        io.flexnet.sched.Worker softirq = e.poll(0, rx, 32, "softirq", new SleepUntilKicked());
+        if (pinThreads) softirq.requestCore(machine - 1);
     }
 
     /** The policy's C twin, loaded from its object file, verified and compiled. */

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /** Reads {@code workload:}, adding what is wrong to the file's problems (see {@link ExperimentFile}). */
 final class WorkloadSection extends CheckedYaml {
-    private static final Set<String> WORKLOAD = Set.of("arrivals", "flows", "seed", "keys", "generator", "classes", "service");
+    private static final Set<String> WORKLOAD = Set.of("arrivals", "flows", "seed", "keys", "generator", "classes", "service", "transport");
     private static final Set<String> CLASS = Set.of("name", "port", "share", "mix", "payload");
 
     WorkloadSection(List<Problem> problems) { super(problems); }
@@ -45,6 +45,12 @@ final class WorkloadSection extends CheckedYaml {
             String g = scalar(m.get("generator"), "generator");
             if ("spin".equals(g)) wait = Workload.GeneratorWait.SPIN;
             else if (g != null && !g.equals("hybrid")) problem(m.get("generator"), "generator must be hybrid or spin, got '" + shown(g) + "'");
+        }
+        Workload.Transport transport = Workload.Transport.UDP;
+        if (m.containsKey("transport")) {
+            String t = scalar(m.get("transport"), "transport");
+            if ("tcp".equals(t)) transport = Workload.Transport.TCP;
+            else if (t != null && !t.equals("udp")) problem(m.get("transport"), "transport must be udp or tcp, got '" + shown(t) + "'");
         }
         ServiceTime[] service = new ServiceTime[4];
         // Types given a service time, valid or not: a refused one is reported once, for its own cause,
@@ -76,7 +82,7 @@ final class WorkloadSection extends CheckedYaml {
             } else {
                 Set<String> names = new HashSet<>();
                 for (YamlNode item : c.items()) {
-                    RequestClass rc = requestClass(item, service, given);
+                    RequestClass rc = requestClass(item, service, given, transport);
                     if (rc != null && !names.add(rc.name())) problem(item, "request class '" + shown(rc.name()) + "' defined twice");
                     else if (rc != null) classes.add(rc);
                 }
@@ -84,14 +90,14 @@ final class WorkloadSection extends CheckedYaml {
         }
         if (problems.size() > before) return null;
         try {
-            return new Workload(arrivals, flows, classes, service, keys, seed, wait);
+            return new Workload(arrivals, flows, classes, service, keys, seed, wait, transport);
         } catch (IllegalArgumentException e) {
             problem(w, "workload: " + e.getMessage());
             return null;
         }
     }
 
-    private RequestClass requestClass(YamlNode n, ServiceTime[] service, boolean[] given) {
+    private RequestClass requestClass(YamlNode n, ServiceTime[] service, boolean[] given, Workload.Transport transport) {
         if (!n.isMap()) {
             problem(n, "a request class is a mapping (name, port, share, mix, payload); found " + n.kind());
             return null;
@@ -135,7 +141,8 @@ final class WorkloadSection extends CheckedYaml {
         } else if (!given[KvRequest.GET]) {
             problem(n, "class " + name + " sends GET requests (the default mix) but service: gives no time for GET");
         }
-        int payload = m.containsKey("payload") ? integer(m.get("payload"), "payload", KvRequest.LENGTH, 1472, KvRequest.LENGTH)
+        int payload = m.containsKey("payload") ? integer(m.get("payload"), "payload", KvRequest.LENGTH,
+                transport == Workload.Transport.UDP ? Workload.MAX_UDP_PAYLOAD : Workload.MAX_TCP_PAYLOAD, KvRequest.LENGTH)
                 : KvRequest.LENGTH;
         if (problems.size() > before) return null;
         return new RequestClass(name, port, share, mix, payload);

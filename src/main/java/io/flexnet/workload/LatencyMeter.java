@@ -98,7 +98,11 @@ public final class LatencyMeter implements TxHandler {
             counters.inc(FOREIGN);
             return;
         }
-        long id = KvRequest.id(s, payload);
+        replied(KvRequest.id(s, payload));
+    }
+
+    /** The reply to request {@code id} arrived now (a stream client's reply, or a datagram's). */
+    public void replied(long id) {
         int slot = (int) id & mask;
         if (ids[slot] != id) {
             counters.inc(STALE);

@@ -68,10 +68,26 @@ public final class LoadGenerator {
     private long cpuNanos = -1;
     private long wallNanos;
     private final StackRuntime runtime;
+    /** Over TCP: the client connections requests are written into (null over UDP). */
+    private final TcpClients clients;
 
     /** @param runtime the clock requests are timed by, and the waits between them */
     public LoadGenerator(InMemoryNic nic, Workload workload, double ratePerSecond, LatencyMeter meter, Addresses addresses,
                          StackRuntime runtime) {
+        this(nic, workload, ratePerSecond, meter, addresses, runtime, null);
+    }
+
+    /**
+     * A generator whose requests go over {@code clients}' connections (opened already) when the workload
+     * is TCP's; {@code clients} is null for a UDP workload.
+     */
+    public LoadGenerator(InMemoryNic nic, Workload workload, double ratePerSecond, LatencyMeter meter, Addresses addresses,
+                         StackRuntime runtime, TcpClients clients) {
+        if ((clients != null) != (workload.transport() == Workload.Transport.TCP)) {
+            throw new IllegalArgumentException("a " + workload.transport().label() + " workload "
+                    + (clients == null ? "needs" : "takes no") + " TCP clients");
+        }
+        this.clients = clients;
         this.runtime = java.util.Objects.requireNonNull(runtime);
         if (meter.classes() != workload.classes().size()) {
             throw new IllegalArgumentException("meter has " + meter.classes() + " classes, workload " + workload.classes().size());
@@ -112,7 +128,9 @@ public final class LoadGenerator {
         classCdf[n - 1] = 1.0;
         this.service = workload.service();
         int need = UdpFrames.HEADERS;
-        for (int p : payloads) if (need + p > pool.maxFrame()) throw new IllegalArgumentException("payload does not fit a slot");
+        if (clients == null) {
+            for (int p : payloads) if (need + p > pool.maxFrame()) throw new IllegalArgumentException("payload does not fit a slot");
+        }
     }
 
     /**
@@ -167,6 +185,13 @@ public final class LoadGenerator {
 
     /** Builds and injects one request; returns the time it went. */
     private long send(long id, long intended, int cls, int type, int flow, int key, long work) {
+        if (clients != null) {
+            meter.sent(id, intended, cls);
+            long now = runtime.nanoTime();
+            // No room in the connection's send buffer: the request is lost as a full socket loses it.
+            if (!clients.send(cls, flow, id, type, key, work, payloads[cls])) drops.count(DropReason.SOCKET_FULL);
+            return now;
+        }
         Packet p = pool.allocate();
         if (p == null) {
             drops.count(DropReason.POOL_EMPTY);
@@ -206,7 +231,7 @@ public final class LoadGenerator {
     /** When the measured window ends (valid once {@link #run} started). */
     public long windowEnd() { return windowEnd; }
 
-    /** Requests the generator could not build because the pool was empty. */
+    /** Requests the generator could not send: the pool was empty (UDP), or the connection's buffer full (TCP). */
     public DropCounters drops() { return drops; }
 
     /** Requests of class {@code c} intended in the measured window (sent, or dropped on the way). */

@@ -20,8 +20,8 @@ public record RequestClass(String name, int port, double share, double[] mix, in
             sum += mix[t];
         }
         if (!(sum > 0)) throw new IllegalArgumentException("class " + name + ": mix needs a positive weight");
-        if (payloadBytes < KvRequest.LENGTH || payloadBytes > 1472) {
-            throw new IllegalArgumentException("class " + name + ": payload must be in [" + KvRequest.LENGTH + ", 1472] bytes");
+        if (payloadBytes < KvRequest.LENGTH || payloadBytes > Workload.MAX_TCP_PAYLOAD) {
+            throw new IllegalArgumentException("class " + name + ": payload must be in [" + KvRequest.LENGTH + ", " + Workload.MAX_TCP_PAYLOAD + "] bytes (a datagram, " + Workload.MAX_UDP_PAYLOAD + ")");
         }
         mix = mix.clone();
     }

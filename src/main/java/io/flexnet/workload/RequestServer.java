@@ -2,10 +2,14 @@
 package io.flexnet.workload;
 
 import io.flexnet.packet.Counters;
+import io.flexnet.packet.Ipv4Header;
 import io.flexnet.packet.Packet;
 import io.flexnet.pipeline.Application;
 import io.flexnet.pipeline.Coroutine;
 import io.flexnet.pipeline.PreemptibleApplication;
+import io.flexnet.proto.tcp.Listener;
+import io.flexnet.proto.tcp.StreamConnection;
+import io.flexnet.proto.tcp.Tcp;
 import io.flexnet.runtime.StackRuntime;
 import java.lang.foreign.MemorySegment;
 
@@ -19,10 +23,18 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>A datagram too short to be a request is answered anyway, without work: the send path must still
  * see every datagram it was given, and the generator counts what it cannot match.
+ *
+ * <p>Over TCP ({@link #listen}) the listener delivers in-order segments in place at {@code yield()};
+ * each connection's {@link RequestStream} cuts them into {@link StreamFraming} frames, the replies to
+ * the frames a segment completes are written over it, and the work of those requests is spent before
+ * the reply goes. Bytes the connection had to buffer are answered by whichever thread the connection
+ * tells, through the send buffer. A stream that breaks its framing is reset.
  */
 public final class RequestServer implements Application {
-    private static final int SERVED = 0, SHORT = 1;
-    private final Counters counters = new Counters("server", "served", "short");
+    private static final int SERVED = 0, SHORT = 1, BROKEN = 2;
+    private final Counters counters = new Counters("server", "served", "short", "broken-streams");
+    private volatile Tcp tcp;
+    private final StreamConnection.Notifier buffered = this::buffered;
     private final StackRuntime runtime;
     private final PreemptibleApplication preemptible = this::serveSlice;
 
@@ -38,6 +50,7 @@ public final class RequestServer implements Application {
 
     private int serveSlice(Coroutine co, io.flexnet.proto.LayerContext cx) {
         Packet p = co.packet();
+        if (p.protocol == Ipv4Header.PROTO_TCP) return segmentSlice(co, p, cx);
         if (p.payloadLength < KvRequest.LENGTH) {
             counters.inc(SHORT);
             return ANSWER;
@@ -55,8 +68,76 @@ public final class RequestServer implements Application {
 
     @Override
     public int onYield(Coroutine co) {
-        serve(co.packet());
+        Packet p = co.packet();
+        if (p.protocol == Ipv4Header.PROTO_TCP) {
+            RequestStream r = stream(p);
+            long service = r == null ? RequestStream.BROKEN : r.inPlace(p, counters, SERVED);
+            if (service < 0) return broken(r, p);
+            runtime.spend(service);
+            return ANSWER;
+        }
+        serve(p);
         return ANSWER;
+    }
+
+    /**
+     * Serves requests over TCP on {@code port} of {@code tcp}'s stack: a listener that delivers in
+     * place, whose connections are taken as they complete (on the thread that completed them).
+     */
+    public Listener listen(Tcp tcp, int port, int backlog) {
+        this.tcp = tcp;
+        Listener l = tcp.listen(port, backlog);
+        l.deliverInPlace(true);
+        l.onAcceptReady(() -> {
+            for (StreamConnection c; (c = l.accept()) != null; ) RequestStream.of(c, buffered);
+        });
+        return l;
+    }
+
+    /** The connection's stream, or null when the connection is gone. */
+    private RequestStream stream(Packet p) {
+        Tcp t = tcp;
+        StreamConnection c = t == null ? null : t.connectionOf(p);
+        return c == null ? null : RequestStream.of(c, buffered);
+    }
+
+    /** A segment of a stream that broke (or of a connection gone): reset it, send nothing. */
+    private int broken(RequestStream r, Packet p) {
+        counters.inc(BROKEN);
+        if (r != null) r.connection().abort();
+        p.release();
+        return CONSUMED;
+    }
+
+    /** The preemptible form: parsed at the first slice, its work spent over as many as it takes. */
+    private int segmentSlice(Coroutine co, Packet p, io.flexnet.proto.LayerContext cx) {
+        // The total work of the segment's requests, kept in the slot between slices (plus one: 0 is unparsed).
+        if (p.userData == 0) {
+            RequestStream r = stream(p);
+            long service = r == null ? RequestStream.BROKEN : r.inPlace(p, counters, SERVED);
+            if (service < 0) return broken(r, p);
+            p.userData = service + 1;
+        }
+        long service = p.userData - 1;
+        long left = runtime.spend(service - co.progress(), cx.quantum());
+        if (left > 0) {
+            co.setProgress(service - left);
+            return PREEMPTED;
+        }
+        p.userData = 0;
+        return ANSWER;
+    }
+
+    /** A connection buffered bytes (or closed): answer them on this thread if it is their turn. */
+    private void buffered(StreamConnection c, int events) {
+        if (!(c.attachment() instanceof RequestStream r)) return;
+        long service = r.drain(counters, SERVED);
+        if (service < 0) {
+            counters.inc(BROKEN);
+            c.abort();
+        } else if (service > 0) {
+            runtime.spend(service);
+        }
     }
 
     /** Does the request's work on the calling thread; the packet (payload fields set) becomes the reply. */
@@ -106,4 +187,19 @@ public final class RequestServer implements Application {
     public long served() { return counters.get(SERVED); }
 
     public long tooShort() { return counters.get(SHORT); }
+
+    /**
+     * Does the work of {@code frames} requests a socket server parsed ({@link RequestStream#read}),
+     * {@code service} nanoseconds of it, on the calling thread.
+     */
+    public void serveFrames(int frames, long service) {
+        runtime.spend(service);
+        counters.add(SERVED, frames);
+    }
+
+    /** A stream a socket server read was not frames: counted, the caller resets it. */
+    public void brokenStream() { counters.inc(BROKEN); }
+
+    /** TCP connections reset because their bytes were not frames. */
+    public long brokenStreams() { return counters.get(BROKEN); }
 }

@@ -383,6 +383,20 @@ final class Connection implements StreamConnection {
         }
     }
 
+    @Override
+    public int receiveSequence() {
+        LayerContext cx = tcp.callerContext();
+        own();
+        try {
+            return rcvNxt - rcvBuf.size();
+        } finally {
+            release(cx);
+        }
+    }
+
+    @Override
+    public int firstReceiveSequence() { return irs + 1; }
+
     private int afterRead(int n, LayerContext cx) {
         if (n == 0) {
             if (ackWhenDrained) Emitter.drained(this, cx);

@@ -36,6 +36,15 @@ public interface StreamConnection {
     /** Bytes waiting to be read. */
     int readable();
 
+    /**
+     * The sequence number of the next byte {@link #read} would return: what orders bytes read from the
+     * buffer against segments delivered in place ({@link Listener#deliverInPlace}).
+     */
+    default int receiveSequence() { throw new UnsupportedOperationException("receiveSequence"); }
+
+    /** The sequence number of the peer's first data byte (its ISN plus one); 0 before the handshake. */
+    default int firstReceiveSequence() { throw new UnsupportedOperationException("firstReceiveSequence"); }
+
     /** Room left in the send buffer. */
     int writable();
 
