@@ -49,12 +49,15 @@ import org.snakeyaml.engine.v2.nodes.Node;
  *   seed: 1                          # fixes the request sequence, default 1
  *   keys: 100000                     # keys requests spread over, default 100000
  *   generator: hybrid                # hybrid (park between sparse sends, default) or spin
+ *   transport: udp                   # udp (a datagram per request, default) or tcp (persistent
+ *                                    # connections, a connection per flow and port, framed requests)
  *   classes:                         # at least one
  *     - name: lc                     # required
  *       port: 9000                   # required
  *       share: 0.9                   # weight among classes, default 1
  *       mix: {GET: 1}                # weights by type GET, SCAN, PUT; default all GET
- *       payload: 64                  # UDP payload bytes, default 21 (the request alone)
+ *       payload: 64                  # request bytes, default 21 (the request alone); at most 1472
+ *                                    # over UDP (one datagram), 1 MiB over TCP (a frame of many segments)
  *   service:                         # service time per request type sent
  *     GET: uniform 10us 12us         # fixed T | uniform LO HI | exponential MEAN | bimodal P% SHORT LONG
  *     SCAN: fixed 700us

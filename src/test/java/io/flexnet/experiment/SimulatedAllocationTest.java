@@ -41,11 +41,25 @@ class SimulatedAllocationTest {
     @ValueSource(strings = {"socket-group, params: {policy: scan-avoid, threads: 6}",
             "snap, params: {mode: dedicated, cores: 4}", "port-queues, params: {workers: 4}"})
     void zeroBytesPerSimulatedPacket(String design) throws Exception {
+        measure(FILE.replace("DESIGN", design), design);
+    }
+
+    /**
+     * Over TCP the per-request path is longer: the client's TCP writes each request and reads each reply,
+     * the stack's TCP delivers in place and the request server parses the frames; none of it allocates.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"run-to-completion, params: {cores: 4}", "port-queues, params: {workers: 4}",
+            "socket-group, params: {threads: 6}"})
+    void zeroBytesPerSimulatedRequestOverTcp(String design) throws Exception {
+        measure(FILE.replace("DESIGN", design).replace("  flows: 50\n", "  flows: 50\n  transport: tcp\n"), design + " over TCP");
+    }
+
+    private static void measure(String f, String design) throws Exception {
         var mx = ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
         var counter = (com.sun.management.ThreadMXBean) mx;
         long me = Thread.currentThread().threadId();
-        String f = FILE.replace("DESIGN", design);
         run(f.replace("DURATION", "100ms"));  // class loading and first-time set-up
         long b0 = counter.getThreadAllocatedBytes(me);
         run(f.replace("DURATION", "600ms"));
