@@ -60,8 +60,12 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
     private final AtomicReferenceArrayQueue<Coroutine> queue;
     private final Counters counters;
     private final SojournHistogram sojourn;
+    /** The sojourn histogram's cells when one consumer records (the ring's case): recorded inline. */
+    private final long[] sojournCells;
     /** Copy-on-write; empty in the common polling case, so the offer fast path skips waking. */
     private volatile Sleeper[] sleepers = new Sleeper[0];
+    /** Whether {@link #sleepers} has any: one load on the offer fast path instead of two. */
+    private volatile boolean hasSleepers;
     /** Caps per class of entry, or null (the common case: one null check per offer and take). */
     private EntryLimit limit;
 
@@ -78,6 +82,7 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
         };
         this.counters = new Counters("queue." + name, "full", "over-limit");
         this.sojourn = new SojournHistogram("queue." + name, ringed);
+        this.sojournCells = sojourn.singleWriterCells();
     }
 
     /** Rounded up to a power of two, as the ring and JCTools both need. */
@@ -116,8 +121,7 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
             counters.inc(C_FULL);
             return FULL;
         }
-        Sleeper[] s = sleepers;
-        if (s.length != 0) wakeSlow(s);
+        if (hasSleepers) wakeSlow(sleepers);
         return PARKED;
     }
 
@@ -155,7 +159,16 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
 
     /** Takes the oldest coroutine, recording its sojourn against {@code now}; null when empty. */
     public Coroutine poll(long now) {
-        Coroutine co = ringed ? ringPoll() : queue.poll();
+        final long[] cells = sojournCells;
+        if (cells != null) {
+            Coroutine co = ringPoll();
+            if (co == null) return null;
+            SojournHistogram.record(cells, now - co.suspendedNanos);
+            final EntryLimit l = limit;
+            if (l != null) giveBack(l, co);
+            return co;
+        }
+        Coroutine co = queue.poll();
         if (co != null) {
             sojourn.record(now - co.suspendedNanos);
             final EntryLimit l = limit;
@@ -198,6 +211,7 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
             Sleeper[] n = java.util.Arrays.copyOf(old, old.length + 1);
             n[old.length] = s;
             sleepers = n;
+            hasSleepers = true;
         }
     }
 
@@ -205,6 +219,7 @@ public final class CoroutineQueue extends CoroutineRing implements WakeSource {
     public void removeSleeper(Sleeper s) {
         synchronized (this) {
             sleepers = java.util.Arrays.stream(sleepers).filter(x -> x != s).toArray(Sleeper[]::new);
+            hasSleepers = sleepers.length != 0;
         }
     }
 

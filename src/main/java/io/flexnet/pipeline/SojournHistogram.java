@@ -57,6 +57,19 @@ public final class SojournHistogram {
         }
     }
 
+    /**
+     * Records into the single writer's cells {@code c} (from {@link #singleWriterCells}): what a queue's
+     * one consumer calls inline, one pointer fewer than {@link #record}.
+     */
+    static void record(long[] c, long nanos) {
+        int b = nanos <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(nanos);
+        CELL.setOpaque(c, b, c[b] + 1);
+        CELL.setOpaque(c, SUM, c[SUM] + Math.max(0, nanos));
+    }
+
+    /** The cells a single writer records into; null when several threads record. */
+    long[] singleWriterCells() { return cells; }
+
     /** The sum of every sojourn recorded, in nanoseconds. */
     public long sumNanos() { return cells != null ? (long) CELL.getOpaque(cells, SUM) : striped.get(SUM); }
 
