@@ -26,6 +26,7 @@ class RunnerTest {
               - {name: rtc-spin, builtin: run-to-completion, params: {idle: spin}}
               - {name: iso, builtin: port-queues, params: {isolate: [9000]}}
               - {name: shared, builtin: port-queues, params: {workers: 2}}
+              - {name: relocated, builtin: port-queues, params: {isolate: [9000], tx_workers: 2}}
               - {name: dedicated, builtin: snap, params: {mode: dedicated, cores: 1}}
               - {name: spreading, builtin: snap, params: {mode: spreading}}
               - {name: compacting, builtin: snap, params: {mode: compacting}}
