@@ -81,7 +81,10 @@ public final class TcpClients implements TxHandler {
         for (RequestClass c : classes) most = Math.max(most, c.payloadBytes());
         this.request = MemorySegment.ofArray(new byte[StreamFraming.frame(most)]);
         int n = classes.size() * flows;
-        TcpConfig config = TcpConfig.defaults().withMaxConnections(Math.max(n + 16, 1024));
+        // A send buffer holds at least two of the largest frames: a request is written whole or not at all.
+        TcpConfig defaults = TcpConfig.defaults();
+        int send = Math.max(defaults.sendBuffer(), Integer.highestOneBit(2 * StreamFraming.frame(most) - 1) << 1);
+        TcpConfig config = defaults.withMaxConnections(Math.max(n + 16, 1024)).withBuffers(send, defaults.receiveBuffer());
         this.stack = new ProtoStack(new NetConfig(addresses.clientMac(), addresses.clientIp(), 24, 0, NetConfig.DEFAULT_MTU),
                 pool, this::toServer, runtime);
         stack.arp().learnPermanent(addresses.stackIp(), addresses.stackMac());

@@ -56,7 +56,12 @@ final class Data {
             p.payloadOffset = (int) off;
             p.payloadLength = len;
             c.rcvUnacked += len;
-            if (c.delackAt == Long.MAX_VALUE) {
+            // The answer will carry the ACK, if the application has one; a stream of segments it only
+            // takes (a request longer than a segment, a bulk upload) is acknowledged every second full
+            // segment all the same (RFC 5681 §4.2), not left to the delayed-ACK timer.
+            if (c.rcvUnacked >= 2 * fullSegment(c)) {
+                Emitter.ack(c, cx);
+            } else if (c.delackAt == Long.MAX_VALUE) {
                 c.delackAt = cx.now() + c.tcp.config().delayedAck();
                 c.arm(c.delackAt);
             }
@@ -79,8 +84,7 @@ final class Data {
         // A FIN now in order (this segment's, or an early one the data reached) is acknowledged with
         // the data by Input's FIN step: one ACK, not two.
         if (g.has(TcpHeader.FIN) && c.rcvNxt == g.seq + g.len || c.finPending && c.finSeq == c.rcvNxt) return Input.CONSUMED;
-        int fullSegment = Math.max(1, c.rcvMss - (c.tsOk ? Emitter.TS_LEN : 0));
-        if (filled || c.quickAcks > 0 || c.rcvUnacked >= 2 * fullSegment) {
+        if (filled || c.quickAcks > 0 || c.rcvUnacked >= 2 * fullSegment(c)) {
             if (c.quickAcks > 0) c.quickAcks--;
             Emitter.ack(c, cx);
         } else if (c.delackAt == Long.MAX_VALUE) {
@@ -88,5 +92,10 @@ final class Data {
             c.arm(c.delackAt);
         }
         return Input.CONSUMED;
+    }
+
+    /** A full-sized segment's data from the peer: its MSS less the timestamp option when that is on. */
+    private static int fullSegment(Connection c) {
+        return Math.max(1, c.rcvMss - (c.tsOk ? Emitter.TS_LEN : 0));
     }
 }
