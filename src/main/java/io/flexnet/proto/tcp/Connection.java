@@ -394,8 +394,7 @@ final class Connection implements StreamConnection {
         }
     }
 
-    @Override
-    public int firstReceiveSequence() { return irs + 1; }
+    @Override public int firstReceiveSequence() { return irs + 1; }
 
     private int afterRead(int n, LayerContext cx) {
         if (n == 0) {
