@@ -144,11 +144,6 @@ public final class SocketGroup implements Design {
             ctx.onStop(agent.start(ctx.runtime(), tokenEpochNanos));
         }
         PolicyMap busy = policy.equals("scan-avoid") ? app.map(ScanAvoid.MAP) : null;
-        if (ctx.tcp()) {
-            overTcp(ctx, e, hook);
-            return;
-        }
-        Sockets sockets = new Sockets(e.stack()).socketHook(hook);
         ctx.onStop(tenants);
         DropCounters unsent = new DropCounters("socket-servers");
         ctx.countDrops(unsent);
@@ -159,6 +154,30 @@ public final class SocketGroup implements Design {
         }
         java.util.List<io.flexnet.sched.Worker> appWorkers = new java.util.ArrayList<>();
         java.util.List<SocketServer> servers = new java.util.ArrayList<>();
+        if (ctx.tcp()) {
+            tcpServers(ctx, e, hook, unsent, machine, appWorkers);
+        } else {
+            udpServers(ctx, e, hook, busy, unsent, machine, appWorkers, servers);
+        }
+        Pipeline rx = e.rx("sockets").eth().ip().l4().socket().build();
+        io.flexnet.sched.Worker softirq = e.poll(0, rx, 32, "softirq", new SleepUntilKicked());
+        if (pinThreads || threadScheduling) softirq.requestCore(machine - 1);
+        if (threadScheduling) {
+            int[] appCores = new int[machine - 2];
+            for (int i = 0; i < appCores.length; i++) appCores[i] = i;
+            PriorityThreads policy = new PriorityThreads(servers.toArray(SocketServer[]::new), appCores);
+            ctx.scheduler(io.flexnet.sched.CoreScheduler.builder(ctx.runtime(), new io.flexnet.sched.CoreMatching(policy, appCores))
+                    .workers(appWorkers)
+                    .cores(appCores)
+                    .periodNanos(schedPeriod)
+                    .build());
+        }
+    }
+
+    /** Over UDP: each thread a SO_REUSEPORT socket, the socket chosen per datagram by the hook's policy. */
+    private void udpServers(DesignContext ctx, Engine e, PolicyHook hook, PolicyMap busy, DropCounters unsent, int machine,
+                            java.util.List<io.flexnet.sched.Worker> appWorkers, java.util.List<SocketServer> servers) {
+        Sockets sockets = new Sockets(e.stack()).socketHook(hook);
         for (int port : ctx.ports()) {
             for (int i = 0; i < threads; i++) {
                 // The worker sleeps until an arrival kicks it (blocking receive) or spins (busy polling);
@@ -176,19 +195,6 @@ public final class SocketGroup implements Design {
             }
         }
         for (int port : ctx.ports()) ctx.countDrops(sockets.group(port).drops());
-        Pipeline rx = e.rx("sockets").eth().ip().l4().socket().build();
-        io.flexnet.sched.Worker softirq = e.poll(0, rx, 32, "softirq", new SleepUntilKicked());
-        if (pinThreads || threadScheduling) softirq.requestCore(machine - 1);
-        if (threadScheduling) {
-            int[] appCores = new int[machine - 2];
-            for (int i = 0; i < appCores.length; i++) appCores[i] = i;
-            PriorityThreads policy = new PriorityThreads(servers.toArray(SocketServer[]::new), appCores);
-            ctx.scheduler(io.flexnet.sched.CoreScheduler.builder(ctx.runtime(), new io.flexnet.sched.CoreMatching(policy, appCores))
-                    .workers(appWorkers)
-                    .cores(appCores)
-                    .periodNanos(schedPeriod)
-                    .build());
-        }
     }
 
     /**
@@ -197,7 +203,8 @@ public final class SocketGroup implements Design {
      * Select for TCP), and the thread serves that connection's requests from then on. A policy that
      * chooses per request by what the request says has nothing to read at the handshake: refused.
      */
-    private void overTcp(DesignContext ctx, Engine e, PolicyHook hook) {
+    private void tcpServers(DesignContext ctx, Engine e, PolicyHook hook, DropCounters unsent, int machine,
+                            java.util.List<io.flexnet.sched.Worker> appWorkers) {
         if (!policy.equals("vanilla") && !policy.equals("round-robin")) {
             throw new IllegalArgumentException("over TCP the socket is chosen once per connection, at its handshake, where "
                     + policy + " has no request to read: use policy vanilla or round-robin");
@@ -206,11 +213,6 @@ public final class SocketGroup implements Design {
             throw new IllegalArgumentException("over TCP thread_scheduling is not supported: a TCP server thread serves whole connections");
         }
         TcpSockets sockets = new TcpSockets(TcpTransport.of(Tcp.of(e.stack())), ctx.runtime()).socketHook(hook);
-        DropCounters unsent = new DropCounters("socket-servers");
-        ctx.countDrops(unsent);
-        int machine = ctx.machineCores();
-        if (pinThreads && machine < 2) throw new IllegalArgumentException("pinning threads needs at least 2 cores, has " + machine);
-        int made = 0;
         for (int port : ctx.ports()) {
             for (int i = 0; i < threads; i++) {
                 TcpListenSocket l = sockets.openListener().reusePort(true).mode(RecvMode.NON_BLOCKING).listen(port, 1024);
@@ -218,13 +220,10 @@ public final class SocketGroup implements Design {
                 StreamSocketServer server = new StreamSocketServer(l, ctx.server(), ctx.runtime(), unsent);
                 io.flexnet.sched.Worker w = e.worker("app-" + port + "-" + i,
                         recv.equals("busy-poll") ? IdleStrategy.busySpin() : new SleepUntilKicked(), server);
-                if (pinThreads) w.requestCore(made % (machine - 1));
-                made++;
+                if (pinThreads) w.requestCore(appWorkers.size() % (machine - 1));
+                appWorkers.add(w);
             }
         }
-        Pipeline rx = e.rx("sockets").eth().ip().l4().socket().build();
-        io.flexnet.sched.Worker softirq = e.poll(0, rx, 32, "softirq", new SleepUntilKicked());
-        if (pinThreads) softirq.requestCore(machine - 1);
     }
 
     /** The policy's C twin, loaded from its object file, verified and compiled. */

@@ -70,9 +70,8 @@ public final class RequestServer implements Application {
     public int onYield(Coroutine co) {
         Packet p = co.packet();
         if (p.protocol == Ipv4Header.PROTO_TCP) {
-            RequestStream r = stream(p);
-            long service = r == null ? RequestStream.BROKEN : r.inPlace(p, counters, SERVED);
-            if (service < 0) return broken(r, p);
+            long service = parse(p);
+            if (service < 0) return CONSUMED;
             runtime.spend(service);
             return ANSWER;
         }
@@ -94,28 +93,33 @@ public final class RequestServer implements Application {
         return l;
     }
 
-    /** The connection's stream, or null when the connection is gone. */
-    private RequestStream stream(Packet p) {
+    /**
+     * Parses a segment delivered in place into its connection's stream: the service nanoseconds of the
+     * requests it completed, or {@link RequestStream#BROKEN} when its stream broke or its connection is
+     * gone; then the connection is reset, the stream counted and the slot released, nothing to send.
+     */
+    private long parse(Packet p) {
         Tcp t = tcp;
         StreamConnection c = t == null ? null : t.connectionOf(p);
-        return c == null ? null : RequestStream.of(c, buffered);
+        long service = c == null ? RequestStream.BROKEN : RequestStream.of(c, buffered).inPlace(p, counters, SERVED);
+        if (service < 0) {
+            reset(c);
+            p.release();
+        }
+        return service;
     }
 
-    /** A segment of a stream that broke (or of a connection gone): reset it, send nothing. */
-    private int broken(RequestStream r, Packet p) {
+    private void reset(StreamConnection c) {
         counters.inc(BROKEN);
-        if (r != null) r.connection().abort();
-        p.release();
-        return CONSUMED;
+        if (c != null) c.abort();
     }
 
     /** The preemptible form: parsed at the first slice, its work spent over as many as it takes. */
     private int segmentSlice(Coroutine co, Packet p, io.flexnet.proto.LayerContext cx) {
         // The total work of the segment's requests, kept in the slot between slices (plus one: 0 is unparsed).
         if (p.userData == 0) {
-            RequestStream r = stream(p);
-            long service = r == null ? RequestStream.BROKEN : r.inPlace(p, counters, SERVED);
-            if (service < 0) return broken(r, p);
+            long service = parse(p);
+            if (service < 0) return CONSUMED;
             p.userData = service + 1;
         }
         long service = p.userData - 1;
@@ -133,8 +137,7 @@ public final class RequestServer implements Application {
         if (!(c.attachment() instanceof RequestStream r)) return;
         long service = r.drain(counters, SERVED);
         if (service < 0) {
-            counters.inc(BROKEN);
-            c.abort();
+            reset(c);
         } else if (service > 0) {
             runtime.spend(service);
         }
